@@ -1,0 +1,58 @@
+# Two commands for a newcomer: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi:app
+DICT_DIR := instance/trans-de-en
+
+.PHONY: run test install install-dev translations dictionary migrate seed bench-matcher eval clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed translations dictionary
+install-dev: $(VENV)/.installed-dev translations dictionary
+
+# Compiled catalogues are build output, made from the reviewed .po files.
+translations: $(VENV)/.installed
+	@$(BIN)/pybabel compile -q -d matchmaker/translations 2>/dev/null || $(BIN)/pybabel compile -d matchmaker/translations
+
+# The German–English dictionary (Debian's trans-de-en) for the matcher's cross-lingual bridge.
+# Installed system-wide by .ci/run; otherwise fetched without root where apt can, else the matcher runs monolingually.
+dictionary:
+	@if [ -f /usr/share/trans/de-en ] || [ -f $(DICT_DIR)/usr/share/trans/de-en ]; then :; \
+	elif command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null; then \
+		mkdir -p $(DICT_DIR) && cd $(DICT_DIR) && \
+		( apt-get download trans-de-en >/dev/null 2>&1 && dpkg-deb -x trans-de-en_*.deb . && rm -f trans-de-en_*.deb \
+		  && echo "dictionary: extracted trans-de-en into $(DICT_DIR)" ) \
+		|| echo "dictionary: trans-de-en not available; the matcher will work monolingually"; \
+	else echo "dictionary: no apt here; the matcher will work monolingually"; fi
+
+migrate: install
+	$(FLASK) db upgrade
+
+run: install
+	$(FLASK) db upgrade
+	@if [ ! -f instance/.demo-loaded ]; then $(FLASK) seed-demo && touch instance/.demo-loaded; fi
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: install-dev
+	$(BIN)/python -m pytest
+
+bench-matcher: install
+	$(BIN)/python bench/matcher.py
+
+eval: install
+	$(FLASK) matcher eval ../shared/eval/dev/*
+
+clean:
+	rm -rf $(VENV) instance/matchmaker.sqlite instance/.demo-loaded

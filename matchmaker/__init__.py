@@ -1,0 +1,142 @@
+"""Matchmaker: BTU graduates meet the employers of the Industriepark Schwarze Pumpe."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask, request, session
+from flask_login import current_user
+
+from config import TEMPLATE_DIR, config_from_env
+
+from .extensions import babel, csrf, db, login_manager, mail, migrate
+
+log = logging.getLogger("matchmaker")
+
+
+def create_app(config_class=None) -> Flask:
+    config_class = config_class or config_from_env()
+    app = Flask(__name__, template_folder=str(TEMPLATE_DIR),
+                instance_path=str(config_class.INSTANCE_DIR), instance_relative_config=False)
+    app.config.from_object(config_class)
+    if app.config.get("ENV_NAME") == "production" and app.config["SECRET_KEY"] == "dev-only-not-secret":
+        raise RuntimeError("SECRET_KEY must be set in production (environment variable SECRET_KEY).")
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    register_logging(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def register_logging(app: Flask) -> None:
+    if not logging.getLogger().handlers and not app.testing:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def select_locale() -> str:
+    languages = ("de", "en")
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    return request.accept_languages.best_match(languages) or "de"
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    csrf.init_app(app)
+    mail.init_app(app)
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=str(Path(__file__).resolve().parent / "translations"))
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "strong"
+
+    from .models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        if not user_id.isdigit():
+            return None
+        return db.session.get(User, int(user_id))
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        from sqlalchemy import event
+
+        with app.app_context():
+            engine = db.engine
+
+            @event.listens_for(engine, "connect")
+            def _sqlite_pragmas(dbapi_connection, _record):
+                cursor = dbapi_connection.cursor()
+                cursor.execute("PRAGMA foreign_keys=ON")
+                cursor.execute("PRAGMA busy_timeout=5000")
+                cursor.close()
+
+
+def register_blueprints(app: Flask) -> None:
+    from .admin.views import bp as admin_bp
+    from .auth.views import bp as auth_bp
+    from .companies.views import bp as companies_bp
+    from .graduates.views import bp as graduates_bp
+    from .main.views import bp as main_bp
+    from .offers.views import bp as offers_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(offers_bp, url_prefix="/offers")
+    app.register_blueprint(companies_bp, url_prefix="/companies")
+    app.register_blueprint(graduates_bp, url_prefix="/me")
+    app.register_blueprint(admin_bp, url_prefix="/staff")
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from .errors import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from flask_babel import get_locale
+
+    from . import catalog
+
+    @app.context_processor
+    def inject_helpers():
+        return {
+            "catalog": catalog,
+            "current_locale": str(get_locale() or "de"),
+        }
+
+    @app.template_filter("date")
+    def format_date_filter(value, fmt="medium"):
+        from flask_babel import format_date
+
+        return format_date(value, fmt) if value else ""
+
+    @app.template_filter("datetime")
+    def format_datetime_filter(value, fmt="medium"):
+        from flask_babel import format_datetime
+
+        return format_datetime(value, fmt) if value else ""
+
+    @app.template_global()
+    def page_url(page: int) -> str:
+        """The current URL with another page number, keeping every filter."""
+        from flask import url_for
+
+        args = request.args.to_dict(flat=False)
+        args["page"] = [str(page)]
+        return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def register_commands(app: Flask) -> None:
+    from .commands import register
+
+    register(app)

@@ -1,0 +1,114 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
+from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
+
+from ..catalog import SECTOR_LABELS, choices
+from ..extensions import db
+from ..forms import BaseForm
+from ..models import Company, User
+
+PASSWORD_MIN = 12
+PASSWORD_MAX = 128
+
+
+def _password_field(label):
+    return PasswordField(label, validators=[
+        InputRequired(_l("Please enter a password.")),
+        Length(min=PASSWORD_MIN, max=PASSWORD_MAX,
+               message=_l("The password must have %(min)d to %(max)d characters.",
+                          min=PASSWORD_MIN, max=PASSWORD_MAX)),
+    ])
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _email_field():
+    return EmailField(_l("Email"), filters=[_strip], validators=[
+        InputRequired(_l("Please enter your email address.")),
+        Length(max=254, message=_l("The email address is too long.")),
+        Email(message=_l("Please enter a valid email address."), check_deliverability=False),
+    ])
+
+
+class _NewAccount(BaseForm):
+    email = _email_field()
+    password = _password_field(_l("Password (at least 12 characters)"))
+    password_again = PasswordField(_l("Password again"), validators=[
+        InputRequired(_l("Please repeat the password.")),
+        EqualTo("password", message=_l("The passwords do not match.")),
+    ])
+    accept_privacy = BooleanField(_l("I have read the privacy notice."),
+                                  validators=[InputRequired(_l("Please confirm that you have read the privacy notice."))])
+
+    def validate_email(self, field):
+        email = User.normalise_email(field.data)
+        if db.session.scalar(db.select(User.id).where(User.email == email)):
+            raise ValidationError(_l("This email address is already registered. Log in or reset your password."))
+
+
+class GraduateRegisterForm(_NewAccount):
+    pass
+
+
+class CompanyRegisterForm(_NewAccount):
+    mode = RadioField(_l("Company"), choices=[("new", _l("Register a new company")),
+                                              ("join", _l("Join a company already registered"))],
+                      default="new", validators=[InputRequired(_l("Please choose one."))])
+    company_name = StringField(_l("Company name"), validators=[
+        Length(max=160, message=_l("At most %(max)d characters.", max=160))])
+    sector = SelectField(_l("Sector"), choices=choices(SECTOR_LABELS, blank=_l("— choose —")),
+                         default="")
+    existing_company = SelectField(_l("Existing company"), coerce=str, default="", validate_choice=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        companies = db.session.execute(
+            db.select(Company.id, Company.name).where(Company.rejected_at.is_(None)).order_by(Company.name)
+        ).all()
+        self.existing_company.choices = [("", _l("— choose —"))] + [(str(cid), name) for cid, name in companies]
+
+    def validate_company_name(self, field):
+        if self.mode.data != "new":
+            return
+        name = " ".join((field.data or "").split())
+        if not name:
+            raise ValidationError(_l("Please enter the company's name."))
+        if db.session.scalar(db.select(Company.id).where(db.func.lower(Company.name) == name.lower())):
+            raise ValidationError(_l("This company is already registered: choose “Join a company already registered”."))
+
+    def validate_sector(self, field):
+        if self.mode.data == "new" and not field.data:
+            raise ValidationError(_l("Please choose the sector."))
+
+    def validate_existing_company(self, field):
+        if self.mode.data != "join":
+            return
+        valid = {value for value, _label in field.choices if value}
+        if field.data not in valid:
+            raise ValidationError(_l("Please choose the company you want to join."))
+
+
+class LoginForm(BaseForm):
+    email = _email_field()
+    password = PasswordField(_l("Password"), validators=[
+        InputRequired(_l("Please enter a password.")), Length(max=PASSWORD_MAX)])
+    remember = BooleanField(_l("Stay logged in on this device"))
+
+
+class EmailOnlyForm(BaseForm):
+    email = _email_field()
+
+
+class ResetPasswordForm(BaseForm):
+    password = _password_field(_l("New password (at least 12 characters)"))
+    password_again = PasswordField(_l("New password again"), validators=[
+        InputRequired(_l("Please repeat the password.")),
+        EqualTo("password", message=_l("The passwords do not match.")),
+    ])
+
+
+class ChangePasswordForm(ResetPasswordForm):
+    current_password = PasswordField(_l("Current password"), validators=[
+        InputRequired(_l("Please enter your current password.")), Length(max=PASSWORD_MAX)])

@@ -1,0 +1,89 @@
+"""Accounts: registration, confirmation, password reset. These flush but never commit."""
+
+from __future__ import annotations
+
+from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from ..extensions import db
+from ..outbox import queue_mail
+from ..models import Company, Membership, Role, Sector, User, utcnow
+
+
+def _serializer(salt: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
+
+
+def create_user(email: str, password: str, role: Role, locale: str = "de", confirmed: bool = False) -> User:
+    user = User(email=User.normalise_email(email), role=role, locale=locale if locale in ("de", "en") else "de")
+    user.set_password(password)
+    if confirmed:
+        user.confirmed_at = utcnow()
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def register_graduate(email: str, password: str, locale: str) -> User:
+    user = create_user(email, password, Role.graduate, locale)
+    send_confirmation(user)
+    return user
+
+
+def register_company_user(email: str, password: str, locale: str, *, company_name: str | None = None,
+                          sector: str | None = None, join_company_id: int | None = None) -> User:
+    """A new company (pending verification) with this user, or a request to join an existing one."""
+    user = create_user(email, password, Role.company, locale)
+    if join_company_id is not None:
+        user.company = db.session.get(Company, join_company_id)
+        user.membership = Membership.pending
+    else:
+        company = Company(name=" ".join(company_name.split()), sector=Sector(sector), contact_email=user.email)
+        db.session.add(company)
+        user.company = company
+        user.membership = Membership.active
+    db.session.flush()
+    send_confirmation(user)
+    return user
+
+
+def send_confirmation(user: User) -> None:
+    token = _serializer("confirm").dumps({"id": user.id, "email": user.email})
+    link = url_for("auth.confirm", token=token, _external=True)
+    queue_mail(user.email, _l("Please confirm your email address"), "confirm", locale=user.locale,
+               kind="confirm", link=link, user=user)
+
+
+def confirm_token(token: str) -> User | None:
+    """The user a valid confirmation token names, or None."""
+    try:
+        data = _serializer("confirm").loads(token, max_age=current_app.config["CONFIRM_TOKEN_MAX_AGE"])
+    except (BadSignature, SignatureExpired):
+        return None
+    user = db.session.get(User, data.get("id")) if isinstance(data, dict) else None
+    if user is None or user.email != data.get("email"):
+        return None
+    return user
+
+
+def send_password_reset(email: str) -> None:
+    """Mail a reset link if the address belongs to an active account; say nothing either way."""
+    user = db.session.scalar(db.select(User).where(User.email == User.normalise_email(email)))
+    if user is None or not user.active:
+        return
+    # The token carries part of the current hash, so it works once: a new password voids it.
+    token = _serializer("reset").dumps({"id": user.id, "h": user.password_hash[-16:]})
+    link = url_for("auth.reset_password", token=token, _external=True)
+    queue_mail(user.email, _l("Reset your password"), "reset", locale=user.locale, kind="reset", link=link)
+
+
+def user_for_reset_token(token: str) -> User | None:
+    try:
+        data = _serializer("reset").loads(token, max_age=current_app.config["RESET_TOKEN_MAX_AGE"])
+    except (BadSignature, SignatureExpired):
+        return None
+    user = db.session.get(User, data.get("id")) if isinstance(data, dict) else None
+    if user is None or not user.active or user.password_hash[-16:] != data.get("h"):
+        return None
+    return user

@@ -1,0 +1,109 @@
+"""Labels shown to people for the domain's codes, and the list of BTU study programmes."""
+
+from flask_babel import lazy_gettext as _l
+
+from .models import Degree, OfferKind, OfferStatus, Role, Sector, SizeBand
+
+OFFER_KIND_LABELS = {
+    OfferKind.job: _l("Job"),
+    OfferKind.internship: _l("Internship"),
+    OfferKind.thesis: _l("Thesis"),
+    OfferKind.working_student: _l("Working student"),
+    OfferKind.trainee: _l("Trainee programme"),
+    OfferKind.research_project: _l("Research project"),
+}
+
+OFFER_STATUS_LABELS = {
+    OfferStatus.draft: _l("Draft"),
+    OfferStatus.published: _l("Published"),
+    OfferStatus.closed: _l("Closed"),
+    OfferStatus.expired: _l("Expired"),
+}
+
+SECTOR_LABELS = {
+    Sector.energy: _l("Energy"),
+    Sector.hydrogen: _l("Hydrogen"),
+    Sector.paper_packaging: _l("Paper and packaging"),
+    Sector.chemicals: _l("Chemicals"),
+    Sector.recycling: _l("Recycling and circular economy"),
+    Sector.plant_engineering: _l("Metal and plant engineering"),
+    Sector.automation: _l("Automation and electrical"),
+    Sector.logistics: _l("Logistics"),
+    Sector.it: _l("IT"),
+    Sector.construction: _l("Construction"),
+    Sector.services: _l("Services"),
+    Sector.research: _l("Research"),
+}
+
+SIZE_LABELS = {
+    SizeBand.micro: _l("1–9 employees"),
+    SizeBand.small: _l("10–49 employees"),
+    SizeBand.medium: _l("50–249 employees"),
+    SizeBand.large: _l("250 or more employees"),
+}
+
+DEGREE_LABELS = {
+    Degree.bachelor: _l("Bachelor"),
+    Degree.master: _l("Master"),
+    Degree.diplom: _l("Diplom"),
+    Degree.phd: _l("PhD"),
+}
+
+ROLE_LABELS = {
+    Role.graduate: _l("Graduate"),
+    Role.company: _l("Company"),
+    Role.researcher: _l("Researcher"),
+    Role.staff: _l("Staff"),
+    Role.admin: _l("Admin"),
+    Role.board: _l("Board"),
+}
+
+LANGUAGE_NAMES = {
+    "de": _l("German"),
+    "en": _l("English"),
+    "pl": _l("Polish"),
+    "cs": _l("Czech"),
+    "fr": _l("French"),
+    "es": _l("Spanish"),
+    "ru": _l("Russian"),
+    "uk": _l("Ukrainian"),
+    "ar": _l("Arabic"),
+    "zh": _l("Chinese"),
+    "hi": _l("Hindi"),
+    "tr": _l("Turkish"),
+}
+
+# Study programmes of BTU Cottbus-Senftenberg (names as the university writes them).
+BTU_PROGRAMMES = (
+    "Architektur",
+    "Artificial Intelligence",
+    "Betriebswirtschaftslehre",
+    "Bauingenieurwesen",
+    "Biotechnologie",
+    "Cyber Security",
+    "Elektrotechnik",
+    "Energietechnik und Energiewirtschaft",
+    "Environmental and Resource Management",
+    "Informatik",
+    "Kraftwerkstechnik",
+    "Maschinenbau",
+    "Mathematik",
+    "Mechatronik und Automatisierungstechnik",
+    "Physik",
+    "Power Engineering",
+    "Soziale Arbeit",
+    "Stadt- und Regionalplanung",
+    "Umweltingenieurwesen",
+    "Wirtschaftsingenieurwesen",
+    "Wirtschaftsmathematik",
+    "Verfahrenstechnik",
+    "Wasserstofftechnik",
+    "Transformation Studies",
+    "Wirtschaftsinformatik",
+)
+
+
+def choices(labels: dict, blank: str | None = None) -> list[tuple[str, str]]:
+    """(value, label) pairs for a select field, optionally with a leading blank."""
+    items = [(key.value, label) for key, label in labels.items()]
+    return ([("", blank)] if blank is not None else []) + items

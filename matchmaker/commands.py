@@ -1,0 +1,67 @@
+"""Command-line tasks: `flask create-user`, `flask seed-demo`, `flask mail send`."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from .extensions import db
+from .models import Role, User
+
+
+def register(app: Flask) -> None:
+    @app.cli.command("create-user")
+    @click.argument("email")
+    @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+    @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+                  help="At least 12 characters; asked for when not given.")
+    @click.option("--locale", type=click.Choice(["de", "en"]), default="de")
+    def create_user_command(email: str, role: str, password: str, locale: str) -> None:
+        """Create a confirmed account, e.g. for Präsenzstelle staff."""
+        from email_validator import EmailNotValidError, validate_email
+
+        from .auth.forms import PASSWORD_MAX, PASSWORD_MIN
+        from .auth.operations import create_user
+
+        try:
+            validate_email(email, check_deliverability=False)
+        except EmailNotValidError as exc:
+            raise click.BadParameter(str(exc), param_hint="EMAIL") from exc
+        if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
+            raise click.BadParameter(f"must have {PASSWORD_MIN} to {PASSWORD_MAX} characters",
+                                     param_hint="--password")
+        if db.session.scalar(db.select(User.id).where(User.email == User.normalise_email(email))):
+            raise click.ClickException(f"{email} is already registered")
+        user = create_user(email, password, Role(role), locale=locale, confirmed=True)
+        db.session.commit()
+        click.echo(f"created {user.role.value} {user.email} (id {user.id})")
+
+    @app.cli.command("seed-demo")
+    def seed_demo_command() -> None:
+        """Load the fictional demo data (idempotent) and print the demo logins."""
+        from .demo import seed_demo
+
+        for line in seed_demo():
+            click.echo(line)
+
+    mail_cli = AppGroup("mail", help="The mail outbox.")
+
+    @mail_cli.command("send")
+    def mail_send_command() -> None:
+        """Send unsent outbox messages through SMTP (needs MAIL_SERVER)."""
+        from .outbox import deliver_pending, smtp_configured
+
+        if not smtp_configured():
+            raise click.ClickException("MAIL_SERVER is not set: messages stay in the outbox.")
+        sent, failed = deliver_pending(limit=10_000)
+        click.echo(f"sent {sent}, failed {failed}")
+
+    app.cli.add_command(mail_cli)
+
+    try:
+        from .matching.cli import matcher_cli
+    except ImportError:  # the matcher package may not provide its commands yet
+        matcher_cli = None
+    if matcher_cli is not None:
+        app.cli.add_command(matcher_cli)

@@ -1,0 +1,47 @@
+from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask_login import current_user
+
+from ..auth.views import is_safe_next
+from ..extensions import db
+from ..models import Company, GraduateProfile, Offer, OfferStatus, utcnow
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+def index():
+    now = utcnow()
+    latest = db.session.scalars(
+        db.select(Offer).join(Offer.company)
+        .where(Offer.status == OfferStatus.published, Offer.expires_at > now, Company.verified_at.is_not(None))
+        .order_by(Offer.published_at.desc()).limit(6)
+    ).all()
+    counts = {
+        "offers": db.session.scalar(db.select(db.func.count(Offer.id)).where(
+            Offer.status == OfferStatus.published, Offer.expires_at > now)) or 0,
+        "companies": db.session.scalar(db.select(db.func.count(Company.id)).where(Company.verified_at.is_not(None))) or 0,
+        "graduates": db.session.scalar(db.select(db.func.count(GraduateProfile.id))) or 0,
+    }
+    return render_template("main/index.html", latest=latest, counts=counts)
+
+
+@bp.route("/lang/<code>")
+def set_language(code: str):
+    """Switch the interface language; remembered in the session and, when logged in, on the account."""
+    if code in ("de", "en"):
+        session["lang"] = code
+        if current_user.is_authenticated and current_user.locale != code:
+            current_user.locale = code
+            db.session.commit()
+    target = request.args.get("next")
+    return redirect(target if is_safe_next(target) else url_for("main.index"))
+
+
+@bp.route("/privacy")
+def privacy():
+    return render_template("main/privacy.html")
+
+
+@bp.route("/about")
+def about():
+    return render_template("main/about.html")

@@ -1,0 +1,201 @@
+"""Fixtures: a fresh app and a clean database per test, on SQLite and (with TEST_DATABASE_URL) PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from config import TestConfig
+from matchmaker import create_app
+from matchmaker.extensions import db as _db
+from matchmaker.models import (Company, Degree, GraduateProfile, Membership, Offer, OfferKind, OfferStatus,
+                               OutboxMessage, Role, Sector, User, utcnow)
+
+PASSWORD = "correct horse battery staple"
+
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request, tmp_path_factory):
+    """One database per backend for the whole run; each test starts on empty tables."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+    else:
+        url = os.environ["TEST_DATABASE_URL"]
+    engine = sa.create_engine(url)
+    _db.metadata.drop_all(engine)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+    _db.metadata.create_all(engine)
+    engine.dispose()
+    yield url
+    engine = sa.create_engine(url)
+    _db.metadata.drop_all(engine)
+    engine.dispose()
+
+
+def _empty_tables(url: str) -> None:
+    engine = sa.create_engine(url)
+    tables = [t.name for t in _db.metadata.sorted_tables]
+    with engine.begin() as conn:
+        if url.startswith("postgresql"):
+            quoted = ", ".join(f'"{name}"' for name in tables)
+            conn.execute(sa.text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+        else:
+            conn.execute(sa.text("PRAGMA foreign_keys=OFF"))
+            for name in reversed(tables):
+                conn.execute(sa.text(f'DELETE FROM "{name}"'))
+    engine.dispose()
+
+
+def make_config(url: str, **overrides):
+    attrs = {"SQLALCHEMY_DATABASE_URI": url, **overrides}
+    return type("TestRunConfig", (TestConfig,), attrs)
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    _empty_tables(database_url)
+    app = create_app(make_config(database_url, INSTANCE_DIR=tmp_path / "instance"))
+    with app.app_context():
+        yield app
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+# ---- factories -------------------------------------------------------------------------------
+
+@pytest.fixture
+def make_user(app):
+    counter = {"n": 0}
+
+    def make(role: Role | str = Role.graduate, email: str | None = None, confirmed: bool = True,
+             password: str = PASSWORD, **fields) -> User:
+        counter["n"] += 1
+        role = Role(role)
+        user = User(email=email or f"{role.value}{counter['n']}@example.org", role=role, **fields)
+        user.set_password(password)
+        if confirmed:
+            user.confirmed_at = utcnow()
+        _db.session.add(user)
+        _db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_company(app, make_user):
+    counter = {"n": 0}
+
+    def make(verified: bool = True, with_user: bool = True, **fields) -> Company:
+        counter["n"] += 1
+        values = {"name": f"Firma {counter['n']} GmbH", "sector": Sector.energy, "about": "Energie im Industriepark."}
+        values.update(fields)
+        company = Company(**values)
+        if verified:
+            company.verified_at = utcnow()
+        _db.session.add(company)
+        _db.session.commit()
+        if with_user:
+            make_user(Role.company, company_id=company.id, membership=Membership.active)
+        return company
+
+    return make
+
+
+@pytest.fixture
+def make_profile(app, make_user):
+    def make(user: User | None = None, **fields) -> GraduateProfile:
+        user = user or make_user(Role.graduate)
+        values = {
+            "name": "Alex Example", "headline": "Process engineer", "degree": Degree.master,
+            "study_programme": "Verfahrenstechnik", "skills": ["Python", "process simulation"],
+            "languages": [{"language": "en", "level": "C1"}, {"language": "de", "level": "B2"}],
+            "wanted_kinds": [OfferKind.job.value], "visible_to_companies": False,
+        }
+        values.update(fields)
+        profile = GraduateProfile(user=user, **values)
+        profile.sync_german_level()
+        if profile.visible_to_companies and profile.consent_at is None:
+            profile.consent_at = utcnow()
+        _db.session.add(profile)
+        _db.session.commit()
+        return profile
+
+    return make
+
+
+@pytest.fixture
+def make_offer(app, make_company):
+    def make(company: Company | None = None, published: bool = True, **fields) -> Offer:
+        company = company or make_company()
+        values = {"kind": OfferKind.job, "title": "Ingenieur Verfahrenstechnik (m/w/d)",
+                  "description": "Wir suchen Verstärkung für unsere Anlage.",
+                  "required_skills": ["Verfahrenstechnik"], "start_date": date.today() + timedelta(days=30)}
+        values.update(fields)
+        offer = Offer(company=company, **values)
+        if published:
+            offer.status = OfferStatus.published
+            offer.published_at = utcnow()
+            offer.expires_at = utcnow() + timedelta(days=90)
+        _db.session.add(offer)
+        _db.session.commit()
+        return offer
+
+    return make
+
+
+def company_user(company: Company) -> User:
+    return next(u for u in company.users if u.membership == Membership.active)
+
+
+# ---- sessions and mail --------------------------------------------------------------------
+
+@pytest.fixture
+def login_as(client):
+    def login(user: User, password: str = PASSWORD):
+        client.post("/auth/logout")
+        response = client.post("/auth/login", data={"email": user.email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return client
+
+    return login
+
+
+@pytest.fixture
+def outbox(app):
+    def messages(recipient: str | None = None) -> list[OutboxMessage]:
+        query = _db.select(OutboxMessage).order_by(OutboxMessage.id)
+        if recipient:
+            query = query.where(OutboxMessage.recipient == recipient)
+        return list(_db.session.scalars(query))
+
+    return messages
+
+
+def link_in(message: OutboxMessage) -> str:
+    """The path of the first link in a mail."""
+    match = re.search(r"https?://[^/\s]+(/\S+)", message.body)
+    assert match, message.body
+    return match.group(1)
