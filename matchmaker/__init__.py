@@ -126,6 +126,15 @@ def register_template_helpers(app: Flask) -> None:
 
         return format_datetime(value, fmt) if value else ""
 
+    @app.before_request
+    def refuse_nul_in_query():
+        # Filters and search boxes read request.args directly; a NUL byte there is never meaningful
+        # and PostgreSQL refuses it, so answer 400 before any query is built.
+        from flask import abort
+
+        if any("\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)):
+            abort(400)
+
     @app.template_global()
     def page_url(page: int) -> str:
         """The current URL with another page number, keeping every filter."""

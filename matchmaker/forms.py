@@ -8,17 +8,35 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import ValidationError
 
 
+def _has_control_chars(text: str) -> bool:
+    return any((ord(ch) < 32 and ch not in "\t\n\r") or ch == "\x7f" for ch in text)
+
+
+def _without_control_chars(text: str) -> str:
+    return "".join(ch for ch in text if not ((ord(ch) < 32 and ch not in "\t\n\r") or ch == "\x7f"))
+
+
 class BaseForm(FlaskForm):
-    """Every form: text must not carry NUL or other control bytes."""
+    """Every form: text must not carry NUL or other control bytes.
+
+    Such bytes are removed at once (so that no validator sends them to the database) and the field
+    is marked with an error, so the user sees the rest of what they typed and a message.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._control_char_fields = []
+        for field in self:
+            if isinstance(field, (StringField, TextAreaField)) and isinstance(field.data, str):
+                if _has_control_chars(field.data):
+                    field.data = _without_control_chars(field.data)
+                    self._control_char_fields.append(field)
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
-        for field in self:
-            data = field.data
-            if isinstance(field, (StringField, TextAreaField)) and isinstance(data, str):
-                if any((ord(ch) < 32 and ch not in "\t\n\r") or ch == "\x7f" for ch in data):
-                    field.errors = list(field.errors) + [_l("Contains characters that are not allowed.")]
-                    ok = False
+        for field in self._control_char_fields:
+            field.errors = list(field.errors) + [_l("Contains characters that are not allowed.")]
+            ok = False
         return ok
 
 

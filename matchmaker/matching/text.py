@@ -1,0 +1,163 @@
+"""One text pipeline for German and English.
+
+Steps, per token: Unicode folding (casefold, ä->ae, ö->oe, ü->ue, ß->ss, then
+NFKD with combining marks dropped, so "Präzision" and "Praezision" meet),
+stop words of both languages, lemma (simplemma) then Snowball stem
+(PyStemmer), German gender forms folded onto the masculine form
+("Leiterin", "Leiterinnen" -> "leiter"), German compounds split against the
+dictionary vocabulary ("Asphaltlabortechniker" -> asphalt + labor +
+techniker), and character n-grams inside word bounds (like scikit-learn's
+``analyzer='char_wb'``), so that "Automatisierungstechnik" and "automation"
+share features.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import simplemma
+import Stemmer
+
+TOKEN_RE = re.compile(r"[^\W_]+")
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+@lru_cache(maxsize=500_000)
+def fold(s: str) -> str:
+    """Casefold, spell out German umlauts, strip other diacritics."""
+    s = s.casefold().translate(_UMLAUTS)
+    if s.isascii():
+        return s
+    return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+
+
+def tokens(text: str) -> list[str]:
+    """Word tokens (letters and digits; hyphens, slashes and punctuation split)."""
+    return TOKEN_RE.findall(text)
+
+
+STOP_EN = frozenset(
+    """a about above after again against all also am an and any are as at be because been before being below
+    between both but by can could did do does doing down during each either etc few for from further had has have
+    having he her here hers herself him himself his how i if in into is it its itself just may me might more most
+    must my myself no nor not now of off on once only or other our ours ourselves out over own per same shall she
+    should so some such than that the their theirs them themselves then there these they this those through thus
+    to too under until up upon very via was we were what when where which while who whom whose why will with
+    within without would you your yours yourself yourselves sb sth sb's one ones e g eg ie i.e""".split()
+)
+
+STOP_DE = frozenset(
+    """aber alle allem allen aller alles als also am an ander andere anderem anderen anderer anderes anderm andern
+    anders auch auf aus bei beim bin bis bist bzw da dabei dadurch daher damit dann darin darauf darum darueber
+    das dass dein deine dem den denen der deren derer des dessen dich die dies diese diesem diesen dieser dieses
+    dir doch dort du durch ein eine einem einen einer eines einige einigem einigen einiger einiges er es etwa etwas
+    euch euer eure fuer gegen gewesen hab habe haben hat hatte hatten hier hin hinter ich ihm ihn ihnen ihr ihre
+    ihrem ihren ihrer ihres im in indem ins ist jede jedem jeden jeder jedes jene jenem jenen jener jenes jetzt
+    kann kein keine keinem keinen keiner keines koennen koennte machen man manche manchem manchen mancher manches
+    mein meine mich mir mit muss musste nach nicht nichts noch nun nur ob oder ohne sehr sein seine seinem seinen
+    seiner seines selbst sich sie sind so solche solchem solchen solcher solches soll sollte sondern sowie sowohl
+    ueber um und uns unser unsere unter usw viel vom von vor waehrend war waren warst was weg weil weiter welche
+    welchem welchen welcher welches wenn werde werden wie wieder will wir wird wirst wo wollen wollte wuerde
+    wuerden z b zb zu zum zur zwar zwischen etw jdn jdm jds jd bzw ggf inkl sowie""".split()
+)
+
+STOP = STOP_EN | STOP_DE
+
+
+def guess_lang(text: str) -> str:
+    """'de' or 'en' by counting stop words; English when undecided."""
+    de = en = 0
+    for t in TOKEN_RE.findall(text[:2000]):
+        f = fold(t)
+        if f in STOP_DE and f not in STOP_EN:
+            de += 1
+        elif f in STOP_EN and f not in STOP_DE:
+            en += 1
+    if de > en:
+        return "de"
+    if en > de:
+        return "en"
+    # No stop words (a title, a skill list): umlauts or German endings decide.
+    if re.search(r"[äöüßÄÖÜ]|(?:ung|keit|heit|schaft|erin|isch|chen)\b", text):
+        return "de"
+    return "en"
+
+
+_STEMMERS = {"de": Stemmer.Stemmer("german"), "en": Stemmer.Stemmer("english")}
+_LEMMA_LANG = {"de": "de", "en": "en"}
+
+
+@lru_cache(maxsize=500_000)
+def lemma(word: str, lang: str) -> str:
+    """Folded lemma of a (case-folded) token."""
+    try:
+        return fold(simplemma.lemmatize(word, lang=_LEMMA_LANG[lang]))
+    except (ValueError, KeyError):
+        return fold(word)
+
+
+def stem(folded: str, lang: str) -> str:
+    return _STEMMERS[lang].stemWord(folded)
+
+
+def char_ngrams(word: str, lo: int, hi: int) -> list[str]:
+    """Character n-grams inside word bounds (as scikit-learn's char_wb)."""
+    w = f" {word} "
+    out = []
+    for n in range(lo, hi + 1):
+        if len(w) < n:
+            break
+        out.extend(w[i : i + n] for i in range(len(w) - n + 1))
+    return out
+
+
+_LINKS = ("", "s", "es", "n", "en", "e", "er")
+
+
+class CompoundSplitter:
+    """Split German compounds into words the dictionary knows.
+
+    Dynamic programming over the folded word: parts of at least ``min_part``
+    letters, optional linking elements (s, es, n, en, e, er) between parts,
+    fewest parts wins, ties prefer the longer last part (the head)."""
+
+    def __init__(self, vocabulary: set[str], min_part: int = 3, min_word: int = 7):
+        self.vocab = {w for w in vocabulary if len(w) >= min_part and w.isalpha()}
+        self.min_part = min_part
+        self.min_word = min_word
+        self._cache: dict[str, tuple[str, ...]] = {}
+
+    def split(self, word: str) -> tuple[str, ...]:
+        """Parts of ``word`` (folded), or ``()`` if it is not a compound."""
+        if len(word) < self.min_word or not self.vocab:
+            return ()
+        hit = self._cache.get(word)
+        if hit is not None:
+            return hit
+        n, m = len(word), self.min_part
+        # best[i] = (parts, -len(last part)) for word[i:]
+        best: list[tuple[int, int, tuple[str, ...]] | None] = [None] * (n + 1)
+        best[n] = (0, 0, ())
+        for i in range(n - m, -1, -1):
+            cand = None
+            for j in range(i + m, n + 1):
+                part = word[i:j]
+                if part not in self.vocab:
+                    continue
+                for link in _LINKS:
+                    k = j + len(link)
+                    if k > n or word[j:k] != link or best[k] is None:
+                        continue
+                    if link and k == n:
+                        continue
+                    nparts, _, rest = best[k]
+                    head = len(rest[-1]) if rest else len(part)
+                    score = (nparts + 1, -head, (part,) + rest)
+                    if cand is None or score[:2] < cand[:2]:
+                        cand = score
+            best[i] = cand
+        res = best[0][2] if best[0] is not None and best[0][0] > 1 else ()
+        self._cache[word] = res
+        return res
