@@ -49,7 +49,8 @@ def select_locale() -> str:
 
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"),
+                     render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     mail.init_app(app)
     babel.init_app(app, locale_selector=select_locale,

@@ -59,6 +59,18 @@ def register(app: Flask) -> None:
 
     app.cli.add_command(mail_cli)
 
+    translations_cli = AppGroup("translations", help="The German and English catalogues.")
+
+    @translations_cli.command("update")
+    def translations_update_command() -> None:
+        """Extract marked strings and bring both catalogues in step (English maps to itself)."""
+        from .i18n import update
+
+        for locale, missing in update().items():
+            click.echo(f"{locale}: {missing} strings untranslated")
+
+    app.cli.add_command(translations_cli)
+
     try:
         from .matching.cli import matcher_cli
     except ImportError:  # the matcher package may not provide its commands yet
