@@ -161,3 +161,189 @@ class CompoundSplitter:
         res = best[0][2] if best[0] is not None and best[0][0] > 1 else ()
         self._cache[word] = res
         return res
+
+
+# --------------------------------------------------------------------------
+# Document analysis: text -> weighted "units" (tokens, bridge phrases) and
+# direct features (word bigrams).  A unit expands into features: its stem,
+# its character n-grams, its compound parts and the dictionary translations
+# of all of these.  Feature names carry a block prefix: "w:" words, "b:"
+# word bigrams, "c:" character n-grams.
+# --------------------------------------------------------------------------
+
+FIELDS = ("title", "skills", "text")
+
+
+class Analyzer:
+    """The text pipeline, parameterised by a config (see ``MatcherConfig``)
+    and an optional bridge (``matchmaker.matching.bridge.Bridge``)."""
+
+    def __init__(self, config, bridge=None):
+        self.cfg = config
+        self.bridge = bridge if bridge is not None and bridge.available else None
+        self.splitter = (
+            CompoundSplitter(self.bridge.german_words()) if self.bridge and config.split_compounds else None
+        )
+        self._term: dict[tuple[str, str], str | None] = {}
+        self._phrase_keys: set[str] = set()
+
+    # -- words -------------------------------------------------------------
+    def normal(self, tok: str, lang: str) -> str | None:
+        """Folded, lemmatised, gender-normalised form of a case-folded token;
+        None for stop words and one-letter tokens."""
+        f = fold(tok)
+        if f in STOP or len(f) < 2:
+            return None
+        lem = lemma(tok, lang)
+        if lang == "de" and self.bridge is not None:
+            lem = self._masculine(lem) or self._masculine(f) or lem
+        if lem in STOP:
+            return None
+        return lem
+
+    def _masculine(self, w: str) -> str | None:
+        b = self.bridge
+        hit = b.masculine.get(w)
+        if hit:
+            return hit
+        if b.has(w, "de"):
+            return None
+        for suffix in ("innen", "in"):
+            if w.endswith(suffix) and len(w) > len(suffix) + 3:
+                base = w[: -len(suffix)]
+                if base in b.masc_nouns:
+                    return base
+                if self.splitter is not None:
+                    parts = self.splitter.split(base)
+                    if parts and parts[-1] in b.masc_nouns:
+                        return base
+                return None
+        return None
+
+    def term(self, tok: str, lang: str) -> str | None:
+        """Index term (stem of the normal form) of a case-folded token."""
+        key = (tok, lang)
+        hit = self._term.get(key, 0)
+        if hit != 0:
+            return hit
+        n = self.normal(tok, lang)
+        t = stem(n, lang) if n is not None else None
+        self._term[key] = t
+        return t
+
+    def _translation_features(self, key: str, lang: str, weight: float, out: dict[str, float]) -> bool:
+        trans = self.bridge.translate(key, lang)[: self.cfg.max_translations]
+        if not trans:
+            return False
+        target = "en" if lang == "de" else "de"
+        w = weight / len(trans) ** self.cfg.translation_split
+        for phrase in trans:
+            prev = None
+            for word in phrase.split():
+                t = self.term(word, target)
+                if t is None:
+                    continue
+                k = "w:" + t
+                out[k] = out.get(k, 0.0) + w
+                if prev is not None and self.cfg.bigram_weight > 0:
+                    kb = "b:" + prev + " " + t
+                    out[kb] = out.get(kb, 0.0) + w
+                prev = t
+        return True
+
+    def expand_token(self, tok: str, lang: str, chars: bool) -> dict[str, float]:
+        """Features of one case-folded token."""
+        cfg = self.cfg
+        n = self.normal(tok, lang)
+        if n is None:
+            return {}
+        out: dict[str, float] = {"w:" + stem(n, lang): 1.0}
+        if chars and cfg.char_weight > 0:
+            lo, hi = cfg.char_ngram_range
+            for g in char_ngrams(n, lo, hi):
+                k = "c:" + g
+                out[k] = out.get(k, 0.0) + 1.0
+        if self.bridge is None:
+            return out
+        bw = cfg.bridge_weight
+        f = fold(tok)
+        if not self._translation_features(n, lang, bw, out) and f != n:
+            self._translation_features(f, lang, bw, out)
+        if lang == "de" and self.splitter is not None:
+            parts = self.splitter.split(n)
+            cw = cfg.compound_weight
+            for part in parts:
+                p = self._masculine(part) or part
+                k = "w:" + stem(p, "de")
+                out[k] = out.get(k, 0.0) + cw
+                self._translation_features(p, "de", bw * cw, out)
+        return out
+
+    def expand_phrase(self, key: str, lang: str) -> dict[str, float]:
+        out: dict[str, float] = {}
+        if self.bridge is not None:
+            self._translation_features(key, lang, self.cfg.bridge_weight * self.cfg.phrase_weight, out)
+        return out
+
+    # -- documents ---------------------------------------------------------
+    def analyze(self, doc, provenance: bool = False):
+        """Units and direct features of a document.
+
+        Returns ``(units, direct, lang)`` where ``units`` maps unit keys
+        (``("t", token, lang, chars)`` or ``("p", phrase, lang)``) to their
+        field-weighted counts and ``direct`` maps bigram features to weights.
+        With ``provenance=True`` a fourth item maps unit keys and direct
+        features to the words the user wrote."""
+        cfg = self.cfg
+        lang = doc.lang if doc.lang in ("de", "en") else guess_lang(
+            " ".join([doc.title or "", *(doc.skills or ()), doc.text or ""])
+        )
+        units: dict = {}
+        direct: dict[str, float] = {}
+        prov: dict = {} if provenance else None
+        phrases = self.bridge is not None and cfg.phrase_weight > 0
+        bigrams = cfg.bigram_weight > 0
+        term = self.term
+        for field_name, texts, fw in (
+            ("title", [doc.title] if doc.title else [], cfg.title_weight),
+            ("skills", list(doc.skills or ()), cfg.skills_weight),
+            ("text", [doc.text] if doc.text else [], cfg.text_weight),
+        ):
+            chars = field_name in cfg.char_fields
+            for text in texts:
+                raw = TOKEN_RE.findall(text)
+                low = [t.casefold() for t in raw]
+                prev = None
+                for i, tok in enumerate(low):
+                    t = term(tok, lang)
+                    if t is None:
+                        continue
+                    key = ("t", tok, lang, chars)
+                    units[key] = units.get(key, 0.0) + fw
+                    if prov is not None and key not in prov:
+                        prov[key] = raw[i]
+                    if bigrams:
+                        if prev is not None:
+                            kb = "b:" + prev[0] + " " + t
+                            direct[kb] = direct.get(kb, 0.0) + fw
+                            if prov is not None and kb not in prov:
+                                prov[kb] = raw[prev[1]] + " " + raw[i]
+                        prev = (t, i)
+                if phrases and len(low) > 1:
+                    folded = [fold(t) for t in low]
+                    for size in range(2, min(cfg.phrase_max_words, len(folded)) + 1):
+                        for i in range(len(folded) - size + 1):
+                            k = " ".join(folded[i : i + size])
+                            if self.bridge.has(k, lang):
+                                key = ("p", k, lang)
+                                units[key] = units.get(key, 0.0) + fw
+                                if prov is not None and key not in prov:
+                                    prov[key] = " ".join(raw[i : i + size])
+        if provenance:
+            return units, direct, lang, prov
+        return units, direct, lang
+
+    def expand(self, key) -> dict[str, float]:
+        if key[0] == "t":
+            return self.expand_token(key[1], key[2], key[3])
+        return self.expand_phrase(key[1], key[2])
