@@ -118,6 +118,13 @@ class User(UserMixin, db.Model):
     company_id: Mapped[int | None] = mapped_column(sa.ForeignKey("company.id"), index=True)
     membership: Mapped[Membership | None] = mapped_column(_enum(Membership, 16))
     is_demo: Mapped[bool] = mapped_column(default=False)
+    # Sessions: part of the login id; raising it ends every session and remember-me cookie.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Two-factor authentication (TOTP, staff and admins): a secret is pending until enabled_at is set;
+    # last_step is the last time step accepted, so a code works only once.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_enabled_at: Mapped[datetime | None]
+    totp_last_step: Mapped[int | None]
 
     company: Mapped[Company | None] = relationship(back_populates="users")
     profile: Mapped[GraduateProfile | None] = relationship(back_populates="user", uselist=False,
@@ -136,6 +143,14 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
+
+    def get_id(self) -> str:
+        """The login id Flask-Login keeps in the session and the remember-me cookie."""
+        return f"{self.id}:{self.session_version or 0}"
+
+    @property
+    def has_totp(self) -> bool:
+        return self.totp_enabled_at is not None and bool(self.totp_secret)
 
     def has_role(self, *roles: Role) -> bool:
         return self.role in roles
