@@ -135,6 +135,7 @@ def test_create_profile_with_every_field(client, db, graduate):
     assert '<option selected value="pl">' in body and '<option selected value="native">' in body
     assert 'checked id="wanted_kinds-0" name="wanted_kinds" type="checkbox" value="job"' in body
     assert escape("Praktikum bei LEAG.") in body
+    assert '="None"' not in body
 
 
 def test_edit_profile_replaces_every_field(client, db, graduate, make_profile):
