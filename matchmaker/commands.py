@@ -77,3 +77,7 @@ def register(app: Flask) -> None:
         matcher_cli = None
     if matcher_cli is not None:
         app.cli.add_command(matcher_cli)
+
+    from .offers.commands import register_commands as register_offer_commands
+
+    register_offer_commands(app)

@@ -1,13 +1,121 @@
-from flask import Blueprint
+"""Offers: the public list and page, and writing, publishing and closing them for a company."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import contains_eager
+
+from ..access import can_edit_offer, get_offer_or_404, role_required
+from ..extensions import db
+from ..forms import EmptyForm
+from ..models import Offer, Role
+from . import operations
+from .forms import OfferFilterForm, OfferForm
+from .queries import filter_offers, public_offers
 
 bp = Blueprint("offers", __name__)
+
+# Beyond this a page number is a typo or a probe; it must not reach the database as a huge OFFSET.
+MAX_PAGE = 10_000
+
+
+def page_arg() -> int:
+    """The `page` query parameter, 1 when missing or not a number."""
+    page = request.args.get("page", 1, type=int)
+    return min(max(page, 1), MAX_PAGE)
+
+
+def _is_staff() -> bool:
+    return current_user.is_authenticated and current_user.is_staff
 
 
 @bp.route("/")
 def index():
-    return "offers"
+    form = OfferFilterForm(formdata=request.args)
+    filters = form.valid_filters()
+    select = filter_offers(public_offers(), filters).options(contains_eager(Offer.company))
+    page = db.paginate(select, page=page_arg(), per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template("offers/index.html", form=form, page=page, filtered=bool(filters))
 
 
 @bp.route("/<int:offer_id>")
 def detail(offer_id: int):
-    return "offer"
+    offer = get_offer_or_404(offer_id, current_user)
+    owner = can_edit_offer(offer, current_user)
+    # A published offer of a company that lost its verification is no longer public.
+    if not offer.company.is_verified and not owner and not _is_staff():
+        abort(404)
+    return render_template("offers/detail.html", offer=offer, owner=owner, status=offer.effective_status())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(Role.company)
+def new():
+    company = current_user.active_company
+    if company is None:
+        return render_template("companies/not_member.html"), 403
+    form = OfferForm()
+    if form.validate_on_submit():
+        offer = operations.create_offer(company, current_user, **form.offer_fields())
+        db.session.commit()
+        if company.is_verified:
+            flash(_("Your draft is saved. Check it, then publish it."), "success")
+        else:
+            flash(_("Your draft is saved. You can publish it once the Präsenzstelle has verified your company."),
+                  "success")
+        return redirect(url_for("offers.detail", offer_id=offer.id))
+    return render_template("offers/form.html", form=form, offer=None, company=company), (400 if form.errors else 200)
+
+
+@bp.route("/<int:offer_id>/edit", methods=["GET", "POST"])
+@role_required(Role.company)
+def edit(offer_id: int):
+    offer = get_offer_or_404(offer_id, current_user, edit=True)
+    if request.method == "GET":
+        form = OfferForm(data=OfferForm.initial_data(offer), original_start=offer.start_date)
+    else:
+        form = OfferForm(original_start=offer.start_date)
+    if form.validate_on_submit():
+        operations.update_offer(offer, current_user, **form.offer_fields())
+        db.session.commit()
+        flash(_("Your changes are saved."), "success")
+        return redirect(url_for("offers.detail", offer_id=offer.id))
+    return (render_template("offers/form.html", form=form, offer=offer, company=offer.company),
+            (400 if form.errors else 200))
+
+
+def _step(offer_id: int, step, done_message: str):
+    """Run one workflow step on an own offer; an illegal step answers 409 and changes nothing."""
+    offer = get_offer_or_404(offer_id, current_user, edit=True)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        step(offer, current_user)
+    except operations.OfferError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return render_template("offers/detail.html", offer=offer, owner=True, status=offer.effective_status()), 409
+    db.session.commit()
+    flash(done_message, "success")
+    return redirect(url_for("offers.detail", offer_id=offer.id))
+
+
+@bp.route("/<int:offer_id>/publish", methods=["POST"])
+@role_required(Role.company)
+def publish(offer_id: int):
+    return _step(offer_id, operations.publish_offer, _("Your offer is published."))
+
+
+@bp.route("/<int:offer_id>/close", methods=["POST"])
+@role_required(Role.company)
+def close(offer_id: int):
+    return _step(offer_id, operations.close_offer, _("Your offer is closed and no longer listed."))
+
+
+@bp.route("/<int:offer_id>/reopen", methods=["POST"])
+@role_required(Role.company)
+def reopen(offer_id: int):
+    return _step(offer_id, operations.reopen_offer,
+                 _("Your offer is a draft again. Check it, then publish it."))
