@@ -245,7 +245,7 @@ def test_card_shows_the_pseudonymous_facts_only(client, db, graduate):
     assert "This is what companies see" in body and "Companies cannot see this card" in body
     assert profile.pseudonym in body
     for shown in ("Process engineer for hydrogen plants", "Verfahrenstechnik", "Master", "Aspen Plus",
-                  "<li>SPS</li>", "German (C1)", "Polish (native)", "Job", "Thesis", "Spremberg, Cottbus"):
+                  "<li>SPS</li>", "German (C1)", "Polish (Native)", "Job", "Thesis", "Spremberg, Cottbus"):
         assert shown in body, shown
     for hidden in ("Zofia", "Nowakowska", graduate.email, "marta@", "Lebenslauf-Geheimnis", "Ich heiße"):
         assert hidden not in body, hidden
