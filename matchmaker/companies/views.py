@@ -1,13 +1,106 @@
-from flask import Blueprint
+"""Companies: the public list and pages, and the company's own dashboard and profile."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..access import get_company_or_404, role_required
+from ..extensions import db
+from ..forms import EmptyForm
+from ..models import Company, Membership, Role, Sector, User
+from ..offers.queries import offers_by_status, open_offers_of
+from ..offers.views import page_arg
+from ..outbox import deliver_pending
+from . import operations
+from .forms import CompanyFilterForm, CompanyForm
 
 bp = Blueprint("companies", __name__)
 
 
 @bp.route("/")
 def index():
-    return "companies"
+    form = CompanyFilterForm(formdata=request.args)
+    form.validate()
+    select = db.select(Company).where(Company.verified_at.is_not(None)).order_by(Company.name, Company.id)
+    sector = form.sector.data if not form.sector.errors else None
+    if sector:
+        select = select.where(Company.sector == Sector(sector))
+    page = db.paginate(select, page=page_arg(), per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template("companies/index.html", form=form, page=page, filtered=bool(sector))
+
+
+@bp.route("/<int:company_id>")
+def detail(company_id: int):
+    company = get_company_or_404(company_id, current_user)
+    member = current_user.is_authenticated and current_user.active_company is not None \
+        and current_user.active_company.id == company.id
+    return render_template("companies/detail.html", company=company, offers=open_offers_of(company), member=member)
 
 
 @bp.route("/mine")
+@role_required(Role.company)
 def dashboard():
-    return "company"
+    company = current_user.active_company
+    if company is None:
+        return render_template("companies/not_member.html")
+    return render_template("companies/dashboard.html", company=company, groups=offers_by_status(company),
+                           pending=operations.pending_members(company))
+
+
+@bp.route("/mine/edit", methods=["GET", "POST"])
+@role_required(Role.company)
+def edit():
+    company = current_user.active_company
+    if company is None:
+        return render_template("companies/not_member.html"), 403
+    if request.method == "GET":
+        form = CompanyForm(data={
+            "sector": company.sector.value, "size_band": company.size_band.value if company.size_band else "",
+            "site": company.site, "about": company.about, "website": company.website,
+            "contact_email": company.contact_email})
+    else:
+        form = CompanyForm()
+    if form.validate_on_submit():
+        operations.update_company(company, current_user, **{name: form[name].data for name in operations.PROFILE_FIELDS})
+        db.session.commit()
+        flash(_("The company profile is saved."), "success")
+        return redirect(url_for("companies.dashboard"))
+    return render_template("companies/edit.html", form=form, company=company), (400 if form.errors else 200)
+
+
+def _member_request(user_id: int):
+    """The own company and a user who asked to join it; anything else is 404."""
+    company = current_user.active_company
+    if company is None:
+        abort(403)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    user = db.session.scalar(db.select(User).where(
+        User.id == user_id, User.company_id == company.id, User.membership == Membership.pending))
+    if user is None:
+        abort(404)
+    return company, user
+
+
+@bp.route("/mine/members/<int:user_id>/approve", methods=["POST"])
+@role_required(Role.company)
+def approve_member(user_id: int):
+    company, user = _member_request(user_id)
+    operations.approve_member(company, user, current_user)
+    db.session.commit()
+    deliver_pending()
+    flash(_("%(email)s can now act for your company.", email=user.email), "success")
+    return redirect(url_for("companies.dashboard"))
+
+
+@bp.route("/mine/members/<int:user_id>/decline", methods=["POST"])
+@role_required(Role.company)
+def decline_member(user_id: int):
+    company, user = _member_request(user_id)
+    operations.decline_member(company, user, current_user)
+    db.session.commit()
+    deliver_pending()
+    flash(_("The request of %(email)s is declined; we have told them by mail.", email=user.email), "success")
+    return redirect(url_for("companies.dashboard"))

@@ -1,0 +1,79 @@
+"""Changes to a company and its members. They flush but never commit."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from ..extensions import db
+from ..models import Company, Membership, Role, SizeBand, Sector, User
+from ..outbox import queue_mail
+
+PROFILE_FIELDS = ("sector", "size_band", "site", "about", "website", "contact_email")
+
+
+class CompanyError(Exception):
+    """A step on a company or its members that is not allowed; the message says why."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+def _require_member(company: Company, actor: User) -> None:
+    if actor.active_company is None or actor.active_company.id != company.id:
+        raise CompanyError(_l("Only active members of the company may do this."))
+
+
+def update_company(company: Company, actor: User, **fields) -> Company:
+    """Change the company's profile; its name stays as the Präsenzstelle verified it."""
+    _require_member(company, actor)
+    unknown = set(fields) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    for name, value in fields.items():
+        if name == "sector":
+            value = Sector(value)
+        elif name == "size_band":
+            value = SizeBand(value) if value else None
+        else:
+            value = value or ""
+        setattr(company, name, value)
+    db.session.flush()
+    return company
+
+
+def pending_members(company: Company) -> list[User]:
+    """Users who asked to join the company and wait for approval, oldest first."""
+    return db.session.scalars(
+        db.select(User).where(User.company_id == company.id, User.membership == Membership.pending,
+                              User.role == Role.company)
+        .order_by(User.created_at, User.id)
+    ).all()
+
+
+def _require_pending(company: Company, user: User) -> None:
+    if user.company_id != company.id or user.membership != Membership.pending:
+        raise CompanyError(_l("This person has no open request to join your company."))
+
+
+def approve_member(company: Company, user: User, actor: User) -> User:
+    """Let a colleague act for the company, and tell them by mail."""
+    _require_member(company, actor)
+    _require_pending(company, user)
+    user.membership = Membership.active
+    queue_mail(user.email, _l("You can now act for %(company)s", company=company.name), "company_member_approved",
+               locale=user.locale, kind="company_member_approved", company=company)
+    db.session.flush()
+    return user
+
+
+def decline_member(company: Company, user: User, actor: User) -> User:
+    """Refuse a join request: the user's link to the company is removed, and they are told by mail."""
+    _require_member(company, actor)
+    _require_pending(company, user)
+    user.company_id = None
+    user.membership = None
+    queue_mail(user.email, _l("Your request to join %(company)s was declined", company=company.name),
+               "company_member_declined", locale=user.locale, kind="company_member_declined", company=company)
+    db.session.flush()
+    return user
