@@ -283,9 +283,10 @@ class Offer(db.Model):
 
     @property
     def is_public(self) -> bool:
-        """Published and not past its expiry."""
-        return self.status == OfferStatus.published and (
-            self.expires_at is None or self.expires_at > utcnow())
+        """Published, not past its expiry, and its company verified."""
+        return (self.status == OfferStatus.published
+                and (self.expires_at is None or self.expires_at > utcnow())
+                and self.company is not None and self.company.verified_at is not None)
 
     def effective_status(self) -> OfferStatus:
         if self.status == OfferStatus.published and self.expires_at and self.expires_at <= utcnow():

@@ -1,0 +1,292 @@
+"""The matcher fed from the database: documents from models, one index per process, kept in step.
+
+The engine (engine.py) knows nothing of Flask or SQLAlchemy. This module turns offers and profiles
+into engine documents, builds the index on first use, and follows changes: every flush that touches
+an offer or a profile raises the version in `matcher_state` (same transaction), and a process that
+sees a newer version re-reads only the rows whose `updated_at` changed (upsert) or that are gone
+(remove). A page never waits for a refit of the whole corpus.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from ..extensions import db
+from ..models import (DEGREE_RANK, Company, GraduateProfile, MatcherState, Offer, OfferStatus, User, cefr_rank,
+                      utcnow)
+from .engine import Document, Match, Matcher
+
+log = logging.getLogger("matchmaker.matching")
+
+STATE_NAME = "main"
+
+
+# ---- documents ---------------------------------------------------------------------------------
+
+def offer_document(offer: Offer) -> Document:
+    """Title and skills weigh most; description and wanted fields of study are free text."""
+    skills = list(offer.required_skills or []) + list(offer.nice_skills or [])
+    text = "\n".join([offer.description or "", " ".join(offer.fields_of_study or [])])
+    return Document(id=offer.id, title=offer.title or "", skills=skills, text=text, lang=offer.language or None)
+
+
+def profile_document(profile: GraduateProfile) -> Document:
+    """Headline and skills weigh most; studies, about and CV text are free text."""
+    text = "\n".join([profile.study_programme or "", profile.study_other or "", profile.about or "",
+                      profile.cv_text or ""])
+    return Document(id=profile.id, title=profile.headline or "", skills=list(profile.skills or []), text=text)
+
+
+def profile_has_content(profile: GraduateProfile) -> bool:
+    return bool(profile.skills or profile.headline or profile.about or profile.cv_text)
+
+
+# ---- the version: bumped in the same transaction as the change -----------------------------------
+
+def _touches_matcher(session: Session) -> bool:
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, (Offer, GraduateProfile)):
+            if obj in session.dirty and not session.is_modified(obj, include_collections=False):
+                continue
+            return True
+    return False
+
+
+def bump_version(session: Session) -> None:
+    updated = session.execute(
+        sa.update(MatcherState).where(MatcherState.name == STATE_NAME)
+        .values(version=MatcherState.version + 1, updated_at=utcnow())
+    )
+    if updated.rowcount == 0:
+        session.add(MatcherState(name=STATE_NAME, version=1))
+
+
+def install_version_hook() -> None:
+    """Raise the matcher version whenever a flush changes an offer or a profile."""
+    if getattr(install_version_hook, "_installed", False):
+        return
+
+    @event.listens_for(Session, "before_flush")
+    def _before_flush(session, _flush_context, _instances):
+        if session.info.get("matcher_bumped"):
+            return
+        if _touches_matcher(session):
+            session.info["matcher_bumped"] = True
+            bump_version(session)
+
+    @event.listens_for(Session, "after_commit")
+    @event.listens_for(Session, "after_rollback")
+    def _reset(session):
+        session.info.pop("matcher_bumped", None)
+
+    install_version_hook._installed = True
+
+
+def current_version() -> int:
+    return db.session.scalar(sa.select(MatcherState.version).where(MatcherState.name == STATE_NAME)) or 0
+
+
+# ---- the per-process index -----------------------------------------------------------------------
+
+@dataclass
+class MatcherIndex:
+    """One matcher with the versions of the rows it holds."""
+
+    matcher: Matcher | None = None
+    version: int = -1
+    seen: dict[str, dict[int, datetime]] = field(default_factory=lambda: {"offers": {}, "profiles": {}})
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    builds: int = 0
+    updates: int = 0
+
+    def _rows(self) -> tuple[dict[int, datetime], dict[int, datetime]]:
+        offers = dict(db.session.execute(
+            sa.select(Offer.id, Offer.updated_at).where(Offer.status == OfferStatus.published)).all())
+        profiles = dict(db.session.execute(sa.select(GraduateProfile.id, GraduateProfile.updated_at)).all())
+        return offers, profiles
+
+    def _load(self, model, ids):
+        if not ids:
+            return []
+        return list(db.session.scalars(sa.select(model).where(model.id.in_(list(ids)))))
+
+    def build(self, dictionary: str | None = None) -> None:
+        version = current_version()
+        offers, profiles = self._rows()
+        offer_docs = [offer_document(o) for o in self._load(Offer, offers)]
+        profile_docs = [profile_document(p) for p in self._load(GraduateProfile, profiles)]
+        matcher = Matcher(bridge=_bridge(dictionary))
+        matcher.fit(offer_docs, profile_docs)
+        self.matcher = matcher
+        self.seen = {"offers": offers, "profiles": profiles}
+        self.version = version
+        self.builds += 1
+        log.info("matcher index built: %d offers, %d profiles (version %d)", len(offers), len(profiles), version)
+
+    def sync(self) -> None:
+        """Apply what changed since our version: upsert changed rows, remove vanished ones."""
+        version = current_version()
+        offers, profiles = self._rows()
+        for side, rows, model, to_doc in (("offers", offers, Offer, offer_document),
+                                          ("profiles", profiles, GraduateProfile, profile_document)):
+            seen = self.seen[side]
+            for gone in set(seen) - set(rows):
+                self.matcher.remove(side, gone)
+            changed = [i for i, stamp in rows.items() if seen.get(i) != stamp]
+            for obj in self._load(model, changed):
+                self.matcher.upsert(side, to_doc(obj))
+            self.seen[side] = rows
+        self.version = version
+        self.updates += 1
+
+    def ensure_current(self, dictionary: str | None = None) -> Matcher:
+        with self.lock:
+            if self.matcher is None:
+                self.build(dictionary)
+            elif current_version() != self.version:
+                self.sync()
+            return self.matcher
+
+
+_bridges: dict[str | None, object] = {}
+_indexes: dict[str, MatcherIndex] = {}
+_indexes_lock = threading.Lock()
+
+
+def _bridge(path: str | None):
+    from .bridge import Bridge, default_bridge
+
+    if path not in _bridges:
+        _bridges[path] = Bridge.load(path) if path else default_bridge()
+    return _bridges[path]
+
+
+def get_index() -> MatcherIndex:
+    """The index of this process for the current database."""
+    from flask import current_app
+
+    key = current_app.config["SQLALCHEMY_DATABASE_URI"]
+    with _indexes_lock:
+        index = _indexes.get(key)
+        if index is None:
+            index = _indexes[key] = MatcherIndex()
+    return index
+
+
+def get_matcher() -> Matcher:
+    from flask import current_app
+
+    return get_index().ensure_current(current_app.config.get("MATCHER_DICTIONARY"))
+
+
+def forget_indexes() -> None:
+    """Drop every process-local index (tests start from empty databases)."""
+    with _indexes_lock:
+        _indexes.clear()
+
+
+# ---- hard conditions -----------------------------------------------------------------------------
+
+@dataclass
+class Condition:
+    name: str  # kind | german | degree | start
+    held: bool
+
+
+def conditions(profile: GraduateProfile, offer: Offer) -> list[Condition]:
+    """The conditions between a graduate and an offer; each holds or fails."""
+    result = []
+    wanted = set(profile.wanted_kinds or [])
+    result.append(Condition("kind", not wanted or offer.kind.value in wanted))
+    result.append(Condition("german", cefr_rank(offer.min_german_level) <= cefr_rank(profile.german_level)))
+    if offer.degree is not None:
+        held = profile.degree is not None and DEGREE_RANK[profile.degree] >= DEGREE_RANK[offer.degree]
+        result.append(Condition("degree", held))
+    else:
+        result.append(Condition("degree", True))
+    start_ok = True
+    if profile.earliest_start and offer.start_date:
+        # The post must not start before the graduate can; a post open until later still fits.
+        end = offer.end_date or offer.start_date
+        start_ok = end >= profile.earliest_start
+    result.append(Condition("start", start_ok))
+    return result
+
+
+def all_held(conds: list[Condition]) -> bool:
+    return all(c.held for c in conds)
+
+
+def open_offers_query():
+    """Published, unexpired offers of verified companies."""
+    now = utcnow()
+    return (sa.select(Offer).join(Offer.company)
+            .where(Offer.status == OfferStatus.published, Offer.expires_at > now,
+                   Company.verified_at.is_not(None)))
+
+
+def findable_profiles_query():
+    """Profiles whose owner agreed to be found and whose account is active."""
+    return (sa.select(GraduateProfile).join(GraduateProfile.user)
+            .where(GraduateProfile.visible_to_companies.is_(True), User.active.is_(True)))
+
+
+@dataclass
+class RankedOffer:
+    offer: Offer
+    match: Match
+    conditions: list[Condition]
+
+
+@dataclass
+class RankedProfile:
+    profile: GraduateProfile
+    match: Match
+    conditions: list[Condition]
+
+
+def offers_for_profile(profile: GraduateProfile, candidates: list[Offer], strict: bool = True,
+                       k: int = 200) -> list[RankedOffer]:
+    """Rank the candidate offers for a profile; with strict, the hard conditions filter before ranking."""
+    by_id = {}
+    conds = {}
+    for offer in candidates:
+        c = conditions(profile, offer)
+        if strict and not all_held(c):
+            continue
+        by_id[offer.id] = offer
+        conds[offer.id] = c
+    if not by_id or not profile_has_content(profile):
+        return []
+    matcher = get_matcher()
+    matches = matcher.rank(profile_document(profile), "offers", k=k, allowed=set(by_id))
+    return [RankedOffer(by_id[m.id], m, conds[m.id]) for m in matches]
+
+
+def profiles_for_offer(offer: Offer, candidates: list[GraduateProfile], strict: bool = True,
+                       k: int = 200) -> list[RankedProfile]:
+    """Rank the candidate (findable) profiles for an offer."""
+    by_id = {}
+    conds = {}
+    for profile in candidates:
+        c = conditions(profile, offer)
+        if strict and not all_held(c):
+            continue
+        by_id[profile.id] = profile
+        conds[profile.id] = c
+    if not by_id:
+        return []
+    matcher = get_matcher()
+    matches = matcher.rank(offer_document(offer), "profiles", k=k, allowed=set(by_id))
+    return [RankedProfile(by_id[m.id], m, conds[m.id]) for m in matches]
+
+
+def today() -> date:
+    return utcnow().date()
