@@ -173,6 +173,10 @@ class CompoundSplitter:
 
 FIELDS = ("title", "skills", "text")
 
+# Masculine agent-noun endings: a word "<base>in"/"<base>innen" with such a
+# base is the feminine form (Lehrerin, Laborantin, Analystin, Ingenieurin).
+_AGENT_SUFFIXES = ("er", "or", "ant", "ent", "ist", "eur", "eut", "iker", "aer", "ar", "ot", "at", "graf", "graph", "nom", "soph", "ekt")
+
 
 class Analyzer:
     """The text pipeline, parameterised by a config (see ``MatcherConfig``)
@@ -213,6 +217,10 @@ class Analyzer:
                 base = w[: -len(suffix)]
                 if base in b.masc_nouns:
                     return base
+                if base.endswith(_AGENT_SUFFIXES):
+                    return base
+                if base.endswith(("log", "ag", "og")) and base + "e" in b.masc_nouns or base.endswith("olog"):
+                    return base + "e"
                 if self.splitter is not None:
                     parts = self.splitter.split(base)
                     if parts and parts[-1] in b.masc_nouns:

@@ -1,0 +1,166 @@
+"""Behaviour of the matching engine (no Flask app needed)."""
+import logging
+
+import numpy as np
+import pytest
+
+from matchmaker.matching import bridge as bridge_mod
+from matchmaker.matching.bridge import Bridge
+from matchmaker.matching.engine import Document, Matcher, MatcherConfig, fit_label
+from matchmaker.matching.text import CompoundSplitter, fold
+
+
+@pytest.fixture(scope="module")
+def ding():
+    b = Bridge.load()
+    if not b.available:
+        pytest.skip("German-English dictionary (trans-de-en) not installed; set MATCHER_DICTIONARY or run the Makefile")
+    return b
+
+
+@pytest.fixture()
+def mono(tmp_path, monkeypatch):
+    monkeypatch.setattr(bridge_mod, "_warned", False)
+    return Bridge.load(tmp_path / "no-such-dictionary")
+
+
+OFFERS = [
+    Document("o-auto", title="Ingenieur Automatisierungstechnik", text="Wir planen Steuerungen und Anlagen der Automatisierungstechnik.", lang="de"),
+    Document("o-bake", title="Bäcker", text="Sie backen Brot und Brötchen in unserer Backstube.", lang="de"),
+    Document("o-nurse", title="Pflegefachkraft", text="Pflege von Patienten im Krankenhaus, Schichtdienst.", lang="de"),
+    Document("o-precise", title="Prüfer für Präzisionsinstrumente", text="Prüfung von Messgeräten.", lang="de"),
+    Document("o-garden", title="Gärtner", text="Pflanzen, Rasen und Bäume im Park pflegen.", lang="de"),
+]
+PROFILES = [
+    Document("p-auto", title="automation engineer", skills=["automation", "control systems"], lang="en"),
+    Document("p-bake", title="baker", skills=["bake bread", "bakery"], lang="en"),
+    Document("p-garden", title="gardener", skills=["garden", "trees"], lang="en"),
+]
+
+
+def test_fold_meets_umlaut_spellings():
+    assert fold("Präzision") == fold("Praezision") == "praezision"
+    assert fold("Straße") == fold("STRASSE")
+    assert fold("café") == "cafe"
+
+
+def test_german_english_pairs_rank_above_unrelated(ding):
+    m = Matcher(bridge=ding).fit(OFFERS, PROFILES)
+    for pid, oid in [("p-auto", "o-auto"), ("p-bake", "o-bake"), ("p-garden", "o-garden")]:
+        hits = m.rank_id(pid, "profiles", k=3)
+        assert hits and hits[0].id == oid, (pid, [(h.id, h.score) for h in hits])
+    back = m.rank_id("o-bake", "offers", k=1)
+    assert back[0].id == "p-bake"
+
+
+def test_char_ngrams_meet_compound_and_english_word(ding):
+    m = Matcher(bridge=ding).fit(OFFERS, PROFILES)
+    score, reasons = m.explain(Document("q", title="automation", lang="en"), Document("c", title="Automatisierungstechnik", lang="de"))
+    assert score > 0
+    assert reasons[0].query_term == "automation" and reasons[0].candidate_term == "Automatisierungstechnik"
+
+
+def test_reasons_name_real_shared_words(ding):
+    m = Matcher(bridge=ding).fit(OFFERS, PROFILES)
+    top = m.rank_id("p-auto", "profiles", k=1)[0]
+    assert top.reasons
+    query_words = {"automation", "engineer", "control", "systems"}
+    offer_text = "Ingenieur Automatisierungstechnik Wir planen Steuerungen und Anlagen der Automatisierungstechnik"
+    for r in top.reasons:
+        assert set(r.query_term.split()) <= query_words, r
+        assert all(w in offer_text for w in r.candidate_term.split()), r
+        assert 0 < r.share <= 1
+    assert sum(r.share for r in top.reasons) <= 1.0 + 1e-6
+    assert set(top.reasons[0].as_dict()) == {"query_term", "candidate_term", "share"}
+
+
+def test_filters_exclude_before_top_k(mono):
+    m = Matcher(bridge=mono).fit(OFFERS, PROFILES)
+    q = Document("q", title="Bäcker Gärtner Pflege", lang="de")
+    everything = {h.id for h in m.rank(q, "offers", k=10)}
+    assert {"o-bake", "o-garden", "o-nurse"} <= everything
+    # a set of allowed ids: only those come back, and k is filled from them
+    only = m.rank(q, "offers", k=1, allowed={"o-garden"})
+    assert [h.id for h in only] == ["o-garden"]
+    # a predicate
+    pred = m.rank(q, "offers", k=10, allowed=lambda i: i != "o-bake")
+    assert "o-bake" not in {h.id for h in pred}
+    # a boolean mask aligned with ids()
+    ids = m.ids("offers")
+    mask = np.array([i == "o-nurse" for i in ids])
+    assert [h.id for h in m.rank(q, "offers", k=10, allowed=mask)] == ["o-nurse"]
+    assert m.rank(q, "offers", k=10, allowed=set()) == []
+
+
+def test_upsert_and_remove_without_refit(mono):
+    m = Matcher(bridge=mono).fit(OFFERS, PROFILES)
+    idf_before = m.idf.copy()
+    q = Document("q", title="Schornsteinfeger Kehrbezirk", lang="de")
+    assert all(h.id != "o-new" for h in m.rank(q, "offers"))
+    m.upsert("offers", Document("o-new", title="Schornsteinfeger", text="Kehrbezirk in Cottbus", lang="de"))
+    hits = m.rank(q, "offers", k=3)
+    assert hits[0].id == "o-new"
+    # fitted weights of known features are unchanged (no refit)
+    assert np.array_equal(m.idf[: len(idf_before)], idf_before)
+    # a change replaces the document, it does not duplicate it
+    m.upsert("offers", Document("o-new", title="Dachdecker", lang="de"))
+    assert m.rank(q, "offers", k=1)[0].id != "o-new"
+    assert m.rank(Document("q2", title="Dachdecker", lang="de"), "offers", k=1)[0].id == "o-new"
+    assert m.ids("offers").count("o-new") == 1
+    m.upsert("offers", Document("o-new", title="Schornsteinfeger", lang="de"))
+    m.remove("offers", "o-new")
+    assert all(h.id != "o-new" for h in m.rank(q, "offers"))
+    assert ("offers", "o-new") not in m
+    # profiles too, and rank_id works for a document added later
+    m.upsert("profiles", Document("p-new", title="Schornsteinfeger", lang="de"))
+    m.upsert("offers", Document("o-new2", title="Schornsteinfeger gesucht", lang="de"))
+    assert m.rank_id("p-new", "profiles", k=1)[0].id == "o-new2"
+
+
+def test_buffer_compaction_keeps_results(mono):
+    m = Matcher(MatcherConfig(buffer_limit=2), bridge=mono).fit(OFFERS, PROFILES)
+    for i in range(5):
+        m.upsert("offers", Document(f"o-x{i}", title=f"Gärtner Nummer{i}", lang="de"))
+    m.remove("offers", "o-x1")
+    ids = {h.id for h in m.rank(Document("q", title="Gärtner", lang="de"), "offers", k=20)}
+    assert {"o-garden", "o-x0", "o-x2", "o-x3", "o-x4"} <= ids and "o-x1" not in ids
+
+
+def test_monolingual_fallback_warns_once(tmp_path, monkeypatch, caplog):
+    monkeypatch.setattr(bridge_mod, "_warned", False)
+    with caplog.at_level(logging.WARNING, logger="matchmaker.matching"):
+        b1 = Bridge.load(tmp_path / "missing")
+        b2 = Bridge.load(tmp_path / "missing")
+    assert not b1.available and not b2.available
+    warnings = [r for r in caplog.records if r.name == "matchmaker.matching" and r.levelno == logging.WARNING]
+    assert len(warnings) == 1
+    m = Matcher(bridge=b1).fit(OFFERS, PROFILES)
+    hits = m.rank(Document("q", title="Bäckerin", text="Brot backen", lang="de"), "offers", k=2)
+    assert hits[0].id == "o-bake"
+
+
+def test_env_var_path_resolution(tmp_path, monkeypatch):
+    dic = tmp_path / "de-en"
+    dic.write_text(
+        "# tiny\nBäcker {m}; Bäckerin {f} | Bäcker {pl} :: baker | bakers\nBrot {n} :: bread\n", encoding="utf-8"
+    )
+    monkeypatch.setenv("MATCHER_DICTIONARY", str(dic))
+    monkeypatch.setenv("MATCHER_CACHE_DIR", str(tmp_path / "cache"))
+    b = Bridge.load()
+    assert b.available and b.translate("baecker", "de") == ["baker"]
+    assert b.translate("bread", "en") == ["brot"]
+    assert b.masculine.get("baeckerin") == "baecker"
+    assert Bridge.load().de_en == b.de_en  # from the cache
+
+
+def test_compound_splitter():
+    s = CompoundSplitter({"asphalt", "labor", "techniker", "maschine", "bediener"})
+    assert s.split("asphaltlabortechniker") == ("asphalt", "labor", "techniker")
+    assert s.split("maschinenbediener") == ("maschine", "bediener")
+    assert s.split("kuchenteig") == ()
+
+
+def test_fit_label_thresholds():
+    assert fit_label(0.9) == "very_good"
+    assert fit_label(0.2) == "good"
+    assert fit_label(0.01) == "partial"

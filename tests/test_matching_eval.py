@@ -1,0 +1,108 @@
+"""Metrics, eval-set loading and the `flask matcher eval` command."""
+import json
+import math
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from matchmaker.matching.cli import matcher_cli
+from matchmaker.matching.evaluation import METRICS, evaluate, load_set, mean_metrics, query_metrics
+
+DEV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev"
+
+
+def test_query_metrics_hand_computed():
+    # grade-2 items at ranks 2 and 4, a grade-1 item at rank 1; one grade-2 never retrieved
+    grades = {"a": 1, "b": 2, "d": 2, "z": 2}
+    m = query_metrics(["a", "b", "c", "d"], grades)
+    assert m["mrr"] == pytest.approx(1 / 2)
+    assert m["recall@10"] == pytest.approx(2 / 3)
+    assert m["map"] == pytest.approx((1 / 2 + 2 / 4) / 3)
+    dcg = 1 / math.log2(2) + 3 / math.log2(3) + 3 / math.log2(5)
+    idcg = 3 / math.log2(2) + 3 / math.log2(3) + 3 / math.log2(4) + 1 / math.log2(5)
+    assert m["ndcg@10"] == pytest.approx(dcg / idcg)
+
+
+def test_query_metrics_perfect_and_empty():
+    m = query_metrics(["x"], {"x": 2})
+    assert m == {"mrr": 1.0, "recall@10": 1.0, "ndcg@10": 1.0, "map": 1.0}
+    m = query_metrics([], {"x": 2})
+    assert m == {"mrr": 0.0, "recall@10": 0.0, "ndcg@10": 0.0, "map": 0.0}
+    # recall@10 only counts the first ten
+    m = query_metrics([f"n{i}" for i in range(10)] + ["x"], {"x": 2})
+    assert m["recall@10"] == 0.0 and m["mrr"] == pytest.approx(1 / 11)
+    avg = mean_metrics([{k: 1.0 for k in METRICS}, {k: 0.0 for k in METRICS}])
+    assert avg["mrr"] == 0.5 and avg["queries"] == 2
+
+
+def _write_set(folder: Path):
+    folder.mkdir(parents=True)
+    profiles = [
+        {"id": "p1", "lang": "en", "headline": "baker", "skills": ["bake bread", "pastry"], "about": ""},
+        {"id": "p2", "lang": "en", "headline": "gardener", "skills": ["prune trees", "lawn care"], "about": ""},
+        {"id": "p3", "lang": "en", "headline": "welder", "skills": ["weld steel"], "about": "I weld pipes."},
+    ]
+    offers = [
+        {"id": "o1", "lang": "en", "title": "baker", "description": "Bake bread and pastry every morning.", "skills": []},
+        {"id": "o2", "lang": "en", "title": "gardener", "description": "Care for trees and lawn in the park.", "skills": ["prune trees"]},
+        {"id": "o3", "lang": "en", "title": "welder", "description": "Weld steel pipes.", "skills": []},
+        {"id": "o4", "lang": "en", "title": "pastry chef", "description": "Make pastry.", "skills": []},
+    ]
+    (folder / "profiles.jsonl").write_text("\n".join(json.dumps(p) for p in profiles) + "\n", encoding="utf-8")
+    (folder / "offers.jsonl").write_text("\n".join(json.dumps(o) for o in offers) + "\n", encoding="utf-8")
+    (folder / "qrels.tsv").write_text(
+        "profile_id\toffer_id\tgrade\np1\to1\t2\np1\to4\t1\np2\to2\t2\np3\to3\t2\n", encoding="utf-8"
+    )
+
+
+def test_load_set_maps_fields(tmp_path):
+    _write_set(tmp_path / "tiny")
+    es = load_set(tmp_path / "tiny")
+    assert es.name == "tiny" and len(es.profiles) == 3 and len(es.offers) == 4
+    p1 = es.profiles[0]
+    assert (p1.title, list(p1.skills), p1.lang) == ("baker", ["bake bread", "pastry"], "en")
+    o2 = es.offers[1]
+    assert o2.title == "gardener" and o2.text.startswith("Care") and list(o2.skills) == ["prune trees"]
+    assert es.qrels[("p1", "o4")] == 1
+
+
+def test_evaluate_both_directions_three_systems(tmp_path):
+    _write_set(tmp_path / "tiny")
+    (r,) = evaluate([tmp_path / "tiny"])
+    assert set(r["systems"]) == {"matcher", "tfidf-default", "bm25"}
+    for by_dir in r["systems"].values():
+        assert set(by_dir) == {"profile->offers", "offer->profiles"}
+        assert by_dir["profile->offers"]["queries"] == 3
+        assert by_dir["offer->profiles"]["queries"] == 3
+    assert r["systems"]["matcher"]["profile->offers"]["mrr"] == pytest.approx(1.0)
+
+
+def test_cli_table_and_json(tmp_path):
+    _write_set(tmp_path / "one")
+    _write_set(tmp_path / "two")
+    runner = CliRunner()
+    res = runner.invoke(matcher_cli, ["eval", str(tmp_path / "one"), str(tmp_path / "two")])
+    assert res.exit_code == 0, res.output
+    for system in ("matcher", "tfidf-default", "bm25"):
+        for direction in ("profile->offers", "offer->profiles"):
+            assert sum(1 for line in res.output.splitlines() if system in line and direction in line) == 2
+    for metric in METRICS:
+        assert metric in res.output
+    res = runner.invoke(matcher_cli, ["eval", "--json", str(tmp_path / "one")])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert data[0]["set"] == "one"
+    assert 0 <= data[0]["systems"]["bm25"]["offer->profiles"]["map"] <= 1
+
+
+def test_cli_rejects_missing_folder(tmp_path):
+    res = CliRunner().invoke(matcher_cli, ["eval", str(tmp_path / "nope")])
+    assert res.exit_code != 0
+
+
+@pytest.mark.skipif(not (DEV / "titles-de").is_dir(), reason="../shared/eval/dev is not present")
+def test_dev_set_smoke():
+    (r,) = evaluate([DEV / "titles-de"])
+    ours = r["systems"]["matcher"]["profile->offers"]["mrr"]
+    assert ours > r["systems"]["tfidf-default"]["profile->offers"]["mrr"]
