@@ -16,6 +16,20 @@ def _bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value.isdigit() else default
+
+
+def _hosts(name: str, default: list[str] | None) -> list[str] | None:
+    """A comma-separated host list from the environment; hosts starting with a dot match subdomains."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    hosts = [host.strip() for host in value.split(",") if host.strip()]
+    return hosts or default
+
+
 def _database_url() -> str:
     url = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'matchmaker.sqlite'}")
     # Hosting platforms often hand out "postgres://"; SQLAlchemy wants a driver name.
@@ -46,13 +60,41 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"
     LANGUAGES = ("de", "en")
 
+    # Sessions (see matchmaker/security.py): logged out after this long without a request, and
+    # after this long since the login in any case.
+    SESSION_IDLE_MINUTES = _int("SESSION_IDLE_MINUTES", 60)
+    SESSION_ABSOLUTE_HOURS = _int("SESSION_ABSOLUTE_HOURS", 12)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
-    REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    REMEMBER_COOKIE_DURATION = timedelta(days=_int("REMEMBER_COOKIE_DAYS", 14))
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=SESSION_ABSOLUTE_HOURS)
+
+    # Requests whose Host header is not in this list answer 400 (Flask checks it while routing).
+    TRUSTED_HOSTS = _hosts("TRUSTED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+    SECURITY_HSTS = False
+    CONTENT_SECURITY_POLICY = (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "form-action 'self'; base-uri 'self'; frame-ancestors 'none'; object-src 'none'"
+    )
+    # Staff and admins without two-factor authentication are sent to set it up before anything else.
+    REQUIRE_2FA_FOR_STAFF = _bool("REQUIRE_2FA_FOR_STAFF", False)
+    TOTP_ISSUER = "Matchmaker"
+
+    # Rate limits (Flask-Limiter). With REDIS_URL set, all workers count in Redis.
+    RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute;50 per hour")
+    # Per account (the email tried), across all addresses, against slow distributed guessing.
+    RATELIMIT_LOGIN_ACCOUNT = os.environ.get("RATELIMIT_LOGIN_ACCOUNT", "30 per hour")
+    RATELIMIT_TWO_FACTOR = os.environ.get("RATELIMIT_TWO_FACTOR", "10 per minute;30 per hour")
+    RATELIMIT_REGISTER = os.environ.get("RATELIMIT_REGISTER", "5 per minute;20 per hour")
+    RATELIMIT_PASSWORD_RESET = os.environ.get("RATELIMIT_PASSWORD_RESET", "5 per minute;20 per hour")
+    RATELIMIT_RESEND = os.environ.get("RATELIMIT_RESEND", "5 per minute;20 per hour")
 
     OFFER_DEFAULT_LIFETIME_DAYS = int(os.environ.get("OFFER_DEFAULT_LIFETIME_DAYS", "90"))
     CONFIRM_TOKEN_MAX_AGE = 3 * 24 * 3600
@@ -65,6 +107,9 @@ class ProductionConfig(Config):
     ENV_NAME = "production"
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    SECURITY_HSTS = True
+    # No default: production names its hosts (TRUSTED_HOSTS=matchmaker.example.org,.example.org).
+    TRUSTED_HOSTS = _hosts("TRUSTED_HOSTS", None)
 
 
 class TestConfig(Config):
@@ -75,6 +120,10 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     MAIL_SERVER = None
     SERVER_NAME = None
+    TRUSTED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
+    # Tests that check the limits enable them in their own config.
+    RATELIMIT_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
 
 
 def config_from_env():

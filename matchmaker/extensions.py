@@ -1,6 +1,8 @@
 """Extension instances, bound to the app in create_app."""
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_mail import Mail
 from flask_migrate import Migrate
@@ -28,3 +30,5 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 mail = Mail()
+# Counts per client address; behind a reverse proxy the app must see the client's address (ProxyFix).
+limiter = Limiter(key_func=get_remote_address)

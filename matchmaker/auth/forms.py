@@ -1,11 +1,12 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
-from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
+from wtforms.validators import Email, EqualTo, InputRequired, Length, Regexp, ValidationError
 
 from ..catalog import SECTOR_LABELS, choices
 from ..extensions import db
 from ..forms import BaseForm
 from ..models import Company, User
+from .passwords import NotCommonPassword
 
 PASSWORD_MIN = 12
 PASSWORD_MAX = 128
@@ -17,6 +18,7 @@ def _password_field(label):
         Length(min=PASSWORD_MIN, max=PASSWORD_MAX,
                message=_l("The password must have %(min)d to %(max)d characters.",
                           min=PASSWORD_MIN, max=PASSWORD_MAX)),
+        NotCommonPassword(),
     ])
 
 
@@ -102,6 +104,9 @@ class EmailOnlyForm(BaseForm):
 
 
 class ResetPasswordForm(BaseForm):
+    """Set `account_email` on the form so that the password check can compare with it."""
+
+    account_email: str | None = None
     password = _password_field(_l("New password (at least 12 characters)"))
     password_again = PasswordField(_l("New password again"), validators=[
         InputRequired(_l("Please repeat the password.")),
@@ -112,3 +117,16 @@ class ResetPasswordForm(BaseForm):
 class ChangePasswordForm(ResetPasswordForm):
     current_password = PasswordField(_l("Current password"), validators=[
         InputRequired(_l("Please enter your current password.")), Length(max=PASSWORD_MAX)])
+
+
+def _digits_only(value):
+    return "".join(value.split()) if isinstance(value, str) else value
+
+
+class TotpCodeForm(BaseForm):
+    """A six-digit code from the authenticator app."""
+
+    code = StringField(_l("Code from your authenticator app"), filters=[_digits_only], validators=[
+        InputRequired(_l("Please enter the six-digit code.")),
+        Regexp(r"^[0-9]{6}$", message=_l("The code has six digits.")),
+    ], render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": 12})

@@ -7,8 +7,9 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from ..extensions import db
-from ..outbox import queue_mail
 from ..models import Company, Membership, Role, Sector, User, utcnow
+from ..outbox import queue_mail
+from ..security import end_all_sessions
 
 
 def _serializer(salt: str) -> URLSafeTimedSerializer:
@@ -87,3 +88,9 @@ def user_for_reset_token(token: str) -> User | None:
     if user is None or not user.active or user.password_hash[-16:] != data.get("h"):
         return None
     return user
+
+
+def set_new_password(user: User, password: str) -> None:
+    """A new password ends every session of the user (the caller renews the current one if it should stay)."""
+    user.set_password(password)
+    end_all_sessions(user)

@@ -2,17 +2,25 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+import logging
+import time
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
+from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..access import login_required
+from ..access import login_required, role_required
 from ..extensions import db
-from ..outbox import deliver_pending
+from ..forms import EmptyForm
 from ..models import Role, User, utcnow
-from . import operations
-from .forms import ChangePasswordForm, CompanyRegisterForm, EmailOnlyForm, GraduateRegisterForm, LoginForm, ResetPasswordForm
+from ..outbox import deliver_pending
+from ..security import (end_session, login_account_key, rate_limit, renew_session, security_event,
+                        start_session)
+from . import operations, totp
+from .forms import (ChangePasswordForm, CompanyRegisterForm, EmailOnlyForm, GraduateRegisterForm, LoginForm,
+                    ResetPasswordForm, TotpCodeForm)
 
 bp = Blueprint("auth", __name__)
 
@@ -40,6 +48,7 @@ def _locale() -> str:
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@rate_limit("RATELIMIT_REGISTER")
 def register():
     """Graduates register here; companies have their own form."""
     if current_user.is_authenticated:
@@ -55,6 +64,7 @@ def register():
 
 
 @bp.route("/register/company", methods=["GET", "POST"])
+@rate_limit("RATELIMIT_REGISTER")
 def register_company():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
@@ -85,6 +95,7 @@ def confirm(token: str):
 
 
 @bp.route("/confirm", methods=["GET", "POST"])
+@rate_limit("RATELIMIT_RESEND")
 def resend_confirmation():
     form = EmailOnlyForm()
     if form.validate_on_submit():
@@ -98,40 +109,119 @@ def resend_confirmation():
     return render_template("auth/resend.html", form=form), (400 if form.errors else 200)
 
 
+_dummy_hash: str | None = None
+
+
+def _check_password_in_constant_time(user: User | None, password: str) -> bool:
+    """Hash the password even when no user has this email, so the answer time does not tell."""
+    global _dummy_hash
+    if user is None:
+        if _dummy_hash is None:
+            _dummy_hash = generate_password_hash("no account has this password", method="scrypt")
+        check_password_hash(_dummy_hash, password)
+        return False
+    return user.check_password(password)
+
+
+# A password step waits this long for its second factor.
+PENDING_LOGIN_SECONDS = 300
+PENDING_LOGIN_ATTEMPTS = 5
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@rate_limit("RATELIMIT_LOGIN")
+@rate_limit("RATELIMIT_LOGIN_ACCOUNT", key_func=login_account_key)
 def login():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
     form = LoginForm()
     if form.validate_on_submit():
-        user = db.session.scalar(db.select(User).where(User.email == User.normalise_email(form.email.data)))
-        if user is None or not user.check_password(form.password.data) or not user.active:
+        email = User.normalise_email(form.email.data)
+        user = db.session.scalar(db.select(User).where(User.email == email))
+        password_ok = _check_password_in_constant_time(user, form.password.data)
+        if user is None or not password_ok or not user.active:
+            reason = "unknown_email" if user is None else ("wrong_password" if not password_ok else "inactive")
+            security_event("login_failed", logging.WARNING, email=email, reason=reason)
             form.password.errors.append(_("Email or password is wrong, or the account is deactivated."))
             return render_template("auth/login.html", form=form), 400
         if user.confirmed_at is None:
+            security_event("login_failed", logging.WARNING, email=email, reason="unconfirmed")
             flash(_("Please confirm your email address first. We can send you a new link."), "error")
             return redirect(url_for("auth.resend_confirmation"))
-        session.clear()  # a fresh session at login, so an old session id never carries over
-        login_user(user, remember=form.remember.data)
-        user.last_login_at = utcnow()
-        db.session.commit()
         target = request.args.get("next")
-        return redirect(target if is_safe_next(target) else home_for(user))
+        target = target if is_safe_next(target) else None
+        if user.has_totp:
+            # Not logged in yet: the password step only names the user who must now give a code.
+            lang = session.get("lang")
+            session.clear()
+            if lang:
+                session["lang"] = lang
+            session["_pending_login"] = {"user": user.id, "version": user.session_version or 0,
+                                         "remember": bool(form.remember.data), "next": target,
+                                         "at": int(time.time()), "tries": 0}
+            security_event("login_password_ok", user=user.id, email=email, second_factor="totp")
+            return redirect(url_for("auth.two_factor_login"))
+        start_session(user, remember=form.remember.data)
+        db.session.commit()
+        return redirect(target or home_for(user))
+    if request.method == "POST":
+        email = request.form.get("email", "")
+        security_event("login_failed", logging.WARNING, email=User.normalise_email(email)[:254],
+                       reason="invalid_input")
     return render_template("auth/login.html", form=form), (400 if form.errors else 200)
+
+
+def _pending_login() -> tuple[User | None, dict]:
+    pending = session.get("_pending_login")
+    if not isinstance(pending, dict) or int(time.time()) - int(pending.get("at", 0)) > PENDING_LOGIN_SECONDS:
+        return None, {}
+    user = db.session.get(User, pending.get("user"))
+    if (user is None or not user.active or not user.has_totp
+            or (user.session_version or 0) != pending.get("version")):
+        return None, {}
+    return user, pending
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@rate_limit("RATELIMIT_TWO_FACTOR")
+def two_factor_login():
+    """The second login step for accounts with two-factor authentication."""
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    user, pending = _pending_login()
+    if user is None:
+        session.pop("_pending_login", None)
+        flash(_("Please log in again."), "info")
+        return redirect(url_for("auth.login"))
+    form = TotpCodeForm()
+    if form.validate_on_submit():
+        if totp.accept_code(user, form.code.data):
+            session.pop("_pending_login", None)
+            start_session(user, remember=pending.get("remember", False))
+            db.session.commit()
+            return redirect(pending.get("next") or home_for(user))
+        pending["tries"] = int(pending.get("tries", 0)) + 1
+        security_event("login_failed", logging.WARNING, user=user.id, reason="wrong_code")
+        if pending["tries"] >= PENDING_LOGIN_ATTEMPTS:
+            session.pop("_pending_login", None)
+            flash(_("Too many wrong codes. Please log in again."), "error")
+            return redirect(url_for("auth.login"))
+        session["_pending_login"] = pending
+        form.code.errors.append(_("This code is wrong or has already been used. Please enter the current code."))
+        return render_template("auth/two_factor_login.html", form=form), 400
+    return render_template("auth/two_factor_login.html", form=form), (400 if form.errors else 200)
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    lang = session.get("lang")
-    logout_user()
-    session.clear()
-    if lang:
-        session["lang"] = lang
+    end_session()
+    db.session.commit()
     flash(_("You are logged out."), "info")
     return redirect(url_for("main.index"))
 
 
 @bp.route("/forgot", methods=["GET", "POST"])
+@rate_limit("RATELIMIT_PASSWORD_RESET")
 def forgot_password():
     form = EmailOnlyForm()
     if form.validate_on_submit():
@@ -150,10 +240,12 @@ def reset_password(token: str):
         flash(_("This reset link is invalid or has expired. Request a new one."), "error")
         return redirect(url_for("auth.forgot_password"))
     form = ResetPasswordForm()
+    form.account_email = user.email
     if form.validate_on_submit():
-        user.set_password(form.password.data)
+        operations.set_new_password(user, form.password.data)
         if user.confirmed_at is None:
             user.confirmed_at = utcnow()  # the link proved the address
+        security_event("password_reset", user=user.id)
         db.session.commit()
         flash(_("Your password has been changed. Please log in."), "success")
         return redirect(url_for("auth.login"))
@@ -164,12 +256,76 @@ def reset_password(token: str):
 @login_required
 def change_password():
     form = ChangePasswordForm()
+    form.account_email = current_user.email
     if form.validate_on_submit():
         if not current_user.check_password(form.current_password.data):
+            security_event("password_change_failed", logging.WARNING, user=current_user.id,
+                           reason="wrong_current_password")
             form.current_password.errors.append(_("The current password is wrong."))
             return render_template("auth/change_password.html", form=form), 400
-        current_user.set_password(form.password.data)
+        user = current_user._get_current_object()
+        operations.set_new_password(user, form.password.data)
+        renew_session(user)
+        security_event("password_changed", user=user.id)
         db.session.commit()
         flash(_("Your password has been changed."), "success")
         return redirect(home_for(current_user))
     return render_template("auth/change_password.html", form=form), (400 if form.errors else 200)
+
+
+# ---- two-factor authentication (staff and admins) ---------------------------------------------
+
+@bp.route("/2fa", methods=["GET", "POST"])
+@role_required(Role.staff)
+def two_factor():
+    """Status; while a secret is pending, the secret and a form to confirm it with a code."""
+    user = current_user._get_current_object()
+    form = TotpCodeForm()
+    if request.method == "POST" and not user.has_totp and user.totp_secret:
+        if form.validate_on_submit():
+            if totp.enable(user, form.code.data):
+                security_event("two_factor_enabled", user=user.id)
+                db.session.commit()
+                flash(_("Two-factor authentication is on. You will be asked for a code at every login."),
+                      "success")
+                return redirect(url_for("auth.two_factor"))
+            form.code.errors.append(_("This code is wrong or has already been used. Please enter the current code."))
+    elif request.method == "POST":
+        return redirect(url_for("auth.two_factor"))
+    uri = totp.provisioning_uri(user) if user.totp_secret and not user.has_totp else None
+    return render_template("auth/two_factor.html", form=form, user=user, otpauth_uri=uri,
+                           setup_form=EmptyForm(), required=current_app.config.get("REQUIRE_2FA_FOR_STAFF")), \
+        (400 if form.errors else 200)
+
+
+@bp.route("/2fa/setup", methods=["POST"])
+@role_required(Role.staff)
+def two_factor_setup():
+    """A new secret to enrol (replaces a pending one; not allowed while two-factor login is on)."""
+    user = current_user._get_current_object()
+    form = EmptyForm()
+    if form.validate_on_submit() and not user.has_totp:
+        totp.start_enrolment(user)
+        db.session.commit()
+    return redirect(url_for("auth.two_factor"))
+
+
+@bp.route("/2fa/disable", methods=["POST"])
+@role_required(Role.staff)
+def two_factor_disable():
+    user = current_user._get_current_object()
+    form = TotpCodeForm()
+    if not user.has_totp:
+        return redirect(url_for("auth.two_factor"))
+    if current_app.config.get("REQUIRE_2FA_FOR_STAFF"):
+        form.validate()
+        form.code.errors = [_("Two-factor authentication is required for staff accounts and cannot be turned off.")]
+    elif form.validate_on_submit():
+        if totp.disable(user, form.code.data):
+            security_event("two_factor_disabled", user=user.id)
+            db.session.commit()
+            flash(_("Two-factor authentication is off."), "info")
+            return redirect(url_for("auth.two_factor"))
+        form.code.errors.append(_("This code is wrong or has already been used. Please enter the current code."))
+    return render_template("auth/two_factor.html", form=form, user=user, otpauth_uri=None,
+                           setup_form=EmptyForm(), required=current_app.config.get("REQUIRE_2FA_FOR_STAFF")), 400

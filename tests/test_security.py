@@ -1,0 +1,335 @@
+"""Password policy, login that gives nothing away, rate limits, security headers, host check, security log."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+
+import pytest
+from conftest import PASSWORD, _empty_tables, make_config
+
+from matchmaker import create_app
+from matchmaker.auth.passwords import common_passwords, is_weak_password
+from matchmaker.extensions import db as _db
+from matchmaker.models import Role, User
+from matchmaker.security import clean_for_log
+
+WEAK = ["Password2024!", "passwordpassword", "123456789012", "qwertzuiopasdf", "Matchmaker 2024",
+        "aaaaaaaaaaaaaa", "iloveyou12345", "Spremberg2025!"]
+
+
+@pytest.fixture
+def make_app(database_url, tmp_path):
+    """An app with its own config (rate limits on, for instance); its context pushed."""
+    made = []
+
+    def make(**overrides):
+        _empty_tables(database_url)
+        app = create_app(make_config(database_url, INSTANCE_DIR=tmp_path / "instance", **overrides))
+        ctx = app.app_context()
+        ctx.push()
+        made.append(ctx)
+        return app
+
+    yield make
+    for ctx in reversed(made):
+        _db.session.remove()
+        _db.engine.dispose()
+        ctx.pop()
+
+
+# ---- passwords ---------------------------------------------------------------------------------
+
+def test_common_password_list_is_shipped_and_large():
+    listed = common_passwords()
+    assert len(listed) > 10000
+    assert {"password", "123456", "iloveyou"} <= listed
+
+
+def test_weak_passwords_are_recognised_and_good_ones_pass():
+    for password in WEAK:
+        assert is_weak_password(password), password
+    assert is_weak_password("anna.schmidt1990", email="anna.schmidt@example.org")
+    for password in (PASSWORD, "Lausitzer Kohle und Wasserstoff", "tram-violet-7-orbit"):
+        assert not is_weak_password(password, email="anna@example.org"), password
+
+
+def test_registration_refuses_common_passwords_with_a_field_message(client, db):
+    for password in WEAK:
+        response = client.post("/auth/register", data={
+            "email": "neu@example.org", "password": password, "password_again": password, "accept_privacy": "y"})
+        assert response.status_code == 400, password
+        body = response.get_data(as_text=True)
+        assert 'id="password-err"' in body and "too common" in body
+        assert 'value="neu@example.org"' in body  # what was typed stays
+    assert db.session.scalar(db.select(User).where(User.email == "neu@example.org")) is None
+
+
+def test_company_registration_refuses_common_password(client):
+    response = client.post("/auth/register/company", data={
+        "email": "chef@firma.de", "password": "Password2024!", "password_again": "Password2024!",
+        "accept_privacy": "y", "mode": "new", "company_name": "Neu GmbH", "sector": "energy"})
+    assert response.status_code == 400 and "too common" in response.get_data(as_text=True)
+
+
+def test_reset_and_change_refuse_common_passwords(client, db, make_user, login_as, outbox):
+    from conftest import link_in
+
+    user = make_user(email="jana.kraus@example.org")
+    client.post("/auth/forgot", data={"email": user.email})
+    link = link_in(outbox(user.email)[0])
+    response = client.post(link, data={"password": "iloveyou12345", "password_again": "iloveyou12345"})
+    assert response.status_code == 400 and "too common" in response.get_data(as_text=True)
+    response = client.post(link, data={"password": "jana.kraus2024", "password_again": "jana.kraus2024"})
+    assert response.status_code == 400  # the account's own name
+
+    login_as(user)
+    response = client.post("/auth/password", data={"current_password": PASSWORD, "password": "qwertzuiopasdf",
+                                                    "password_again": "qwertzuiopasdf"})
+    assert response.status_code == 400 and "too common" in response.get_data(as_text=True)
+    db.session.refresh(user)
+    assert user.check_password(PASSWORD)
+
+
+# ---- login gives nothing away ------------------------------------------------------------------
+
+def test_login_failures_look_the_same(client, make_user):
+    known = make_user()
+    inactive = make_user(active=False)
+    answers = [
+        client.post("/auth/login", data={"email": known.email, "password": "wrong password 123"}),
+        client.post("/auth/login", data={"email": "nobody@example.org", "password": "wrong password 123"}),
+        client.post("/auth/login", data={"email": inactive.email, "password": PASSWORD}),
+    ]
+    assert {r.status_code for r in answers} == {400}
+    messages = {r.get_data(as_text=True).count("Email or password is wrong") for r in answers}
+    assert messages == {1}
+
+
+def test_unknown_email_costs_a_password_hash_too(client, make_user):
+    """The answer time must not tell whether the email has an account (a dummy hash is checked)."""
+    user = make_user()
+
+    def fastest(email):
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            client.post("/auth/login", data={"email": email, "password": "wrong password 123"})
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    fastest(user.email)  # warm up (the dummy hash is made once)
+    fastest("nobody@example.org")
+    assert fastest("nobody@example.org") > 0.4 * fastest(user.email)
+
+
+# ---- rate limits -------------------------------------------------------------------------------
+
+def _login_attempt(client, email="nobody@example.org"):
+    return client.post("/auth/login", data={"email": email, "password": "wrong password 123"})
+
+
+def test_rate_limits_are_off_in_the_test_config(client):
+    for _ in range(15):
+        assert _login_attempt(client).status_code == 400
+
+
+def test_login_rate_limit_answers_429_with_retry_after(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="3 per minute")
+    client = app.test_client()
+    assert client.get("/auth/login").status_code == 200
+    for _ in range(3):
+        assert _login_attempt(client).status_code == 400
+    response = _login_attempt(client)
+    assert response.status_code == 429
+    assert int(response.headers["Retry-After"]) > 0
+    body = response.get_data(as_text=True)
+    assert "Too many requests" in body or "Zu viele" in body
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    # GET is not counted: the form still shows.
+    assert client.get("/auth/login").status_code == 200
+
+
+def test_login_rate_limit_per_account(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="100 per minute", RATELIMIT_LOGIN_ACCOUNT="2 per hour")
+    client = app.test_client()
+    assert _login_attempt(client, "target@example.org").status_code == 400
+    assert _login_attempt(client, "TARGET@example.org ").status_code == 400
+    assert _login_attempt(client, "target@example.org").status_code == 429
+    assert _login_attempt(client, "other@example.org").status_code == 400
+
+
+@pytest.mark.parametrize("path, data", [
+    ("/auth/forgot", {"email": "a@example.org"}),
+    ("/auth/confirm", {"email": "a@example.org"}),
+    ("/auth/register", {"email": "a@example.org"}),
+    ("/auth/register/company", {"email": "a@example.org"}),
+])
+def test_other_account_forms_are_rate_limited(make_app, path, data):
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_PASSWORD_RESET="2 per minute", RATELIMIT_RESEND="2 per minute",
+                   RATELIMIT_REGISTER="2 per minute")
+    client = app.test_client()
+    codes = [client.post(path, data=data).status_code for _ in range(3)]
+    assert 429 not in codes[:2] and codes[2] == 429
+
+
+def _redis_or_skip(url):
+    redis = pytest.importorskip("redis")
+    try:
+        connection = redis.Redis.from_url(url, socket_connect_timeout=1)
+        connection.ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip(f"Redis is not reachable at {url}; start it to test shared rate-limit storage")
+    return connection
+
+
+def test_rate_limit_counts_in_redis_shared_by_workers(make_app):
+    url = "redis://127.0.0.1:6379/0"
+    connection = _redis_or_skip(url)
+    prefix = f"matchmaker-test-{uuid.uuid4().hex}"
+
+    def forget():
+        for key in connection.scan_iter(match=f"*{prefix}*"):
+            connection.delete(key)
+
+    try:
+        settings = {"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": url, "RATELIMIT_KEY_PREFIX": prefix,
+                    "RATELIMIT_LOGIN": "3 per minute"}
+        first = make_app(**settings)
+        with first.test_client() as worker:
+            for _ in range(2):
+                assert _login_attempt(worker).status_code == 400
+        assert list(connection.scan_iter(match=f"*{prefix}*")), "the counter should live in Redis"
+        # A second worker process (another app on the same storage) sees the same count.
+        second = make_app(**settings)
+        with second.test_client() as worker:
+            assert _login_attempt(worker).status_code == 400
+            assert _login_attempt(worker).status_code == 429
+    finally:
+        forget()
+        connection.close()
+
+
+def test_storage_follows_redis_url(monkeypatch):
+    import importlib
+
+    import config
+
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/3")
+    reloaded = importlib.reload(config)
+    assert reloaded.Config.RATELIMIT_STORAGE_URI == "redis://127.0.0.1:6379/3"
+    monkeypatch.delenv("REDIS_URL")
+    reloaded = importlib.reload(config)
+    assert reloaded.Config.RATELIMIT_STORAGE_URI == "memory://"
+
+
+# ---- headers and host --------------------------------------------------------------------------
+
+def _assert_security_headers(response):
+    csp = response.headers["Content-Security-Policy"]
+    for part in ("default-src 'self'", "script-src 'self'", "frame-ancestors 'none'", "object-src 'none'",
+                 "form-action 'self'", "base-uri 'self'"):
+        assert part in csp
+    assert "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert "camera=()" in response.headers["Permissions-Policy"]
+
+
+def test_security_headers_on_pages_and_error_pages(client):
+    for path, code in (("/", 200), ("/auth/login", 200), ("/no-such-page", 404), ("/offers/?q=%00", 400)):
+        response = client.get(path)
+        assert response.status_code == code, path
+        _assert_security_headers(response)
+        assert "Strict-Transport-Security" not in response.headers
+    assert client.post("/auth/logout", headers={"Accept": "text/html"}).status_code == 302
+    _assert_security_headers(client.get("/auth/logout"))  # 405
+
+
+def test_no_store_for_auth_pages_and_logged_in_users(client, make_company, login_as):
+    from conftest import company_user
+
+    assert client.get("/auth/login").headers["Cache-Control"] == "no-store"
+    assert "no-store" not in client.get("/").headers.get("Cache-Control", "")
+    login_as(company_user(make_company()))
+    assert client.get("/").headers["Cache-Control"] == "no-store"
+    assert client.get("/companies/").headers["Cache-Control"] == "no-store"
+    static = client.get("/static/style.css")
+    static.close()
+    assert "no-store" not in static.headers.get("Cache-Control", "")
+
+
+def test_hsts_only_when_configured(app, client):
+    app.config["SECURITY_HSTS"] = True
+    assert client.get("/").headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_production_config_is_strict():
+    from config import ProductionConfig
+
+    assert ProductionConfig.SECURITY_HSTS and ProductionConfig.SESSION_COOKIE_SECURE
+    assert ProductionConfig.REMEMBER_COOKIE_SECURE and ProductionConfig.REMEMBER_COOKIE_HTTPONLY
+
+
+def test_unknown_host_is_refused(client):
+    response = client.get("/", headers={"Host": "evil.example"})
+    assert response.status_code == 400
+    _assert_security_headers(response)
+    assert client.get("/", headers={"Host": "localhost:5000"}).status_code == 200
+    assert client.get("/", headers={"Host": "127.0.0.1"}).status_code == 200
+
+
+def test_trusted_hosts_from_environment(monkeypatch):
+    import importlib
+
+    import config
+
+    monkeypatch.setenv("TRUSTED_HOSTS", " matchmaker.example.org, .btu.example ,")
+    reloaded = importlib.reload(config)
+    assert reloaded.ProductionConfig.TRUSTED_HOSTS == ["matchmaker.example.org", ".btu.example"]
+    monkeypatch.delenv("TRUSTED_HOSTS")
+    importlib.reload(config)
+
+
+# ---- security log ------------------------------------------------------------------------------
+
+def test_clean_for_log_escapes_line_breaks():
+    assert clean_for_log("a\r\nb\x00c\u2028d\"e\\") == 'a\\r\\nb\\u0000c\\u2028d\\"e\\\\'
+
+
+def test_security_log_records_logins_failures_logouts_and_password_changes(client, make_user, caplog):
+    caplog.set_level(logging.INFO, logger="matchmaker.security")
+    user = make_user(email="jo@example.org")
+    client.post("/auth/login", data={"email": " JO@example.org", "password": "wrong password 123"})
+    client.post("/auth/login", data={"email": "jo@example.org", "password": PASSWORD})
+    client.post("/auth/password", data={"current_password": PASSWORD, "password": "new passphrase 42",
+                                        "password_again": "new passphrase 42"})
+    client.post("/auth/logout")
+    lines = [r.getMessage() for r in caplog.records if r.name == "matchmaker.security"]
+    assert any(line.startswith("login_failed") and 'email="jo@example.org"' in line
+               and 'reason="wrong_password"' in line for line in lines), lines
+    assert any(line.startswith("login_succeeded") and f'user="{user.id}"' in line for line in lines)
+    assert any(line.startswith("password_changed") for line in lines)
+    assert any(line.startswith("logout") for line in lines)
+    assert "wrong password 123" not in caplog.text and PASSWORD not in caplog.text
+    assert "new passphrase 42" not in caplog.text
+
+
+def test_security_log_cannot_be_forged_with_line_breaks(client, caplog):
+    caplog.set_level(logging.INFO, logger="matchmaker.security")
+    forged = "x@example.org\r\nlogin_succeeded user=1"
+    client.post("/auth/login", data={"email": forged, "password": "anything at all"})
+    (line,) = [r.getMessage() for r in caplog.records if r.getMessage().startswith("login_failed")]
+    assert "\n" not in line and "\r" not in line
+    assert "\\r\\nlogin_succeeded" in line
+
+
+def test_forbidden_pages_are_logged(client, make_user, login_as, caplog):
+    caplog.set_level(logging.INFO, logger="matchmaker.security")
+    user = make_user(Role.board)
+    login_as(user)
+    assert client.get("/staff/").status_code == 403
+    assert any(r.getMessage().startswith("forbidden") and 'path="/staff/"' in r.getMessage()
+               for r in caplog.records)
