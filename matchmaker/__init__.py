@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from config import TEMPLATE_DIR, config_from_env
 
-from .extensions import babel, csrf, db, login_manager, mail, migrate
+from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 
 log = logging.getLogger("matchmaker")
 
@@ -27,6 +27,7 @@ def create_app(config_class=None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
+    register_security(app)
     register_template_helpers(app)
     register_commands(app)
     return app
@@ -53,19 +54,12 @@ def register_extensions(app: Flask) -> None:
                      render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     mail.init_app(app)
+    limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(Path(__file__).resolve().parent / "translations"))
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "strong"
-
-    from .models import User
-
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        if not user_id.isdigit():
-            return None
-        return db.session.get(User, int(user_id))
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         from sqlalchemy import event
@@ -99,6 +93,13 @@ def register_blueprints(app: Flask) -> None:
 
 def register_errorhandlers(app: Flask) -> None:
     from .errors import register
+
+    register(app)
+
+
+def register_security(app: Flask) -> None:
+    """Security headers, host check, session lifetime and invalidation, rate-limit errors, security log."""
+    from .security import register
 
     register(app)
 
