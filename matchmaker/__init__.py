@@ -61,6 +61,10 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "strong"
 
+    from .matching.index import install_version_hook
+
+    install_version_hook()
+
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         from sqlalchemy import event
 
@@ -81,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
     from .companies.views import bp as companies_bp
     from .graduates.views import bp as graduates_bp
     from .main.views import bp as main_bp
+    from .matching.views import bp as matching_bp
     from .offers.views import bp as offers_bp
 
     app.register_blueprint(main_bp)
@@ -89,6 +94,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(companies_bp, url_prefix="/companies")
     app.register_blueprint(graduates_bp, url_prefix="/me")
     app.register_blueprint(admin_bp, url_prefix="/staff")
+    app.register_blueprint(matching_bp, url_prefix="/matches")
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from config import TestConfig
 from matchmaker import create_app
 from matchmaker.extensions import db as _db
+from matchmaker.matching.index import forget_indexes
 from matchmaker.models import (Company, Degree, GraduateProfile, Membership, Offer, OfferKind, OfferStatus,
                                OutboxMessage, Role, Sector, User, utcnow)
 
@@ -61,6 +62,7 @@ def make_config(url: str, **overrides):
 @pytest.fixture
 def app(database_url, tmp_path):
     _empty_tables(database_url)
+    forget_indexes()
     app = create_app(make_config(database_url, INSTANCE_DIR=tmp_path / "instance"))
     with app.app_context():
         yield app

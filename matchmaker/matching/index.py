@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -26,6 +26,8 @@ from .engine import Document, Match, Matcher
 log = logging.getLogger("matchmaker.matching")
 
 STATE_NAME = "main"
+# Below this a "fit" rests on stray character n-grams (e.g. a shared "-er" ending): not worth a person's time.
+MIN_SCORE = 0.03
 
 
 # ---- documents ---------------------------------------------------------------------------------
@@ -267,7 +269,7 @@ def offers_for_profile(profile: GraduateProfile, candidates: list[Offer], strict
         return []
     matcher = get_matcher()
     matches = matcher.rank(profile_document(profile), "offers", k=k, allowed=set(by_id))
-    return [RankedOffer(by_id[m.id], m, conds[m.id]) for m in matches]
+    return [RankedOffer(by_id[m.id], m, conds[m.id]) for m in matches if m.score >= MIN_SCORE]
 
 
 def profiles_for_offer(offer: Offer, candidates: list[GraduateProfile], strict: bool = True,
@@ -285,8 +287,24 @@ def profiles_for_offer(offer: Offer, candidates: list[GraduateProfile], strict: 
         return []
     matcher = get_matcher()
     matches = matcher.rank(offer_document(offer), "profiles", k=k, allowed=set(by_id))
-    return [RankedProfile(by_id[m.id], m, conds[m.id]) for m in matches]
+    return [RankedProfile(by_id[m.id], m, conds[m.id]) for m in matches if m.score >= MIN_SCORE]
 
 
-def today() -> date:
-    return utcnow().date()
+@dataclass
+class Pair:
+    offer: Offer
+    profile: GraduateProfile
+    match: Match
+
+
+def best_pairs(offers: list[Offer], profiles: list[GraduateProfile], per_offer: int = 5,
+               exclude: set[tuple[int, int]] | None = None) -> list[Pair]:
+    """The best (offer, graduate) pairs meeting every hard condition, best first."""
+    exclude = exclude or set()
+    pairs: list[Pair] = []
+    for offer in offers:
+        candidates = [p for p in profiles if (offer.id, p.id) not in exclude]
+        for ranked in profiles_for_offer(offer, candidates, strict=True, k=per_offer):
+            pairs.append(Pair(offer, ranked.profile, ranked.match))
+    pairs.sort(key=lambda pair: pair.match.score, reverse=True)
+    return pairs

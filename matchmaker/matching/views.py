@@ -1,0 +1,103 @@
+"""Fits both ways: offers for a graduate, graduates for an offer, and the staff's matching board."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, current_app, render_template, request
+from flask_login import current_user
+from sqlalchemy.orm import contains_eager
+
+from ..access import get_offer_or_404, role_required
+from ..catalog import BTU_PROGRAMMES
+from ..extensions import db
+from ..models import GraduateProfile, Offer, OfferKind, Role, Sector
+from ..offers.forms import OfferFilterForm
+from ..offers.queries import filter_offers, public_offers
+from ..pagination import ListPage, page_arg
+from . import index
+
+bp = Blueprint("matching", __name__)
+
+RANK_LIMIT = 200  # a person reads the first pages; deeper ranks are noise
+
+
+def _strict() -> bool:
+    """By default the hard conditions filter; `?all=1` shows the near misses with what failed."""
+    return request.args.get("all") != "1"
+
+
+@bp.route("/offers")
+@role_required(Role.graduate)
+def offers_for_me():
+    profile = current_user.profile
+    form = OfferFilterForm(formdata=request.args)
+    filters = form.valid_filters()
+    ranked = []
+    if profile is not None and index.profile_has_content(profile):
+        select = filter_offers(public_offers(), filters).options(contains_eager(Offer.company))
+        candidates = list(db.session.scalars(select).unique())
+        ranked = index.offers_for_profile(profile, candidates, strict=_strict(), k=RANK_LIMIT)
+    page = ListPage(ranked, page_arg(), current_app.config["PAGE_SIZE"])
+    return render_template("matching/offers_for_me.html", profile=profile, form=form, page=page,
+                           filtered=bool(filters), strict=_strict())
+
+
+@bp.route("/offers/<int:offer_id>/graduates")
+@role_required(Role.company, Role.staff)
+def graduates_for_offer(offer_id: int):
+    if current_user.role == Role.company:
+        offer = get_offer_or_404(offer_id, current_user, edit=True)
+    else:
+        offer = get_offer_or_404(offer_id, current_user)
+    ranked = []
+    if offer.is_public:
+        candidates = list(db.session.scalars(index.findable_profiles_query()))
+        ranked = index.profiles_for_offer(offer, candidates, strict=_strict(), k=RANK_LIMIT)
+    page = ListPage(ranked, page_arg(), current_app.config["PAGE_SIZE"])
+    return render_template("matching/graduates_for_offer.html", offer=offer, page=page, strict=_strict())
+
+
+def _board_filters() -> tuple[dict, list[str]]:
+    """The board's filters from the query string; values not understood are named, then ignored."""
+    values, problems = {}, []
+    kind = request.args.get("kind", "")
+    if kind:
+        if kind in OfferKind._value2member_map_:
+            values["kind"] = OfferKind(kind)
+        else:
+            problems.append("kind")
+    sector = request.args.get("sector", "")
+    if sector:
+        if sector in Sector._value2member_map_:
+            values["sector"] = Sector(sector)
+        else:
+            problems.append("sector")
+    study = request.args.get("study", "")
+    if study:
+        if study in BTU_PROGRAMMES:
+            values["study"] = study
+        else:
+            problems.append("study")
+    return values, problems
+
+
+@bp.route("/board")
+@role_required(Role.staff)
+def board():
+    filters, problems = _board_filters()
+    select = index.open_offers_query().options(contains_eager(Offer.company))
+    if "kind" in filters:
+        select = select.where(Offer.kind == filters["kind"])
+    if "sector" in filters:
+        from ..models import Company
+
+        select = select.where(Company.sector == filters["sector"])
+    offers = list(db.session.scalars(select).unique())
+    profiles_select = index.findable_profiles_query()
+    if "study" in filters:
+        profiles_select = profiles_select.where(GraduateProfile.study_programme == filters["study"])
+    profiles = list(db.session.scalars(profiles_select))
+    pairs = index.best_pairs(offers, profiles, per_offer=5)
+    page = ListPage(pairs, page_arg(), current_app.config["PAGE_SIZE"])
+    return render_template("matching/board.html", page=page, filters=filters, problems=problems,
+                           programmes=BTU_PROGRAMMES, args=request.args)

@@ -1,0 +1,174 @@
+"""The matcher through the app: offers for a graduate, graduates for an offer, the staff board."""
+
+from datetime import date, timedelta
+
+import pytest
+from conftest import company_user
+
+from matchmaker.matching import index
+from matchmaker.matching.bridge import resolve_path
+from matchmaker.models import OfferKind, Role
+
+needs_dictionary = pytest.mark.skipif(resolve_path() is None,
+                                      reason="German-English dictionary (Debian trans-de-en) not installed")
+
+
+def _page(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    return response.get_data(as_text=True)
+
+
+def test_graduate_sees_fitting_offers_ranked_with_reasons(client, make_profile, make_offer, login_as):
+    profile = make_profile(headline="Python developer", skills=["Python", "SQL", "data analysis"],
+                           wanted_kinds=[])
+    make_offer(title="Data Analyst (m/w/d)", required_skills=["Python", "SQL"],
+               description="Datenanalyse mit Python und SQL für unsere Produktion.")
+    make_offer(title="Schweißer (m/w/d)", required_skills=["WIG-Schweißen"],
+               description="Schweißarbeiten an Rohrleitungen.")
+    login_as(profile.user)
+    body = _page(client, "/matches/offers")
+    assert "Data Analyst" in body
+    assert "Schweißer" not in body  # nothing in common, so not ranked at all
+    assert "Python" in body.split("Data Analyst", 1)[1]  # a reason names a shared term
+
+
+@needs_dictionary
+def test_english_profile_finds_german_offer_over_unrelated_one(client, make_profile, make_offer, login_as):
+    profile = make_profile(headline="Automation engineer", skills=["automation", "control engineering", "electrical engineering"],
+                           wanted_kinds=[])
+    make_offer(title="Ingenieur Automatisierungstechnik (m/w/d)", required_skills=["Steuerungstechnik", "Elektrotechnik"],
+               description="Sie planen die Automatisierung unserer Anlagen.")
+    make_offer(title="Buchhalter (m/w/d)", required_skills=["Buchhaltung", "Steuern"],
+               description="Sie erstellen Abschlüsse und betreuen die Kreditoren.")
+    login_as(profile.user)
+    body = _page(client, "/matches/offers")
+    assert "Automatisierungstechnik" in body
+    auto = body.find("Automatisierungstechnik")
+    other = body.find("Buchhalter")
+    assert other == -1 or auto < other
+
+
+def test_empty_profile_gets_fill_in_state_not_error(client, make_user, make_profile, make_offer, login_as):
+    make_offer()
+    user = make_user(Role.graduate)
+    login_as(user)
+    assert "Fill in your skills" in _page(client, "/matches/offers") or "Fülle" in _page(client, "/matches/offers")
+    make_profile(user=user, headline="", skills=[], about="", cv_text="")
+    body = _page(client, "/matches/offers")
+    assert 'class="empty"' in body
+
+
+def test_new_offer_appears_after_it_is_published(client, make_profile, make_company, login_as):
+    profile = make_profile(headline="Hydrogen engineer", skills=["electrolysis", "hydrogen"], wanted_kinds=[])
+    login_as(profile.user)
+    assert "Elektrolyse-Spezialist" not in _page(client, "/matches/offers")  # builds the index
+    company = make_company()
+    login_as(company_user(company))
+    response = client.post("/offers/new", data={
+        "kind": "job", "title": "Elektrolyse-Spezialist hydrogen", "description": "Electrolysis and hydrogen plant.",
+        "required_skills": "electrolysis, hydrogen", "place": "Spremberg", "remote_share": "0", "language": "de",
+        "start_date": (date.today() + timedelta(days=20)).isoformat()})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    offer_id = int(response.location.rstrip("/").split("/")[-1])
+    assert client.post(f"/offers/{offer_id}/publish").status_code == 302
+    login_as(profile.user)
+    assert "Elektrolyse-Spezialist" in _page(client, "/matches/offers")
+
+
+def test_hard_conditions_filter_and_near_misses_show_what_failed(client, make_profile, make_offer, login_as):
+    profile = make_profile(headline="Process engineer", skills=["process engineering"],
+                           wanted_kinds=[OfferKind.internship.value],
+                           languages=[{"language": "de", "level": "A2"}])
+    make_offer(title="Process engineering internship", kind=OfferKind.internship,
+               required_skills=["process engineering"])
+    make_offer(title="Process engineering job", kind=OfferKind.job, required_skills=["process engineering"])
+    make_offer(title="Process engineering internship in German", kind=OfferKind.internship,
+               required_skills=["process engineering"], min_german_level="C1")
+    login_as(profile.user)
+    strict = _page(client, "/matches/offers")
+    assert "Process engineering internship" in strict
+    assert "Process engineering job" not in strict
+    assert "internship in German" not in strict
+    relaxed = _page(client, "/matches/offers?all=1")
+    assert "Process engineering job" in relaxed and "internship in German" in relaxed
+    assert 'class="failed"' in relaxed
+
+
+def test_company_sees_only_findable_graduates_and_consent_withdrawal_is_immediate(
+        client, make_profile, make_offer, login_as):
+    offer = make_offer(title="Verfahrensingenieur process engineering", required_skills=["process engineering"])
+    visible = make_profile(name="Vera Visible", headline="Process engineering graduate",
+                           skills=["process engineering"], visible_to_companies=True, wanted_kinds=[])
+    hidden = make_profile(name="Hannes Hidden", headline="Process engineering expert",
+                          skills=["process engineering"], visible_to_companies=False, wanted_kinds=[])
+    login_as(company_user(offer.company))
+    body = _page(client, f"/matches/offers/{offer.id}/graduates")
+    assert visible.pseudonym in body and hidden.pseudonym not in body
+    assert "Vera" not in body and visible.user.email not in body  # pseudonymous card only
+
+    login_as(visible.user)
+    assert client.post("/me/visibility", data={"visible": "0"}).status_code == 302
+    login_as(company_user(offer.company))
+    body = _page(client, f"/matches/offers/{offer.id}/graduates")
+    assert visible.pseudonym not in body
+
+
+def test_deactivated_graduate_never_appears(client, db, make_profile, make_offer, login_as):
+    offer = make_offer(required_skills=["process engineering"])
+    profile = make_profile(skills=["process engineering"], visible_to_companies=True, wanted_kinds=[])
+    profile.user.active = False
+    db.session.commit()
+    login_as(company_user(offer.company))
+    assert profile.pseudonym not in _page(client, f"/matches/offers/{offer.id}/graduates")
+
+
+def test_company_cannot_rank_for_another_companys_offer(client, make_offer, make_company, login_as):
+    offer = make_offer()
+    other = make_company()
+    login_as(company_user(other))
+    assert client.get(f"/matches/offers/{offer.id}/graduates").status_code == 404
+    assert client.get("/matches/offers/999999/graduates").status_code == 404
+
+
+def test_access_by_role(client, make_user, login_as):
+    assert client.get("/matches/offers").status_code == 302
+    assert client.get("/matches/board").status_code == 302
+    login_as(make_user(Role.company))
+    assert client.get("/matches/offers").status_code == 403
+    assert client.get("/matches/board").status_code == 403
+    login_as(make_user(Role.board))
+    assert client.get("/matches/board").status_code == 403
+
+
+def test_staff_board_lists_best_pairs_and_filters(client, make_user, make_profile, make_offer, login_as):
+    offer = make_offer(title="Hydrogen plant operator", required_skills=["hydrogen", "electrolysis"])
+    profile = make_profile(headline="Hydrogen engineer", skills=["hydrogen", "electrolysis"],
+                           visible_to_companies=True, wanted_kinds=[], study_programme="Wasserstofftechnik")
+    make_profile(headline="Hydrogen researcher", skills=["hydrogen"], visible_to_companies=False, wanted_kinds=[])
+    login_as(make_user(Role.staff))
+    body = _page(client, "/matches/board")
+    assert offer.title in body and profile.pseudonym in body
+    assert body.count("<tr>") == 2  # header + the one findable pair
+    assert profile.pseudonym not in _page(client, "/matches/board?kind=thesis")
+    assert profile.pseudonym in _page(client, "/matches/board?study=Wasserstofftechnik")
+    assert _page(client, "/matches/board?kind=nonsense&sector=%3Cscript%3E&study=x&page=abc")
+
+
+def test_index_follows_changes_by_version_without_rebuilding(app, db, make_profile, make_offer):
+    profile = make_profile(skills=["python"], wanted_kinds=[])
+    make_offer(title="Python developer", required_skills=["python"])
+    idx = index.get_index()
+    matcher = index.get_matcher()
+    assert idx.builds == 1 and len(matcher.ids("offers")) == 1
+    version = index.current_version()
+    second = make_offer(title="Python data engineer", required_skills=["python", "data"])
+    assert index.current_version() > version
+    matcher = index.get_matcher()
+    assert idx.builds == 1 and idx.updates == 1
+    assert second.id in matcher.ids("offers")
+    ranked = index.offers_for_profile(profile, [second], strict=False)
+    assert [r.offer.id for r in ranked] == [second.id]
+    db.session.delete(second)
+    db.session.commit()
+    assert second.id not in index.get_matcher().ids("offers")
