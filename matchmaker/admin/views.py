@@ -1,8 +1,243 @@
-from flask import Blueprint
+"""The Präsenzstelle's staff area: company verification, members, user accounts."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..access import get_company_or_404, get_user_or_404, role_required
+from ..extensions import db
+from ..forms import EmptyForm
+from ..models import Company, GraduateProfile, Membership, Offer, OfferStatus, Role, User, utcnow
+from ..outbox import deliver_pending
+from . import operations
+from .forms import CompanyFilterForm, RejectForm, UserFilterForm
 
 bp = Blueprint("admin", __name__)
 
+# Far beyond any real list, small enough that the offset stays a valid integer in every database.
+MAX_PAGE = 100_000
+DASHBOARD_LIST = 20
+
+
+def _page() -> int:
+    page = request.args.get("page", 1, type=int)
+    return min(max(page, 1), MAX_PAGE)
+
+
+def _paginate(select):
+    return db.paginate(select, page=_page(), per_page=current_app.config["PAGE_SIZE"], error_out=False)
+
+
+def _valid(field, default):
+    """The field's value, or the default when the user sent something we cannot use."""
+    return default if field.errors else (field.data if field.data is not None else default)
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _pending_companies():
+    return db.select(Company).where(Company.verified_at.is_(None), Company.rejected_at.is_(None))
+
+
+def _count(select) -> int:
+    return db.session.scalar(db.select(db.func.count()).select_from(select.subquery())) or 0
+
 
 @bp.route("/")
+@role_required(Role.staff)
 def dashboard():
-    return "staff"
+    now = utcnow()
+    counts = {
+        "pending": _count(_pending_companies()),
+        "verified": _count(db.select(Company.id).where(Company.verified_at.is_not(None))),
+        "graduates": _count(db.select(User.id).where(User.role == Role.graduate)),
+        "visible": _count(db.select(GraduateProfile.id).join(GraduateProfile.user).where(
+            GraduateProfile.visible_to_companies.is_(True), User.active.is_(True))),
+        "offers": _count(db.select(Offer.id).where(
+            Offer.status == OfferStatus.published, db.or_(Offer.expires_at.is_(None), Offer.expires_at > now))),
+        "users": _count(db.select(User.id)),
+    }
+    waiting = db.session.scalars(
+        _pending_companies().order_by(Company.created_at, Company.id).limit(DASHBOARD_LIST)).all()
+    members = db.session.scalars(
+        db.select(User).where(User.role == Role.company, User.membership == Membership.pending,
+                              User.active.is_(True))
+        .order_by(User.created_at, User.id).limit(DASHBOARD_LIST)).all()
+    return render_template("admin/dashboard.html", counts=counts, waiting=waiting, members=members)
+
+
+@bp.route("/companies")
+@role_required(Role.staff)
+def companies():
+    form = CompanyFilterForm(formdata=request.args)
+    form.validate()
+    state = _valid(form.state, "all")
+    query = _valid(form.q, "")
+    select = db.select(Company)
+    if state == "pending":
+        select = select.where(Company.verified_at.is_(None), Company.rejected_at.is_(None))
+    elif state == "verified":
+        select = select.where(Company.verified_at.is_not(None))
+    elif state == "rejected":
+        select = select.where(Company.rejected_at.is_not(None), Company.verified_at.is_(None))
+    if query:
+        select = select.where(Company.name.ilike(_like(query), escape="\\"))
+    # Waiting companies oldest first, so the longest wait comes up first; else by name.
+    order = (Company.created_at, Company.id) if state == "pending" else (Company.name, Company.id)
+    page = _paginate(select.order_by(*order))
+    return render_template("admin/companies.html", form=form, page=page), (400 if form.errors else 200)
+
+
+def _render_company(company: Company, reject_form: RejectForm | None = None, status: int = 200):
+    members = db.session.scalars(
+        db.select(User).where(User.company_id == company.id).order_by(User.membership.desc(), User.email)).all()
+    offers = db.session.scalars(
+        db.select(Offer).where(Offer.company_id == company.id).order_by(Offer.created_at.desc(), Offer.id.desc())
+    ).all()
+    return render_template("admin/company.html", company=company, members=members, offers=offers,
+                           reject_form=reject_form or RejectForm(formdata=None), button_form=EmptyForm()), status
+
+
+@bp.route("/companies/<int:company_id>")
+@role_required(Role.staff)
+def company(company_id: int):
+    return _render_company(get_company_or_404(company_id, current_user))
+
+
+@bp.route("/companies/<int:company_id>/verify", methods=["POST"])
+@role_required(Role.staff)
+def verify_company(company_id: int):
+    company = get_company_or_404(company_id, current_user)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        changed = operations.verify_company(company, current_user)
+    except operations.AdminError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return _render_company(company, status=error.status)
+    db.session.commit()
+    deliver_pending()
+    if changed:
+        flash(_("%(name)s is verified; its members have been told by mail.", name=company.name), "success")
+    else:
+        flash(_("%(name)s was already verified.", name=company.name), "info")
+    return redirect(url_for("admin.company", company_id=company.id))
+
+
+@bp.route("/companies/<int:company_id>/reject", methods=["POST"])
+@role_required(Role.staff)
+def reject_company(company_id: int):
+    company = get_company_or_404(company_id, current_user)
+    form = RejectForm()
+    if not form.validate_on_submit():
+        return _render_company(company, reject_form=form, status=400)
+    try:
+        changed = operations.reject_company(company, current_user, form.reason.data)
+    except operations.AdminError as error:
+        db.session.rollback()
+        form.reason.errors = list(form.reason.errors) + [str(error.message)]
+        return _render_company(company, reject_form=form, status=error.status)
+    db.session.commit()
+    deliver_pending()
+    if changed:
+        flash(_("%(name)s is rejected; its members have been told the reason by mail.", name=company.name),
+              "success")
+    else:
+        flash(_("%(name)s was already rejected for this reason.", name=company.name), "info")
+    return redirect(url_for("admin.company", company_id=company.id))
+
+
+@bp.route("/companies/<int:company_id>/members/<int:user_id>/approve", methods=["POST"])
+@role_required(Role.staff)
+def approve_member(company_id: int, user_id: int):
+    company = get_company_or_404(company_id, current_user)
+    user = get_user_or_404(user_id, current_user)
+    if user.company_id != company.id:
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        changed = operations.approve_member(user, current_user)
+    except operations.AdminError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return _render_company(company, status=error.status)
+    db.session.commit()
+    deliver_pending()
+    if changed:
+        flash(_("%(email)s may now act for %(name)s.", email=user.email, name=company.name), "success")
+    else:
+        flash(_("%(email)s was already a member of %(name)s.", email=user.email, name=company.name), "info")
+    return redirect(url_for("admin.company", company_id=company.id))
+
+
+@bp.route("/users")
+@role_required(Role.staff)
+def users():
+    form = UserFilterForm(formdata=request.args)
+    form.validate()
+    query = _valid(form.q, "")
+    role = _valid(form.role, "")
+    state = _valid(form.state, "")
+    select = db.select(User)
+    if query:
+        select = select.where(User.email.ilike(_like(query.lower()), escape="\\"))
+    if role:
+        select = select.where(User.role == Role(role))
+    if state == "active":
+        select = select.where(User.active.is_(True))
+    elif state == "inactive":
+        select = select.where(User.active.is_(False))
+    page = _paginate(select.order_by(User.email, User.id))
+    return render_template("admin/users.html", form=form, page=page), (400 if form.errors else 200)
+
+
+def _render_user(user: User, status: int = 200):
+    can_switch = operations.can_change_active_state(user, current_user)
+    return render_template("admin/user.html", user=user, can_switch=can_switch, button_form=EmptyForm()), status
+
+
+@bp.route("/users/<int:user_id>")
+@role_required(Role.staff)
+def user(user_id: int):
+    return _render_user(get_user_or_404(user_id, current_user))
+
+
+def _switch_active(user_id: int, operation, done_message, same_message):
+    user = get_user_or_404(user_id, current_user)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        changed = operation(user, current_user)
+    except operations.AdminError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return _render_user(user, status=error.status)
+    db.session.commit()
+    if changed:
+        flash(done_message(user.email), "success")
+    else:
+        flash(same_message(user.email), "info")
+    return redirect(url_for("admin.user", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
+@role_required(Role.staff)
+def deactivate_user(user_id: int):
+    return _switch_active(user_id, operations.deactivate_user,
+                          lambda email: _("%(email)s is deactivated and can no longer log in.", email=email),
+                          lambda email: _("%(email)s was already deactivated.", email=email))
+
+
+@bp.route("/users/<int:user_id>/reactivate", methods=["POST"])
+@role_required(Role.staff)
+def reactivate_user(user_id: int):
+    return _switch_active(user_id, operations.reactivate_user,
+                          lambda email: _("%(email)s is active again and can log in.", email=email),
+                          lambda email: _("%(email)s was already active.", email=email))
