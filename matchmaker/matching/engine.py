@@ -126,13 +126,17 @@ def fit_label(score: float) -> str:
 
 
 class _Store:
-    """Rows of one side: the fitted CSR matrix plus an append buffer."""
+    """Documents of one side.  Fitted rows live in an inverted index (the
+    transposed CSR matrix, features x documents), so a query touches only the
+    posting lists of its own features; rows added later sit in a small append
+    buffer until :meth:`compact` folds them in."""
 
     def __init__(self):
         self.ids: list[Hashable] = []
         self.row_of: dict[Hashable, int] = {}
         self.alive = np.zeros(0, dtype=bool)
-        self.base = sp.csr_matrix((0, 0))
+        self.index = sp.csr_matrix((0, 0))  # features x documents
+        self.rows = sp.csr_matrix((0, 0))  # documents x features (for query rows)
         self.buffer: list[sp.csr_matrix] = []
         self.docs: dict[Hashable, Document] = {}
         self._stacked: sp.csr_matrix | None = None
@@ -140,13 +144,18 @@ class _Store:
     def __len__(self):
         return len(self.row_of)
 
+    @property
+    def n_indexed(self) -> int:
+        return self.index.shape[1]
+
     def set(self, docs: Sequence[Document], matrix: sp.csr_matrix):
         self.ids = [d.id for d in docs]
         self.row_of = {i: r for r, i in enumerate(self.ids)}
         if len(self.row_of) != len(self.ids):
             raise ValueError("duplicate document ids")
         self.alive = np.ones(len(self.ids), dtype=bool)
-        self.base = matrix
+        self.index = matrix.T.tocsr()
+        self.rows = matrix.tocsr()
         self.buffer = []
         self.docs = {d.id: d for d in docs}
         self._stacked = None
@@ -170,33 +179,58 @@ class _Store:
         self.docs.pop(doc_id, None)
         return True
 
-    def matrix(self, n_features: int) -> sp.csr_matrix:
-        """All rows (dead ones included, masked by ``alive``)."""
+    def _buffer(self, n_features: int) -> sp.csr_matrix:
         if self._stacked is None or self._stacked.shape[1] != n_features:
-            base = self.base
-            if base.shape[1] != n_features:
-                base.resize((base.shape[0], n_features))
-            if self.buffer:
-                for b in self.buffer:
-                    if b.shape[1] != n_features:
-                        b.resize((1, n_features))
-                self._stacked = sp.vstack([base, *self.buffer], format="csr")
-            else:
-                self._stacked = base
+            for b in self.buffer:
+                if b.shape[1] != n_features:
+                    b.resize((1, n_features))
+            self._stacked = (
+                sp.vstack(self.buffer, format="csr") if self.buffer else sp.csr_matrix((0, n_features))
+            )
         return self._stacked
 
+    def scores(self, q: sp.csr_matrix) -> np.ndarray:
+        """Dot products of a (1 x F) query row with every row (dead included)."""
+        F = q.shape[1]
+        out = np.zeros(len(self.ids))
+        nb = self.n_indexed
+        if nb and q.nnz:
+            idx = q.indices[q.indices < self.index.shape[0]]
+            data = q.data[q.indices < self.index.shape[0]]
+            post = self.index[idx]  # only the posting lists of the query's features
+            out[:nb] = post.T @ data
+        if self.buffer:
+            out[nb:] = self._buffer(F) @ q.toarray().ravel()
+        return out
+
     def compact(self, n_features: int):
-        """Fold the buffer in and drop dead rows (no refit, only restacking)."""
-        m = self.matrix(n_features)[self.alive]
+        """Fold the buffer into the index and drop dead rows (no refit)."""
+        idx = self.index
+        if idx.shape[0] != n_features:
+            idx = idx.tocoo()
+            idx = sp.csr_matrix((idx.data, (idx.row, idx.col)), shape=(n_features, idx.shape[1]))
+        if self.buffer:
+            idx = sp.hstack([idx, self._buffer(n_features).T], format="csr")
+        self.index = idx[:, np.flatnonzero(self.alive)].tocsr()
+        self.rows = self.index.T.tocsr()
         self.ids = [i for i, a in zip(self.ids, self.alive) if a]
         self.row_of = {i: r for r, i in enumerate(self.ids)}
         self.alive = np.ones(len(self.ids), dtype=bool)
-        self.base = m.tocsr()
         self.buffer = []
         self._stacked = None
 
     def row(self, doc_id, n_features: int) -> sp.csr_matrix:
-        return self.matrix(n_features)[self.row_of[doc_id]]
+        r = self.row_of[doc_id]
+        nb = self.n_indexed
+        q = self.rows[r] if r < nb else self._buffer(n_features)[r - nb]
+        if q.shape[1] != n_features:
+            q = q.copy()
+            q.resize((1, n_features))
+        return q
+
+    def memory_bytes(self) -> int:
+        m = sum(a.data.nbytes + a.indices.nbytes + a.indptr.nbytes for a in (self.index, self.rows))
+        return m + sum(b.data.nbytes + b.indices.nbytes + b.indptr.nbytes for b in self.buffer)
 
 
 class Matcher:
@@ -208,6 +242,7 @@ class Matcher:
         self.analyzer = Analyzer(self.config, self.bridge)
         self._features: dict[str, int] = {}
         self._feature_block: list[int] = []
+        self._block_arr = np.zeros(0, dtype=np.int8)
         self._units: dict = {}
         self._unit_feats: list[np.ndarray] = []
         self._unit_wts: list[np.ndarray] = []
@@ -291,7 +326,9 @@ class Matcher:
             new_idf = np.log((1 + self._n_fit) / 2.0) + 1.0
             self.idf = np.concatenate([self.idf, np.full(D.shape[1] - len(self.idf), new_idf)])
         D.data = np.log1p(D.data) * self.idf[D.indices]
-        blk = np.asarray(self._feature_block, dtype=np.int64)[D.indices]
+        if len(self._block_arr) != len(self._feature_block):
+            self._block_arr = np.asarray(self._feature_block, dtype=np.int8)
+        blk = self._block_arr[D.indices].astype(np.int64)
         rows = np.repeat(np.arange(n), np.diff(D.indptr))
         sq = np.bincount(rows * 3 + blk, weights=D.data**2, minlength=n * 3).reshape(n, 3)
         norms = np.sqrt(sq)
@@ -364,19 +401,12 @@ class Matcher:
         keep[np.asarray(rows, dtype=np.int64)] = True
         return mask & keep
 
-    def _rank_vector(self, q: sp.csr_matrix, side: Side, k: int | None, allowed, exclude=None) -> list[tuple[Hashable, float]]:
+    def _rank_vector(self, q: sp.csr_matrix, side: Side, k: int | None, allowed) -> list[tuple[Hashable, float]]:
         store = self.stores[side]
-        F = self.n_features
-        if q.shape[1] != F:
-            q = q.copy()
-            q.resize((1, F))
-        M = store.matrix(F)
-        if M.shape[0] == 0 or q.nnz == 0:
+        if not store.ids or q.nnz == 0:
             return []
-        scores = (M @ q.T).toarray().ravel()
+        scores = store.scores(q)
         mask = self._mask(store, allowed)
-        if exclude is not None and exclude in store.row_of:
-            mask[store.row_of[exclude]] = False
         scores[~mask] = -np.inf
         scores[scores <= 0] = -np.inf
         n_pos = int(np.isfinite(scores).sum())
@@ -415,10 +445,11 @@ class Matcher:
         """Rank the other side for a stored document: a profile id with
         ``query_side="profiles"`` ranks offers, and vice versa."""
         store = self.stores[query_side]
+        doc = store.docs[query_id]
         q = store.row(query_id, self.n_features)
         side: Side = "offers" if query_side == "profiles" else "profiles"
         hits = self._rank_vector(q, side, k, allowed)
-        return self._matches(store.docs[query_id], q, side, hits, explain)
+        return self._matches(doc, q, side, hits, explain)
 
     def _matches(self, query: Document, q, side: Side, hits, explain: bool) -> list[Match]:
         if not explain:
@@ -427,7 +458,7 @@ class Matcher:
         qprov = self._provenance(query)
         out = []
         for i, s in hits:
-            c = store.row(i, self.n_features)
+            c = self.transform([store.docs[i]])
             out.append(Match(i, s, self._reasons(q, qprov, c, self._provenance(store.docs[i]), s)))
         return out
 
