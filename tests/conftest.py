@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 
 from config import TestConfig
 from matchmaker import create_app
@@ -59,11 +60,24 @@ def make_config(url: str, **overrides):
     return type("TestRunConfig", (TestConfig,), attrs)
 
 
+class FreshContextClient(FlaskClient):
+    """Each request runs in its own app context, as in production: a fresh `g` (so no cached login
+    or locale leaks from one request to the next) and its own database session. Afterwards the test's
+    session forgets what it loaded, so the test reads what the request wrote."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        _db.session.expire_all()
+        return response
+
+
 @pytest.fixture
 def app(database_url, tmp_path):
     _empty_tables(database_url)
     forget_indexes()
     app = create_app(make_config(database_url, INSTANCE_DIR=tmp_path / "instance"))
+    app.test_client_class = FreshContextClient
     with app.app_context():
         yield app
         _db.session.remove()
