@@ -83,8 +83,8 @@ class Match:
 
 @dataclass(frozen=True)
 class MatcherConfig:
-    """Weights of the method.  Defaults were chosen on the dev sets as a whole
-    (the same values for every set), see docs/matcher.md."""
+    """Weights of the method.  One set of defaults for every corpus; the
+    variants tried on the dev sets are listed in docs/matcher.md."""
 
     title_weight: float = 3.0
     skills_weight: float = 2.0
@@ -109,9 +109,8 @@ class MatcherConfig:
     buffer_limit: int = 2000
 
 
-# Calibrated on the dev sets (see docs/matcher.md): the score of the top
-# grade-2 hit is above VERY_GOOD for about half of the queries, above GOOD
-# for about 80 %.
+# Provisional thresholds, not yet calibrated against the dev sets' score
+# distribution (see docs/matcher.md, "Not done").
 VERY_GOOD = 0.30
 GOOD = 0.15
 
