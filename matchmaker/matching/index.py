@@ -268,7 +268,7 @@ def offers_for_profile(profile: GraduateProfile, candidates: list[Offer], strict
     if not by_id or not profile_has_content(profile):
         return []
     matcher = get_matcher()
-    matches = matcher.rank(profile_document(profile), "offers", k=k, allowed=set(by_id))
+    matches = matcher.rank(profile_document(profile), "offers", k=k, allowed=set(by_id), explain=False)
     return [RankedOffer(by_id[m.id], m, conds[m.id]) for m in matches if m.score >= MIN_SCORE]
 
 
@@ -286,8 +286,24 @@ def profiles_for_offer(offer: Offer, candidates: list[GraduateProfile], strict: 
     if not by_id:
         return []
     matcher = get_matcher()
-    matches = matcher.rank(offer_document(offer), "profiles", k=k, allowed=set(by_id))
+    matches = matcher.rank(offer_document(offer), "profiles", k=k, allowed=set(by_id), explain=False)
     return [RankedProfile(by_id[m.id], m, conds[m.id]) for m in matches if m.score >= MIN_SCORE]
+
+
+def explain_offers(profile: GraduateProfile, ranked: list[RankedOffer]) -> None:
+    """Fill in the reasons of the offers a page shows (ranking itself skips them: they cost more)."""
+    matcher = get_matcher()
+    query = profile_document(profile)
+    for item in ranked:
+        _, item.match.reasons = matcher.explain(query, offer_document(item.offer))
+
+
+def explain_profiles(offer: Offer, ranked: list) -> None:
+    """Fill in the reasons of the graduates (or pairs) a page shows."""
+    matcher = get_matcher()
+    query = offer_document(offer)
+    for item in ranked:
+        _, item.match.reasons = matcher.explain(query, profile_document(item.profile))
 
 
 @dataclass

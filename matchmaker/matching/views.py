@@ -38,6 +38,8 @@ def offers_for_me():
         candidates = list(db.session.scalars(select).unique())
         ranked = index.offers_for_profile(profile, candidates, strict=_strict(), k=RANK_LIMIT)
     page = ListPage(ranked, page_arg(), current_app.config["PAGE_SIZE"])
+    if page.items:
+        index.explain_offers(profile, page.items)
     return render_template("matching/offers_for_me.html", profile=profile, form=form, page=page,
                            filtered=bool(filters), strict=_strict())
 
@@ -54,6 +56,8 @@ def graduates_for_offer(offer_id: int):
         candidates = list(db.session.scalars(index.findable_profiles_query()))
         ranked = index.profiles_for_offer(offer, candidates, strict=_strict(), k=RANK_LIMIT)
     page = ListPage(ranked, page_arg(), current_app.config["PAGE_SIZE"])
+    if page.items:
+        index.explain_profiles(offer, page.items)
     return render_template("matching/graduates_for_offer.html", offer=offer, page=page, strict=_strict())
 
 
@@ -99,5 +103,7 @@ def board():
     profiles = list(db.session.scalars(profiles_select))
     pairs = index.best_pairs(offers, profiles, per_offer=5)
     page = ListPage(pairs, page_arg(), current_app.config["PAGE_SIZE"])
+    for pair in page.items:
+        index.explain_profiles(pair.offer, [pair])
     return render_template("matching/board.html", page=page, filters=filters, problems=problems,
                            programmes=BTU_PROGRAMMES, args=request.args)
