@@ -120,6 +120,9 @@ class User(UserMixin, db.Model):
     is_demo: Mapped[bool] = mapped_column(default=False)
     # Sessions: part of the login id; raising it ends every session and remember-me cookie.
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Weekly mail of new fits (graduates: offers; company users: graduates), switched on by the user.
+    alerts_enabled: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    alerts_last_week: Mapped[str | None] = mapped_column(sa.String(10))
     # Two-factor authentication (TOTP, staff and admins): a secret is pending until enabled_at is set;
     # last_step is the last time step accepted, so a code works only once.
     totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
@@ -317,6 +320,9 @@ class OutboxMessage(db.Model):
     sent_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(sa.Text, default="")
+    # Set for mails that must go out at most once (reminders, weekly alerts): a second queue_mail
+    # with the same key finds the first and adds nothing.
+    dedupe_key: Mapped[str | None] = mapped_column(sa.String(160), unique=True)
 
 
 class MatcherState(db.Model):
@@ -327,3 +333,145 @@ class MatcherState(db.Model):
     name: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
     version: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Side(str, enum.Enum):
+    """The two parties of an introduction, and staff who broker it."""
+
+    graduate = "graduate"
+    company = "company"
+    staff = "staff"
+
+
+class IntroductionState(str, enum.Enum):
+    proposed = "proposed"                      # waiting for both sides
+    accepted_by_graduate = "accepted_by_graduate"  # waiting for the company
+    accepted_by_company = "accepted_by_company"    # waiting for the graduate
+    introduced = "introduced"                  # both said yes: contact data crosses
+    interview = "interview"
+    hired = "hired"
+    internship = "internship"
+    thesis = "thesis"
+    project = "project"
+    no_fit = "no_fit"
+    declined = "declined"
+    withdrawn = "withdrawn"
+    expired = "expired"
+
+
+WAITING_STATES = frozenset({IntroductionState.proposed, IntroductionState.accepted_by_graduate,
+                            IntroductionState.accepted_by_company})
+OUTCOME_STATES = frozenset({IntroductionState.interview, IntroductionState.hired, IntroductionState.internship,
+                            IntroductionState.thesis, IntroductionState.project, IntroductionState.no_fit})
+CLOSED_STATES = frozenset({IntroductionState.declined, IntroductionState.withdrawn, IntroductionState.expired,
+                           IntroductionState.hired, IntroductionState.internship, IntroductionState.thesis,
+                           IntroductionState.project, IntroductionState.no_fit})
+
+
+class Introduction(db.Model):
+    """A brokered contact between a graduate and a company (about an offer, or an open question)."""
+
+    __tablename__ = "introduction"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    profile_id: Mapped[int | None] = mapped_column(sa.ForeignKey("graduate_profile.id", ondelete="SET NULL"),
+                                                   index=True)
+    company_id: Mapped[int] = mapped_column(sa.ForeignKey("company.id"), index=True)
+    offer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("offer.id", ondelete="SET NULL"), index=True)
+    started_by: Mapped[Side] = mapped_column(_enum(Side, 16))
+    started_by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    state: Mapped[IntroductionState] = mapped_column(_enum(IntroductionState), index=True)
+    message_to_graduate: Mapped[str] = mapped_column(sa.Text, default="")
+    message_to_company: Mapped[str] = mapped_column(sa.Text, default="")
+    graduate_accepted_at: Mapped[datetime | None]
+    company_accepted_at: Mapped[datetime | None]
+    company_accepted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    introduced_at: Mapped[datetime | None]
+    outcome_on: Mapped[date | None]
+    closed_at: Mapped[datetime | None]
+    closed_by_side: Mapped[Side | None] = mapped_column(_enum(Side, 16))
+    # Why a side declined or withdrew: shown to staff only.
+    close_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    reminded_graduate_at: Mapped[datetime | None]
+    reminded_company_at: Mapped[datetime | None]
+    # Kept after erasure of the graduate so the board's counts stay right.
+    offer_kind: Mapped[OfferKind | None] = mapped_column(_enum(OfferKind))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    profile: Mapped[GraduateProfile | None] = relationship()
+    company: Mapped[Company] = relationship()
+    offer: Mapped[Offer | None] = relationship()
+    started_by_user: Mapped[User | None] = relationship(foreign_keys=[started_by_user_id])
+
+    def __repr__(self) -> str:
+        return f"<Introduction {self.id} {self.state.value}>"
+
+
+class ConsentRecord(db.Model):
+    """What a person agreed to, when, with which text: kept as evidence, revocable."""
+
+    __tablename__ = "consent_record"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    introduction_id: Mapped[int | None] = mapped_column(sa.ForeignKey("introduction.id", ondelete="CASCADE"),
+                                                        index=True)
+    purpose: Mapped[str] = mapped_column(sa.String(40))  # introduction | findable | privacy
+    text: Mapped[str] = mapped_column(sa.Text)
+    text_version: Mapped[str] = mapped_column(sa.String(20), default="1")
+    given_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User | None] = relationship()
+    introduction: Mapped[Introduction | None] = relationship()
+
+
+class Note(db.Model):
+    """A staff note on an introduction, a graduate's profile or a company."""
+
+    __tablename__ = "note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    introduction_id: Mapped[int | None] = mapped_column(sa.ForeignKey("introduction.id", ondelete="CASCADE"),
+                                                        index=True)
+    profile_id: Mapped[int | None] = mapped_column(sa.ForeignKey("graduate_profile.id", ondelete="CASCADE"),
+                                                   index=True)
+    company_id: Mapped[int | None] = mapped_column(sa.ForeignKey("company.id", ondelete="CASCADE"), index=True)
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    author: Mapped[User | None] = relationship()
+
+
+class AuditEntry(db.Model):
+    """Who looked at or changed whose personal data, when."""
+
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    # The person whose data it is (a graduate's user id), for "who looked at my data".
+    subject_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    action: Mapped[str] = mapped_column(sa.String(40))  # e.g. view_profile, view_contact, introduction_accept
+    object_type: Mapped[str] = mapped_column(sa.String(40), default="")
+    object_id: Mapped[int | None]
+    detail: Mapped[str] = mapped_column(sa.String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+
+
+class AlertDelivery(db.Model):
+    """One item (offer or graduate) sent in one person's alert mail: never sent to them twice."""
+
+    __tablename__ = "alert_delivery"
+    __table_args__ = (sa.UniqueConstraint("user_id", "item_type", "item_id", name="uq_alert_delivery_item"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    item_type: Mapped[str] = mapped_column(sa.String(20))  # offer | profile
+    item_id: Mapped[int]
+    week: Mapped[str] = mapped_column(sa.String(10))  # ISO week, e.g. 2026-W48
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
