@@ -15,12 +15,21 @@ log = logging.getLogger("matchmaker.mail")
 
 
 def queue_mail(recipient: str, subject: str, template: str, locale: str = "de", kind: str = "",
-               **context) -> OutboxMessage:
-    """Render `templates/mail/<template>.txt` in the recipient's language and store it."""
+               dedupe_key: str | None = None, **context) -> OutboxMessage:
+    """Render `templates/mail/<template>.txt` in the recipient's language and store it.
+
+    With a `dedupe_key`, a message already queued under that key is returned instead of a second one:
+    reminders and alerts use it so that running their command twice sends nothing twice.
+    """
+    if dedupe_key is not None:
+        existing = db.session.scalar(db.select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
+        if existing is not None:
+            return existing
     with force_locale(locale):
         body = render_template(f"mail/{template}.txt", **context)
         subject_text = str(subject)
-    message = OutboxMessage(recipient=recipient, subject=subject_text, body=body, kind=kind or template)
+    message = OutboxMessage(recipient=recipient, subject=subject_text, body=body, kind=kind or template,
+                            dedupe_key=dedupe_key)
     db.session.add(message)
     db.session.flush()
     log.info("outbox #%s to %s: %s\n%s", message.id, recipient, subject_text, body)
