@@ -122,3 +122,51 @@ def last_link_to(live_db, recipient: str) -> str:
         return re.search(r"https?://[^/\s]+(/\S+)", message.body).group(1)
 
     return live_db(find)
+
+
+# ---- helpers shared by the journeys -----------------------------------------------------------
+
+PASSWORD = "Lausitz-Pumpe-2031-ok"
+
+
+def make_account(live_db, role, email: str, password: str = PASSWORD, **fields) -> int:
+    """A confirmed account straight in the database; returns its id."""
+    from matchmaker.models import Role, User, utcnow
+
+    def create(db):
+        user = User(email=email, role=Role(role), confirmed_at=utcnow(), **fields)
+        user.set_password(password)
+        db.session.add(user)
+        db.session.commit()
+        return user.id
+
+    return live_db(create)
+
+
+def submit(page, form: str = "main form[method=post]") -> None:
+    """Click the submit button of `form` and wait until the answer has loaded."""
+    with page.expect_navigation():
+        page.locator(form).locator("button[type=submit]").first.click()
+
+
+def log_in(page, email: str, password: str = PASSWORD) -> None:
+    page.goto("/auth/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    submit(page)
+
+
+def register(page, path: str, email: str, password: str = PASSWORD, **extra) -> None:
+    """Fill a registration form; `extra` maps further field ids to values (select options by value)."""
+    page.goto(path)
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.fill("#password_again", password)
+    for field_id, value in extra.items():
+        target = page.locator(f"#{field_id}")
+        if target.evaluate("el => el.tagName") == "SELECT":
+            target.select_option(value)
+        else:
+            target.fill(value)
+    page.check("#accept_privacy")
+    submit(page)
