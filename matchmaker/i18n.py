@@ -55,6 +55,7 @@ def update() -> dict[str, int]:
         catalog = load(locale)
         catalog.update(template, no_fuzzy_matching=True)
         catalog.obsolete.clear()
+        catalog.fuzzy = False  # a fuzzy header would keep pybabel from compiling the catalogue
         for message in catalog:
             if not message.id:
                 continue

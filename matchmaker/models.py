@@ -138,7 +138,11 @@ class User(UserMixin, db.Model):
         return (email or "").strip().lower()
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password, method="scrypt")
+        from flask import current_app, has_app_context
+
+        # scrypt with werkzeug's strong defaults; the test suite may name cheaper scrypt parameters.
+        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() else "scrypt"
+        self.password_hash = generate_password_hash(password, method=method)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
