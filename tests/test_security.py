@@ -25,7 +25,8 @@ def make_app(database_url, tmp_path):
     made = []
 
     def make(**overrides):
-        _empty_tables(database_url)
+        if not made:  # a second app shares the first one's data (and its open transaction)
+            _empty_tables(database_url)
         app = create_app(make_config(database_url, INSTANCE_DIR=tmp_path / "instance", **overrides))
         ctx = app.app_context()
         ctx.push()
@@ -174,6 +175,9 @@ def test_other_account_forms_are_rate_limited(make_app, path, data):
     assert 429 not in codes[:2] and codes[2] == 429
 
 
+REDIS_TEST_PREFIX = f"matchmaker-test-{uuid.uuid4().hex}"
+
+
 def _redis_or_skip(url):
     redis = pytest.importorskip("redis")
     try:
@@ -187,12 +191,14 @@ def _redis_or_skip(url):
 def test_rate_limit_counts_in_redis_shared_by_workers(make_app):
     url = "redis://127.0.0.1:6379/0"
     connection = _redis_or_skip(url)
-    prefix = f"matchmaker-test-{uuid.uuid4().hex}"
+    # One prefix for the whole run: Flask-Limiter keeps the first prefix it was given.
+    prefix = REDIS_TEST_PREFIX
 
     def forget():
         for key in connection.scan_iter(match=f"*{prefix}*"):
             connection.delete(key)
 
+    forget()
     try:
         settings = {"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": url, "RATELIMIT_KEY_PREFIX": prefix,
                     "RATELIMIT_LOGIN": "3 per minute"}
