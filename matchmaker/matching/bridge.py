@@ -8,18 +8,21 @@ English key -> German phrases.  Keys are tuples of folded words (see
 :func:`matchmaker.matching.text.fold`), so one-word and multi-word entries
 are looked up the same way.
 
-The parsed dictionary is cached as a pickle keyed by the source file's path,
-size and mtime, so a process pays the parse (a few seconds) only once per
-machine.
+The parsed dictionary is cached keyed by the source file's path, size and
+mtime, so a process pays the parse (about 20 s) only once per machine.  The
+cache is plain UTF-8 text (no pickle: loading it runs no code), kept in a
+private directory: ``$MATCHER_CACHE_DIR``, else ``~/.cache/matchmaker``;
+the directory is created with mode 0700 and a cache file is only read when
+the directory and the file belong to the current user and are not writable
+by group or others.
 """
 from __future__ import annotations
 
 import hashlib
 import logging
 import os
-import pickle
 import re
-import tempfile
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,7 +38,8 @@ DEFAULT_PATHS = (
 )
 ENV_VAR = "MATCHER_DICTIONARY"
 CACHE_ENV_VAR = "MATCHER_CACHE_DIR"
-_FORMAT = 5  # bump when the parsed structure changes
+_FORMAT = 7  # bump when the parsed structure changes
+_MAGIC = "matchmaker-trans-de-en"
 
 _ANNOT_RE = re.compile(r"\{[^}]*\}|\[[^\]]*\]|\([^)]*\)|<[^>]*>")
 _GENDER_RE = re.compile(r"\{([^}]*)\}")
@@ -94,8 +98,21 @@ class Bridge:
     def has(self, key: str, lang: str) -> bool:
         return key in (self.de_en if lang == "de" else self.en_de)
 
-    def german_words(self) -> set[str]:
-        return {k for k in self.de_en if " " not in k}
+    def german_words(self) -> frozenset[str]:
+        """One-word German keys (computed once per bridge)."""
+        gw = self.__dict__.get("_german_words")
+        if gw is None:
+            gw = self.__dict__["_german_words"] = frozenset(k for k in self.de_en if " " not in k)
+        return gw
+
+    def shared(self, key: str, factory):
+        """A per-bridge cache for derived structures (compound splitter,
+        token analyses), so that creating a Matcher stays cheap."""
+        cache = self.__dict__.setdefault("_shared", {})
+        hit = cache.get(key)
+        if hit is None:
+            hit = cache[key] = factory()
+        return hit
 
     # -- loading -----------------------------------------------------------
     @classmethod
@@ -198,25 +215,89 @@ class Bridge:
             return cls()
         st = resolved.stat()
         tag = hashlib.sha1(f"{resolved.resolve()}|{st.st_size}|{st.st_mtime_ns}|{_FORMAT}".encode()).hexdigest()[:16]
-        cdir = Path(cache_dir or os.environ.get(CACHE_ENV_VAR) or Path(tempfile.gettempdir()) / "matchmaker-cache")
-        cfile = cdir / f"trans-de-en-{tag}.pickle"
-        try:
-            with open(cfile, "rb") as fh:
-                obj = pickle.load(fh)
-            if isinstance(obj, cls):
-                return obj
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-            pass
+        cdir = Path(cache_dir or os.environ.get(CACHE_ENV_VAR) or Path.home() / ".cache" / "matchmaker")
+        cfile = cdir / f"trans-de-en-{tag}.txt"
+        obj = _read_cache(cfile) if _private_dir(cdir) else None
+        if obj is not None:
+            obj.source = str(resolved)
+            return obj
         obj = cls.parse(resolved)
         try:
-            cdir.mkdir(parents=True, exist_ok=True)
-            tmp = cfile.with_suffix(f".{os.getpid()}.tmp")
-            with open(tmp, "wb") as fh:
-                pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, cfile)
+            _write_cache(cdir, cfile, obj)
         except OSError as exc:  # a read-only disk only costs the parse next time
             log.info("could not cache parsed dictionary: %s", exc)
         return obj
+
+
+# -- cache (plain text; safe to read) -----------------------------------------
+# Layout: a header line "<magic> <format> <n_de_en> <n_en_de> <n_masc> <n_nouns>",
+# then per table its keys, one a line, then its values in the same order
+# (values keep their tabs), then the masculine nouns.
+
+
+def _private_dir(cdir: Path, create: bool = False) -> bool:
+    """True when ``cdir`` is a directory owned by this user that no one else
+    may write to (created with mode 0700 when ``create``)."""
+    try:
+        if create:
+            cdir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        st = cdir.lstat()
+    except OSError:
+        return False
+    if not stat.S_ISDIR(st.st_mode):
+        return False
+    if hasattr(os, "getuid") and st.st_uid != os.getuid():
+        log.warning("dictionary cache %s is not owned by this user; not used", cdir)
+        return False
+    if st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        log.warning("dictionary cache %s is writable by others; not used", cdir)
+        return False
+    return True
+
+
+def _read_cache(cfile: Path) -> "Bridge | None":
+    try:
+        st = cfile.lstat()
+        if not stat.S_ISREG(st.st_mode) or st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+            return None
+        if hasattr(os, "getuid") and st.st_uid != os.getuid():
+            return None
+        with open(cfile, encoding="utf-8", newline="\n") as fh:
+            head = fh.readline().split()
+            body = fh.read()
+    except (OSError, UnicodeDecodeError):
+        return None
+    if len(head) != 6 or head[0] != _MAGIC or head[1] != str(_FORMAT):
+        return None
+    try:
+        n1, n2, n3, n4 = map(int, head[2:])
+        lines = body.split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        if len(lines) != 2 * (n1 + n2 + n3) + n4:
+            return None
+        tables, pos = [], 0
+        for n in (n1, n2, n3):
+            tables.append(dict(zip(lines[pos : pos + n], lines[pos + n : pos + 2 * n])))
+            pos += 2 * n
+        return Bridge(de_en=tables[0], en_de=tables[1], masculine=tables[2], masc_nouns=frozenset(lines[pos:]))
+    except ValueError:
+        return None
+
+
+def _write_cache(cdir: Path, cfile: Path, b: "Bridge") -> None:
+    if not _private_dir(cdir, create=True):
+        return
+    tmp = cfile.with_suffix(f".{os.getpid()}.tmp")
+    tables = (b.de_en, b.en_de, b.masculine)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    with open(fd, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(f"{_MAGIC} {_FORMAT} {len(b.de_en)} {len(b.en_de)} {len(b.masculine)} {len(b.masc_nouns)}\n")
+        for t in tables:
+            fh.write("".join(f"{k}\n" for k in t))
+            fh.write("".join(f"{v}\n" for v in t.values()))
+        fh.write("".join(f"{w}\n" for w in sorted(b.masc_nouns)))
+    os.replace(tmp, cfile)
 
 
 def _fold_line(line: str) -> str:

@@ -25,6 +25,7 @@ Usage::
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -95,6 +96,18 @@ class MatcherConfig:
     char_weight: float = 0.5
     char_ngram_range: tuple[int, int] = (3, 5)
     char_fields: tuple[str, ...] = ("title", "skills", "text")
+    bigram_fields: tuple[str, ...] = ("title", "skills", "text")
+    # term frequency: "log" (1 + log tf) or "bm25" (saturation k1 and
+    # length normalisation b against the mean document length)
+    tf: str = "log"
+    bm25_k1: float = 1.2
+    bm25_b: float = 0.75
+    # character n-grams found in more than this share of all documents are
+    # dropped (they carry little weight and make every posting list long)
+    char_max_df: float = 1.0
+    # each stored row keeps only its heaviest features (0: all), then is
+    # L2-normalised again
+    max_row_features: int = 0
     # dictionary bridge
     bridge_weight: float = 0.5
     max_translations: int = 4
@@ -107,6 +120,8 @@ class MatcherConfig:
     n_reasons: int = 5
     # incremental updates
     buffer_limit: int = 2000
+    # documents analysed per chunk when fitting (bounds peak memory)
+    chunk_size: int = 8192
 
 
 # Provisional thresholds, not yet calibrated against the dev sets' score
@@ -144,6 +159,10 @@ class _Store:
         return len(self.row_of)
 
     @property
+    def n_dead(self) -> int:
+        return len(self.ids) - len(self.row_of)
+
+    @property
     def n_indexed(self) -> int:
         return self.index.shape[1]
 
@@ -153,8 +172,8 @@ class _Store:
         if len(self.row_of) != len(self.ids):
             raise ValueError("duplicate document ids")
         self.alive = np.ones(len(self.ids), dtype=bool)
-        self.index = matrix.T.tocsr()
-        self.rows = matrix.tocsr()
+        self.rows = matrix.tocsr().astype(np.float32)
+        self.index = self.rows.T.tocsr()
         self.buffer = []
         self.docs = {d.id: d for d in docs}
         self._stacked = None
@@ -191,15 +210,36 @@ class _Store:
     def scores(self, q: sp.csr_matrix) -> np.ndarray:
         """Dot products of a (1 x F) query row with every row (dead included)."""
         F = q.shape[1]
-        out = np.zeros(len(self.ids))
+        out = np.zeros(len(self.ids), dtype=np.float64)
         nb = self.n_indexed
         if nb and q.nnz:
-            idx = q.indices[q.indices < self.index.shape[0]]
-            data = q.data[q.indices < self.index.shape[0]]
+            sel = q.indices < self.index.shape[0]
+            idx = q.indices[sel]
+            data = q.data[sel]
             post = self.index[idx]  # only the posting lists of the query's features
             out[:nb] = post.T @ data
         if self.buffer:
             out[nb:] = self._buffer(F) @ q.toarray().ravel()
+        return out
+
+    def scores_matrix(self, Q: sp.csr_matrix) -> np.ndarray:
+        """Dense (queries x documents) scores for a block of query rows: one
+        sparse x sparse product through the inverted index."""
+        F = Q.shape[1]
+        out = np.zeros((Q.shape[0], len(self.ids)), dtype=np.float32)
+        nb = self.n_indexed
+        if nb:
+            idx = self.index
+            if idx.shape[0] < F:
+                Qc = Q[:, : idx.shape[0]]
+            else:
+                Qc = Q
+                if idx.shape[0] > F:
+                    Qc = Q.copy()
+                    Qc.resize((Q.shape[0], idx.shape[0]))
+            out[:, :nb] = (Qc @ idx).toarray()
+        if self.buffer:
+            out[:, nb:] = (Q @ self._buffer(F).T).toarray()
         return out
 
     def compact(self, n_features: int):
@@ -247,10 +287,12 @@ class Matcher:
         self._unit_wts: list[np.ndarray] = []
         self.idf = np.zeros(0)
         self._n_fit = 0
+        self._avg_len = 1.0
         self._block_w = np.sqrt(
             np.array([self.config.word_weight, self.config.bigram_weight, self.config.char_weight], dtype=float)
         )
         self.stores: dict[str, _Store] = {s: _Store() for s in SIDES}
+        self._prov_cache: OrderedDict = OrderedDict()
         self.fitted = False
 
     # -- vocabulary --------------------------------------------------------
@@ -276,25 +318,41 @@ class Matcher:
         return uid
 
     # -- transform ---------------------------------------------------------
-    def _counts(self, docs: Iterable[Document]) -> sp.csr_matrix:
-        """Raw field-weighted feature counts, one row per document."""
+    def _analyse(self, docs: Iterable[Document]):
+        """Per document: unit ids and counts, direct feature ids and counts,
+        and the document length (field-weighted token count)."""
         t_rows, t_cols, t_vals = [], [], []
         d_rows, d_cols, d_vals = [], [], []
+        lengths = []
         uid_of = self._unit_id
         fid_of = self._feature_id
         analyze = self.analyzer.analyze
-        n = 0
         for r, doc in enumerate(docs):
             units, direct, _ = analyze(doc)
-            t_cols.extend(uid_of(k) for k in units)
-            t_vals.extend(units.values())
+            t_cols.extend([uid_of(k) for k in units])
+            vals = list(units.values())
+            t_vals.extend(vals)
             t_rows.extend([r] * len(units))
-            d_cols.extend(fid_of(k) for k in direct)
+            d_cols.extend([fid_of(k) for k in direct])
             d_vals.extend(direct.values())
             d_rows.extend([r] * len(direct))
-            n = r + 1
-        # local unit -> feature matrix over the units these documents use
-        used, local = np.unique(np.asarray(t_cols, dtype=np.int64), return_inverse=True)
+            lengths.append(sum(v for k, v in zip(units, vals) if k[0] == "t"))
+        n = len(lengths)
+        T = sp.csr_matrix(
+            (np.asarray(t_vals, dtype=np.float64), (np.asarray(t_rows, dtype=np.int64), np.asarray(t_cols, dtype=np.int64))),
+            shape=(n, len(self._units)),
+        )
+        B = sp.csr_matrix(
+            (np.asarray(d_vals, dtype=np.float64), (np.asarray(d_rows, dtype=np.int64), np.asarray(d_cols, dtype=np.int64))),
+            shape=(n, self.n_features),
+        )
+        return T, B, np.asarray(lengths, dtype=np.float64)
+
+    def _expand(self, T: sp.csr_matrix, B: sp.csr_matrix) -> sp.csr_matrix:
+        """Raw field-weighted feature counts: units expanded into features,
+        plus the direct features."""
+        T = T.tocsr()
+        used = np.unique(T.indices)
         feats = [self._unit_feats[u] for u in used]
         wts = [self._unit_wts[u] for u in used]
         lens = np.fromiter((len(f) for f in feats), dtype=np.int64, count=len(feats))
@@ -307,69 +365,107 @@ class Matcher:
             ),
             shape=(len(used), F),
         )
-        T = sp.csr_matrix((np.asarray(t_vals, dtype=float), (np.asarray(t_rows, dtype=np.int64), local)), shape=(n, len(used)))
-        B = sp.csr_matrix(
-            (np.asarray(d_vals, dtype=float), (np.asarray(d_rows, dtype=np.int64), np.asarray(d_cols, dtype=np.int64))),
-            shape=(n, F),
-        )
-        D = (T @ M + B).tocsr()
+        local = np.zeros(max(len(self._units), 1), dtype=np.int64)
+        local[used] = np.arange(len(used))
+        Tl = sp.csr_matrix((T.data, local[T.indices], T.indptr), shape=(T.shape[0], len(used)))
+        if B.shape[1] != F:
+            B = B.copy()
+            B.resize((B.shape[0], F))
+        D = (Tl @ M + B).tocsr()
         D.sum_duplicates()
         D.eliminate_zeros()
         return D
 
-    def _weight(self, D: sp.csr_matrix) -> sp.csr_matrix:
-        """Sublinear TF x IDF, per-block L2 norm x block weight, row L2 norm."""
+    def _weight(self, D: sp.csr_matrix, lengths: np.ndarray) -> sp.csr_matrix:
+        """TF x IDF, per-block L2 norm x block weight, row L2 norm, then the
+        row is cut to its heaviest features (``max_row_features``)."""
+        cfg = self.config
         D = D.copy()
         n = D.shape[0]
         if len(self.idf) < D.shape[1]:
             new_idf = np.log((1 + self._n_fit) / 2.0) + 1.0
             self.idf = np.concatenate([self.idf, np.full(D.shape[1] - len(self.idf), new_idf)])
-        D.data = np.log1p(D.data) * self.idf[D.indices]
+        rows = np.repeat(np.arange(n), np.diff(D.indptr))
+        if cfg.tf == "bm25":
+            k1, b = cfg.bm25_k1, cfg.bm25_b
+            norm = k1 * (1 - b + b * lengths / self._avg_len)
+            tf = D.data
+            D.data = tf * (k1 + 1) / (tf + norm[rows])
+        else:
+            D.data = 1.0 + np.log(D.data) if cfg.tf == "log1" else np.log1p(D.data)
+        D.data *= self.idf[D.indices]
         if len(self._block_arr) != len(self._feature_block):
             self._block_arr = np.asarray(self._feature_block, dtype=np.int8)
         blk = self._block_arr[D.indices].astype(np.int64)
-        rows = np.repeat(np.arange(n), np.diff(D.indptr))
         sq = np.bincount(rows * 3 + blk, weights=D.data**2, minlength=n * 3).reshape(n, 3)
         norms = np.sqrt(sq)
         with np.errstate(divide="ignore", invalid="ignore"):
             scale = np.where(norms > 0, self._block_w / norms, 0.0)
         D.data *= scale[rows, blk]
+        D = _prune_rows(D, cfg.max_row_features)
+        rows = np.repeat(np.arange(n), np.diff(D.indptr))
         tot = np.sqrt(np.bincount(rows, weights=D.data**2, minlength=n))
         with np.errstate(divide="ignore", invalid="ignore"):
             D.data /= np.where(tot > 0, tot, 1.0)[rows]
+        D.data = D.data.astype(np.float32)
         return D
 
     def transform(self, docs: Sequence[Document]) -> sp.csr_matrix:
         """Weighted, normalised rows for documents (no state change but an
         extended vocabulary for unseen features)."""
-        D = self._counts(docs)
-        return self._weight(D)
+        T, B, lengths = self._analyse(docs)
+        return self._weight(self._expand(T, B), lengths)
 
     # -- lifecycle ---------------------------------------------------------
     def fit(self, offers: Sequence[Document], profiles: Sequence[Document]) -> "Matcher":
         """Build the shared vocabulary and IDF over both corpora and index them."""
+        cfg = self.config
         offers, profiles = list(offers), list(profiles)
-        D = self._counts(offers + profiles)
-        N = D.shape[0]
-        df = np.bincount(D.indices, minlength=D.shape[1])
+        T, B, lengths = self._analyse(offers + profiles)
+        N = T.shape[0]
+        step = max(1, cfg.chunk_size)
+        # pass 1: document frequencies (the expanded counts of a chunk are
+        # dropped after counting, so memory stays bounded)
+        df = np.zeros(self.n_features, dtype=np.int64)
+        chunks = []
+        for a in range(0, N, step):
+            D = self._expand(T[a : a + step], B[a : a + step])
+            df += np.bincount(D.indices, minlength=self.n_features)
+            chunks.append(D if N <= step else None)
         self._n_fit = N
+        self._avg_len = float(lengths.mean()) if N and lengths.mean() > 0 else 1.0
         self.idf = np.log((1 + N) / (1 + df)) + 1.0
-        W = self._weight(D)
+        if cfg.char_max_df < 1.0 and N:
+            blk = np.asarray(self._feature_block, dtype=np.int8)
+            self.idf[(blk == _BLOCKS["c"]) & (df > cfg.char_max_df * N)] = 0.0
+        # pass 2: weights
+        parts = []
+        for i, a in enumerate(range(0, N, step)):
+            D = chunks[i] if chunks[i] is not None else self._expand(T[a : a + step], B[a : a + step])
+            W = self._weight(D, lengths[a : a + step])
+            W.eliminate_zeros()
+            parts.append(W)
+        W = sp.vstack(parts, format="csr") if parts else sp.csr_matrix((0, self.n_features), dtype=np.float32)
+        W.resize((N, self.n_features))
         self.stores["offers"].set(offers, W[: len(offers)])
         self.stores["profiles"].set(profiles, W[len(offers) :])
+        self._prov_cache.clear()
         self.fitted = True
         return self
 
     def upsert(self, side: Side, doc: Document) -> None:
         """Add or replace one document without refitting."""
         row = self.transform([doc])
+        row.eliminate_zeros()
         store = self.stores[side]
         store.append(doc, row)
+        self._prov_cache.pop((side, doc.id), None)
         if len(store.buffer) > self.config.buffer_limit:
             store.compact(self.n_features)
 
     def remove(self, side: Side, doc_id) -> None:
         self.stores[side].remove(doc_id)
+        self._prov_cache.pop((side, doc_id), None)
 
     def __contains__(self, item) -> bool:
         side, doc_id = item
@@ -405,14 +501,18 @@ class Matcher:
         if not store.ids or q.nnz == 0:
             return []
         scores = store.scores(q)
-        mask = self._mask(store, allowed)
-        scores[~mask] = -np.inf
-        scores[scores <= 0] = -np.inf
-        n_pos = int(np.isfinite(scores).sum())
-        if k is None or k >= n_pos:
-            top = np.flatnonzero(np.isfinite(scores))
+        if allowed is None and not store.n_dead:
+            scores[scores <= 0] = -np.inf
         else:
+            mask = self._mask(store, allowed)
+            scores[~mask | (scores <= 0)] = -np.inf
+        if k is None:
+            top = np.flatnonzero(np.isfinite(scores))
+        elif k < len(scores):
             top = np.argpartition(-scores, k - 1)[:k]
+            top = top[np.isfinite(scores[top])]
+        else:
+            top = np.flatnonzero(np.isfinite(scores))
         top = top[np.argsort(-scores[top], kind="stable")]
         ids = store.ids
         return [(ids[r], float(scores[r])) for r in top]
@@ -428,7 +528,9 @@ class Matcher:
         """Rank the documents of ``side`` for a query document (which is not
         stored).  ``allowed`` (ids, predicate, or boolean mask aligned with
         :meth:`ids`) excludes candidates before the top-k selection.
-        ``k=None`` ranks every candidate with a positive score."""
+        ``k=None`` ranks every candidate with a positive score.  With
+        ``explain=False`` no reasons are computed (cheaper); the caller can
+        get them later for the results it shows with :meth:`reasons`."""
         q = self.transform([query])
         hits = self._rank_vector(q, side, k, allowed)
         return self._matches(query, q, side, hits, explain)
@@ -444,26 +546,101 @@ class Matcher:
         """Rank the other side for a stored document: a profile id with
         ``query_side="profiles"`` ranks offers, and vice versa."""
         store = self.stores[query_side]
-        doc = store.docs[query_id]
         q = store.row(query_id, self.n_features)
         side: Side = "offers" if query_side == "profiles" else "profiles"
         hits = self._rank_vector(q, side, k, allowed)
-        return self._matches(doc, q, side, hits, explain)
-
-    def _matches(self, query: Document, q, side: Side, hits, explain: bool) -> list[Match]:
         if not explain:
             return [Match(i, s) for i, s in hits]
-        store = self.stores[side]
-        qprov = self._provenance(query)
-        out = []
-        for i, s in hits:
-            c = self.transform([store.docs[i]])
-            out.append(Match(i, s, self._reasons(q, qprov, c, self._provenance(store.docs[i]), s)))
+        qprov = self._stored_provenance(query_side, query_id)
+        return self._matches(None, q, side, hits, True, qprov)
+
+    def rank_batch(self, query_ids: Sequence, query_side: Side, k: int = 10, chunk: int = 256) -> list[list[tuple[Hashable, float]]]:
+        """Top-k (id, score) lists for many stored documents at once: one
+        sparse product per chunk of queries, then a per-row ``argpartition``
+        (no reasons, no filters)."""
+        store = self.stores[query_side]
+        side: Side = "offers" if query_side == "profiles" else "profiles"
+        target = self.stores[side]
+        F = self.n_features
+        out: list[list[tuple[Hashable, float]]] = []
+        ids = target.ids
+        for a in range(0, len(query_ids), chunk):
+            Q = sp.vstack([store.row(i, F) for i in query_ids[a : a + chunk]], format="csr")
+            S = target.scores_matrix(Q)
+            S[:, ~target.alive] = 0
+            kk = min(k, S.shape[1])
+            if kk == 0:
+                out.extend([] for _ in range(Q.shape[0]))
+                continue
+            top = np.argpartition(-S, kk - 1, axis=1)[:, :kk] if kk < S.shape[1] else np.tile(np.arange(S.shape[1]), (S.shape[0], 1))
+            for r in range(S.shape[0]):
+                t = top[r]
+                t = t[np.argsort(-S[r, t], kind="stable")]
+                out.append([(ids[j], float(S[r, j])) for j in t if S[r, j] > 0])
         return out
 
+    def _matches(self, query, q, side: Side, hits, explain: bool, qprov=None) -> list[Match]:
+        if not explain:
+            return [Match(i, s) for i, s in hits]
+        if qprov is None:
+            qprov = self._provenance(query)
+        store = self.stores[side]
+        F = self.n_features
+        return [
+            Match(i, s, self._reasons(q, qprov, store.row(i, F), self._stored_provenance(side, i), s))
+            for i, s in hits
+        ]
+
     # -- explanations ------------------------------------------------------
-    def _provenance(self, doc: Document) -> dict[int, str]:
-        """Feature id -> the word of ``doc`` that contributes most to it."""
+    def reasons(self, query: Document | Hashable, side: Side, candidate_ids: Iterable[Hashable]) -> dict[Hashable, list[Reason]]:
+        """Reasons for chosen candidates of ``side`` (e.g. the 20 a page
+        shows after ``rank(..., explain=False)``), from the stored rows.
+
+        ``query`` is a :class:`Document` or the id of a stored document of
+        the other side (a profile id when ``side="offers"``).  Candidates
+        that are not stored are left out.  The words behind a stored
+        document's features are worked out once and cached per document
+        (until it changes), so the call does not re-analyse the candidates."""
+        F = self.n_features
+        other: Side = "profiles" if side == "offers" else "offers"
+        if isinstance(query, Document):
+            stored = self.stores[other].docs.get(query.id) if query.id is not None else None
+            if stored is not None and stored == query:
+                q, qprov = self.stores[other].row(query.id, F), self._stored_provenance(other, query.id)
+            else:
+                q = self.transform([query])
+                qprov = self._provenance(query)
+        else:
+            q, qprov = self.stores[other].row(query, F), self._stored_provenance(other, query)
+        store = self.stores[side]
+        out: dict[Hashable, list[Reason]] = {}
+        for cid in candidate_ids:
+            if cid not in store.row_of:
+                continue
+            c = store.row(cid, F)
+            score = _dot(q, c)
+            out[cid] = self._reasons(q, qprov, c, self._stored_provenance(side, cid), score)
+        return out
+
+    _PROV_CACHE_SIZE = 4096
+
+    def _stored_provenance(self, side: Side, doc_id) -> dict[int, str]:
+        key = (side, doc_id)
+        hit = self._prov_cache.get(key)
+        if hit is not None:
+            self._prov_cache.move_to_end(key)
+            return hit
+        store = self.stores[side]
+        row = store.row(doc_id, self.n_features)
+        prov = self._provenance(store.docs[doc_id], set(row.indices.tolist()))
+        self._prov_cache[key] = prov
+        if len(self._prov_cache) > self._PROV_CACHE_SIZE:
+            self._prov_cache.popitem(last=False)
+        return prov
+
+    def _provenance(self, doc: Document, only: set | None = None) -> dict[int, str]:
+        """Feature id -> the word of ``doc`` that contributes most to it
+        (restricted to the features in ``only`` when given)."""
         units, direct, _, prov = self.analyzer.analyze(doc, provenance=True)
         best: dict[int, tuple[float, str]] = {}
         for key, w in units.items():
@@ -472,13 +649,15 @@ class Matcher:
                 continue
             surface = prov[key]
             for f, x in zip(self._unit_feats[uid].tolist(), self._unit_wts[uid].tolist()):
+                if only is not None and f not in only:
+                    continue
                 v = w * x
                 cur = best.get(f)
                 if cur is None or v > cur[0]:
                     best[f] = (v, surface)
         for key, w in direct.items():
             f = self._features.get(key)
-            if f is not None:
+            if f is not None and (only is None or f in only):
                 cur = best.get(f)
                 if cur is None or w > cur[0]:
                     best[f] = (w, prov[key])
@@ -490,7 +669,7 @@ class Matcher:
         common, qi, ci = np.intersect1d(q.indices, c.indices, return_indices=True)
         if len(common) == 0 or score <= 0:
             return []
-        prod = q.data[qi] * c.data[ci]
+        prod = q.data[qi].astype(np.float64) * c.data[ci]
         pairs: dict[tuple[str, str], float] = {}
         for f, p in zip(common.tolist(), prod.tolist()):
             a, b = qprov.get(f), cprov.get(f)
@@ -506,10 +685,54 @@ class Matcher:
         for (a, b) in sorted(pairs, key=pairs.get, reverse=True):
             names.setdefault((a.casefold(), b.casefold()), (a, b))
         top = sorted(merged.items(), key=lambda kv: kv[1], reverse=True)[: self.config.n_reasons]
-        return [Reason(*names[key], share=round(p / score, 3)) for key, p in top if p / score >= 0.01]
+        return [Reason(*names[key], share=round(min(p / score, 1.0), 3)) for key, p in top if p / score >= 0.01]
 
     def explain(self, query: Document, candidate: Document) -> tuple[float, list[Reason]]:
-        """Score and reasons for one pair of documents (stored or not)."""
-        q, c = self.transform([query]), self.transform([candidate])
-        score = float((q @ c.T).toarray()[0, 0])
-        return score, self._reasons(q, self._provenance(query), c, self._provenance(candidate), score)
+        """Score and reasons for one pair of documents (stored or not).  A
+        document that is stored unchanged is taken from the index (row and
+        cached words), so only new or changed documents are analysed."""
+        F = self.n_features
+
+        def row_prov(doc):
+            if doc.id is not None:
+                for side in SIDES:
+                    st = self.stores[side]
+                    stored = st.docs.get(doc.id)
+                    if stored is not None and stored == doc:
+                        return st.row(doc.id, F), self._stored_provenance(side, doc.id)
+            return self.transform([doc]), self._provenance(doc)
+
+        q, qprov = row_prov(query)
+        c, cprov = row_prov(candidate)
+        score = _dot(q, c)
+        return score, self._reasons(q, qprov, c, cprov, score)
+
+
+def _dot(a: sp.csr_matrix, b: sp.csr_matrix) -> float:
+    n = max(a.shape[1], b.shape[1])
+    if a.shape[1] != n:
+        a = a.copy()
+        a.resize((1, n))
+    if b.shape[1] != n:
+        b = b.copy()
+        b.resize((1, n))
+    return float((a @ b.T).toarray()[0, 0])
+
+
+def _prune_rows(D: sp.csr_matrix, limit: int) -> sp.csr_matrix:
+    """Keep the ``limit`` largest entries of each row (all when 0)."""
+    if limit <= 0:
+        return D
+    lens = np.diff(D.indptr)
+    long_rows = np.flatnonzero(lens > limit)
+    if len(long_rows) == 0:
+        return D
+    keep = np.ones(D.nnz, dtype=bool)
+    data, indptr = D.data, D.indptr
+    for r in long_rows.tolist():
+        a, b = indptr[r], indptr[r + 1]
+        drop = np.argpartition(data[a:b], b - a - limit)[: b - a - limit]
+        keep[a + drop] = False
+    rows = np.repeat(np.arange(D.shape[0]), lens)[keep]
+    new_indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=D.shape[0]))])
+    return sp.csr_matrix((data[keep], D.indices[keep], new_indptr), shape=D.shape)

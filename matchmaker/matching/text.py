@@ -178,6 +178,28 @@ FIELDS = ("title", "skills", "text")
 _AGENT_SUFFIXES = ("er", "or", "ant", "ent", "ist", "eur", "eut", "iker", "aer", "ar", "ot", "at", "graf", "graph", "nom", "soph", "ekt")
 
 
+class _NoBridge:
+    """Stands in for a bridge when there is none (holds the shared caches)."""
+
+    def shared(self, key, factory):
+        cache = self.__dict__.setdefault("_shared", {})
+        if key not in cache:
+            cache[key] = factory()
+        return cache[key]
+
+
+_NO_BRIDGE = _NoBridge()
+
+
+def _phrase_heads(bridge) -> dict[str, frozenset[str]]:
+    """First words of the dictionary's multi-word keys, per language: a
+    phrase lookup is only tried where such a word starts."""
+    return {
+        lang: frozenset(k.split(" ", 1)[0] for k in table if " " in k)
+        for lang, table in (("de", bridge.de_en), ("en", bridge.en_de))
+    }
+
+
 class Analyzer:
     """The text pipeline, parameterised by a config (see ``MatcherConfig``)
     and an optional bridge (``matchmaker.matching.bridge.Bridge``)."""
@@ -185,11 +207,19 @@ class Analyzer:
     def __init__(self, config, bridge=None):
         self.cfg = config
         self.bridge = bridge if bridge is not None and bridge.available else None
+        b = self.bridge
+        # Everything derived from the dictionary alone is built once per
+        # bridge and shared by every Analyzer (a Matcher() stays cheap).
         self.splitter = (
-            CompoundSplitter(self.bridge.german_words()) if self.bridge and config.split_compounds else None
+            b.shared("splitter", lambda: CompoundSplitter(b.german_words())) if b and config.split_compounds else None
         )
-        self._term: dict[tuple[str, str], str | None] = {}
-        self._phrase_keys: set[str] = set()
+        self._phrase_heads = b.shared("phrase-heads", lambda: _phrase_heads(b)) if b else {"de": frozenset(), "en": frozenset()}
+        # token -> index term, per language (shared per bridge; the term
+        # depends on the bridge only, not on the weights of the config)
+        owner = b if b is not None else _NO_BRIDGE
+        self._term_cache: dict[str, dict[str, str | None]] = owner.shared(
+            ("terms", config.split_compounds), lambda: {"de": {}, "en": {}}
+        )
 
     # -- words -------------------------------------------------------------
     def normal(self, tok: str, lang: str) -> str | None:
@@ -230,13 +260,13 @@ class Analyzer:
 
     def term(self, tok: str, lang: str) -> str | None:
         """Index term (stem of the normal form) of a case-folded token."""
-        key = (tok, lang)
-        hit = self._term.get(key, 0)
+        cache = self._term_cache[lang]
+        hit = cache.get(tok, 0)
         if hit != 0:
             return hit
         n = self.normal(tok, lang)
         t = stem(n, lang) if n is not None else None
-        self._term[key] = t
+        cache[tok] = t
         return t
 
     def _translation_features(self, key: str, lang: str, weight: float, out: dict[str, float]) -> bool:
@@ -308,9 +338,11 @@ class Analyzer:
         )
         units: dict = {}
         direct: dict[str, float] = {}
-        prov: dict = {} if provenance else None
+        prov: dict | None = {} if provenance else None
         phrases = self.bridge is not None and cfg.phrase_weight > 0
-        bigrams = cfg.bigram_weight > 0
+        heads = self._phrase_heads[lang]
+        has = self.bridge.has if self.bridge is not None else None
+        cache = self._term_cache[lang]
         term = self.term
         for field_name, texts, fw in (
             ("title", [doc.title] if doc.title else [], cfg.title_weight),
@@ -318,18 +350,21 @@ class Analyzer:
             ("text", [doc.text] if doc.text else [], cfg.text_weight),
         ):
             chars = field_name in cfg.char_fields
+            bigrams = cfg.bigram_weight > 0 and field_name in cfg.bigram_fields
             for text in texts:
                 raw = TOKEN_RE.findall(text)
                 low = [t.casefold() for t in raw]
+                counts: dict[str, float] = {}
                 prev = None
                 for i, tok in enumerate(low):
-                    t = term(tok, lang)
+                    t = cache.get(tok, 0)
+                    if t == 0:
+                        t = term(tok, lang)
                     if t is None:
                         continue
-                    key = ("t", tok, lang, chars)
-                    units[key] = units.get(key, 0.0) + fw
-                    if prov is not None and key not in prov:
-                        prov[key] = raw[i]
+                    counts[tok] = counts.get(tok, 0.0) + fw
+                    if prov is not None:
+                        prov.setdefault(("t", tok, lang, chars), raw[i])
                     if bigrams:
                         if prev is not None:
                             kb = "b:" + prev[0] + " " + t
@@ -337,12 +372,19 @@ class Analyzer:
                             if prov is not None and kb not in prov:
                                 prov[kb] = raw[prev[1]] + " " + raw[i]
                         prev = (t, i)
+                for tok, c in counts.items():
+                    key = ("t", tok, lang, chars)
+                    units[key] = units.get(key, 0.0) + c
                 if phrases and len(low) > 1:
-                    folded = [fold(t) for t in low]
-                    for size in range(2, min(cfg.phrase_max_words, len(folded)) + 1):
-                        for i in range(len(folded) - size + 1):
+                    folded = None
+                    for i in range(len(low) - 1):
+                        if fold(low[i]) not in heads:
+                            continue
+                        if folded is None:
+                            folded = [fold(t) for t in low]
+                        for size in range(2, min(cfg.phrase_max_words, len(folded) - i) + 1):
                             k = " ".join(folded[i : i + size])
-                            if self.bridge.has(k, lang):
+                            if has(k, lang):
                                 key = ("p", k, lang)
                                 units[key] = units.get(key, 0.0) + fw
                                 if prov is not None and key not in prov:
