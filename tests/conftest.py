@@ -65,6 +65,11 @@ class FreshContextClient(FlaskClient):
     or locale leaks from one request to the next) and its own database session. Afterwards the test's
     session forgets what it loaded, so the test reads what the request wrote."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Tests read the English interface unless they ask for German (see test_translations.py).
+        self.environ_base.setdefault("HTTP_ACCEPT_LANGUAGE", "en")
+
     def open(self, *args, **kwargs):
         with self.application.app_context():
             response = super().open(*args, **kwargs)
@@ -109,6 +114,7 @@ def make_user(app):
              password: str = PASSWORD, **fields) -> User:
         counter["n"] += 1
         role = Role(role)
+        fields.setdefault("locale", "en")
         user = User(email=email or f"{role.value}{counter['n']}@example.org", role=role, **fields)
         user.set_password(password)
         if confirmed:
