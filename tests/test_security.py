@@ -56,7 +56,12 @@ def test_weak_passwords_are_recognised_and_good_ones_pass():
         assert not is_weak_password(password, email="anna@example.org"), password
 
 
+def _english(client):
+    client.get("/lang/en?next=/")
+
+
 def test_registration_refuses_common_passwords_with_a_field_message(client, db):
+    _english(client)
     for password in WEAK:
         response = client.post("/auth/register", data={
             "email": "neu@example.org", "password": password, "password_again": password, "accept_privacy": "y"})
@@ -68,6 +73,7 @@ def test_registration_refuses_common_passwords_with_a_field_message(client, db):
 
 
 def test_company_registration_refuses_common_password(client):
+    _english(client)
     response = client.post("/auth/register/company", data={
         "email": "chef@firma.de", "password": "Password2024!", "password_again": "Password2024!",
         "accept_privacy": "y", "mode": "new", "company_name": "Neu GmbH", "sector": "energy"})
@@ -77,7 +83,8 @@ def test_company_registration_refuses_common_password(client):
 def test_reset_and_change_refuse_common_passwords(client, db, make_user, login_as, outbox):
     from conftest import link_in
 
-    user = make_user(email="jana.kraus@example.org")
+    _english(client)
+    user = make_user(email="jana.kraus@example.org", locale="en")
     client.post("/auth/forgot", data={"email": user.email})
     link = link_in(outbox(user.email)[0])
     response = client.post(link, data={"password": "iloveyou12345", "password_again": "iloveyou12345"})
@@ -96,6 +103,7 @@ def test_reset_and_change_refuse_common_passwords(client, db, make_user, login_a
 # ---- login gives nothing away ------------------------------------------------------------------
 
 def test_login_failures_look_the_same(client, make_user):
+    _english(client)
     known = make_user()
     inactive = make_user(active=False)
     answers = [
@@ -108,8 +116,9 @@ def test_login_failures_look_the_same(client, make_user):
     assert messages == {1}
 
 
-def test_unknown_email_costs_a_password_hash_too(client, make_user):
+def test_unknown_email_costs_a_password_hash_too(app, client, make_user):
     """The answer time must not tell whether the email has an account (a dummy hash is checked)."""
+    app.config["PASSWORD_HASH_METHOD"] = "scrypt"  # production strength, so hashing dominates the time
     user = make_user()
 
     def fastest(email):
@@ -122,7 +131,7 @@ def test_unknown_email_costs_a_password_hash_too(client, make_user):
 
     fastest(user.email)  # warm up (the dummy hash is made once)
     fastest("nobody@example.org")
-    assert fastest("nobody@example.org") > 0.4 * fastest(user.email)
+    assert fastest("nobody@example.org") > 0.6 * fastest(user.email)
 
 
 # ---- rate limits -------------------------------------------------------------------------------
@@ -145,8 +154,7 @@ def test_login_rate_limit_answers_429_with_retry_after(make_app):
     response = _login_attempt(client)
     assert response.status_code == 429
     assert int(response.headers["Retry-After"]) > 0
-    body = response.get_data(as_text=True)
-    assert "Too many requests" in body or "Zu viele" in body
+    assert 'class="errors"' not in response.get_data(as_text=True)
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     # GET is not counted: the form still shows.
     assert client.get("/auth/login").status_code == 200

@@ -63,6 +63,7 @@ def test_staff_enrols_and_logs_in_with_a_code(client, db, staff, login_as):
 
 
 def test_a_code_cannot_be_replayed(client, db, staff, login_as):
+    client.get("/lang/en?next=/")
     login_as(staff)
     staff = _enrol(client, db, staff)
     client.post("/auth/logout")

@@ -109,16 +109,17 @@ def resend_confirmation():
     return render_template("auth/resend.html", form=form), (400 if form.errors else 200)
 
 
-_dummy_hash: str | None = None
+# One hash per hashing method, made on first use, to check against when no account has the email.
+_dummy_hashes: dict[str, str] = {}
 
 
 def _check_password_in_constant_time(user: User | None, password: str) -> bool:
     """Hash the password even when no user has this email, so the answer time does not tell."""
-    global _dummy_hash
     if user is None:
-        if _dummy_hash is None:
-            _dummy_hash = generate_password_hash("no account has this password", method="scrypt")
-        check_password_hash(_dummy_hash, password)
+        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+        if method not in _dummy_hashes:
+            _dummy_hashes[method] = generate_password_hash("no account has this password", method=method)
+        check_password_hash(_dummy_hashes[method], password)
         return False
     return user.check_password(password)
 
