@@ -81,12 +81,14 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
+    from .alerts.views import bp as alerts_bp
     from .auth.views import bp as auth_bp
     from .companies.views import bp as companies_bp
     from .graduates.views import bp as graduates_bp
     from .main.views import bp as main_bp
     from .matching.views import bp as matching_bp
     from .offers.views import bp as offers_bp
+    from .privacy.views import bp as privacy_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
@@ -95,6 +97,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(graduates_bp, url_prefix="/me")
     app.register_blueprint(admin_bp, url_prefix="/staff")
     app.register_blueprint(matching_bp, url_prefix="/matches")
+    app.register_blueprint(alerts_bp, url_prefix="/alerts")
+    app.register_blueprint(privacy_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -1,4 +1,4 @@
-"""Command-line tasks: `flask create-user`, `flask seed-demo`, `flask mail send`."""
+"""Command-line tasks: `flask create-user`, `flask seed-demo`, `flask mail send`, `flask alerts send`."""
 
 from __future__ import annotations
 
@@ -48,14 +48,21 @@ def register(app: Flask) -> None:
     mail_cli = AppGroup("mail", help="The mail outbox.")
 
     @mail_cli.command("send")
-    def mail_send_command() -> None:
-        """Send unsent outbox messages through SMTP (needs MAIL_SERVER)."""
-        from .outbox import deliver_pending, smtp_configured
+    @click.option("--limit", type=click.IntRange(min=1), default=10_000, show_default=True,
+                  help="Send at most this many messages in this run.")
+    @click.option("--max-attempts", type=click.IntRange(min=1), default=5, show_default=True,
+                  help="Give up on a message after this many failed attempts (it stays with its error).")
+    def mail_send_command(limit: int, max_attempts: int) -> None:
+        """Send unsent outbox messages through SMTP (needs MAIL_SERVER); safe to run concurrently."""
+        from .outbox import deliver_pending, smtp_configured, undeliverable_count
 
         if not smtp_configured():
             raise click.ClickException("MAIL_SERVER is not set: messages stay in the outbox.")
-        sent, failed = deliver_pending(limit=10_000)
+        sent, failed = deliver_pending(limit=limit, max_attempts=max_attempts)
         click.echo(f"sent {sent}, failed {failed}")
+        given_up = undeliverable_count(max_attempts)
+        if given_up:
+            click.echo(f"{given_up} message(s) gave up after {max_attempts} attempts; see last_error in the outbox")
 
     app.cli.add_command(mail_cli)
 
@@ -81,3 +88,7 @@ def register(app: Flask) -> None:
     from .offers.commands import register_commands as register_offer_commands
 
     register_offer_commands(app)
+
+    from .alerts.commands import alerts_cli
+
+    app.cli.add_command(alerts_cli)

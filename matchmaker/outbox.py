@@ -1,17 +1,46 @@
-"""Mail through an outbox: every message is stored first; with SMTP settings it is also sent."""
+"""Mail through an outbox: every message is stored first; with SMTP settings it is also sent.
+
+Delivery (`deliver_pending`, `flask mail send`) sends a message at most once, also when two runs
+overlap. A run claims one message at a time in its own transaction and marks it sent (or keeps the
+error) in that same transaction, so the claim and its outcome commit together:
+
+- PostgreSQL: the claim is `SELECT … FOR UPDATE SKIP LOCKED`. A second run skips the locked row and
+  takes the next one, so overlapping runs share the queue instead of waiting for each other.
+- SQLite has no row locks. The claim is `UPDATE … SET attempts = attempts + 1 WHERE id = ? AND
+  sent_at IS NULL AND attempts < ?`, which holds the database's write lock until the commit. A second
+  run's claim waits for that commit (busy timeout) and then matches no row, or gives up on the lock
+  and leaves the message to the run that holds it. Either way only one run sends it.
+
+A message the server refuses keeps the error in `last_error` and is tried again by the next run, until
+`max_attempts`; then it stays unsent with its error for staff to see. If the server cannot be reached
+the run stops after recording that on the message it had claimed, so an outage does not use up the
+attempts of the whole queue. A crash between the server's "250 OK" and our commit rolls the claim
+back and that one message goes out again on the next run: SMTP gives no way to close that window.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
+import smtplib
+from urllib.parse import urlsplit
 
-from flask import current_app, render_template
+import sqlalchemy as sa
+from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale
-from flask_mail import Message
+from flask_mail import Connection, Message
+from sqlalchemy.exc import OperationalError
 
-from .extensions import db, mail
-from .models import OutboxMessage, utcnow
+from .extensions import db
+from .models import OutboxMessage, User, utcnow
 
 log = logging.getLogger("matchmaker.mail")
+
+# Mail kinds that belong to a list a person can leave with one click (RFC 8058 headers), by list name.
+UNSUBSCRIBE_LIST_OF_KIND = {"alert_graduate": "alerts", "alert_company": "alerts"}
+
+# Refusals of one message: the connection is still good for the next one.
+_MESSAGE_REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
 
 
 def queue_mail(recipient: str, subject: str, template: str, locale: str = "de", kind: str = "",
@@ -40,27 +69,137 @@ def smtp_configured() -> bool:
     return bool(current_app.config.get("MAIL_SERVER"))
 
 
+def base_url() -> str:
+    """The site's address for links in mail written outside a request (commands)."""
+    return (current_app.config.get("BASE_URL") or os.environ.get("MATCHMAKER_BASE_URL")
+            or "http://localhost:5000").rstrip("/")
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute URL, in a request or in a command (then from SERVER_NAME or `base_url()`)."""
+    if has_request_context() or current_app.config.get("SERVER_NAME"):
+        return url_for(endpoint, _external=True, **values)
+    parts = urlsplit(base_url())
+    adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme)
+    return adapter.build(endpoint, values, force_external=True)
+
+
+class _SmtpConnection(Connection):
+    """Flask-Mail's connection with a socket timeout, so that a silent server cannot hold a run forever."""
+
+    def configure_host(self):
+        timeout = current_app.config.get("MAIL_TIMEOUT", 30)
+        factory = smtplib.SMTP_SSL if self.mail.use_ssl else smtplib.SMTP
+        host = factory(self.mail.server, self.mail.port, timeout=timeout)
+        host.set_debuglevel(int(self.mail.debug))
+        if self.mail.use_tls:
+            host.starttls()
+        if self.mail.username and self.mail.password:
+            host.login(self.mail.username, self.mail.password)
+        return host
+
+
+def _claim_next(after_id: int, max_attempts: int) -> OutboxMessage | None:
+    """Claim the next unsent message after `after_id` for this run (see the module docstring)."""
+    unsent = (OutboxMessage.sent_at.is_(None), OutboxMessage.attempts < max_attempts)
+    if db.session.get_bind().dialect.name == "postgresql":
+        message = db.session.scalar(
+            sa.select(OutboxMessage).where(*unsent, OutboxMessage.id > after_id)
+            .order_by(OutboxMessage.id).limit(1).with_for_update(skip_locked=True)
+        )
+        if message is not None:
+            message.attempts += 1
+            db.session.flush()
+        return message
+    while True:
+        candidate = db.session.scalar(
+            sa.select(OutboxMessage.id).where(*unsent, OutboxMessage.id > after_id)
+            .order_by(OutboxMessage.id).limit(1)
+        )
+        if candidate is None:
+            return None
+        try:
+            claimed = db.session.execute(
+                sa.update(OutboxMessage).where(OutboxMessage.id == candidate, *unsent)
+                .values(attempts=OutboxMessage.attempts + 1)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+        except OperationalError:  # another run has held the write lock past the busy timeout
+            db.session.rollback()
+            claimed = 0
+        if claimed:
+            return db.session.get(OutboxMessage, candidate, populate_existing=True)
+        after_id = candidate
+
+
+def _list_headers(message: OutboxMessage) -> dict[str, str]:
+    """List-Unsubscribe and List-Unsubscribe-Post (RFC 8058) for mail of a list one can leave."""
+    list_name = UNSUBSCRIBE_LIST_OF_KIND.get(message.kind)
+    if list_name is None:
+        return {}
+    user = db.session.scalar(sa.select(User).where(User.email == message.recipient))
+    if user is None:
+        return {}
+    from .alerts.operations import unsubscribe_url
+
+    return {"List-Unsubscribe": f"<{unsubscribe_url(user, list_name)}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
+def _as_mail(message: OutboxMessage) -> Message:
+    return Message(subject=message.subject, recipients=[message.recipient], body=message.body,
+                   extra_headers=_list_headers(message) or None)
+
+
+def _close(connection: _SmtpConnection | None) -> None:
+    if connection is None or connection.host is None:
+        return
+    try:
+        connection.host.quit()
+    except (smtplib.SMTPException, OSError):
+        connection.host.close()
+
+
 def deliver_pending(limit: int = 100, max_attempts: int = 5) -> tuple[int, int]:
     """Send unsent messages through SMTP; returns (sent, failed). Does nothing without SMTP."""
     if not smtp_configured():
         return 0, 0
     sent = failed = 0
-    pending = db.session.scalars(
-        db.select(OutboxMessage)
-        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.attempts < max_attempts)
-        .order_by(OutboxMessage.id).limit(limit)
-    ).all()
-    for message in pending:
-        message.attempts += 1
-        try:
-            mail.send(Message(subject=message.subject, recipients=[message.recipient], body=message.body))
-        except Exception as exc:  # SMTP errors are many and varied; keep the message for a retry
-            message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            failed += 1
-            log.warning("outbox #%s not sent: %s", message.id, message.last_error)
-        else:
+    after_id = 0
+    connection: _SmtpConnection | None = None
+    try:
+        while sent + failed < limit:
+            message = _claim_next(after_id, max_attempts)
+            if message is None:
+                break
+            after_id = message.id
+            try:
+                if connection is None:
+                    connection = _SmtpConnection(current_app.extensions["mail"]).__enter__()
+                connection.send(_as_mail(message))
+            except Exception as exc:  # SMTP errors are many and varied; keep the message for a retry
+                message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+                db.session.commit()
+                failed += 1
+                log.warning("outbox #%s not sent (attempt %d): %s", message.id, message.attempts,
+                            message.last_error)
+                if isinstance(exc, _MESSAGE_REFUSED):
+                    continue
+                _close(connection)
+                connection = None
+                break  # the server is unreachable or broke off: the rest waits for the next run
             message.sent_at = utcnow()
             message.last_error = ""
+            db.session.commit()
             sent += 1
-        db.session.commit()
+    finally:
+        _close(connection)
     return sent, failed
+
+
+def undeliverable_count(max_attempts: int) -> int:
+    """Messages that used up their attempts and stay unsent, each with its last error."""
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(OutboxMessage)
+        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.attempts >= max_attempts)
+    ) or 0

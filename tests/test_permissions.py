@@ -37,6 +37,8 @@ PERMISSIONS: dict[str, set[str]] = {
     "admin.dashboard": STAFF, "admin.companies": STAFF, "admin.company": STAFF,
     "admin.verify_company": STAFF, "admin.reject_company": STAFF, "admin.approve_member": STAFF,
     "admin.users": STAFF, "admin.user": STAFF, "admin.deactivate_user": STAFF, "admin.reactivate_user": STAFF,
+    "alerts.settings": {"graduate", "company"}, "alerts.unsubscribe": ALL,
+    "privacy.log": {"graduate"}, "privacy.audit": STAFF, "privacy.audit_export": STAFF,
 }
 
 # Pages of the login flow itself may send a visitor back to the login page without that meaning "refused".

@@ -1,0 +1,199 @@
+"""`flask mail send` against a real SMTP server on loopback: once, retries, errors kept, no double send."""
+
+from __future__ import annotations
+
+import asyncio
+import email
+import email.policy
+import socket
+import threading
+
+import pytest
+from aiosmtpd.controller import Controller
+from conftest import FreshContextClient, _empty_tables, make_config
+
+from matchmaker import create_app
+from matchmaker.extensions import db as _db
+from matchmaker.matching.index import forget_indexes
+from matchmaker.models import OutboxMessage, Role
+from matchmaker.outbox import deliver_pending, queue_mail
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Inbox:
+    """An SMTP handler that keeps what it accepts; it can refuse, or be slow."""
+
+    def __init__(self):
+        self.messages: list[email.message.Message] = []
+        self.refuse = False
+        self.delay = 0.0
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.refuse:
+            return "550 5.7.1 Not accepted in this test"
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        message.envelope_to = list(envelope.rcpt_tos)
+        self.messages.append(message)
+        return "250 OK"
+
+    def to(self, address: str) -> list:
+        return [m for m in self.messages if address in m.envelope_to]
+
+
+class SmtpServer:
+    def __init__(self):
+        self.port = free_port()
+        self.inbox = Inbox()
+        self.controller = None
+
+    def start(self):
+        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self):
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+
+@pytest.fixture
+def smtp():
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def app(database_url, tmp_path, smtp):
+    """The shared app fixture, but with mail really sent to the loopback server."""
+    _empty_tables(database_url)
+    forget_indexes()
+    app = create_app(make_config(database_url, INSTANCE_DIR=tmp_path / "instance", MAIL_SERVER="127.0.0.1",
+                                 MAIL_PORT=smtp.port, MAIL_USE_TLS=False, MAIL_USE_SSL=False,
+                                 MAIL_SUPPRESS_SEND=False, MAIL_TIMEOUT=10))
+    app.test_client_class = FreshContextClient
+    with app.app_context():
+        yield app
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+def queue(db, *recipients: str, kind: str = "") -> list[OutboxMessage]:
+    messages = [queue_mail(r, "Bitte bestätigen", "confirm", link="http://localhost/x", kind=kind) for r in recipients]
+    db.session.commit()
+    return messages
+
+
+def send(runner, db, *args: str) -> str:
+    result = runner.invoke(args=["mail", "send", *args])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    return result.output
+
+
+def test_each_message_arrives_once(runner, db, smtp):
+    first, second = queue(db, "a@example.org", "b@example.org")
+    assert "sent 2, failed 0" in send(runner, db)
+    assert [m.envelope_to for m in smtp.inbox.messages] == [["a@example.org"], ["b@example.org"]]
+    assert smtp.inbox.messages[0]["Subject"] == "Bitte bestätigen"
+    for message in (first, second):
+        assert message.sent_at is not None and message.attempts == 1 and message.last_error == ""
+
+    assert "sent 0, failed 0" in send(runner, db)
+    assert len(smtp.inbox.messages) == 2
+
+
+def test_refused_message_keeps_its_error_and_is_sent_once_when_the_server_accepts(runner, db, smtp):
+    (message,) = queue(db, "c@example.org")
+    smtp.inbox.refuse = True
+    assert "sent 0, failed 1" in send(runner, db)
+    assert message.sent_at is None and message.attempts == 1
+    assert "550" in message.last_error and "SMTPDataError" in message.last_error
+    assert "sent 0, failed 1" in send(runner, db)
+    assert message.attempts == 2
+
+    smtp.inbox.refuse = False
+    assert "sent 1, failed 0" in send(runner, db)
+    assert message.sent_at is not None and message.last_error == "" and message.attempts == 3
+    send(runner, db)
+    assert len(smtp.inbox.to("c@example.org")) == 1
+
+
+def test_after_the_last_attempt_a_message_stays_with_its_error(runner, db, smtp):
+    (message,) = queue(db, "d@example.org")
+    smtp.inbox.refuse = True
+    send(runner, db, "--max-attempts", "2")
+    output = send(runner, db, "--max-attempts", "2")
+    assert "1 message(s) gave up after 2 attempts" in output
+    smtp.inbox.refuse = False
+    assert "sent 0, failed 0" in send(runner, db, "--max-attempts", "2")
+    assert message.sent_at is None and message.attempts == 2 and "550" in message.last_error
+    assert smtp.inbox.messages == []
+
+
+def test_an_unreachable_server_leaves_the_queue_for_the_next_run(runner, db, smtp):
+    first, second = queue(db, "e@example.org", "f@example.org")
+    smtp.stop()
+    assert "sent 0, failed 1" in send(runner, db)
+    # The run stops at the first connection error: an outage does not use up every message's attempts.
+    assert first.sent_at is None and first.attempts == 1 and "Connection" in first.last_error
+    assert second.sent_at is None and second.attempts == 0
+
+    smtp.start()
+    assert "sent 2, failed 0" in send(runner, db)
+    assert len(smtp.inbox.to("e@example.org")) == 1 and len(smtp.inbox.to("f@example.org")) == 1
+    assert first.last_error == ""
+
+
+def test_two_overlapping_runs_never_send_a_message_twice(app, db, smtp):
+    recipients = [f"r{i}@example.org" for i in range(6)]
+    queue(db, *recipients)
+    smtp.inbox.delay = 0.15
+    results, errors = [], []
+
+    def run():
+        try:
+            with app.app_context():
+                results.append(deliver_pending(limit=100))
+                _db.session.remove()
+        except Exception as exc:  # shown by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors
+    assert sum(sent for sent, _ in results) == 6
+    assert sorted(m.envelope_to[0] for m in smtp.inbox.messages) == sorted(recipients)
+    db.session.expire_all()
+    assert all(m.sent_at is not None and m.attempts == 1 for m in db.session.scalars(db.select(OutboxMessage)))
+
+
+def test_alert_mail_carries_one_click_unsubscribe_headers(runner, db, smtp, make_user, client):
+    user = make_user(Role.graduate, alerts_enabled=True)
+    queue_mail(user.email, "Neue Angebote", "confirm", link="http://localhost/x", kind="alert_graduate")
+    queue(db, "other@example.org")
+    send(runner, db)
+    (alert,) = smtp.inbox.to(user.email)
+    assert alert["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    url = alert["List-Unsubscribe"].strip("<>")
+    assert "/alerts/unsubscribe/" in url
+    (plain,) = smtp.inbox.to("other@example.org")
+    assert plain["List-Unsubscribe"] is None
+
+    # A mail client's one-click POST, without login or CSRF token, switches the alerts off.
+    path = url.split("localhost", 1)[1].lstrip(":0123456789")
+    response = client.post(path, data={"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    db.session.refresh(user)
+    assert user.alerts_enabled is False
