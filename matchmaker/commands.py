@@ -22,6 +22,7 @@ def register(app: Flask) -> None:
         from email_validator import EmailNotValidError, validate_email
 
         from .auth.forms import PASSWORD_MAX, PASSWORD_MIN
+        from .auth.passwords import is_weak_password
         from .auth.operations import create_user
 
         try:
@@ -31,6 +32,8 @@ def register(app: Flask) -> None:
         if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
             raise click.BadParameter(f"must have {PASSWORD_MIN} to {PASSWORD_MAX} characters",
                                      param_hint="--password")
+        if is_weak_password(password, email):
+            raise click.BadParameter("is too common or too close to the email address", param_hint="--password")
         if db.session.scalar(db.select(User.id).where(User.email == User.normalise_email(email))):
             raise click.ClickException(f"{email} is already registered")
         user = create_user(email, password, Role(role), locale=locale, confirmed=True)
@@ -84,6 +87,10 @@ def register(app: Flask) -> None:
         matcher_cli = None
     if matcher_cli is not None:
         app.cli.add_command(matcher_cli)
+
+    from .brokering.commands import brokering_cli
+
+    app.cli.add_command(brokering_cli)
 
     from .offers.commands import register_commands as register_offer_commands
 
