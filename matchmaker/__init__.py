@@ -83,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .alerts.views import bp as alerts_bp
     from .auth.views import bp as auth_bp
+    from .brokering.views import bp as brokering_bp
     from .companies.views import bp as companies_bp
     from .graduates.views import bp as graduates_bp
     from .main.views import bp as main_bp
@@ -97,6 +98,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(graduates_bp, url_prefix="/me")
     app.register_blueprint(admin_bp, url_prefix="/staff")
     app.register_blueprint(matching_bp, url_prefix="/matches")
+    app.register_blueprint(brokering_bp, url_prefix="/introductions")
     app.register_blueprint(alerts_bp, url_prefix="/alerts")
     app.register_blueprint(privacy_bp)
 

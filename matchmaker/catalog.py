@@ -107,3 +107,39 @@ def choices(labels: dict, blank: str | None = None) -> list[tuple[str, str]]:
     """(value, label) pairs for a select field, optionally with a leading blank."""
     items = [(key.value, label) for key, label in labels.items()]
     return ([("", blank)] if blank is not None else []) + items
+
+
+# ---- brokered introductions --------------------------------------------------------------------
+
+from .models import IntroductionState  # noqa: E402
+
+INTRODUCTION_STATE_LABELS = {
+    IntroductionState.proposed: _l("Proposed"),
+    IntroductionState.accepted_by_graduate: _l("Accepted by the graduate"),
+    IntroductionState.accepted_by_company: _l("Accepted by the company"),
+    IntroductionState.introduced: _l("Introduced"),
+    IntroductionState.interview: _l("Interview"),
+    IntroductionState.hired: _l("Hired"),
+    IntroductionState.internship: _l("Internship agreed"),
+    IntroductionState.thesis: _l("Thesis agreed"),
+    IntroductionState.project: _l("Project agreed"),
+    IntroductionState.no_fit: _l("No fit"),
+    IntroductionState.declined: _l("Declined"),
+    IntroductionState.withdrawn: _l("Withdrawn"),
+    IntroductionState.expired: _l("Expired"),
+}
+
+# The board's fields of action, and the offer kinds each is measured by.
+FIELD_OF_ACTION_KINDS = {
+    "qualification": (OfferKind.internship, OfferKind.thesis, OfferKind.working_student, OfferKind.trainee),
+    "innovation": (OfferKind.research_project,),
+    "structural_change": (OfferKind.job,),
+}
+
+FIELD_OF_ACTION_LABELS = {
+    "qualification": _l("Qualification and education"),
+    "innovation": _l("Innovation and knowledge transfer"),
+    "structural_change": _l("Structural change"),
+}
+
+OFFER_KIND_FIELD_OF_ACTION = {kind: field for field, kinds in FIELD_OF_ACTION_KINDS.items() for kind in kinds}

@@ -408,6 +408,150 @@ class Introduction(db.Model):
     offer: Mapped[Offer | None] = relationship()
     started_by_user: Mapped[User | None] = relationship(foreign_keys=[started_by_user_id])
 
+    # ---- the double opt-in as a state machine ---------------------------------------------------
+
+    class Error(Exception):
+        """A step that is not possible: `status` 409 for the wrong state, 403 for the wrong person."""
+
+        def __init__(self, message: str, status: int = 409):
+            super().__init__(message)
+            self.message = message
+            self.status = status
+
+    @property
+    def is_open(self) -> bool:
+        return self.state not in CLOSED_STATES
+
+    @property
+    def contacts_visible(self) -> bool:
+        """Contact data crosses only after both said yes, and not after a withdrawal."""
+        return self.introduced_at is not None and self.state not in (
+            IntroductionState.declined, IntroductionState.withdrawn, IntroductionState.expired)
+
+    def side_of(self, user) -> Side | None:
+        """Which side `user` takes in this introduction, or None."""
+        if user is None or not getattr(user, "is_authenticated", False):
+            return None
+        if user.role == Role.graduate and self.profile is not None and self.profile.user_id == user.id:
+            return Side.graduate
+        company = user.active_company
+        if company is not None and company.id == self.company_id:
+            return Side.company
+        if user.is_staff:
+            return Side.staff
+        return None
+
+    def has_accepted(self, side: Side) -> bool:
+        return (self.graduate_accepted_at if side == Side.graduate else self.company_accepted_at) is not None
+
+    def waiting_sides(self) -> list[Side]:
+        """The sides whose answer the introduction waits for."""
+        if self.state not in WAITING_STATES:
+            return []
+        return [side for side in (Side.graduate, Side.company) if not self.has_accepted(side)]
+
+    def waiting_since(self) -> datetime:
+        """When the introduction last moved: the time its waiting side was asked."""
+        times = [t for t in (self.created_at, self.graduate_accepted_at, self.company_accepted_at) if t]
+        return max(times)
+
+    def can_accept(self, user) -> bool:
+        side = self.side_of(user)
+        return side in (Side.graduate, Side.company) and side in self.waiting_sides()
+
+    def can_decline(self, user) -> bool:
+        return self.side_of(user) in (Side.graduate, Side.company) and self.state in WAITING_STATES
+
+    def can_withdraw(self, user) -> bool:
+        return self.side_of(user) in (Side.graduate, Side.company) and self.state == IntroductionState.introduced
+
+    def can_record_outcome(self, user) -> bool:
+        return self.side_of(user) == Side.staff and self.state in (IntroductionState.introduced,
+                                                                    IntroductionState.interview)
+
+    def can_expire(self, user=None) -> bool:
+        return self.state in WAITING_STATES and (user is None or self.side_of(user) == Side.staff)
+
+    def _party(self, user) -> Side:
+        side = self.side_of(user)
+        if side not in (Side.graduate, Side.company):
+            raise Introduction.Error("Only the graduate or the company can take this step.", 403)
+        return side
+
+    def accept(self, by, now: datetime | None = None) -> Side:
+        """One side says yes; when both have, the introduction is made. Returns the accepting side."""
+        now = now or utcnow()
+        side = self._party(by)
+        if self.state not in WAITING_STATES:
+            raise Introduction.Error("This introduction no longer waits for an answer.")
+        if self.has_accepted(side):
+            raise Introduction.Error("You have already accepted this introduction.")
+        if side == Side.graduate:
+            self.graduate_accepted_at = now
+        else:
+            self.company_accepted_at = now
+            self.company_accepted_by_id = by.id
+        if self.graduate_accepted_at and self.company_accepted_at:
+            self.state = IntroductionState.introduced
+            self.introduced_at = now
+        else:
+            self.state = (IntroductionState.accepted_by_graduate if side == Side.graduate
+                          else IntroductionState.accepted_by_company)
+        return side
+
+    def _close(self, state: IntroductionState, side: Side | None, reason: str, now: datetime) -> None:
+        self.state = state
+        self.closed_at = now
+        self.closed_by_side = side
+        self.close_reason = (reason or "").strip()
+
+    def decline(self, by, reason: str = "", now: datetime | None = None) -> Side:
+        """One side says no while the introduction waits."""
+        side = self._party(by)
+        if self.state not in WAITING_STATES:
+            raise Introduction.Error("This introduction no longer waits for an answer.")
+        self._close(IntroductionState.declined, side, reason, now or utcnow())
+        return side
+
+    def withdraw(self, by, reason: str = "", now: datetime | None = None, revocation: bool = False) -> Side:
+        """One side steps back after the introduction, before an outcome.
+
+        With `revocation` (the graduate revoked their consent) any introduction not yet closed ends.
+        """
+        side = self._party(by)
+        if revocation:
+            if side != Side.graduate:
+                raise Introduction.Error("Only the graduate can revoke their consent.", 403)
+            if not self.is_open:
+                raise Introduction.Error("This introduction is already closed.")
+        elif self.state != IntroductionState.introduced:
+            raise Introduction.Error("Only an introduction that has been made and has no outcome yet "
+                                     "can be withdrawn.")
+        self._close(IntroductionState.withdrawn, side, reason, now or utcnow())
+        return side
+
+    def record_outcome(self, by, state: IntroductionState, on_date: date, now: datetime | None = None) -> None:
+        """Staff note what came of it; an interview may still move on to a final outcome."""
+        if self.side_of(by) != Side.staff:
+            raise Introduction.Error("Only the Präsenzstelle records outcomes.", 403)
+        if state not in OUTCOME_STATES:
+            raise Introduction.Error("This is not an outcome.")
+        if self.state not in (IntroductionState.introduced, IntroductionState.interview):
+            raise Introduction.Error("An outcome can be recorded only after the introduction has been made.")
+        if state == IntroductionState.interview and self.state == IntroductionState.interview:
+            raise Introduction.Error("The interview is already recorded.")
+        self.state = state
+        self.outcome_on = on_date
+        if state in CLOSED_STATES:
+            self.closed_at = now or utcnow()
+            self.closed_by_side = Side.staff
+
+    def expire(self, now: datetime | None = None) -> None:
+        """Close an introduction that waited too long for an answer."""
+        if self.state not in WAITING_STATES:
+            raise Introduction.Error("Only an introduction that waits for an answer can expire.")
+        self._close(IntroductionState.expired, None, "", now or utcnow())
+
     def __repr__(self) -> str:
         return f"<Introduction {self.id} {self.state.value}>"
 

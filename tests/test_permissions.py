@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from conftest import PASSWORD
 
-from matchmaker.models import Membership, Role
+from matchmaker.models import ConsentRecord, Introduction, IntroductionState, Membership, Role, Side
 
 ANON = "anonymous"
 ALL = {ANON, *(role.value for role in Role)}
@@ -39,6 +39,12 @@ PERMISSIONS: dict[str, set[str]] = {
     "admin.users": STAFF, "admin.user": STAFF, "admin.deactivate_user": STAFF, "admin.reactivate_user": STAFF,
     "alerts.settings": {"graduate", "company"}, "alerts.unsubscribe": ALL,
     "privacy.log": {"graduate"}, "privacy.audit": STAFF, "privacy.audit_export": STAFF,
+    "brokering.index": {"graduate", "company"}, "brokering.detail": {"graduate", "company", *STAFF},
+    "brokering.interest": {"graduate"}, "brokering.invite": {"company"}, "brokering.propose": STAFF,
+    "brokering.accept": {"graduate", "company"}, "brokering.decline": {"graduate", "company"},
+    "brokering.withdraw": {"graduate", "company"}, "brokering.outcome": STAFF, "brokering.add_note": STAFF,
+    "brokering.pipeline": STAFF, "brokering.close_stale": STAFF, "brokering.graduate": STAFF,
+    "brokering.company": STAFF, "brokering.consents": {"graduate"}, "brokering.revoke": {"graduate"},
 }
 
 # Pages of the login flow itself may send a visitor back to the login page without that meaning "refused".
@@ -60,13 +66,23 @@ def world(app, db, make_user, make_company, make_offer, make_profile):
     offer = make_offer(company=company, required_skills=["python"])
     pending = make_user(Role.company, company_id=company.id, membership=Membership.pending)
     victim = make_user(Role.graduate)
-    make_profile(user=make_user(Role.graduate), skills=["python"], visible_to_companies=True, wanted_kinds=[])
+    findable = make_profile(user=make_user(Role.graduate), skills=["python"], visible_to_companies=True,
+                            wanted_kinds=[])
     people = {"company": owner}
     for role in USERS - {"company"}:
         people[role] = make_user(Role(role))
     make_profile(user=people["graduate"], skills=["python"])
     ids = {"offer_id": offer.id, "company_id": company.id, "user_id": victim.id, "token": "not-a-token",
-           "code": "en", "filename": "style.css"}
+           "code": "en", "filename": "style.css", "profile_id": findable.id}
+    introduction = Introduction(profile=findable, company_id=company.id, offer=offer, started_by=Side.staff,
+                                state=IntroductionState.proposed, offer_kind=offer.kind)
+    db.session.add(introduction)
+    db.session.flush()
+    consent = ConsentRecord(user_id=findable.user_id, introduction_id=introduction.id, purpose="introduction",
+                            text="I agree.")
+    db.session.add(consent)
+    db.session.commit()
+    ids.update(introduction_id=introduction.id, consent_id=consent.id)
     member_ids = {"companies.approve_member": pending.id, "companies.decline_member": pending.id,
                   "admin.approve_member": pending.id}
     return people, ids, member_ids

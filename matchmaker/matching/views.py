@@ -101,7 +101,9 @@ def board():
     if "study" in filters:
         profiles_select = profiles_select.where(GraduateProfile.study_programme == filters["study"])
     profiles = list(db.session.scalars(profiles_select))
-    pairs = index.best_pairs(offers, profiles, per_offer=5)
+    from ..brokering.operations import open_pairs
+
+    pairs = index.best_pairs(offers, profiles, per_offer=5, exclude=open_pairs())
     page = ListPage(pairs, page_arg(), current_app.config["PAGE_SIZE"])
     for pair in page.items:
         index.explain_profiles(pair.offer, [pair])

@@ -1,0 +1,48 @@
+"""`flask brokering remind` (run daily by cron) and `flask brokering close-stale`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import click
+from flask.cli import AppGroup
+
+from ..extensions import db
+from ..outbox import deliver_pending
+
+brokering_cli = AppGroup("brokering", help="Brokered introductions: reminders and expiry.")
+
+
+def _parse_now(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter("use ISO format, e.g. 2026-03-01T08:00", param_hint="--now") from exc
+    return parsed.replace(tzinfo=None)
+
+
+@brokering_cli.command("remind")
+@click.option("--now", "now_text", default=None, help="Pretend it is this UTC time (ISO format); for tests.")
+def remind_command(now_text: str | None) -> None:
+    """Remind sides that left an introduction waiting 7 days; expire those waiting 30 days and tell staff."""
+    from .operations import send_reminders
+
+    reminded, expired = send_reminders(now=_parse_now(now_text))
+    db.session.commit()
+    deliver_pending(limit=10_000)
+    click.echo(f"reminders {reminded}, expired {expired}")
+
+
+@brokering_cli.command("close-stale")
+@click.option("--days", type=click.IntRange(1, 3650), default=30, show_default=True)
+@click.option("--now", "now_text", default=None, help="Pretend it is this UTC time (ISO format).")
+def close_stale_command(days: int, now_text: str | None) -> None:
+    """Expire every introduction that has waited longer than DAYS for an answer."""
+    from .operations import close_stale
+
+    closed = close_stale(None, days, now=_parse_now(now_text))
+    db.session.commit()
+    deliver_pending(limit=10_000)
+    click.echo(f"expired {len(closed)}")

@@ -1,0 +1,90 @@
+"""Forms of brokered introductions: answers, staff proposals, outcomes, notes, pipeline filters."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, IntegerField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from ..catalog import FIELD_OF_ACTION_LABELS, INTRODUCTION_STATE_LABELS, OFFER_KIND_LABELS, choices
+from ..forms import BaseForm
+from ..models import OUTCOME_STATES
+
+MESSAGE_MAX = 2000
+REASON_MAX = 1000
+NOTE_MAX = 4000
+MAX_DAYS = 3650
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class AnswerForm(BaseForm):
+    """Decline or withdraw, with a reason that only the Präsenzstelle reads."""
+
+    reason = TextAreaField(_l("Reason (optional, only the Präsenzstelle reads it)"), filters=[_strip], validators=[
+        Length(max=REASON_MAX, message=_l("At most %(max)d characters.", max=REASON_MAX))])
+
+
+class ProposeForm(BaseForm):
+    message_to_graduate = TextAreaField(_l("Personal message to the graduate"), filters=[_strip], validators=[
+        DataRequired(_l("Please write a short message.")),
+        Length(max=MESSAGE_MAX, message=_l("At most %(max)d characters.", max=MESSAGE_MAX))])
+    message_to_company = TextAreaField(_l("Personal message to the company"), filters=[_strip], validators=[
+        DataRequired(_l("Please write a short message.")),
+        Length(max=MESSAGE_MAX, message=_l("At most %(max)d characters.", max=MESSAGE_MAX))])
+
+
+class OutcomeForm(BaseForm):
+    outcome = SelectField(_l("Outcome"), choices=[
+        (state.value, label) for state, label in INTRODUCTION_STATE_LABELS.items() if state in OUTCOME_STATES],
+        validators=[InputRequired(_l("Please choose an outcome."))])
+    on_date = DateField(_l("On"), validators=[InputRequired(_l("Please give the date."))],
+                        invalid_value_message=_l("Please give a valid date."))
+
+    def validate_on_date(self, field):
+        # An outcome may be agreed ahead (a start next month), but not years away.
+        if field.data and not (date(2000, 1, 1) <= field.data <= date.today() + timedelta(days=366)):
+            raise ValidationError(_l("Please give a date within the next year or in the past."))
+
+
+class NoteForm(BaseForm):
+    body = TextAreaField(_l("Note"), filters=[_strip], validators=[
+        DataRequired(_l("Please write a note.")),
+        Length(max=NOTE_MAX, message=_l("At most %(max)d characters.", max=NOTE_MAX))])
+
+
+class CloseStaleForm(BaseForm):
+    days = IntegerField(_l("Waiting longer than (days)"), default=30, validators=[
+        InputRequired(_l("Please give a number of days.")),
+        NumberRange(min=1, max=MAX_DAYS, message=_l("Between %(min)d and %(max)d days.", min=1, max=MAX_DAYS))])
+
+
+class PipelineFilterForm(BaseForm):
+    """Filters read from the query string: no CSRF token, nothing changes."""
+
+    class Meta:
+        csrf = False
+
+    state = SelectField(_l("State"), choices=choices(INTRODUCTION_STATE_LABELS, _l("All open")) + [
+        ("all", _l("All"))], default="")
+    kind = SelectField(_l("Kind"), choices=choices(OFFER_KIND_LABELS, _l("All kinds")), default="")
+    field = SelectField(_l("Field of action"), choices=[("", _l("All fields"))] + [
+        (key, label) for key, label in FIELD_OF_ACTION_LABELS.items()], default="")
+    company = IntegerField(_l("Company"), validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
+    older = IntegerField(_l("Older than (days)"), validators=[
+        Optional(), NumberRange(min=0, max=MAX_DAYS, message=_l("Between %(min)d and %(max)d days.",
+                                                                  min=0, max=MAX_DAYS))])
+
+    def valid_filters(self) -> dict:
+        """The filters that make sense; a value not understood is left out (and shown as an error)."""
+        self.validate()
+        values = {}
+        for name in ("state", "kind", "field", "company", "older"):
+            field = self[name]
+            if not field.errors and field.data not in (None, ""):
+                values[name] = field.data
+        return values

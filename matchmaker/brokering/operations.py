@@ -1,0 +1,445 @@
+"""Brokered introductions: the three starts, answers, outcomes, notes, reminders. Flush, never commit."""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime, timedelta
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, has_request_context, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ..audit import record_audit
+from ..extensions import db
+from ..models import (CLOSED_STATES, ConsentRecord, GraduateProfile, Introduction, IntroductionState,
+                      Membership, Note, Offer, Role, Side, User, utcnow)
+from ..outbox import queue_mail
+
+IntroductionError = Introduction.Error
+
+REMIND_AFTER = timedelta(days=7)
+EXPIRE_AFTER = timedelta(days=30)
+CONSENT_TEXT_VERSION = "1"
+
+# The model's error messages, marked here so that the catalogue carries them (they are looked up
+# by their English text when shown).
+ERROR_MESSAGES = (
+    _l("Only the graduate or the company can take this step."),
+    _l("This introduction no longer waits for an answer."),
+    _l("You have already accepted this introduction."),
+    _l("Only the graduate can revoke their consent."),
+    _l("This introduction is already closed."),
+    _l("Only an introduction that has been made and has no outcome yet can be withdrawn."),
+    _l("Only the Präsenzstelle records outcomes."),
+    _l("This is not an outcome."),
+    _l("An outcome can be recorded only after the introduction has been made."),
+    _l("The interview is already recorded."),
+    _l("Only an introduction that waits for an answer can expire."),
+)
+
+
+def error_text(error: IntroductionError) -> str:
+    """The error's message in the current language."""
+    return _(error.message)
+
+
+# ---- access -------------------------------------------------------------------------------------
+
+def get_introduction_or_404(introduction_id: int, for_user) -> Introduction:
+    """An introduction its graduate, its company's active members and staff may see; 404 for anyone else."""
+    introduction = db.session.get(Introduction, introduction_id)
+    if introduction is None or introduction.side_of(for_user) is None:
+        abort(404)
+    return introduction
+
+
+def get_consent_or_404(consent_id: int, for_user) -> ConsentRecord:
+    consent = db.session.get(ConsentRecord, consent_id)
+    if consent is None or consent.user_id != getattr(for_user, "id", None):
+        abort(404)
+    return consent
+
+
+def is_findable(profile: GraduateProfile) -> bool:
+    return bool(profile.visible_to_companies and profile.user is not None and profile.user.active)
+
+
+# ---- who gets the mail --------------------------------------------------------------------------
+
+def company_members(company_id: int) -> list[User]:
+    """The company's active members: they act for it and read its mail."""
+    return list(db.session.scalars(db.select(User).where(
+        User.company_id == company_id, User.role == Role.company, User.membership == Membership.active,
+        User.active.is_(True)).order_by(User.id)))
+
+
+def staff_recipients() -> list[tuple[str, str]]:
+    """(email, locale) of whoever at the Präsenzstelle hears about expired introductions.
+
+    BROKERING_STAFF_EMAIL names one shared mailbox; without it every active staff account is told.
+    """
+    address = current_app.config.get("BROKERING_STAFF_EMAIL")
+    if address:
+        return [(address, current_app.config.get("BABEL_DEFAULT_LOCALE", "de"))]
+    users = db.session.scalars(db.select(User).where(User.role == Role.staff, User.active.is_(True))
+                               .order_by(User.id))
+    return [(user.email, user.locale) for user in users]
+
+
+def _external(endpoint: str, **values) -> str:
+    """An absolute URL in a request, or in a command (from SERVER_NAME, else BASE_URL / MATCHMAKER_BASE_URL)."""
+    if has_request_context() or current_app.config.get("SERVER_NAME"):
+        return url_for(endpoint, _external=True, **values)
+    base = (current_app.config.get("BASE_URL") or os.environ.get("MATCHMAKER_BASE_URL")
+            or "http://localhost:5000").rstrip("/")
+    parts = urlsplit(base)
+    adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme)
+    return adapter.build(endpoint, values, force_external=True)
+
+
+def _link(introduction: Introduction) -> str:
+    return _external("brokering.detail", introduction_id=introduction.id)
+
+
+def _mail_graduate(introduction: Introduction, subject, template: str, dedupe_key: str | None = None, **ctx):
+    profile = introduction.profile
+    if profile is None or profile.user is None:
+        return
+    user = profile.user
+    queue_mail(user.email, subject, template, locale=user.locale, kind=template,
+               dedupe_key=dedupe_key, intro=introduction, side="graduate", link=_link(introduction), **ctx)
+
+
+def _mail_company(introduction: Introduction, subject, template: str, dedupe_key: str | None = None, **ctx):
+    """Mail every active member. Before the introduction is made these mails name only the pseudonym."""
+    for user in company_members(introduction.company_id):
+        key = f"{dedupe_key}:{user.id}" if dedupe_key else None
+        queue_mail(user.email, subject, template, locale=user.locale, kind=template, dedupe_key=key,
+                   intro=introduction, side="company", link=_link(introduction), **ctx)
+
+
+def _mail_side(introduction: Introduction, side: Side, subject, template: str, **ctx) -> None:
+    if side == Side.graduate:
+        _mail_graduate(introduction, subject, template, **ctx)
+    elif side == Side.company:
+        _mail_company(introduction, subject, template, **ctx)
+
+
+def _other(side: Side) -> Side:
+    return Side.company if side == Side.graduate else Side.graduate
+
+
+def _subject_user(introduction: Introduction) -> User | None:
+    return introduction.profile.user if introduction.profile is not None else None
+
+
+def _audit(actor: User | None, verb: str, introduction: Introduction, detail: str = "") -> None:
+    record_audit(actor, f"introduction_{verb}", subject=_subject_user(introduction), obj=introduction,
+                 detail=detail or introduction.state.value)
+
+
+# ---- consent ------------------------------------------------------------------------------------
+
+def consent_text(introduction: Introduction, side: Side, locale: str) -> str:
+    """The exact sentence a person agrees to when they accept, in their language."""
+    offer_title = introduction.offer.title if introduction.offer is not None else "—"
+    with force_locale(locale):
+        if side == Side.graduate:
+            return _('I agree that %(company)s receives my name and email address for the offer "%(offer)s", '
+                     'so that we can get in touch. I can revoke this consent at any time.',
+                     company=introduction.company.name, offer=offer_title)
+        return _('I agree, for %(company)s, that the graduate receives my email address and the company\'s '
+                 'contact email for the offer "%(offer)s", and that we use the graduate\'s contact data '
+                 'only for this offer.', company=introduction.company.name, offer=offer_title)
+
+
+def _record_consent(introduction: Introduction, user: User, side: Side, now: datetime) -> ConsentRecord:
+    record = ConsentRecord(user_id=user.id, introduction=introduction, purpose="introduction",
+                           text=consent_text(introduction, side, user.locale or "de"),
+                           text_version=CONSENT_TEXT_VERSION, given_at=now)
+    db.session.add(record)
+    db.session.flush()
+    return record
+
+
+def open_introduction(offer_id: int, profile_id: int) -> Introduction | None:
+    """The introduction of this offer and graduate that is not closed yet, if any."""
+    return db.session.scalar(db.select(Introduction).where(
+        Introduction.offer_id == offer_id, Introduction.profile_id == profile_id,
+        Introduction.state.not_in(list(CLOSED_STATES))))
+
+
+def open_pairs() -> set[tuple[int, int]]:
+    """(offer id, profile id) of every introduction not closed: the board leaves them out."""
+    rows = db.session.execute(db.select(Introduction.offer_id, Introduction.profile_id).where(
+        Introduction.state.not_in(list(CLOSED_STATES)), Introduction.offer_id.is_not(None),
+        Introduction.profile_id.is_not(None)))
+    return {(offer_id, profile_id) for offer_id, profile_id in rows}
+
+
+def _refuse_duplicate(offer: Offer, profile: GraduateProfile) -> None:
+    existing = open_introduction(offer.id, profile.id)
+    if existing is not None:
+        error = IntroductionError("There is already an open introduction for this offer.", 409)
+        error.existing = existing
+        raise error
+
+
+def _new(offer: Offer, profile: GraduateProfile, side: Side, actor: User, state: IntroductionState,
+         now: datetime, **fields) -> Introduction:
+    introduction = Introduction(profile=profile, company_id=offer.company_id, offer=offer, started_by=side,
+                                started_by_user_id=actor.id, state=state, offer_kind=offer.kind,
+                                created_at=now, updated_at=now, **fields)
+    db.session.add(introduction)
+    db.session.flush()
+    return introduction
+
+
+# ---- the three starts ---------------------------------------------------------------------------
+
+def express_interest(user: User, offer: Offer, now: datetime | None = None) -> Introduction:
+    """A graduate says "interested": they have said yes already, the company is asked."""
+    now = now or utcnow()
+    profile = user.profile
+    if profile is None:
+        raise IntroductionError("Please fill in your profile first, so that the company learns what you can do.",
+                                409)
+    if not offer.is_public:
+        raise IntroductionError("This offer is not open.", 409)
+    _refuse_duplicate(offer, profile)
+    introduction = _new(offer, profile, Side.graduate, user, IntroductionState.accepted_by_graduate, now,
+                        graduate_accepted_at=now)
+    _record_consent(introduction, user, Side.graduate, now)
+    _audit(user, "start", introduction, "interest")
+    _mail_company(introduction, _l("A graduate is interested in your offer"), "introduction_interest")
+    return introduction
+
+
+def invite_graduate(user: User, offer: Offer, profile: GraduateProfile, now: datetime | None = None) -> Introduction:
+    """A company invites a findable graduate to one of its published offers."""
+    now = now or utcnow()
+    if user.active_company is None or user.active_company.id != offer.company_id:
+        raise IntroductionError("Only the graduate or the company can take this step.", 403)
+    if not offer.is_public:
+        raise IntroductionError("Publish the offer first: graduates can be invited only to open offers.", 409)
+    if not is_findable(profile):
+        raise IntroductionError("This graduate cannot be invited.", 409)
+    _refuse_duplicate(offer, profile)
+    introduction = _new(offer, profile, Side.company, user, IntroductionState.accepted_by_company, now,
+                        company_accepted_at=now, company_accepted_by_id=user.id)
+    _record_consent(introduction, user, Side.company, now)
+    _audit(user, "start", introduction, "invite")
+    _mail_graduate(introduction, _l("A company invites you to an introduction"), "introduction_invited")
+    return introduction
+
+
+def propose_introduction(staff: User, offer: Offer, profile: GraduateProfile, message_to_graduate: str,
+                         message_to_company: str, now: datetime | None = None) -> Introduction:
+    """Staff propose a pair from the matching board, with a personal message to each side."""
+    now = now or utcnow()
+    if not offer.is_public:
+        raise IntroductionError("This offer is not open.", 409)
+    if not is_findable(profile):
+        raise IntroductionError("This graduate cannot be invited.", 409)
+    _refuse_duplicate(offer, profile)
+    introduction = _new(offer, profile, Side.staff, staff, IntroductionState.proposed, now,
+                        message_to_graduate=message_to_graduate, message_to_company=message_to_company)
+    _audit(staff, "start", introduction, "propose")
+    _mail_graduate(introduction, _l("The Präsenzstelle suggests an introduction"), "introduction_proposed",
+                   message=message_to_graduate)
+    _mail_company(introduction, _l("The Präsenzstelle suggests an introduction"), "introduction_proposed",
+                  message=message_to_company)
+    return introduction
+
+
+# Marked for the catalogue: errors raised above, shown through error_text().
+START_ERRORS = (
+    _l("There is already an open introduction for this offer."),
+    _l("Please fill in your profile first, so that the company learns what you can do."),
+    _l("This offer is not open."),
+    _l("Publish the offer first: graduates can be invited only to open offers."),
+    _l("This graduate cannot be invited."),
+)
+
+
+# ---- answers ------------------------------------------------------------------------------------
+
+def _contact_context(introduction: Introduction) -> dict:
+    accepted_by = db.session.get(User, introduction.company_accepted_by_id) if introduction.company_accepted_by_id else None
+    return {"company_user_email": accepted_by.email if accepted_by else "",
+            "company_contact_email": introduction.company.contact_email,
+            "graduate_name": introduction.profile.name if introduction.profile else "",
+            "graduate_email": introduction.profile.user.email if introduction.profile else ""}
+
+
+def accept_introduction(introduction: Introduction, user: User, now: datetime | None = None) -> None:
+    now = now or utcnow()
+    side = introduction.accept(by=user, now=now)
+    _record_consent(introduction, user, side, now)
+    _audit(user, "accept", introduction)
+    if introduction.state == IntroductionState.introduced:
+        contacts = _contact_context(introduction)
+        _mail_graduate(introduction, _l("You have been introduced"), "introduction_introduced", **contacts)
+        _mail_company(introduction, _l("You have been introduced"), "introduction_introduced", **contacts)
+    else:
+        _mail_side(introduction, _other(side), _l("Your answer is needed for an introduction"),
+                   "introduction_accepted")
+
+
+def decline_introduction(introduction: Introduction, user: User, reason: str = "",
+                         now: datetime | None = None) -> None:
+    side = introduction.decline(by=user, reason=reason, now=now or utcnow())
+    _audit(user, "decline", introduction)
+    # The other side learns only that it ended, never the reason.
+    _mail_side(introduction, _other(side), _l("An introduction has ended"), "introduction_closed")
+
+
+def withdraw_introduction(introduction: Introduction, user: User, reason: str = "",
+                          now: datetime | None = None, revocation: bool = False) -> None:
+    side = introduction.withdraw(by=user, reason=reason, now=now or utcnow(), revocation=revocation)
+    _audit(user, "withdraw", introduction, "revocation" if revocation else "")
+    _mail_side(introduction, _other(side), _l("An introduction has ended"), "introduction_closed")
+
+
+def revoke_consent(consent: ConsentRecord, user: User, now: datetime | None = None) -> bool:
+    """Revoke a consent; a graduate's revocation ends the introduction if it is still open.
+
+    Returns whether an introduction was withdrawn.
+    """
+    now = now or utcnow()
+    if consent.revoked_at is not None:
+        raise IntroductionError("This consent is already revoked.", 409)
+    consent.revoked_at = now
+    introduction = consent.introduction
+    record_audit(user, "revoke_consent", subject=user, obj=consent)
+    if introduction is not None and introduction.is_open and introduction.side_of(user) == Side.graduate:
+        withdraw_introduction(introduction, user, reason=_("Consent revoked"), now=now, revocation=True)
+        return True
+    return False
+
+
+REVOKE_ERRORS = (_l("This consent is already revoked."),)
+
+
+def record_outcome(introduction: Introduction, staff: User, state: IntroductionState, on_date: date,
+                   now: datetime | None = None) -> None:
+    introduction.record_outcome(by=staff, state=state, on_date=on_date, now=now or utcnow())
+    _audit(staff, "outcome", introduction)
+
+
+def add_note(author: User, body: str, introduction: Introduction | None = None,
+             profile: GraduateProfile | None = None) -> Note:
+    note = Note(author_id=author.id, body=body, introduction_id=getattr(introduction, "id", None),
+                profile_id=getattr(profile, "id", None))
+    db.session.add(note)
+    db.session.flush()
+    subject = profile.user if profile is not None else (_subject_user(introduction) if introduction else None)
+    record_audit(author, "add_note", subject=subject, obj=introduction or profile)
+    return note
+
+
+# ---- staying on time ----------------------------------------------------------------------------
+
+def expire_introduction(introduction: Introduction, actor: User | None, now: datetime) -> None:
+    introduction.expire(now=now)
+    _audit(actor, "expire", introduction)
+    _mail_graduate(introduction, _l("An introduction has ended"), "introduction_expired",
+                   dedupe_key=f"expired:{introduction.id}:graduate")
+    _mail_company(introduction, _l("An introduction has ended"), "introduction_expired",
+                  dedupe_key=f"expired:{introduction.id}:company")
+
+
+def _waiting(before: datetime) -> list[Introduction]:
+    """Waiting introductions whose side has been asked before `before`."""
+    candidates = db.session.scalars(db.select(Introduction).where(
+        Introduction.state.in_([IntroductionState.proposed, IntroductionState.accepted_by_graduate,
+                                IntroductionState.accepted_by_company]),
+        Introduction.created_at <= before).order_by(Introduction.id))
+    return [i for i in candidates if i.waiting_since() <= before]
+
+
+def close_stale(actor: User, days: int, now: datetime | None = None) -> list[Introduction]:
+    """Staff close every introduction that has waited longer than `days` days."""
+    now = now or utcnow()
+    stale = _waiting(now - timedelta(days=days))
+    for introduction in stale:
+        expire_introduction(introduction, actor, now)
+    return stale
+
+
+def send_reminders(now: datetime | None = None) -> tuple[int, int]:
+    """Remind a side that has left an introduction waiting 7 days (once); expire it after 30 days.
+
+    Idempotent: a reminder is sent once per introduction and side, and staff hear of each expiry once.
+    Returns (reminders, expired).
+    """
+    now = now or utcnow()
+    reminded = expired = 0
+    for introduction in _waiting(now - EXPIRE_AFTER):
+        expire_introduction(introduction, None, now)
+        for email, locale in staff_recipients():
+            queue_mail(email, _l("An introduction expired without an answer"), "introduction_expired_staff",
+                       locale=locale, kind="introduction_expired_staff",
+                       dedupe_key=f"expired-staff:{introduction.id}:{email}", intro=introduction,
+                       link=_link(introduction))
+        expired += 1
+    for introduction in _waiting(now - REMIND_AFTER):
+        for side in introduction.waiting_sides():
+            attr = "reminded_graduate_at" if side == Side.graduate else "reminded_company_at"
+            if getattr(introduction, attr) is not None:
+                continue
+            setattr(introduction, attr, now)
+            key = f"remind:{introduction.id}:{side.value}"
+            if side == Side.graduate:
+                _mail_graduate(introduction, _l("An introduction is waiting for your answer"),
+                               "introduction_reminder", dedupe_key=key)
+            else:
+                _mail_company(introduction, _l("An introduction is waiting for your answer"),
+                              "introduction_reminder", dedupe_key=key)
+            reminded += 1
+    db.session.flush()
+    return reminded, expired
+
+
+# ---- lists --------------------------------------------------------------------------------------
+
+STATE_ORDER = [IntroductionState.proposed, IntroductionState.accepted_by_graduate,
+               IntroductionState.accepted_by_company, IntroductionState.introduced, IntroductionState.interview,
+               IntroductionState.hired, IntroductionState.internship, IntroductionState.thesis,
+               IntroductionState.project, IntroductionState.no_fit, IntroductionState.declined,
+               IntroductionState.withdrawn, IntroductionState.expired]
+
+
+def state_order():
+    return db.case({state.value: n for n, state in enumerate(STATE_ORDER)}, value=Introduction.state)
+
+
+def pipeline_query(filters: dict, now: datetime | None = None):
+    """All introductions for staff, filtered, grouped by state and oldest first within a state."""
+    from ..catalog import FIELD_OF_ACTION_KINDS
+
+    now = now or utcnow()
+    select = db.select(Introduction)
+    state = filters.get("state")
+    if state == "all":
+        pass
+    elif state:
+        select = select.where(Introduction.state == IntroductionState(state))
+    else:
+        select = select.where(Introduction.state.not_in(list(CLOSED_STATES)))
+    if filters.get("kind"):
+        select = select.where(Introduction.offer_kind == filters["kind"])
+    if filters.get("field"):
+        select = select.where(Introduction.offer_kind.in_(list(FIELD_OF_ACTION_KINDS[filters["field"]])))
+    if filters.get("company"):
+        select = select.where(Introduction.company_id == filters["company"])
+    if filters.get("older") is not None:
+        select = select.where(Introduction.created_at <= now - timedelta(days=filters["older"]))
+    return select.order_by(state_order(), Introduction.created_at, Introduction.id)
+
+
+def state_counts() -> dict[IntroductionState, int]:
+    rows = db.session.execute(db.select(Introduction.state, db.func.count()).group_by(Introduction.state))
+    return {state: count for state, count in rows}

@@ -1,0 +1,317 @@
+"""Brokered introductions: the three starts, the double opt-in, the staff pipeline, consents."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..access import get_company_or_404, get_offer_or_404, get_profile_or_404, role_required
+from ..audit import record_audit
+from ..extensions import db
+from ..forms import EmptyForm
+from ..models import Company, ConsentRecord, Introduction, IntroductionState, Note, Role, Side, User
+from ..outbox import deliver_pending
+from ..pagination import page_arg
+from . import operations
+from .forms import AnswerForm, CloseStaleForm, NoteForm, OutcomeForm, PipelineFilterForm, ProposeForm
+
+bp = Blueprint("brokering", __name__)
+
+
+def _paginate(select):
+    return db.paginate(select, page=page_arg(), per_page=current_app.config["PAGE_SIZE"], error_out=False)
+
+
+def _refused(error: operations.IntroductionError, back: str):
+    """A step that is not possible: say why, with the HTTP status the error names; nothing changed."""
+    db.session.rollback()
+    existing = getattr(error, "existing", None)
+    return render_template("brokering/refused.html", message=operations.error_text(error), back=back,
+                           existing=existing), error.status
+
+
+def _done(message: str, introduction: Introduction):
+    db.session.commit()
+    deliver_pending()
+    flash(message, "success")
+    return redirect(url_for("brokering.detail", introduction_id=introduction.id))
+
+
+# ---- lists for the two sides --------------------------------------------------------------------
+
+@bp.route("/")
+@role_required(Role.graduate, Role.company)
+def index():
+    """The introductions of the graduate, or of the company user's company."""
+    select = db.select(Introduction)
+    if current_user.role == Role.graduate:
+        profile_id = current_user.profile.id if current_user.profile else -1
+        select = select.where(Introduction.profile_id == profile_id)
+    else:
+        company = current_user.active_company
+        select = select.where(Introduction.company_id == (company.id if company else -1))
+    page = _paginate(select.order_by(Introduction.updated_at.desc(), Introduction.id.desc()))
+    return render_template("brokering/index.html", page=page, side=current_user.role.value)
+
+
+def _render_detail(introduction: Introduction, status: int = 200, **forms):
+    """The introduction as its viewer may see it: the company a pseudonymous card until both said yes."""
+    side = introduction.side_of(current_user)
+    reasons, conditions, notes, consents = [], [], [], []
+    if side in (Side.company, Side.staff) and introduction.profile is not None and introduction.offer is not None:
+        reasons, conditions = _reasons(introduction)
+    if side == Side.staff:
+        notes = list(db.session.scalars(db.select(Note).where(Note.introduction_id == introduction.id)
+                                        .order_by(Note.created_at.desc(), Note.id.desc())))
+        consents = list(db.session.scalars(db.select(ConsentRecord).where(
+            ConsentRecord.introduction_id == introduction.id).order_by(ConsentRecord.given_at)))
+    accepted_by = (db.session.get(User, introduction.company_accepted_by_id)
+                   if introduction.company_accepted_by_id else None)
+    consent_preview = ""
+    if side in introduction.waiting_sides():
+        consent_preview = operations.consent_text(introduction, side, current_user.locale or "de")
+    context = {"answer_form": AnswerForm(formdata=None), "accept_form": EmptyForm(formdata=None),
+               "note_form": NoteForm(formdata=None), "outcome_form": OutcomeForm(formdata=None), **forms}
+    return render_template("brokering/detail.html", intro=introduction, side=side.value, reasons=reasons,
+                           conditions=conditions, notes=notes, consents=consents, accepted_by=accepted_by,
+                           consent_preview=consent_preview, **context), status
+
+
+@bp.route("/<int:introduction_id>")
+@role_required(Role.graduate, Role.company, Role.staff)
+def detail(introduction_id: int):
+    introduction = operations.get_introduction_or_404(introduction_id, current_user)
+    subject = operations._subject_user(introduction)
+    if (introduction.contacts_visible and introduction.side_of(current_user) in (Side.company, Side.staff)
+            and subject is not None):
+        record_audit(current_user, "view_contact", subject=subject, obj=introduction)
+        db.session.commit()
+    return _render_detail(introduction)
+
+
+def _reasons(introduction: Introduction) -> tuple[list, list]:
+    """The matcher's reasons and the conditions for this pair, shown beside the pseudonymous card."""
+    from ..matching import index
+
+    conditions = index.conditions(introduction.profile, introduction.offer)
+    try:
+        _score, reasons = index.get_matcher().explain(index.offer_document(introduction.offer),
+                                                      index.profile_document(introduction.profile))
+    except (ValueError, KeyError, LookupError):  # an empty corpus has no vocabulary to explain with
+        return [], conditions
+    return list(reasons or []), conditions
+
+
+# ---- the three starts ---------------------------------------------------------------------------
+
+@bp.route("/offers/<int:offer_id>/interest", methods=["POST"])
+@role_required(Role.graduate)
+def interest(offer_id: int):
+    offer = get_offer_or_404(offer_id, current_user)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        introduction = operations.express_interest(current_user, offer)
+    except operations.IntroductionError as error:
+        return _refused(error, url_for("offers.detail", offer_id=offer.id))
+    return _done(_("The company now learns that you are interested. Your name and email address are passed "
+                   "on only when the company accepts too."), introduction)
+
+
+@bp.route("/offers/<int:offer_id>/invite/<int:profile_id>", methods=["POST"])
+@role_required(Role.company)
+def invite(offer_id: int, profile_id: int):
+    offer = get_offer_or_404(offer_id, current_user, edit=True)
+    profile = get_profile_or_404(profile_id, current_user)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        introduction = operations.invite_graduate(current_user, offer, profile)
+    except operations.IntroductionError as error:
+        return _refused(error, url_for("matching.graduates_for_offer", offer_id=offer.id))
+    return _done(_("The graduate is invited. You see their contact data once they accept."), introduction)
+
+
+@bp.route("/propose/<int:offer_id>/<int:profile_id>", methods=["GET", "POST"])
+@role_required(Role.staff)
+def propose(offer_id: int, profile_id: int):
+    offer = get_offer_or_404(offer_id, current_user)
+    profile = get_profile_or_404(profile_id, current_user)
+    form = ProposeForm()
+    existing = operations.open_introduction(offer.id, profile.id)
+    if form.validate_on_submit():
+        try:
+            introduction = operations.propose_introduction(current_user, offer, profile,
+                                                           form.message_to_graduate.data,
+                                                           form.message_to_company.data)
+        except operations.IntroductionError as error:
+            return _refused(error, url_for("matching.board"))
+        return _done(_("The introduction is proposed: both sides have been asked."), introduction)
+    return render_template("brokering/propose.html", form=form, offer=offer, profile=profile,
+                           existing=existing), (400 if form.errors else 200)
+
+
+# ---- answers ------------------------------------------------------------------------------------
+
+@bp.route("/<int:introduction_id>/accept", methods=["POST"])
+@role_required(Role.graduate, Role.company)
+def accept(introduction_id: int):
+    introduction = operations.get_introduction_or_404(introduction_id, current_user)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        operations.accept_introduction(introduction, current_user)
+    except operations.IntroductionError as error:
+        return _refused(error, url_for("brokering.detail", introduction_id=introduction_id))
+    if introduction.state == IntroductionState.introduced:
+        return _done(_("You have been introduced: you now see each other's contact data."), introduction)
+    return _done(_("Thank you. The other side has been asked."), introduction)
+
+
+def _close_step(introduction_id: int, step, message: str):
+    introduction = operations.get_introduction_or_404(introduction_id, current_user)
+    form = AnswerForm()
+    if not form.validate_on_submit():
+        return _render_detail(introduction, 400, answer_form=form)
+    try:
+        step(introduction, current_user, form.reason.data or "")
+    except operations.IntroductionError as error:
+        return _refused(error, url_for("brokering.detail", introduction_id=introduction_id))
+    return _done(message, introduction)
+
+
+@bp.route("/<int:introduction_id>/decline", methods=["POST"])
+@role_required(Role.graduate, Role.company)
+def decline(introduction_id: int):
+    return _close_step(introduction_id, operations.decline_introduction, _("You have declined the introduction."))
+
+
+@bp.route("/<int:introduction_id>/withdraw", methods=["POST"])
+@role_required(Role.graduate, Role.company)
+def withdraw(introduction_id: int):
+    return _close_step(introduction_id, operations.withdraw_introduction,
+                       _("You have withdrawn from the introduction."))
+
+
+# ---- staff: outcomes, notes, pipeline, histories ------------------------------------------------
+
+@bp.route("/<int:introduction_id>/outcome", methods=["POST"])
+@role_required(Role.staff)
+def outcome(introduction_id: int):
+    introduction = operations.get_introduction_or_404(introduction_id, current_user)
+    form = OutcomeForm()
+    if not form.validate_on_submit():
+        flash(_("The outcome was not recorded: please check the form."), "error")
+        return _render_detail(introduction, 400, outcome_form=form)
+    try:
+        operations.record_outcome(introduction, current_user, IntroductionState(form.outcome.data),
+                                  form.on_date.data)
+    except operations.IntroductionError as error:
+        return _refused(error, url_for("brokering.detail", introduction_id=introduction_id))
+    return _done(_("The outcome is recorded."), introduction)
+
+
+@bp.route("/<int:introduction_id>/notes", methods=["POST"])
+@role_required(Role.staff)
+def add_note(introduction_id: int):
+    introduction = operations.get_introduction_or_404(introduction_id, current_user)
+    form = NoteForm()
+    if not form.validate_on_submit():
+        return _render_detail(introduction, 400, note_form=form)
+    operations.add_note(current_user, form.body.data, introduction=introduction)
+    db.session.commit()
+    flash(_("The note is saved."), "success")
+    return redirect(url_for("brokering.detail", introduction_id=introduction.id))
+
+
+@bp.route("/pipeline")
+@role_required(Role.staff)
+def pipeline():
+    form = PipelineFilterForm(formdata=request.args)
+    filters = form.valid_filters()
+    page = _paginate(operations.pipeline_query(filters))
+    companies = list(db.session.scalars(db.select(Company).order_by(Company.name)))
+    return render_template("brokering/pipeline.html", form=form, page=page, counts=operations.state_counts(),
+                           companies=companies, problems=bool(form.errors), close_form=CloseStaleForm(),
+                           order=operations.STATE_ORDER)
+
+
+@bp.route("/pipeline/close-stale", methods=["POST"])
+@role_required(Role.staff)
+def close_stale():
+    form = CloseStaleForm()
+    if not form.validate_on_submit():
+        filter_form = PipelineFilterForm(formdata=None)
+        page = _paginate(operations.pipeline_query({}))
+        companies = list(db.session.scalars(db.select(Company).order_by(Company.name)))
+        return render_template("brokering/pipeline.html", form=filter_form, page=page,
+                               counts=operations.state_counts(), companies=companies, problems=False,
+                               close_form=form, order=operations.STATE_ORDER), 400
+    closed = operations.close_stale(current_user, form.days.data)
+    db.session.commit()
+    deliver_pending()
+    flash(_("%(n)d introductions closed as expired.", n=len(closed)), "success")
+    return redirect(url_for("brokering.pipeline", state="expired"))
+
+
+@bp.route("/graduates/<int:profile_id>", methods=["GET", "POST"])
+@role_required(Role.staff)
+def graduate(profile_id: int):
+    """A graduate's full profile for staff, with notes and every introduction; opening it is audited."""
+    profile = get_profile_or_404(profile_id, current_user)
+    form = NoteForm()
+    if form.validate_on_submit():
+        operations.add_note(current_user, form.body.data, profile=profile)
+        db.session.commit()
+        flash(_("The note is saved."), "success")
+        return redirect(url_for("brokering.graduate", profile_id=profile.id))
+    if request.method == "GET":
+        record_audit(current_user, "view_profile", subject=profile.user, obj=profile)
+        db.session.commit()
+    notes = list(db.session.scalars(db.select(Note).where(Note.profile_id == profile.id)
+                                    .order_by(Note.created_at.desc())))
+    page = _paginate(db.select(Introduction).where(Introduction.profile_id == profile.id)
+                     .order_by(Introduction.created_at.desc()))
+    return render_template("brokering/graduate.html", profile=profile, notes=notes, note_form=form,
+                           page=page), (400 if form.errors else 200)
+
+
+@bp.route("/companies/<int:company_id>")
+@role_required(Role.staff)
+def company(company_id: int):
+    """Every introduction of one company."""
+    company = get_company_or_404(company_id, current_user)
+    page = _paginate(db.select(Introduction).where(Introduction.company_id == company.id)
+                     .order_by(Introduction.created_at.desc()))
+    return render_template("brokering/company.html", company=company, page=page)
+
+
+# ---- the graduate's consents --------------------------------------------------------------------
+
+@bp.route("/consents")
+@role_required(Role.graduate)
+def consents():
+    page = _paginate(db.select(ConsentRecord).where(ConsentRecord.user_id == current_user.id)
+                     .order_by(ConsentRecord.given_at.desc(), ConsentRecord.id.desc()))
+    return render_template("brokering/consents.html", page=page, revoke_form=EmptyForm())
+
+
+@bp.route("/consents/<int:consent_id>/revoke", methods=["POST"])
+@role_required(Role.graduate)
+def revoke(consent_id: int):
+    consent = operations.get_consent_or_404(consent_id, current_user)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        withdrawn = operations.revoke_consent(consent, current_user)
+    except operations.IntroductionError as error:
+        return _refused(error, url_for("brokering.consents"))
+    db.session.commit()
+    deliver_pending()
+    if withdrawn:
+        flash(_("Your consent is revoked and the introduction is withdrawn: the company no longer sees your "
+                "contact data."), "success")
+    else:
+        flash(_("Your consent is revoked."), "success")
+    return redirect(url_for("brokering.consents"))
