@@ -123,6 +123,10 @@ class User(UserMixin, db.Model):
     # Weekly mail of new fits (graduates: offers; company users: graduates), switched on by the user.
     alerts_enabled: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     alerts_last_week: Mapped[str | None] = mapped_column(sa.String(10))
+    # GDPR: which privacy notice the person accepted, and retention of inactive accounts.
+    privacy_version: Mapped[str | None] = mapped_column(sa.String(20))
+    privacy_accepted_at: Mapped[datetime | None]
+    retention_warned_at: Mapped[datetime | None]
     # Two-factor authentication (TOTP, staff and admins): a secret is pending until enabled_at is set;
     # last_step is the last time step accepted, so a code works only once.
     totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
@@ -234,6 +238,9 @@ class GraduateProfile(db.Model):
     earliest_start: Mapped[date | None]
     places: Mapped[str] = mapped_column(sa.String(200), default="")
     cv_text: Mapped[str] = mapped_column(sa.Text, default="")
+    # An uploaded CV (PDF), stored under a random name outside the static folder.
+    cv_file: Mapped[str | None] = mapped_column(sa.String(80))
+    cv_uploaded_at: Mapped[datetime | None]
     visible_to_companies: Mapped[bool] = mapped_column(default=False, index=True)
     consent_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
