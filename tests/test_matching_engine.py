@@ -164,3 +164,80 @@ def test_fit_label_thresholds():
     assert fit_label(0.9) == "very_good"
     assert fit_label(0.2) == "good"
     assert fit_label(0.01) == "partial"
+
+
+def test_reasons_api_explains_chosen_candidates_from_stored_rows(ding):
+    m = Matcher(bridge=ding).fit(OFFERS, PROFILES)
+    ranked = m.rank_id("p-auto", "profiles", k=3, explain=False)
+    assert ranked and all(h.reasons == [] for h in ranked)
+    ids = [h.id for h in ranked]
+    by_id = m.reasons("p-auto", "offers", ids + ["no-such-offer"])
+    assert set(by_id) == set(ids)
+    assert by_id["o-auto"] and by_id["o-auto"][0].candidate_term in OFFERS[0].title + " " + OFFERS[0].text
+    # the same reasons as rank(..., explain=True), and for a query document too
+    explained = {h.id: h.reasons for h in m.rank_id("p-auto", "profiles", k=3)}
+    assert by_id["o-auto"] == explained["o-auto"]
+    doc_reasons = m.reasons(PROFILES[0], "offers", ["o-auto"])
+    assert doc_reasons["o-auto"] == by_id["o-auto"]
+    # the other direction: an offer id explains profiles
+    back = m.reasons("o-bake", "profiles", ["p-bake"])
+    assert back["p-bake"] and {r.query_term for r in back["p-bake"]} & {"Bäcker", "Brot", "backen", "Backstube", "Brötchen"}
+
+
+def test_reasons_follow_upserts(mono):
+    m = Matcher(bridge=mono).fit(OFFERS, PROFILES)
+    q = Document("q", title="Schornsteinfeger", lang="de")
+    m.upsert("offers", Document("o-new", title="Gärtner", lang="de"))
+    assert m.reasons(q, "offers", ["o-new"])["o-new"] == []
+    m.upsert("offers", Document("o-new", title="Schornsteinfeger gesucht", lang="de"))
+    (r,) = m.reasons(q, "offers", ["o-new"])["o-new"]
+    assert (r.query_term, r.candidate_term) == ("Schornsteinfeger", "Schornsteinfeger")
+    m.remove("offers", "o-new")
+    assert m.reasons(q, "offers", ["o-new"]) == {}
+
+
+def test_explain_uses_stored_documents_and_matches_rank_score(mono):
+    m = Matcher(bridge=mono).fit(OFFERS, PROFILES)
+    q = Document("q", title="Gärtner", text="Bäume pflegen", lang="de")
+    (hit,) = m.rank(q, "offers", k=1)
+    score, reasons = m.explain(q, OFFERS[4])
+    assert hit.id == "o-garden" and score == pytest.approx(hit.score, rel=1e-5)
+    assert reasons == hit.reasons
+
+
+def test_rank_batch_agrees_with_rank_id(mono):
+    m = Matcher(bridge=mono).fit(OFFERS, PROFILES + [Document("p-de", title="Gärtner Bäcker", lang="de")])
+    batch = m.rank_batch(["p-de", "p-bake"], "profiles", k=3)
+    for pid, got in zip(["p-de", "p-bake"], batch):
+        want = [(h.id, h.score) for h in m.rank_id(pid, "profiles", k=3, explain=False)]
+        assert [i for i, _ in got] == [i for i, _ in want]
+        assert [s for _, s in got] == pytest.approx([s for _, s in want], rel=1e-5)
+
+
+def test_dictionary_cache_is_plain_text_in_a_private_directory(tmp_path, monkeypatch):
+    dic = tmp_path / "de-en"
+    dic.write_text("Bäcker {m}; Bäckerin {f} :: baker\nBrot {n} :: bread\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    b = Bridge.load(dic, cache_dir=cache)
+    assert b.available
+    assert (cache.stat().st_mode & 0o777) == 0o700
+    (f,) = list(cache.iterdir())
+    assert not f.read_bytes().startswith(b"\x80")  # not a pickle
+    assert (f.stat().st_mode & 0o077) == 0
+    assert Bridge.load(dic, cache_dir=cache).de_en == b.de_en
+    # a cache directory others may write to is not trusted: it is ignored
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    planted = shared / f.name
+    planted.write_text(f.read_text(encoding="utf-8").replace("baker", "planted"), encoding="utf-8")
+    assert Bridge.load(dic, cache_dir=shared).translate("baecker", "de") == ["baker"]
+    # a tampered or foreign file in the private directory is never executed, only parsed or ignored
+    f.write_text("garbage", encoding="utf-8")
+    assert Bridge.load(dic, cache_dir=cache).translate("baecker", "de") == ["baker"]
+
+
+def test_creating_a_matcher_reuses_the_analysis_of_its_bridge(ding):
+    a = Matcher(bridge=ding)
+    b = Matcher(bridge=ding)
+    assert a.analyzer.splitter is b.analyzer.splitter

@@ -617,9 +617,7 @@ class Matcher:
         for cid in candidate_ids:
             if cid not in store.row_of:
                 continue
-            c = store.row(cid, F)
-            score = _dot(q, c)
-            out[cid] = self._reasons(q, qprov, c, self._stored_provenance(side, cid), score)
+            out[cid] = self._reasons(q, qprov, store.row(cid, F), self._stored_provenance(side, cid))
         return out
 
     _PROV_CACHE_SIZE = 4096
@@ -663,13 +661,22 @@ class Matcher:
                     best[f] = (w, prov[key])
         return {f: s for f, (_, s) in best.items()}
 
-    def _reasons(self, q, qprov, c, cprov, score: float) -> list[Reason]:
+    _REASON_FEATURES = 256  # the heaviest shared features looked at
+
+    def _reasons(self, q, qprov, c, cprov, score: float | None = None) -> list[Reason]:
+        """Reasons from two stored or transformed rows; ``score`` defaults to
+        their dot product."""
         q = q.tocsr()
         c = c.tocsr()
-        common, qi, ci = np.intersect1d(q.indices, c.indices, return_indices=True)
+        common, qi, ci = np.intersect1d(q.indices, c.indices, assume_unique=True, return_indices=True)
+        prod = q.data[qi].astype(np.float64) * c.data[ci]
+        if score is None:
+            score = float(prod.sum())
         if len(common) == 0 or score <= 0:
             return []
-        prod = q.data[qi].astype(np.float64) * c.data[ci]
+        if len(common) > self._REASON_FEATURES:
+            top = np.argpartition(-prod, self._REASON_FEATURES - 1)[: self._REASON_FEATURES]
+            common, prod = common[top], prod[top]
         pairs: dict[tuple[str, str], float] = {}
         for f, p in zip(common.tolist(), prod.tolist()):
             a, b = qprov.get(f), cprov.get(f)
@@ -705,7 +712,7 @@ class Matcher:
         q, qprov = row_prov(query)
         c, cprov = row_prov(candidate)
         score = _dot(q, c)
-        return score, self._reasons(q, qprov, c, cprov, score)
+        return score, self._reasons(q, qprov, c, cprov)
 
 
 def _dot(a: sp.csr_matrix, b: sp.csr_matrix) -> float:
