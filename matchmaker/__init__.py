@@ -76,6 +76,9 @@ def register_extensions(app: Flask) -> None:
                 cursor = dbapi_connection.cursor()
                 cursor.execute("PRAGMA foreign_keys=ON")
                 cursor.execute("PRAGMA busy_timeout=5000")
+                # Readers never block the writer; commits are durable against a crash of the process.
+                cursor.execute("PRAGMA journal_mode=WAL")
+                cursor.execute("PRAGMA synchronous=NORMAL")
                 cursor.close()
 
 

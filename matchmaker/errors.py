@@ -5,12 +5,19 @@ from __future__ import annotations
 import logging
 import uuid
 
-from flask import jsonify, render_template, request
+from flask import g, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import OperationalError as SAOperationalError
 from werkzeug.exceptions import HTTPException
 
-from .extensions import db
+from .extensions import db, login_manager
+
+try:
+    from psycopg import OperationalError as PGOperationalError
+except ImportError:  # a SQLite-only installation
+    PGOperationalError = SAOperationalError
 
 log = logging.getLogger("matchmaker.errors")
 
@@ -40,7 +47,46 @@ def _render(code: int, message: str | None = None, error_id: str | None = None):
     return render_template("errors/error.html", code=code, message=text, error_id=error_id), code
 
 
+def is_database_outage(error: BaseException) -> bool:
+    """The database cannot answer (down, restarting, connection lost, locked, disk full): not a bug here."""
+    if isinstance(error, (SAOperationalError, PGOperationalError)):
+        return True
+    return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
+
+
+def _database_unavailable(error: BaseException):
+    error_id = uuid.uuid4().hex[:12]
+    # One line per failed request: an outage would otherwise fill the log with identical tracebacks.
+    first_line = str(getattr(error, "orig", None) or error).strip().splitlines()[:1]
+    log.error("error id %s on %s %s: database unavailable: %s: %s", error_id, request.method, request.path,
+              type(error).__name__, first_line[0] if first_line else "")
+    try:
+        db.session.rollback()
+    except Exception:  # the connection may be gone; the page must still render
+        log.warning("rollback failed for error id %s", error_id)
+    # The page must not ask the database again: rendered as for a visitor, the nav needs no user row.
+    g._login_user = login_manager.anonymous_user()
+    response = make_response(_render(503, error_id=error_id))
+    response.headers["Retry-After"] = "5"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def register(app) -> None:
+    @app.teardown_appcontext
+    def close_session_after_outage(_error):
+        # Runs before Flask-SQLAlchemy's own teardown. A connection the database dropped after the page
+        # was made (a restart) fails the final ROLLBACK; that must not turn a finished page into a 500.
+        try:
+            db.session.remove()
+        except DBAPIError as error:
+            log.warning("database connection lost while closing the session: %s", type(error.orig).__name__)
+            try:
+                db.session.invalidate()
+                db.session.remove()
+            except Exception:  # nothing more to release
+                db.session.registry.clear()
+
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return _render(400, _("The form has expired. Please reload the page and submit it again."))
@@ -49,10 +95,16 @@ def register(app) -> None:
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
+        # Flask wraps an exception from an after_request function in a 500 that lands here.
+        original = getattr(error, "original_exception", None)
+        if original is not None and is_database_outage(original):
+            return _database_unavailable(original)
         return _render(error.code)
 
     @app.errorhandler(Exception)
     def unhandled(error: Exception):
+        if is_database_outage(error):
+            return _database_unavailable(error)
         error_id = uuid.uuid4().hex[:12]
         log.exception("error id %s on %s %s", error_id, request.method, request.path)
         try:
