@@ -99,15 +99,15 @@ class MatcherConfig:
     bigram_fields: tuple[str, ...] = ("title", "skills", "text")
     # term frequency: "log" (1 + log tf) or "bm25" (saturation k1 and
     # length normalisation b against the mean document length)
-    tf: str = "log"
+    tf: str = "bm25"
     bm25_k1: float = 1.2
     bm25_b: float = 0.75
     # character n-grams found in more than this share of all documents are
     # dropped (they carry little weight and make every posting list long)
-    char_max_df: float = 1.0
+    char_max_df: float = 0.1
     # each stored row keeps only its heaviest features (0: all), then is
     # L2-normalised again
-    max_row_features: int = 0
+    max_row_features: int = 300
     # dictionary bridge
     bridge_weight: float = 0.5
     max_translations: int = 4
