@@ -313,6 +313,21 @@ def test_strangers_get_404_and_wrong_roles_403(db, client, login_as, people):
     assert _intro(db, intro_id).state == IntroductionState.proposed
 
 
+def test_view_contact_is_audited_for_staff_but_not_for_a_company_before_acceptance(db, client, login_as, people):
+    intro_id = start(login_as, people, "graduate")
+
+    def views():
+        return db.session.scalar(db.select(db.func.count()).select_from(AuditEntry).where(
+            AuditEntry.action == "view_contact", AuditEntry.subject_user_id == people["graduate"].id))
+
+    login_as(people["member"])
+    client.get(f"/introductions/{intro_id}")
+    assert views() == 0
+    login_as(people["staff"])
+    assert NAME in client.get(f"/introductions/{intro_id}").get_data(as_text=True)
+    assert views() == 1
+
+
 def test_lists_show_each_side_its_own(db, client, login_as, people):
     intro_id = start(login_as, people, "graduate")
     login_as(people["graduate"])

@@ -83,8 +83,9 @@ def _render_detail(introduction: Introduction, status: int = 200, **forms):
 def detail(introduction_id: int):
     introduction = operations.get_introduction_or_404(introduction_id, current_user)
     subject = operations._subject_user(introduction)
-    if (introduction.contacts_visible and introduction.side_of(current_user) in (Side.company, Side.staff)
-            and subject is not None):
+    side = introduction.side_of(current_user)
+    # Staff always see the graduate's name and email here; a company only once both have accepted.
+    if subject is not None and (side == Side.staff or (side == Side.company and introduction.contacts_visible)):
         record_audit(current_user, "view_contact", subject=subject, obj=introduction)
         db.session.commit()
     return _render_detail(introduction)
