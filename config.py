@@ -104,6 +104,21 @@ class Config:
     PAGE_SIZE = 20
     MATCHER_DICTIONARY = os.environ.get("MATCHER_DICTIONARY")
 
+    # Uploaded CVs (PDF): size limit, text extraction limits, and the folder (default: <instance>/uploads/cv,
+    # never under static/). Requests larger than MAX_CONTENT_LENGTH answer 413 before any view runs.
+    CV_MAX_BYTES = _int("CV_MAX_BYTES", 5 * 1024 * 1024)
+    MAX_CONTENT_LENGTH = CV_MAX_BYTES + 256 * 1024
+    CV_EXTRACT_SECONDS = _int("CV_EXTRACT_SECONDS", 10)
+    CV_MAX_PAGES = _int("CV_MAX_PAGES", 20)
+    CV_EXTRACT_MEMORY_MB = _int("CV_EXTRACT_MEMORY_MB", 512)
+    UPLOAD_DIR = os.environ.get("UPLOAD_DIR") or None
+    # GDPR: the privacy notice's version, retention of inactive graduate accounts, offers and logs.
+    PRIVACY_VERSION = "2026-1"
+    RETENTION_WARN_DAYS = _int("RETENTION_WARN_DAYS", 730)
+    RETENTION_GRACE_DAYS = _int("RETENTION_GRACE_DAYS", 60)
+    LOG_RETENTION_DAYS = _int("LOG_RETENTION_DAYS", 365)
+    OFFER_PURGE_DAYS = _int("OFFER_PURGE_DAYS", 365)
+
 
 class ProductionConfig(Config):
     ENV_NAME = "production"

@@ -103,3 +103,7 @@ def register(app: Flask) -> None:
     from .alerts.commands import alerts_cli
 
     app.cli.add_command(alerts_cli)
+
+    from .gdpr.commands import gdpr_cli
+
+    app.cli.add_command(gdpr_cli)

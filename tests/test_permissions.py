@@ -45,6 +45,9 @@ PERMISSIONS: dict[str, set[str]] = {
     "brokering.withdraw": {"graduate", "company"}, "brokering.outcome": STAFF, "brokering.add_note": STAFF,
     "brokering.pipeline": STAFF, "brokering.close_stale": STAFF, "brokering.graduate": STAFF,
     "brokering.company": STAFF, "brokering.consents": {"graduate"}, "brokering.revoke": {"graduate"},
+    "gdpr.cv_file": {"graduate"}, "gdpr.delete_cv": {"graduate"},
+    "gdpr.download_cv": {"graduate", "company", *STAFF}, "gdpr.index": USERS, "gdpr.export": USERS,
+    "gdpr.delete_account": {"graduate", "company", "researcher"},
 }
 
 # Pages of the login flow itself may send a visitor back to the login page without that meaning "refused".

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from ..extensions import db
+from ..gdpr.operations import accept_privacy_notice
 from ..models import Company, Membership, Role, Sector, User, utcnow
 from ..outbox import queue_mail
 from ..security import end_all_sessions
@@ -28,6 +29,7 @@ def create_user(email: str, password: str, role: Role, locale: str = "de", confi
 
 def register_graduate(email: str, password: str, locale: str) -> User:
     user = create_user(email, password, Role.graduate, locale)
+    accept_privacy_notice(user)
     send_confirmation(user)
     return user
 
@@ -36,6 +38,7 @@ def register_company_user(email: str, password: str, locale: str, *, company_nam
                           sector: str | None = None, join_company_id: int | None = None) -> User:
     """A new company (pending verification) with this user, or a request to join an existing one."""
     user = create_user(email, password, Role.company, locale)
+    accept_privacy_notice(user)
     if join_company_id is not None:
         user.company = db.session.get(Company, join_company_id)
         user.membership = Membership.pending

@@ -40,12 +40,20 @@ def save_profile(user: User, data: dict) -> GraduateProfile:
 
 
 def set_visibility(profile: GraduateProfile, visible: bool) -> None:
-    """Consent to be found: the time is taken when it is given; withdrawing clears both at once."""
+    """Consent to be found: the time is taken when it is given; withdrawing clears both at once.
+
+    Each change is kept as a consent record with the exact sentence shown (FINDABLE_CONSENT_TEXT).
+    """
+    from ..gdpr.operations import FINDABLE_CONSENT_TEXT, FINDABLE_CONSENT_VERSION, record_consent, revoke_consents
+
+    now = utcnow()
     if visible:
         if not profile.visible_to_companies or profile.consent_at is None:
             profile.visible_to_companies = True
-            profile.consent_at = utcnow()
+            profile.consent_at = now
+            record_consent(profile.user, "findable", FINDABLE_CONSENT_TEXT, FINDABLE_CONSENT_VERSION, now)
     else:
+        revoke_consents(profile.user, "findable", now)
         profile.visible_to_companies = False
         profile.consent_at = None
     db.session.flush()

@@ -8,6 +8,8 @@ from flask_login import current_user
 
 from ..access import role_required
 from ..extensions import db
+from ..gdpr.forms import CvUploadForm
+from ..gdpr.operations import FINDABLE_CONSENT_TEXT
 from ..models import Role
 from . import operations
 from .forms import ProfileForm, VisibilityForm, initial_data
@@ -21,7 +23,8 @@ def dashboard():
     profile = current_user.profile
     return render_template("graduates/dashboard.html", profile=profile,
                            missing=operations.missing_items(profile) if profile else [],
-                           completeness=operations.completeness(profile), visibility_form=VisibilityForm())
+                           completeness=operations.completeness(profile), visibility_form=VisibilityForm(),
+                           findable_text=FINDABLE_CONSENT_TEXT)
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -41,7 +44,8 @@ def profile():
         else:
             flash(_("Your profile is saved."), "success")
         return redirect(url_for("graduates.dashboard"))
-    return render_template("graduates/profile.html", form=form, profile=stored), (400 if form.errors else 200)
+    return render_template("graduates/profile.html", form=form, profile=stored, findable_text=FINDABLE_CONSENT_TEXT,
+                           cv_form=CvUploadForm(formdata=None)), (400 if form.errors else 200)
 
 
 @bp.route("/visibility", methods=["POST"])
