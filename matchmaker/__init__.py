@@ -23,6 +23,12 @@ def create_app(config_class=None) -> Flask:
     if app.config.get("ENV_NAME") == "production" and app.config["SECRET_KEY"] == "dev-only-not-secret":
         raise RuntimeError("SECRET_KEY must be set in production (environment variable SECRET_KEY).")
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if app.config.get("PROXY_COUNT"):
+        # Trust exactly as many proxies as configured, so rate limits and logs see the client's address.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     register_logging(app)
     register_extensions(app)
     register_blueprints(app)
@@ -102,10 +108,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(graduates_bp, url_prefix="/me")
     app.register_blueprint(admin_bp, url_prefix="/staff")
     app.register_blueprint(matching_bp, url_prefix="/matches")
-    app.register_blueprint(brokering_bp, url_prefix="/introductions")
     app.register_blueprint(alerts_bp, url_prefix="/alerts")
     app.register_blueprint(privacy_bp)
     app.register_blueprint(gdpr_bp)
+    app.register_blueprint(brokering_bp, url_prefix="/introductions")
 
 
 def register_errorhandlers(app: Flask) -> None:

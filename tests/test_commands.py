@@ -21,3 +21,4 @@ def test_create_user_refuses_bad_input(runner, make_user):
         result = runner.invoke(args=["create-user", *args])
         assert result.exit_code != 0, args
         assert "Traceback" not in result.output
+
