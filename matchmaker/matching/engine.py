@@ -103,8 +103,10 @@ class MatcherConfig:
     bm25_k1: float = 1.2
     bm25_b: float = 0.75
     # character n-grams found in more than this share of all documents are
-    # dropped (they carry little weight and make every posting list long)
+    # dropped (they carry little weight and make every posting list long);
+    # never in a small corpus (the cut needs more than char_max_df_min_docs)
     char_max_df: float = 0.1
+    char_max_df_min_docs: int = 50
     # each stored row keeps only its heaviest features (0: all), then is
     # L2-normalised again
     max_row_features: int = 300
@@ -437,7 +439,7 @@ class Matcher:
         self.idf = np.log((1 + N) / (1 + df)) + 1.0
         if cfg.char_max_df < 1.0 and N:
             blk = np.asarray(self._feature_block, dtype=np.int8)
-            self.idf[(blk == _BLOCKS["c"]) & (df > cfg.char_max_df * N)] = 0.0
+            self.idf[(blk == _BLOCKS["c"]) & (df > max(cfg.char_max_df * N, cfg.char_max_df_min_docs))] = 0.0
         # pass 2: weights
         parts = []
         for i, a in enumerate(range(0, N, step)):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import json
+import logging
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -127,6 +128,7 @@ def bm25_scores(queries: list[Document], candidates: list[Document]) -> np.ndarr
     """bm25s with its defaults (Lucene BM25, k1=1.5, b=0.75, default tokenizer)."""
     import bm25s
 
+    logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs DEBUG lines per call
     corpus = bm25s.tokenize([_flat(d) for d in candidates], show_progress=False)
     retriever = bm25s.BM25()
     retriever.index(corpus, show_progress=False)
