@@ -11,6 +11,7 @@ company was introduced to the graduate.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
@@ -300,7 +301,8 @@ def send_cv(profile: GraduateProfile, viewer: User):
     if viewer.id != profile.user_id:
         record_audit(viewer, "view_cv", subject=profile.user, obj=profile)
         db.session.commit()
-    response = send_file(path, mimetype="application/pdf", as_attachment=True,
+    # At most CV_MAX_BYTES: read at once, so no file handle outlives the request.
+    response = send_file(io.BytesIO(path.read_bytes()), mimetype="application/pdf", as_attachment=True,
                          download_name=f"cv-{profile.pseudonym}.pdf", max_age=0, conditional=False, etag=False)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "no-store"

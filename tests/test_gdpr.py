@@ -1,0 +1,278 @@
+"""The person's rights: consent records, download my data, delete my account."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from conftest import PASSWORD, company_user
+from test_cv import make_pdf, upload
+
+from matchmaker.audit import record_audit
+from matchmaker.models import (AlertDelivery, AuditEntry, Company, ConsentRecord, GraduateProfile, Introduction,
+                               IntroductionState, Membership, Note, Offer, OutboxMessage, Role, Side, User, utcnow)
+
+NAME = "Zofia Wiśniewska"
+EMAIL = "zofia.w@example.org"
+
+
+def consents(db, user, purpose):
+    db.session.expire_all()
+    return list(db.session.scalars(db.select(ConsentRecord).where(ConsentRecord.user_id == user.id,
+                                                                  ConsentRecord.purpose == purpose)
+                                   .order_by(ConsentRecord.id)))
+
+
+# ---- consent records --------------------------------------------------------------------------
+
+def test_registration_stores_the_privacy_notice_version(app, client, db):
+    response = client.post("/auth/register", data={"email": "neu@example.org", "password": PASSWORD,
+                                                   "password_again": PASSWORD, "accept_privacy": "y"})
+    assert response.status_code == 302
+    user = db.session.scalar(db.select(User).where(User.email == "neu@example.org"))
+    assert user.privacy_version == app.config["PRIVACY_VERSION"] and user.privacy_accepted_at is not None
+    [record] = consents(db, user, "privacy")
+    assert record.text_version == app.config["PRIVACY_VERSION"] and record.text == "I have read the privacy notice."
+
+
+def test_company_registration_stores_the_privacy_notice_version(app, client, db):
+    response = client.post("/auth/register/company", data={
+        "email": "chefin@example.org", "password": PASSWORD, "password_again": PASSWORD, "accept_privacy": "y",
+        "mode": "new", "company_name": "Neue Energie GmbH", "sector": "energy"})
+    assert response.status_code == 302
+    user = db.session.scalar(db.select(User).where(User.email == "chefin@example.org"))
+    assert user.privacy_version == app.config["PRIVACY_VERSION"]
+    assert len(consents(db, user, "privacy")) == 1
+
+
+def test_privacy_page_names_its_version_and_retention(app, client):
+    body = client.get("/privacy").get_data(as_text=True)
+    assert f"Version {app.config['PRIVACY_VERSION']}" in body
+    assert "730 days" in body and "60 days" in body and "Who sees it" in body and "What we store" in body
+
+
+def test_being_findable_is_recorded_with_the_sentence_shown_and_revoked_in_one_click(client, db, make_profile,
+                                                                                    login_as):
+    profile = make_profile()
+    user = profile.user
+    login_as(user)
+    dashboard = client.get("/me/").get_data(as_text=True)
+    assert client.post("/me/visibility", data={"visible": "1"}).status_code == 302
+    [record] = consents(db, user, "findable")
+    assert record.revoked_at is None and record.text_version == "1"
+    assert record.text.startswith("I agree that verified companies") and record.text in dashboard
+    assert client.post("/me/visibility", data={"visible": "0"}).status_code == 302
+    [record] = consents(db, user, "findable")
+    assert record.revoked_at is not None
+    assert db.session.get(GraduateProfile, profile.id).visible_to_companies is False
+    # Ticking the box in the profile form records it again, with the same sentence as its help text.
+    form = client.get("/me/profile").get_data(as_text=True)
+    assert record.text in form
+    client.post("/me/visibility", data={"visible": "1"})
+    records = consents(db, user, "findable")
+    assert len(records) == 2 and records[1].revoked_at is None
+
+
+# ---- a graduate with data everywhere ----------------------------------------------------------
+
+@pytest.fixture
+def rich(app, client, db, make_user, make_profile, make_offer, login_as):
+    """A graduate with a CV, consents, two introductions, notes, audit entries, alerts and mails."""
+    user = make_user(Role.graduate, email=EMAIL)
+    profile = make_profile(user=user, name=NAME, about=f"Ich bin {NAME}.", cv_text="typed")
+    login_as(user)
+    upload(client, make_pdf(text="Zofia Wisniewska"))
+    client.post("/me/visibility", data={"visible": "1"})
+    offer = make_offer(title="Ingenieurin Wasserstoff")
+    other = make_offer()
+    staff = make_user(Role.staff)
+    made = Introduction(profile_id=profile.id, company_id=offer.company_id, offer=offer, started_by=Side.staff,
+                        state=IntroductionState.hired, offer_kind=offer.kind, introduced_at=utcnow(),
+                        message_to_graduate=f"Liebe {NAME}, hier ist die Firma.", message_to_company="Please call.")
+    waiting = Introduction(profile_id=profile.id, company_id=other.company_id, offer=other, started_by=Side.graduate,
+                           state=IntroductionState.accepted_by_graduate, offer_kind=other.kind)
+    db.session.add_all([made, waiting])
+    db.session.flush()
+    db.session.add_all([
+        ConsentRecord(user_id=user.id, introduction_id=made.id, purpose="introduction", text="I agree."),
+        Note(author_id=staff.id, profile_id=profile.id, body=f"{NAME} came to the office hour."),
+        Note(author_id=staff.id, introduction_id=made.id, body="Hired in March."),
+        AlertDelivery(user_id=user.id, item_type="offer", item_id=offer.id, week="2026-W10"),
+        OutboxMessage(recipient=EMAIL, subject="Welcome", body=f"Hello {NAME}", sent_at=utcnow()),
+        OutboxMessage(recipient=company_user(offer.company).email, subject="Introduced",
+                      body=f"Contact: {NAME} <{EMAIL}>"),
+    ])
+    record_audit(staff, "view_profile", subject=user, obj=profile)
+    record_audit(company_user(offer.company), "view_contact", subject=user, obj=made)
+    db.session.commit()
+    return user
+
+
+def _export(client):
+    response = client.get("/account/data/export.json")
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    return json.loads(response.data)
+
+
+def test_export_has_every_section(client, db, rich):
+    data = _export(client)
+    assert data["account"]["email"] == EMAIL
+    assert data["profile"]["name"] == NAME and "Zofia Wisniewska" in data["profile"]["cv_text"]
+    assert data["cv_file"]["size_bytes"] == len(make_pdf(text="Zofia Wisniewska")) and data["cv_file"]["stored_name"]
+    assert {c["purpose"] for c in data["consents"]} == {"findable", "introduction"}
+    assert sorted(i["state"] for i in data["introductions"]) == ["accepted_by_graduate", "hired"]
+    assert all(i["company"] for i in data["introductions"])
+    assert {n["body"] for n in data["notes"]} == {f"{NAME} came to the office hour.", "Hired in March."}
+    assert {a["action"] for a in data["audit_entries"]} == {"view_profile", "view_contact"}
+    assert any(a["by"].get("company") for a in data["audit_entries"])
+    assert data["alert_deliveries"][0]["week"] == "2026-W10"
+    assert [m["subject"] for m in data["mails"]] == ["Welcome"]
+    assert data["company"] is None and data["offers_created"] == []
+
+
+def test_export_never_contains_secrets(client, db, rich):
+    user = db.session.get(User, rich.id)
+    user.totp_secret = "JBSWY3DPEHPK3PXP"
+    db.session.commit()
+    raw = client.get("/account/data/export.json").get_data(as_text=True)
+    assert user.password_hash not in raw and "JBSWY3DPEHPK3PXP" not in raw
+    assert "password" not in raw and "totp_secret" not in raw and "session_version" not in raw
+
+
+def test_company_user_export_has_their_company_and_offers(client, db, make_company, make_offer, login_as):
+    company = make_company(name="Lausitz Wasserstoff AG")
+    member = company_user(company)
+    offer = make_offer(company=company, created_by_id=member.id, title="Elektrolyse-Ingenieur")
+    login_as(member)
+    data = _export(client)
+    assert data["account"]["role"] == "company" and data["profile"] is None
+    assert data["company"]["name"] == "Lausitz Wasserstoff AG"
+    assert [o["title"] for o in data["offers_created"]] == [offer.title]
+
+
+def test_data_page_for_every_role(client, make_user, login_as):
+    for role in Role:
+        login_as(make_user(role))
+        body = client.get("/account/data").get_data(as_text=True)
+        assert "Download my data (JSON)" in body
+        assert ("/account/delete" in body) == (role in (Role.graduate, Role.company, Role.researcher))
+
+
+# ---- delete my account ------------------------------------------------------------------------
+
+def _text_rows(db):
+    """Every row of every table as lower-case text."""
+    for table in db.metadata.sorted_tables:
+        for row in db.session.execute(sa.select(table)):
+            yield table.name, " ".join(str(value) for value in row).lower()
+
+
+def _state_counts(db):
+    return Counter(db.session.scalars(sa.select(Introduction.state)))
+
+
+def test_delete_account_erases_the_person_everywhere(app, client, db, rich):
+    cv_dir = Path(app.instance_path) / "uploads" / "cv"
+    assert len(list(cv_dir.iterdir())) == 1
+    before = _state_counts(db)
+    assert any(EMAIL in text for _table, text in _text_rows(db))
+    assert client.get("/account/delete").status_code == 200
+    response = client.post("/account/delete", data={"password": PASSWORD, "confirm": "DELETE"})
+    assert response.status_code == 302 and response.location == "/"
+    db.session.expire_all()
+    leftovers = [(table, text) for table, text in _text_rows(db)
+                 if EMAIL in text or NAME.lower() in text or "wisniewska" in text or "zofia" in text]
+    assert leftovers == []
+    assert list(cv_dir.iterdir()) == []
+    assert _state_counts(db) == before
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Introduction)
+                             .where(Introduction.profile_id.is_not(None))) == 0
+    for model in (GraduateProfile, ConsentRecord, Note, AlertDelivery):
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(model)) == 0, model
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)
+                             .where(AuditEntry.subject_user_id == rich.id)) == 0
+    user = db.session.get(User, rich.id)
+    assert user.active is False and user.role == Role.graduate and user.email.endswith("@erased.invalid")
+    assert not user.check_password(PASSWORD)
+    # The session has ended and nobody can log in with the old address.
+    assert "/auth/login" in client.get("/me/").location
+    login = client.post("/auth/login", data={"email": EMAIL, "password": PASSWORD})
+    assert login.status_code == 400
+
+
+def test_delete_ends_sessions_on_other_devices(app, db, rich, client):
+    other_device = app.test_client()
+    assert other_device.post("/auth/login", data={"email": EMAIL, "password": PASSWORD}).status_code == 302
+    client.post("/account/delete", data={"password": PASSWORD, "confirm": "DELETE"})
+    response = other_device.get("/me/")
+    assert response.status_code == 302 and "/auth/login" in response.location
+
+
+def test_company_user_deletion_keeps_the_company(client, db, make_company, make_user, make_offer, login_as):
+    company = make_company(name="Spreetal Recycling GmbH", contact_email="boss@spreetal.example")
+    boss = company_user(company)
+    boss.email = "boss@spreetal.example"
+    db.session.commit()
+    colleague = make_user(Role.company, email="kollegin@spreetal.example", company_id=company.id,
+                          membership=Membership.active)
+    offer = make_offer(company=company, created_by_id=boss.id)
+    login_as(boss)
+    assert "Your company and its offers stay" in client.get("/account/delete").get_data(as_text=True)
+    response = client.post("/account/delete", data={"password": PASSWORD, "confirm": "delete"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert [text for _t, text in _text_rows(db) if "boss@spreetal.example" in text] == []
+    kept = db.session.get(Company, company.id)
+    assert kept.contact_email == colleague.email
+    assert db.session.get(Offer, offer.id).created_by_id is None
+    assert [u.id for u in kept.users] == [colleague.id]
+
+
+def test_german_confirmation_word_is_accepted(client, db, make_user, login_as):
+    user = make_user(Role.graduate, locale="de")
+    login_as(user)
+    page = client.get("/account/delete", headers={"Accept-Language": "de"}).get_data(as_text=True)
+    assert "LÖSCHEN" in page
+    response = client.post("/account/delete", data={"password": PASSWORD, "confirm": "löschen"})
+    assert response.status_code == 302
+    assert db.session.get(User, user.id).active is False
+
+
+@pytest.mark.parametrize("data, field, message", [
+    ({"password": PASSWORD, "confirm": "DELET"}, "confirm", "Please type the word DELETE."),
+    ({"password": PASSWORD, "confirm": ""}, "confirm", "Please type the word DELETE."),
+    ({"password": PASSWORD}, "confirm", "Please type the word DELETE."),
+    ({"password": "wrong password here", "confirm": "DELETE"}, "password", "The password is not correct."),
+    ({"password": "", "confirm": "DELETE"}, "password", "Please enter your password."),
+    ({"password": PASSWORD, "confirm": "DEL\x00ETE"}, "confirm", "Contains characters that are not allowed."),
+    ({"password": PASSWORD, "confirm": "DELETE" * 20}, "confirm", "Field cannot be longer than 40 characters."),
+    ({}, "password", "Please enter your password."),
+])
+def test_bad_confirmation_answers_400_and_deletes_nothing(app, client, db, rich, data, field, message):
+    response = client.post("/account/delete", data=data)
+    assert response.status_code == 400
+    body = response.get_data(as_text=True)
+    assert f'id="{field}-err"' in body and message in body
+    db.session.expire_all()
+    user = db.session.get(User, rich.id)
+    assert user.email == EMAIL and user.active and user.profile is not None and user.profile.cv_file
+    assert (Path(app.instance_path) / "uploads" / "cv" / user.profile.cv_file).exists()
+    assert client.get("/me/").status_code == 200
+
+
+def test_staff_and_board_cannot_delete_themselves_here(client, make_user, login_as):
+    for role in (Role.staff, Role.admin, Role.board):
+        login_as(make_user(role))
+        assert client.post("/account/delete", data={"password": PASSWORD, "confirm": "DELETE"}).status_code == 403
+
+
+def test_anonymous_is_sent_to_login(client):
+    for method, url in (("get", "/account/data"), ("get", "/account/data/export.json"),
+                        ("get", "/account/delete"), ("post", "/account/delete")):
+        response = getattr(client, method)(url)
+        assert response.status_code == 302 and "/auth/login" in response.location, url
