@@ -292,18 +292,16 @@ def profiles_for_offer(offer: Offer, candidates: list[GraduateProfile], strict: 
 
 def explain_offers(profile: GraduateProfile, ranked: list[RankedOffer]) -> None:
     """Fill in the reasons of the offers a page shows (ranking itself skips them: they cost more)."""
-    matcher = get_matcher()
-    query = profile_document(profile)
+    reasons = get_matcher().reasons(profile_document(profile), "offers", [item.offer.id for item in ranked])
     for item in ranked:
-        _, item.match.reasons = matcher.explain(query, offer_document(item.offer))
+        item.match.reasons = reasons.get(item.offer.id, [])
 
 
 def explain_profiles(offer: Offer, ranked: list) -> None:
     """Fill in the reasons of the graduates (or pairs) a page shows."""
-    matcher = get_matcher()
-    query = offer_document(offer)
+    reasons = get_matcher().reasons(offer_document(offer), "profiles", [item.profile.id for item in ranked])
     for item in ranked:
-        _, item.match.reasons = matcher.explain(query, profile_document(item.profile))
+        item.match.reasons = reasons.get(item.profile.id, [])
 
 
 @dataclass
