@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import has_request_context, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
@@ -24,6 +25,11 @@ class BaseForm(FlaskForm):
     """
 
     def __init__(self, *args, **kwargs):
+        # Our forms are HTML forms. Flask-WTF would read a JSON body as form data, and any JSON that is
+        # not an object of strings (`true`, `[1]`, `{"title": 5}`) then breaks the fields: a 500.
+        # A JSON body counts as a form with no fields, so the form answers with its field errors.
+        if not args and "formdata" not in kwargs and has_request_context() and request.is_json:
+            kwargs["formdata"] = None
         super().__init__(*args, **kwargs)
         self._control_char_fields = []
         for field in self:

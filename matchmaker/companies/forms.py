@@ -31,11 +31,11 @@ def is_web_address(url: str) -> bool:
 
 class CompanyForm(BaseForm):
     sector = SelectField(_l("Sector"), choices=choices(SECTOR_LABELS, blank=_l("— choose —")),
-                         validate_choice=False, validators=[
+                         validate_choice=False, filters=[_strip], validators=[
                              InputRequired(_l("Please choose the sector.")),
                              AnyOf(_values(choices(SECTOR_LABELS)), message=_l("Please choose one of the listed values."))])
     size_band = SelectField(_l("Size"), choices=choices(SIZE_LABELS, blank=_l("— not stated —")),
-                            validate_choice=False, validators=[
+                            validate_choice=False, filters=[_strip], validators=[
                                 Optional(),
                                 AnyOf(_values(choices(SIZE_LABELS)), message=_l("Please choose one of the listed values."))])
     site = StringField(_l("Site"), filters=[_strip], default="Industriepark Schwarze Pumpe", validators=[
@@ -59,6 +59,6 @@ class CompanyFilterForm(BaseForm):
         csrf = False
 
     sector = SelectField(_l("Sector"), choices=choices(SECTOR_LABELS, blank=_l("All sectors")),
-                         validate_choice=False, validators=[
+                         validate_choice=False, filters=[_strip], validators=[
                              Optional(),
                              AnyOf(_values(choices(SECTOR_LABELS)), message=_l("Please choose one of the listed values."))])

@@ -30,7 +30,9 @@ def _choice(label, pairs, *, required: str | None = None, default: str = ""):
     """A select whose unknown values get our own message instead of a generic one."""
     validators = [InputRequired(required)] if required else [Optional()]
     validators.append(AnyOf(_values(pairs), message=_l("Please choose one of the listed values.")))
-    return SelectField(label, choices=pairs, default=default, validate_choice=False, validators=validators)
+    # Stripped: Optional() lets a value of only spaces through, and it must not reach Enum(...) as is.
+    return SelectField(label, choices=pairs, default=default, validate_choice=False, validators=validators,
+                       filters=[_strip])
 
 
 def _latest_date() -> date:
