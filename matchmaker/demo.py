@@ -20,7 +20,8 @@ from .extensions import db
 from .models import (Company, Degree, GraduateProfile, Membership, Offer, OfferKind, OfferStatus, Role, Sector,
                      SizeBand, User, utcnow)
 
-DEMO_PASSWORD = "demo-matchmaker-2026"
+# Public on purpose: printed by `make run` for the fictional demo accounts.
+DEMO_PASSWORD = "demo-matchmaker-2026"  # nosec B105
 DEMO_DOMAIN = "demo.matchmaker.example"
 COMPANY_PREFIX = "Demo: "
 ABOUT_PREFIX = "[Demo] "
@@ -690,7 +691,8 @@ TRACKS = (
           "Controlling und Organisation in Industrieunternehmen", "controlling and organisation in industry",
           "Fördermittel im Strukturwandel der Lausitz", "Structural change funding in Lusatia"),
 )
-assert all(track.programme in BTU_PROGRAMMES for track in TRACKS)
+if not all(track.programme in BTU_PROGRAMMES for track in TRACKS):
+    raise RuntimeError("every demo track must name a BTU programme")
 # Programmes taught in English attract most of the international graduates.
 INTERNATIONAL_PROGRAMMES = ("Artificial Intelligence", "Power Engineering", "Environmental and Resource Management",
                             "Cyber Security", "Informatik", "Verfahrenstechnik", "Maschinenbau",
@@ -755,7 +757,8 @@ class GraduateSpec:
 
 def _graduate_specs(today: date, now) -> list[GraduateSpec]:
     """Sixty fictional graduates, the same every time: all variation comes from one seeded generator."""
-    rng = random.Random(SEED)
+    # Seeded on purpose: the same fictional data every time; nothing secret is drawn from it.
+    rng = random.Random(SEED)  # nosec B311
     specs, used_names = [], set()
     international_tracks = [t for t in TRACKS if t.programme in INTERNATIONAL_PROGRAMMES]
     for n in range(1, GRADUATE_COUNT + 1):
@@ -870,7 +873,8 @@ class _Accounts:
 
 def seed_demo() -> list[str]:
     """Load the fictional demo data where it is missing, commit, and return the lines to print."""
-    rng = random.Random(SEED)
+    # Seeded on purpose: the same fictional data every time; nothing secret is drawn from it.
+    rng = random.Random(SEED)  # nosec B311
     now = utcnow()
     today = now.date()
     lifetime = current_app.config["OFFER_DEFAULT_LIFETIME_DAYS"]
