@@ -22,7 +22,8 @@ from sqlalchemy.exc import IntegrityError
 
 from ..catalog import OFFER_KIND_LABELS
 from ..extensions import db
-from ..matching.index import findable_profiles_query, offers_for_profile, open_offers_query, profiles_for_offer
+from ..matching.index import (findable_profiles_query, offers_for_profile, open_offers_query, profile_has_content,
+                              profiles_for_offer)
 from ..models import AlertDelivery, GraduateProfile, Offer, Role, User
 from ..outbox import external_url, queue_mail
 
@@ -48,8 +49,7 @@ def set_alerts(user: User, enabled: bool) -> None:
 def alerts_ready(user: User) -> bool:
     """Whether an alert could find anything for this user yet (else the settings page says why)."""
     if user.role == Role.graduate:
-        profile = user.profile
-        return profile is not None and bool(profile.skills or profile.headline or profile.about or profile.cv_text)
+        return user.profile is not None and profile_has_content(user.profile)
     company = user.active_company
     return company is not None and company.is_verified
 
