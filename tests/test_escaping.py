@@ -173,3 +173,18 @@ def test_forms_echo_what_was_typed_escaped(client, make_company, make_profile, l
                                                 "skills": SCRIPT, "languages-0-language": IMG})
     assert response.status_code == 400
     assert not _problems(response.get_data(as_text=True))
+
+
+def test_flash_messages_with_names_and_emails_are_escaped(client, hostile_world, login_as, db):
+    """Messages after an action quote the company name or an email; they are escaped on the next page."""
+    people, (ids, other_ids) = hostile_world
+    login_as(people["company"])
+    response = client.post(f"/companies/mine/members/{other_ids['user_id']}/approve", follow_redirects=True)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "&lt;img src=x" in html and not _problems(html)
+    login_as(people["staff"])
+    response = client.post(f"/staff/companies/{other_ids['company_id']}/verify", follow_redirects=True)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert ESCAPED in html and not _problems(html)
