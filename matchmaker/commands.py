@@ -92,10 +92,6 @@ def register(app: Flask) -> None:
 
     app.cli.add_command(brokering_cli)
 
-    from .brokering.commands import brokering_cli
-
-    app.cli.add_command(brokering_cli)
-
     from .offers.commands import register_commands as register_offer_commands
 
     register_offer_commands(app)
