@@ -98,6 +98,8 @@ class Config:
     RATELIMIT_PASSWORD_RESET = os.environ.get("RATELIMIT_PASSWORD_RESET", "5 per minute;20 per hour")
     RATELIMIT_RESEND = os.environ.get("RATELIMIT_RESEND", "5 per minute;20 per hour")
 
+    # Where staff are told of expired introductions; unset: every active staff account.
+    BROKERING_STAFF_EMAIL = os.environ.get("BROKERING_STAFF_EMAIL")
     # Behind a reverse proxy: how many proxies set X-Forwarded-For/-Proto/-Host (0: none, use the socket).
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
     OFFER_DEFAULT_LIFETIME_DAYS = int(os.environ.get("OFFER_DEFAULT_LIFETIME_DAYS", "90"))

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date, datetime, timedelta
-from urllib.parse import urlsplit
 
-from flask import abort, current_app, has_request_context, url_for
+from flask import abort, current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -15,7 +13,7 @@ from ..audit import record_audit
 from ..extensions import db
 from ..models import (CLOSED_STATES, ConsentRecord, GraduateProfile, Introduction, IntroductionState,
                       Membership, Note, Offer, Role, Side, User, utcnow)
-from ..outbox import queue_mail
+from ..outbox import external_url, queue_mail
 
 IntroductionError = Introduction.Error
 
@@ -88,19 +86,8 @@ def staff_recipients() -> list[tuple[str, str]]:
     return [(user.email, user.locale) for user in users]
 
 
-def _external(endpoint: str, **values) -> str:
-    """An absolute URL in a request, or in a command (from SERVER_NAME, else BASE_URL / MATCHMAKER_BASE_URL)."""
-    if has_request_context() or current_app.config.get("SERVER_NAME"):
-        return url_for(endpoint, _external=True, **values)
-    base = (current_app.config.get("BASE_URL") or os.environ.get("MATCHMAKER_BASE_URL")
-            or "http://localhost:5000").rstrip("/")
-    parts = urlsplit(base)
-    adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme)
-    return adapter.build(endpoint, values, force_external=True)
-
-
 def _link(introduction: Introduction) -> str:
-    return _external("brokering.detail", introduction_id=introduction.id)
+    return external_url("brokering.detail", introduction_id=introduction.id)
 
 
 def _mail_graduate(introduction: Introduction, subject, template: str, dedupe_key: str | None = None, **ctx):
