@@ -1,0 +1,87 @@
+"""The page a user gets while the database cannot answer: 503, the plain message, no stack trace."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench import faults
+from config import TestConfig
+from matchmaker import create_app
+from matchmaker.extensions import db
+from matchmaker.models import Company, Membership, Role, Sector, User, utcnow
+
+MESSAGE = "The service is briefly unavailable. Please try again in a moment."
+
+
+def _app(url: str, tmp_path):
+    config = type("OutageConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url,
+                                                  "INSTANCE_DIR": tmp_path / "instance"})
+    return create_app(config)
+
+
+@pytest.fixture
+def unreachable_app(tmp_path):
+    # Nothing listens on this port: every connection attempt is refused at once.
+    app = _app(f"postgresql+psycopg://postgres@127.0.0.1:{faults.free_port()}/matchmaker", tmp_path)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_database_down_answers_503_page(unreachable_app, caplog):
+    client = unreachable_app.test_client()
+    response = client.get("/offers/", headers={"Accept-Language": "en"})
+
+    assert response.status_code == 503
+    page = response.get_data(as_text=True)
+    assert MESSAGE in page
+    assert "Error id:" in page
+    assert "Traceback" not in page and "psycopg" not in page and "OperationalError" not in page
+    assert response.headers["Retry-After"] == "5"
+    assert response.headers["Cache-Control"] == "no-store"
+    # The log keeps the error id shown on the page.
+    error_id = page.split("Error id: ")[1].split(" ")[0]
+    assert any(error_id in record.getMessage() and "database unavailable" in record.getMessage()
+               for record in caplog.records)
+
+
+def test_database_down_answers_503_json(unreachable_app):
+    response = unreachable_app.test_client().get("/offers/", headers={"Accept": "application/json",
+                                                                      "Accept-Language": "en"})
+
+    assert response.status_code == 503
+    body = response.get_json()
+    assert body["error"] == MESSAGE and body["error_id"]
+
+
+def test_database_gone_for_a_logged_in_user_answers_503(tmp_path):
+    """The page is rendered without asking the database for the user again."""
+    path = tmp_path / "gone.sqlite"
+    app = _app(f"sqlite:///{path}", tmp_path)
+    with app.app_context():
+        db.create_all()
+        company = Company(name="Gone GmbH", sector=Sector.energy, verified_at=utcnow())
+        user = User(email="gone@example.org", role=Role.company, company=company, membership=Membership.active,
+                    confirmed_at=utcnow())
+        user.set_password(faults.PASSWORD)
+        db.session.add_all([company, user])
+        db.session.commit()
+        db.session.remove()
+    client = app.test_client()
+    with app.app_context():
+        assert client.post("/auth/login", data={"email": "gone@example.org",
+                                                "password": faults.PASSWORD}).status_code == 302
+        assert client.get("/companies/mine").status_code == 200
+        db.session.remove()
+        db.engine.dispose()
+    # The file is replaced by an empty one: every query now fails with "no such table".
+    for suffix in ("", "-wal", "-shm"):
+        tmp_path.joinpath(f"gone.sqlite{suffix}").unlink(missing_ok=True)
+
+    with app.app_context():
+        response = client.get("/companies/mine", headers={"Accept-Language": "en"})
+        db.session.remove()
+        db.engine.dispose()
+
+    assert response.status_code == 503
+    assert MESSAGE in response.get_data(as_text=True)
