@@ -545,3 +545,32 @@ def test_board_leaves_out_pairs_with_an_open_introduction(db, client, login_as, 
     start(login_as, people, "graduate")
     login_as(people["staff"])
     assert url not in client.get("/matches/board").get_data(as_text=True)
+
+
+def test_revoking_the_findable_consent_hides_the_card_at_once(client, db, make_profile, login_as):
+    from matchmaker.models import ConsentRecord
+
+    profile = make_profile(visible_to_companies=False)
+    login_as(profile.user)
+    assert client.post("/me/visibility", data={"visible": "1"}).status_code == 302
+    consent = db.session.scalar(db.select(ConsentRecord).where(ConsentRecord.user_id == profile.user_id,
+                                                                ConsentRecord.purpose == "findable"))
+    assert consent is not None and consent.revoked_at is None
+    assert client.post(f"/introductions/consents/{consent.id}/revoke").status_code == 302
+    db.session.refresh(profile)
+    db.session.refresh(consent)
+    assert profile.visible_to_companies is False and consent.revoked_at is not None
+
+
+def test_the_privacy_consent_cannot_be_revoked_apart_from_the_account(client, db, make_user, login_as):
+    from matchmaker.models import ConsentRecord
+
+    user = make_user()
+    consent = ConsentRecord(user_id=user.id, purpose="privacy", text="Privacy notice", text_version="2026-1")
+    db.session.add(consent)
+    db.session.commit()
+    login_as(user)
+    response = client.post(f"/introductions/consents/{consent.id}/revoke")
+    assert response.status_code in (302, 409)
+    db.session.refresh(consent)
+    assert consent.revoked_at is None

@@ -189,7 +189,12 @@ def test_delete_account_erases_the_person_everywhere(app, client, db, rich):
                  if EMAIL in text or NAME.lower() in text or "wisniewska" in text or "zofia" in text]
     assert leftovers == []
     assert list(cv_dir.iterdir()) == []
-    assert _state_counts(db) == before
+    # Introductions stay as records: the one with an outcome as it was, the one still waiting withdrawn.
+    after = _state_counts(db)
+    assert sum(after.values()) == sum(before.values())
+    assert after[IntroductionState.hired] == before[IntroductionState.hired]
+    assert after[IntroductionState.accepted_by_graduate] == 0
+    assert after[IntroductionState.withdrawn] == before[IntroductionState.withdrawn] + before[IntroductionState.accepted_by_graduate]
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Introduction)
                              .where(Introduction.profile_id.is_not(None))) == 0
     for model in (GraduateProfile, ConsentRecord, Note, AlertDelivery):

@@ -298,6 +298,19 @@ def revoke_consent(consent: ConsentRecord, user: User, now: datetime | None = No
     now = now or utcnow()
     if consent.revoked_at is not None:
         raise IntroductionError("This consent is already revoked.", 409)
+    if consent.purpose == "privacy":
+        # Accepting the privacy notice is the basis of the account itself: it ends by deleting the account.
+        raise IntroductionError(_("To withdraw from the privacy notice, delete your account under “My data”."), 409)
+    if consent.purpose == "findable":
+        from ..graduates.operations import set_visibility
+
+        profile = user.profile
+        if profile is not None and profile.visible_to_companies:
+            set_visibility(profile, False)  # revokes the record too, and hides the card at once
+        else:
+            consent.revoked_at = now
+        record_audit(user, "revoke_consent", subject=user, obj=consent)
+        return False
     consent.revoked_at = now
     introduction = consent.introduction
     record_audit(user, "revoke_consent", subject=user, obj=consent)

@@ -16,8 +16,9 @@ from flask_babel import lazy_gettext as _l
 
 from .. import cv
 from ..extensions import db
-from ..models import (AlertDelivery, AuditEntry, Company, ConsentRecord, GraduateProfile, Introduction, Membership,
-                      Note, Offer, OfferStatus, OutboxMessage, Role, User, utcnow)
+from ..models import (WAITING_STATES, AlertDelivery, AuditEntry, Company, ConsentRecord, GraduateProfile, Introduction,
+                      IntroductionState, Membership, Note, Offer, OfferStatus, OutboxMessage, Role, Side, User,
+                      utcnow)
 from ..outbox import external_url, queue_mail
 from ..security import end_all_sessions
 
@@ -247,6 +248,13 @@ def erase_user(user: User) -> list[str]:
             db.session.execute(sa.delete(Note).where(Note.introduction_id.in_(intro_ids))
                                .execution_options(synchronize_session=False))
             db.session.execute(sa.delete(ConsentRecord).where(ConsentRecord.introduction_id.in_(intro_ids))
+                               .execution_options(synchronize_session=False))
+            # Contacts still open end with the person: the company no longer waits on someone who is gone.
+            db.session.execute(sa.update(Introduction)
+                               .where(Introduction.id.in_(intro_ids),
+                                      Introduction.state.in_([*WAITING_STATES, IntroductionState.introduced]))
+                               .values(state=IntroductionState.withdrawn, closed_at=utcnow(),
+                                       closed_by_side=Side.graduate)
                                .execution_options(synchronize_session=False))
             db.session.execute(sa.update(Introduction).where(Introduction.id.in_(intro_ids))
                                .values(profile_id=None, message_to_graduate="", message_to_company="",

@@ -25,6 +25,10 @@ ACTION_LABELS = {
     "introduction_outcome": _l("Recorded the outcome of an introduction"),
     "introduction_close": _l("Closed an introduction"),
     "introduction_note": _l("Wrote a note on an introduction"),
+    "introduction_start": _l("Started an introduction"),
+    "view_cv": _l("Downloaded your CV"),
+    "add_note": _l("Wrote a note about you"),
+    "revoke_consent": _l("Revoked a consent"),
 }
 
 
@@ -38,7 +42,9 @@ def action_label(action: str):
 
 def who_label(actor: User | None, viewer: User):
     """Who did it, as the graduate may see it: a company's name, the Präsenzstelle, never a staff email."""
-    if actor is None:
+    from ..gdpr.operations import ERASED_DOMAIN
+
+    if actor is None or actor.email.endswith("@" + ERASED_DOMAIN):
         return _l("A deleted account")
     if actor.id == viewer.id:
         return _l("You")
