@@ -38,7 +38,7 @@ DEFAULT_PATHS = (
 )
 ENV_VAR = "MATCHER_DICTIONARY"
 CACHE_ENV_VAR = "MATCHER_CACHE_DIR"
-_FORMAT = 7  # bump when the parsed structure changes
+_FORMAT = 8  # bump when the parsed structure changes
 _MAGIC = "matchmaker-trans-de-en"
 
 _ANNOT_RE = re.compile(r"\{[^}]*\}|\[[^\]]*\]|\([^)]*\)|<[^>]*>")
@@ -192,7 +192,7 @@ class Bridge:
                     break
         return cls(
             de_en=finish(de_en, "en"),
-            en_de=finish(en_de, "de"),
+            en_de=_bare_verbs(finish(en_de, "de")),
             masculine=masculine,
             masc_nouns=masc,
             source=str(path),
@@ -298,6 +298,30 @@ def _write_cache(cdir: Path, cfile: Path, b: "Bridge") -> None:
             fh.write("".join(f"{v}\n" for v in t.values()))
         fh.write("".join(f"{w}\n" for w in sorted(b.masc_nouns)))
     os.replace(tmp, cfile)
+
+
+def _bare_verbs(table: dict[str, str]) -> dict[str, str]:
+    """English verbs are keyed "to inspect" in Ding, but text says "inspect
+    quality": key them without "to" as well.  Where the bare word is also a
+    key (the noun "check" and the verb "to check"), the two lists are
+    interleaved, noun first."""
+    out = dict(table)
+    for key, value in table.items():
+        if not key.startswith("to ") or len(key) < 5:
+            continue
+        bare = key[3:]
+        have = out.get(bare)
+        if have is None:
+            out[bare] = value
+            continue
+        a, b = have.split("\t"), value.split("\t")
+        merged: list[str] = []
+        for i in range(max(len(a), len(b))):
+            for lst in (a, b):
+                if i < len(lst) and lst[i] not in merged:
+                    merged.append(lst[i])
+        out[bare] = "\t".join(merged[:MAX_TRANSLATIONS])
+    return out
 
 
 def _fold_line(line: str) -> str:

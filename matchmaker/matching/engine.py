@@ -117,7 +117,13 @@ class MatcherConfig:
     phrase_weight: float = 1.0
     phrase_max_words: int = 3
     split_compounds: bool = True
-    compound_weight: float = 0.5
+    compound_weight: float = 0.7  # each modifier of a split compound
+    compound_head_weight: float = 0.35  # its head (the last part)
+    split_known_compounds: bool = True  # split words the dictionary knows too
+    translation_decay: float = 0.7  # translation i of a term weighs decay**i
+    roundtrip_weight: float = 0.3  # German -> English -> German synonyms
+    derive_weight: float = 0.5  # verb behind a noun (Prüfung ~ prüfen, inspector ~ inspect)
+    cross_lang_weight: float = 1.0  # a word of the other language in a document
     # explanations
     n_reasons: int = 5
     # incremental updates

@@ -129,11 +129,14 @@ class CompoundSplitter:
         self.min_word = min_word
         self._cache: dict[str, tuple[str, ...]] = {}
 
-    def split(self, word: str) -> tuple[str, ...]:
-        """Parts of ``word`` (folded), or ``()`` if it is not a compound."""
+    def split(self, word: str, known: bool = False) -> tuple[str, ...]:
+        """Parts of ``word`` (folded), or ``()`` if it is not a compound.
+        A word the dictionary knows as a whole is one part (so ``()``),
+        unless ``known``: then its best split into two or more parts."""
         if len(word) < self.min_word or not self.vocab:
             return ()
-        hit = self._cache.get(word)
+        ck = ("k", word) if known else word
+        hit = self._cache.get(ck)
         if hit is not None:
             return hit
         n, m = len(word), self.min_part
@@ -144,7 +147,7 @@ class CompoundSplitter:
             cand = None
             for j in range(i + m, n + 1):
                 part = word[i:j]
-                if part not in self.vocab:
+                if part not in self.vocab or (known and i == 0 and j == n):
                     continue
                 for link in _LINKS:
                     k = j + len(link)
@@ -159,7 +162,7 @@ class CompoundSplitter:
                         cand = score
             best[i] = cand
         res = best[0][2] if best[0] is not None and best[0][0] > 1 else ()
-        self._cache[word] = res
+        self._cache[ck] = res
         return res
 
 
@@ -251,11 +254,43 @@ class Analyzer:
                     return base
                 if base.endswith(("log", "ag", "og")) and base + "e" in b.masc_nouns or base.endswith("olog"):
                     return base + "e"
+                # Kollegin -> Kollege, Beamtin -> Beamter
+                for cand in (base + "e", base + "er"):
+                    if cand in b.masc_nouns:
+                        return cand
                 if self.splitter is not None:
-                    parts = self.splitter.split(base)
-                    if parts and parts[-1] in b.masc_nouns:
-                        return base
+                    for cand in (base, base + "e", base + "er"):
+                        parts = self.splitter.split(cand)
+                        if parts and parts[-1] in b.masc_nouns:
+                            return cand
                 return None
+        # Kauffrau -> Kaufmann, Müllfrau -> Müllmann
+        if w.endswith("frau") and len(w) > 6:
+            cand = w[:-4] + "mann"
+            if b.has(cand, "de") or self.splitter is not None and self.splitter.split(cand):
+                return cand
+        return None
+
+    def derived(self, w: str, lang: str) -> str | None:
+        """Stem of the verb behind a normalised noun, when the dictionary
+        knows that verb: German activity nouns ("pruefung" -> pruefen,
+        "automatisierung" -> automatisieren) and English agent nouns
+        ("inspector" -> inspect, "operator" -> operate, "manager" ->
+        manage).  German agent nouns need no rule: the stemmer already
+        gives "pruefer" and "pruefen" one stem."""
+        b = self.bridge
+        if b is None or len(w) < 6:
+            return None
+        if lang == "de":
+            if w.endswith("ung"):
+                verb = w[:-3] + "en"
+                if b.has(verb, "de"):
+                    return stem(verb, "de")
+            return None
+        if w.endswith(("er", "or")):
+            for verb in (w[:-2], w[:-2] + "e", w[:-1]):
+                if len(verb) > 3 and b.has("to " + verb, "en"):
+                    return stem(verb, "en")
         return None
 
     def term(self, tok: str, lang: str) -> str | None:
@@ -270,12 +305,21 @@ class Analyzer:
         return t
 
     def _translation_features(self, key: str, lang: str, weight: float, out: dict[str, float]) -> bool:
-        trans = self.bridge.translate(key, lang)[: self.cfg.max_translations]
+        cfg = self.cfg
+        trans = self.bridge.translate(key, lang)[: cfg.max_translations]
         if not trans:
             return False
         target = "en" if lang == "de" else "de"
-        w = weight / len(trans) ** self.cfg.translation_split
-        for phrase in trans:
+        n = len(trans)
+        decay = cfg.translation_decay
+        # the dictionary lists the commonest sense first: translation i gets
+        # decay**i, scaled so that the total stays weight * n**(1 - split)
+        scale = weight * n ** (1 - cfg.translation_split) / sum(decay**i for i in range(n))
+        rt = cfg.roundtrip_weight
+        for i, phrase in enumerate(trans):
+            w = scale * decay**i
+            if rt > 0:
+                self._roundtrip(phrase, target, lang, w * rt, out)
             prev = None
             for word in phrase.split():
                 t = self.term(word, target)
@@ -288,6 +332,21 @@ class Analyzer:
                     out[kb] = out.get(kb, 0.0) + w
                 prev = t
         return True
+
+    def _roundtrip(self, phrase: str, lang: str, back: str, weight: float, out: dict[str, float]) -> None:
+        """Words of ``back`` reached through a translation (German ->
+        English -> German): synonyms the dictionary does not list together."""
+        trans = self.bridge.translate(phrase, lang)[: self.cfg.max_translations]
+        if not trans:
+            return
+        w = weight / len(trans) ** self.cfg.translation_split
+        for p in trans:
+            if " " in p:
+                continue
+            t = self.term(p, back)
+            if t is not None:
+                k = "w:" + t
+                out[k] = out.get(k, 0.0) + w
 
     def expand_token(self, tok: str, lang: str, chars: bool) -> dict[str, float]:
         """Features of one case-folded token."""
@@ -305,16 +364,42 @@ class Analyzer:
             return out
         bw = cfg.bridge_weight
         f = fold(tok)
-        if not self._translation_features(n, lang, bw, out) and f != n:
-            self._translation_features(f, lang, bw, out)
+        translated = self._translation_features(n, lang, bw, out) or (
+            f != n and self._translation_features(f, lang, bw, out)
+        )
+        dw = cfg.derive_weight
+        if dw > 0:
+            d = self.derived(n, lang)
+            if d is not None:
+                k = "w:" + d
+                out[k] = out.get(k, 0.0) + dw
+        parts: tuple[str, ...] = ()
         if lang == "de" and self.splitter is not None:
             parts = self.splitter.split(n)
-            cw = cfg.compound_weight
-            for part in parts:
+            if not parts and cfg.split_known_compounds:
+                parts = self.splitter.split(n, known=True)
+            last = len(parts) - 1
+            for i, part in enumerate(parts):
+                # the head (last part) names what the thing is
+                cw = cfg.compound_head_weight if i == last else cfg.compound_weight
                 p = self._masculine(part) or part
                 k = "w:" + stem(p, "de")
                 out[k] = out.get(k, 0.0) + cw
                 self._translation_features(p, "de", bw * cw, out)
+                d = self.derived(p, "de") if dw > 0 else None
+                if d is not None:
+                    k = "w:" + d
+                    out[k] = out.get(k, 0.0) + dw * cw
+        xw = cfg.cross_lang_weight
+        if xw > 0 and not translated and not parts:
+            # a word of the other language (an English word in a German
+            # title: "IT Security Administrator")
+            other = "en" if lang == "de" else "de"
+            on = lemma(tok, other)
+            if on not in STOP and self.bridge.has(on, other):
+                k = "w:" + stem(on, other)
+                out[k] = out.get(k, 0.0) + xw
+                self._translation_features(on, other, bw * xw, out)
         return out
 
     def expand_phrase(self, key: str, lang: str) -> dict[str, float]:
