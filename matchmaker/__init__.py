@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import Flask, request, session
 from flask_login import current_user
+from werkzeug.routing import IntegerConverter
 
 from config import TEMPLATE_DIR, config_from_env
 
@@ -88,7 +89,19 @@ def register_extensions(app: Flask) -> None:
                 cursor.close()
 
 
+class RowIdConverter(IntegerConverter):
+    """`<int:...>` in our routes are row ids: a number beyond the database's integer range is no page (404).
+
+    Unbounded, /offers/99999999999999999999 reached the database and failed there (SQLite cannot bind it,
+    PostgreSQL refuses it for an integer column): a 500 for any visitor.
+    """
+
+    def __init__(self, map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
 def register_blueprints(app: Flask) -> None:
+    app.url_map.converters["int"] = RowIdConverter
     from .admin.views import bp as admin_bp
     from .alerts.views import bp as alerts_bp
     from .auth.views import bp as auth_bp

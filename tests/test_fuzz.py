@@ -201,6 +201,8 @@ def _fuzz_route(app, client, targets, error_log, endpoint: str, examples: int) -
             if not isinstance(values[name], int):  # tokens, codes: any text at all
                 path_values[name] = quote(data.draw(st.one_of(st.just(str(values[name])), value_strategy),
                                                     label=name), safe="")
+            elif data.draw(st.integers(min_value=0, max_value=9), label=f"{name} real?") == 0:
+                path_values[name] = data.draw(st.integers(min_value=0, max_value=2**80), label=name)
         url = url_for_rule(rule, path_values)
         known = forms.get((endpoint, method)) or {}
         pairs: list[tuple[str, object]] = []
@@ -274,3 +276,12 @@ def test_a_choice_of_only_spaces_is_no_choice(client, make_company, login_as):
     response = client.post("/companies/mine/edit", data={"sector": "energy", "site": "Spremberg", "size_band": " "})
     assert response.status_code == 302
     assert company.size_band is None
+
+
+@pytest.mark.parametrize("number", ["2147483648", "9223372036854775808", "99999999999999999999", "-1"])
+def test_ids_beyond_the_integer_range_are_not_found(client, make_offer, number):
+    """Row ids in paths are bounded before they reach the database (SQLite and PostgreSQL both failed)."""
+    offer = make_offer()
+    for path in (f"/offers/{number}", f"/companies/{number}", f"/offers/{number}/edit"):
+        assert client.get(path).status_code in (302, 404), path
+    assert client.get(f"/offers/{offer.id}").status_code == 200
