@@ -14,5 +14,10 @@ app = create_app()
 if os.environ.get("MATCHMAKER_WARM_INDEX") == "1":
     from matchmaker.matching.index import get_matcher
 
+    from matchmaker.extensions import db
+
     with app.app_context():
         get_matcher()
+        db.session.remove()
+        # No pooled connection may cross the fork into the workers.
+        db.engine.dispose()
