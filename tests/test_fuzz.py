@@ -29,7 +29,7 @@ from werkzeug.datastructures import MultiDict
 from matchmaker.models import GraduateProfile
 
 EXPLORE = os.environ.get("HYPOTHESIS_EXPLORE") == "1"
-EXAMPLES = {"sqlite": 15, "postgresql": 4}
+EXAMPLES = {"sqlite": 12, "postgresql": 4}
 
 # The role each route is fuzzed as: the first one the permission table allows. The graduate is the one
 # in the world's introduction, so the brokering steps reach their forms instead of a 404.
