@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi:app
 DICT_DIR := instance/trans-de-en
 
-.PHONY: run test install install-dev translations dictionary migrate seed bench-matcher eval clean
+.PHONY: run test lint install install-dev translations dictionary migrate seed bench-matcher eval clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,8 +45,12 @@ run: install
 	@if [ ! -f instance/.demo-loaded ]; then $(FLASK) seed-demo && touch instance/.demo-loaded; fi
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: install-dev
+test: install-dev lint
 	$(BIN)/python -m pytest
+
+# Static security checks of the application code; a justified exception is a `# nosec BXXX` at its line.
+lint: $(VENV)/.installed-dev
+	$(BIN)/bandit -q -r matchmaker
 
 bench-matcher: install
 	$(BIN)/python bench/matcher.py
