@@ -241,3 +241,69 @@ def test_creating_a_matcher_reuses_the_analysis_of_its_bridge(ding):
     a = Matcher(bridge=ding)
     b = Matcher(bridge=ding)
     assert a.analyzer.splitter is b.analyzer.splitter
+
+
+SPEED_DOCS = [
+    *OFFERS,
+    *PROFILES,
+    Document("mixed", title="Power Plant Ingenieur", skills=["power plant", "POWER plant", "data processing data"],
+             text="The power plant station and the power plant; power plant. Präzision, Praezision, STRASSE ß.", lang=None),
+    Document("odd", title="\u037a Anlage", skills=["\u037a power plant"], text="power \u037a plant \u037a station", lang="en"),
+    Document("repeat", title="Bäcker Bäcker", skills=["Brot", "Brot backen", "brot"], text="Brot Brot brot Brötchen und Brot", lang="de"),
+    Document("empty", title="", skills=(), text=""),
+]
+
+
+@pytest.mark.parametrize("which", ["ding", "mono"])
+def test_fast_analysis_gives_the_plain_loops_result(which, request):
+    """The fast path of Analyzer.analyze (cached tokens, Counter, phrase
+    pairs) gives the units and direct features of the plain loop (the one
+    that also records provenance), in the same order."""
+    b = request.getfixturevalue(which)
+    for config in (MatcherConfig(), MatcherConfig(char_fields=("title",), bigram_fields=("skills",))):
+        an = Matcher(config, bridge=b).analyzer
+        for doc in SPEED_DOCS * 2:  # the second round reads the token cache
+            units, direct, lang = an.analyze(doc)
+            u2, d2, lang2, _ = an.analyze(doc, provenance=True)
+            assert lang == lang2
+            assert list(units.items()) == list(u2.items()), doc.id
+            assert list(direct.items()) == list(d2.items()), doc.id
+
+
+def test_fractional_field_weights_take_the_plain_loop(mono):
+    an = Matcher(MatcherConfig(title_weight=2.5, text_weight=0.1), bridge=mono).analyzer
+    units, direct, _ = an.analyze(Document("x", title="Brot Brot", text="Brot backen " * 3, lang="de"))
+    u2, d2, _, _ = an.analyze(Document("x", title="Brot Brot", text="Brot backen " * 3, lang="de"), provenance=True)
+    assert units == u2 and direct == d2
+    assert "_tok_info" not in an.__dict__  # the fast path was not taken
+
+
+def test_interleaved_upserts_and_queries_match_upserts_then_queries(mono):
+    """The append buffer is extended, not rebuilt, between queries; the
+    scores are those of upserting everything first."""
+    docs = [Document(f"o-n{i}", title=f"Gärtner Bäume {i}", text="Rasen pflegen" if i % 2 else "Park", lang="de") for i in range(12)]
+    a = Matcher(bridge=mono).fit(OFFERS, PROFILES)
+    b = Matcher(bridge=mono).fit(OFFERS, PROFILES)
+    for d in docs:
+        a.upsert("offers", d)
+        a.rank_id("p-garden", "profiles", k=5, explain=False)
+    a.upsert("offers", Document("o-n3", title="Bäcker", lang="de"))
+    a.remove("offers", "o-n4")
+    for d in docs:
+        b.upsert("offers", d)
+    b.upsert("offers", Document("o-n3", title="Bäcker", lang="de"))
+    b.remove("offers", "o-n4")
+    for pid in ("p-garden", "p-bake"):
+        assert [(h.id, h.score) for h in a.rank_id(pid, "profiles", k=None, explain=False)] == [
+            (h.id, h.score) for h in b.rank_id(pid, "profiles", k=None, explain=False)
+        ]
+    assert a.rank_batch(["p-garden"], "profiles", k=20) == b.rank_batch(["p-garden"], "profiles", k=20)
+
+
+def test_memory_estimate_counts_the_arrays(mono):
+    m = Matcher(bridge=mono).fit(OFFERS, PROFILES)
+    st = m.stores["offers"]
+    before = st.memory_bytes()
+    assert before >= st.rows.data.nbytes + st.index.data.nbytes > 0
+    m.upsert("offers", Document("o-n", title="Gärtner", lang="de"))
+    assert st.memory_bytes() > before

@@ -195,7 +195,6 @@ class _Store:
         self.alive = np.append(self.alive, True)
         self.buffer.append(row)
         self.docs[doc.id] = doc
-        self._stacked = None
 
     def remove(self, doc_id) -> bool:
         r = self.row_of.pop(doc_id, None)
@@ -206,13 +205,20 @@ class _Store:
         return True
 
     def _buffer(self, n_features: int) -> sp.csr_matrix:
-        if self._stacked is None or self._stacked.shape[1] != n_features:
-            for b in self.buffer:
-                if b.shape[1] != n_features:
-                    b.resize((1, n_features))
-            self._stacked = (
-                sp.vstack(self.buffer, format="csr") if self.buffer else sp.csr_matrix((0, n_features))
-            )
+        """The buffer rows as one CSR matrix.  Rows appended since the last
+        call are stacked under the previous result (not all rows again)."""
+        st = self._stacked
+        done = 0 if st is None else st.shape[0]
+        if done == len(self.buffer) and st is not None and st.shape[1] == n_features:
+            return st
+        new = self.buffer[done:]
+        for b in new:
+            if b.shape[1] != n_features:
+                b.resize((1, n_features))
+        if st is not None and st.shape[1] != n_features:
+            st.resize((st.shape[0], n_features))  # more columns: indices stay valid
+        parts = ([st] if st is not None and done else []) + new
+        self._stacked = sp.vstack(parts, format="csr") if parts else sp.csr_matrix((0, n_features), dtype=np.float32)
         return self._stacked
 
     def scores(self, q: sp.csr_matrix) -> np.ndarray:
@@ -227,7 +233,7 @@ class _Store:
             post = self.index[idx]  # only the posting lists of the query's features
             out[:nb] = post.T @ data
         if self.buffer:
-            out[nb:] = self._buffer(F) @ q.toarray().ravel()
+            out[nb:] = (self._buffer(F) @ q.T).toarray().ravel()
         return out
 
     def scores_matrix(self, Q: sp.csr_matrix) -> np.ndarray:
@@ -329,31 +335,67 @@ class Matcher:
     def _analyse(self, docs: Iterable[Document]):
         """Per document: unit ids and counts, direct feature ids and counts,
         and the document length (field-weighted token count)."""
-        t_rows, t_cols, t_vals = [], [], []
-        d_rows, d_cols, d_vals = [], [], []
+        # Column ids and values are gathered in Python lists and turned into
+        # arrays every ~260,000 entries (no list of every entry of a large
+        # corpus).  Ids are handed out in the same order as one document
+        # after the other: the units of a document, then its direct features.
+        t_cols, t_vals, t_lens = [], [], []
+        d_cols, d_vals, d_lens = [], [], []
+        tc, tv, dc, dv = [], [], [], []
         lengths = []
         uid_of = self._unit_id
         fid_of = self._feature_id
+        unit_get = self._units.get
+        feat_get = self._features.get
         analyze = self.analyzer.analyze
+
+        def flush():
+            if tc:
+                t_cols.append(np.asarray(tc, dtype=np.int64))
+                t_vals.append(np.asarray(tv, dtype=np.float64))
+                d_cols.append(np.asarray(dc, dtype=np.int64))
+                d_vals.append(np.asarray(dv, dtype=np.float64))
+                tc.clear(), tv.clear(), dc.clear(), dv.clear()
+
         for r, doc in enumerate(docs):
             units, direct, _ = analyze(doc)
-            t_cols.extend([uid_of(k) for k in units])
+            cols = [unit_get(k) for k in units]
+            if None in cols:  # new units get ids in document order
+                keys = list(units)
+                cols = [c if c is not None else uid_of(keys[j]) for j, c in enumerate(cols)]
+            tc.extend(cols)
             vals = list(units.values())
-            t_vals.extend(vals)
-            t_rows.extend([r] * len(units))
-            d_cols.extend([fid_of(k) for k in direct])
-            d_vals.extend(direct.values())
-            d_rows.extend([r] * len(direct))
+            tv.extend(vals)
+            t_lens.append(len(cols))
+            cols = [feat_get(k) for k in direct]
+            if None in cols:
+                keys = list(direct)
+                cols = [c if c is not None else fid_of(keys[j]) for j, c in enumerate(cols)]
+            dc.extend(cols)
+            dv.extend(direct.values())
+            d_lens.append(len(cols))
             lengths.append(sum(v for k, v in zip(units, vals) if k[0] == "t"))
+            if len(tc) > 1 << 18:
+                flush()
+        flush()
         n = len(lengths)
-        T = sp.csr_matrix(
-            (np.asarray(t_vals, dtype=np.float64), (np.asarray(t_rows, dtype=np.int64), np.asarray(t_cols, dtype=np.int64))),
-            shape=(n, len(self._units)),
-        )
-        B = sp.csr_matrix(
-            (np.asarray(d_vals, dtype=np.float64), (np.asarray(d_rows, dtype=np.int64), np.asarray(d_cols, dtype=np.int64))),
-            shape=(n, self.n_features),
-        )
+
+        def csr(cols, vals, lens, width):
+            indptr = np.zeros(n + 1, dtype=np.int64)
+            np.cumsum(np.asarray(lens, dtype=np.int64), out=indptr[1:])
+            M = sp.csr_matrix(
+                (
+                    np.concatenate(vals) if vals else np.zeros(0),
+                    np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64),
+                    indptr,
+                ),
+                shape=(n, width),
+            )
+            M.sort_indices()  # the keys of a document are distinct: no duplicates to sum
+            return M
+
+        T = csr(t_cols, t_vals, t_lens, len(self._units))
+        B = csr(d_cols, d_vals, d_lens, self.n_features)
         return T, B, np.asarray(lengths, dtype=np.float64)
 
     def _expand(self, T: sp.csr_matrix, B: sp.csr_matrix) -> sp.csr_matrix:
@@ -388,12 +430,23 @@ class Matcher:
         """TF x IDF, per-block L2 norm x block weight, row L2 norm, then the
         row is cut to its heaviest features (``max_row_features``)."""
         cfg = self.config
-        D = D.copy()
         n = D.shape[0]
         if len(self.idf) < D.shape[1]:
             new_idf = np.log((1 + self._n_fit) / 2.0) + 1.0
             self.idf = np.concatenate([self.idf, np.full(D.shape[1] - len(self.idf), new_idf)])
         rows = np.repeat(np.arange(n), np.diff(D.indptr))
+        # Features with an IDF of 0 (the cut character n-grams, about half of
+        # the entries) would only carry zeros through the steps below: they
+        # are dropped first.
+        idf = self.idf[D.indices]
+        keep = idf != 0
+        if keep.all():
+            D = D.copy()
+        else:
+            rows, idf = rows[keep], idf[keep]
+            indptr = np.zeros(n + 1, dtype=np.int64)
+            np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+            D = sp.csr_matrix((D.data[keep], D.indices[keep], indptr), shape=D.shape)
         if cfg.tf == "bm25":
             k1, b = cfg.bm25_k1, cfg.bm25_b
             norm = k1 * (1 - b + b * lengths / self._avg_len)
@@ -401,9 +454,12 @@ class Matcher:
             D.data = tf * (k1 + 1) / (tf + norm[rows])
         else:
             D.data = 1.0 + np.log(D.data) if cfg.tf == "log1" else np.log1p(D.data)
-        D.data *= self.idf[D.indices]
+        D.data *= idf
         if len(self._block_arr) != len(self._feature_block):
-            self._block_arr = np.asarray(self._feature_block, dtype=np.int8)
+            # extended, not rebuilt: an upsert adds a few features at most
+            self._block_arr = np.concatenate(
+                [self._block_arr, np.asarray(self._feature_block[len(self._block_arr) :], dtype=np.int8)]
+            )
         blk = self._block_arr[D.indices].astype(np.int64)
         sq = np.bincount(rows * 3 + blk, weights=D.data**2, minlength=n * 3).reshape(n, 3)
         norms = np.sqrt(sq)

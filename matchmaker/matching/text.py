@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from functools import lru_cache
 
 import simplemma
@@ -429,15 +430,77 @@ class Analyzer:
         has = self.bridge.has if self.bridge is not None else None
         cache = self._term_cache[lang]
         term = self.term
-        for field_name, texts, fw in (
+        fields = (
             ("title", [doc.title] if doc.title else [], cfg.title_weight),
             ("skills", list(doc.skills or ()), cfg.skills_weight),
             ("text", [doc.text] if doc.text else [], cfg.text_weight),
-        ):
+        )
+        # Fast path (same result): per raw token, (case-folded token, term,
+        # folded form) is cached; counts are taken with Counter, which is
+        # exact when the field weights are whole numbers (sums of whole
+        # floats do not round); a phrase lookup is only tried where the two
+        # words starting there begin a dictionary key.  Provenance and
+        # fractional field weights take the plain loop below.
+        fast = prov is None and all(float(fw).is_integer() for _, _, fw in fields)
+        if fast:
+            tok_info = self.__dict__.get("_tok_info")
+            if tok_info is None:
+                tok_info = self.__dict__["_tok_info"] = {"de": {}, "en": {}, "spaced": set()}
+            info, spaced = tok_info[lang], tok_info["spaced"]
+            info_get = info.get
+            pairs = None
+            if phrases:
+                pairs = self.bridge.shared(
+                    "phrase-pairs",
+                    lambda: {
+                        lg: frozenset(" ".join(k.split(" ", 2)[:2]) for k in table if " " in k)
+                        for lg, table in (("de", self.bridge.de_en), ("en", self.bridge.en_de))
+                    },
+                )[lang]
+        for field_name, texts, fw in fields:
             chars = field_name in cfg.char_fields
             bigrams = cfg.bigram_weight > 0 and field_name in cfg.bigram_fields
             for text in texts:
                 raw = TOKEN_RE.findall(text)
+                if fast:
+                    rows = [info_get(r) for r in raw]
+                    if None in rows:
+                        for j, r in enumerate(raw):
+                            if rows[j] is None:
+                                tok = r.casefold()
+                                t = cache.get(tok, 0)
+                                if t == 0:
+                                    t = term(tok, lang)
+                                f = fold(tok)
+                                if " " in f:
+                                    spaced.add(r)
+                                rows[j] = info[r] = (tok, t, f)
+                    kept = [x for x in rows if x[1] is not None]
+                    if kept:
+                        for tok, c in Counter([x[0] for x in kept]).items():
+                            key = ("t", tok, lang, chars)
+                            units[key] = units.get(key, 0.0) + c * fw
+                        if bigrams and len(kept) > 1:
+                            ts = [x[1] for x in kept]
+                            for kb, c in Counter(["b:" + a + " " + b for a, b in zip(ts, ts[1:])]).items():
+                                direct[kb] = direct.get(kb, 0.0) + c * fw
+                    if phrases and len(raw) > 1:
+                        folded = [x[2] for x in rows]
+                        if spaced and not spaced.isdisjoint(raw):
+                            starts = [i for i in range(len(raw) - 1) if folded[i] in heads]
+                        else:
+                            starts = [
+                                i
+                                for i, a, b in zip(range(len(raw)), folded, folded[1:])
+                                if a in heads and a + " " + b in pairs
+                            ]
+                        for i in starts:
+                            for size in range(2, min(cfg.phrase_max_words, len(folded) - i) + 1):
+                                k = " ".join(folded[i : i + size])
+                                if has(k, lang):
+                                    key = ("p", k, lang)
+                                    units[key] = units.get(key, 0.0) + fw
+                    continue
                 low = [t.casefold() for t in raw]
                 counts: dict[str, float] = {}
                 prev = None
