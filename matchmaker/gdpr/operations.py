@@ -35,7 +35,8 @@ PRIVACY_CONSENT_TEXT = _l("I have read the privacy notice.")
 # Erased accounts keep their row (foreign keys and the board's registration counts stay sound) under
 # an address in a reserved domain that can never receive mail or log in.
 ERASED_DOMAIN = "erased.invalid"
-UNUSABLE_PASSWORD = "!erased"
+# A marker, not a password: no hash ever equals it, so nobody can log in with it.
+UNUSABLE_PASSWORD = "!erased"  # nosec B105
 
 
 # ---- consent records --------------------------------------------------------------------------

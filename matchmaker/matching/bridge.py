@@ -214,7 +214,8 @@ class Bridge:
                 _warned = True
             return cls()
         st = resolved.stat()
-        tag = hashlib.sha1(f"{resolved.resolve()}|{st.st_size}|{st.st_mtime_ns}|{_FORMAT}".encode()).hexdigest()[:16]
+        tag = hashlib.sha1(f"{resolved.resolve()}|{st.st_size}|{st.st_mtime_ns}|{_FORMAT}".encode(),
+                           usedforsecurity=False).hexdigest()[:16]
         cdir = Path(cache_dir or os.environ.get(CACHE_ENV_VAR) or Path.home() / ".cache" / "matchmaker")
         cfile = cdir / f"trans-de-en-{tag}.txt"
         obj = _read_cache(cfile) if _private_dir(cdir) else None
