@@ -7,7 +7,7 @@ For each size N: N offers and N profiles (80-300 words of free text plus a
 title and skills, German or English, drawn from a vocabulary of job words and
 their compounds with a Zipf-like frequency; seeded RNG).  Measures
 
-- build: Matcher.fit over both corpora;
+- build: Matcher.fit over both corpora (--workers processes, default: one per cpu);
 - one query: rank_id(profile) top-10 without reasons (median and p95 over
   200 queries), and the naive way: the same stored query vector against a
   dense offer matrix (matrix-vector product with BLAS), then a full sort;
@@ -48,7 +48,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from matchmaker.matching.engine import Document, Matcher  # noqa: E402
+from matchmaker.matching.engine import Document, Matcher, MatcherConfig  # noqa: E402
 
 DE_BASE = """Anlage Automatisierung Technik Steuerung Elektro Energie Wasserstoff Kraftwerk Netz Leitung Planung
 Projekt Bau Beton Stahl Maschine Wartung Instandhaltung Prüfung Qualität Labor Chemie Verfahren Prozess Umwelt
@@ -187,7 +187,7 @@ class Dense:
 
 
 def bench(n: int, rng: np.random.Generator, queries: int = 200, batch: int = 1000, budget: int = 6 << 30,
-          naive_queries: int = 20, sample_bytes: int = 1 << 30) -> dict:
+          naive_queries: int = 20, sample_bytes: int = 1 << 30, workers: int = 1) -> dict:
     vocab = vocabulary(rng)
     offers = make_docs(n, "o", vocab, rng)
     profiles = make_docs(n, "p", vocab, rng)
@@ -201,7 +201,7 @@ def bench(n: int, rng: np.random.Generator, queries: int = 200, batch: int = 100
     Matcher().analyzer.analyze(Document(None, text="planning plants", lang="en"))
     load = time.perf_counter() - t
     t = time.perf_counter()
-    m = Matcher().fit(offers, profiles)
+    m = Matcher(MatcherConfig(workers=workers)).fit(offers, profiles)
     build = time.perf_counter() - t
     store = m.stores["offers"]
     F = m.n_features
@@ -282,7 +282,7 @@ def bench(n: int, rng: np.random.Generator, queries: int = 200, batch: int = 100
         adds.append(time.perf_counter() - t)
     mem_ours = store.memory_bytes()
     return {
-        "n": n, "features": F, "dense_features": dense.V, "chunked": dense.chunked, "build_s": build, "load_s": load,
+        "n": n, "features": F, "dense_features": dense.V, "chunked": dense.chunked, "build_s": build, "load_s": load, "workers": workers,
         "nnz_row": store.rows.nnz / max(store.rows.shape[0], 1),
         "query_med": statistics.median(lat), "query_p95": float(np.percentile(lat, 95)), "queries": len(lat),
         "reasons_med": statistics.median(lat_reasons), "reasons_p95": float(np.percentile(lat_reasons, 95)),
@@ -305,7 +305,7 @@ def report(r: dict) -> str:
     lines = [
         f"== {r['n']:,} offers + {r['n']:,} profiles  ({r['features']:,} features, {r['nnz_row']:.0f} per offer row; "
         f"naive dense: {r['dense_features']:,} columns, {how})",
-        f"  build (fit both corpora)      {r['build_s']:8.1f} s   (dictionary and lemma tables loaded before: {r['load_s']:.1f} s)",
+        f"  build (fit both corpora)      {r['build_s']:8.1f} s   ({r['workers']} worker processes; dictionary and lemma tables loaded before: {r['load_s']:.1f} s)",
         f"  one query top-10, median      {ms(r['query_med']):>12}   naive {ms(r['naive_query_med']):>12}   ratio {r['naive_query_med'] / r['query_med']:6.1f}x"
         f"   (ours over {r['queries']} queries, naive over {r['naive_queries']}; same top-10: {agree})",
         f"  one query top-10, p95         {ms(r['query_p95']):>12}   naive {ms(r['naive_query_p95']):>12}",
@@ -327,6 +327,7 @@ def main(argv=None):
     ap.add_argument("--naive-queries", type=int, default=20, help="naive queries when densified in chunks")
     ap.add_argument("--naive-sample", type=float, default=1.0,
                     help="GiB of offer rows densified per naive query when densified in chunks (then scaled)")
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes for the build (MatcherConfig.workers)")
     ap.add_argument("--json", action="store_true", help="also print each result as a JSON line")
     args = ap.parse_args(argv)
     logging.getLogger("bm25s").setLevel(logging.WARNING)
@@ -336,7 +337,7 @@ def main(argv=None):
     t0 = time.perf_counter()
     for n in sizes:
         r = bench(n, np.random.default_rng(args.seed + n), budget=int(args.dense_budget * (1 << 30)),
-                  naive_queries=args.naive_queries, sample_bytes=int(args.naive_sample * (1 << 30)))
+                  naive_queries=args.naive_queries, sample_bytes=int(args.naive_sample * (1 << 30)), workers=args.workers)
         print(report(r), flush=True)
         print("  load average (1/5/15 min) after this size: %.1f %.1f %.1f" % os.getloadavg(), flush=True)
         if args.json:

@@ -307,3 +307,20 @@ def test_memory_estimate_counts_the_arrays(mono):
     assert before >= st.rows.data.nbytes + st.index.data.nbytes > 0
     m.upsert("offers", Document("o-n", title="Gärtner", lang="de"))
     assert st.memory_bytes() > before
+
+
+def test_fit_with_worker_processes_gives_the_same_index(mono, monkeypatch):
+    from matchmaker.matching import engine
+
+    monkeypatch.setattr(engine, "_ANALYSE_CHUNK", 7)  # analysis is forked too
+    docs = [Document(f"o{i}", title=f"Gärtner {i % 7}", skills=["Rasen", f"Baum{i % 5}"], text="Park pflegen " * (i % 4 + 1), lang="de")
+            for i in range(40)]
+    profs = [Document(f"p{i}", title=f"Bäcker {i % 3}", text="Brot backen und Park", lang="de") for i in range(30)]
+    one = Matcher(MatcherConfig(chunk_size=16), bridge=mono).fit(docs, profs)
+    two = Matcher(MatcherConfig(chunk_size=16, workers=2), bridge=mono).fit(docs, profs)
+    for side in ("offers", "profiles"):
+        a, b = one.stores[side].rows, two.stores[side].rows
+        assert a.shape == b.shape and np.array_equal(a.indptr, b.indptr)
+        assert np.array_equal(a.indices, b.indices) and np.array_equal(a.data, b.data)
+    assert np.array_equal(one.idf, two.idf)
+    assert one._units == two._units and one._features == two._features

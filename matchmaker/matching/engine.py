@@ -130,6 +130,9 @@ class MatcherConfig:
     buffer_limit: int = 2000
     # documents analysed per chunk when fitting (bounds peak memory)
     chunk_size: int = 8192
+    # processes (fork) that expand and weight the chunks of a large fit; the
+    # result is the same as with 1
+    workers: int = 1
 
 
 # Calibrated on the dev sets' top-10 scores (docs/matcher.md, "Fit labels"):
@@ -333,9 +336,13 @@ class Matcher:
         return uid
 
     # -- transform ---------------------------------------------------------
-    def _analyse(self, docs: Iterable[Document]):
+    def _analyse(self, docs: Iterable[Document], workers: int = 1):
         """Per document: unit ids and counts, direct feature ids and counts,
-        and the document length (field-weighted token count)."""
+        and the document length (field-weighted token count).  With
+        ``workers`` > 1 and many documents, forked processes analyse chunks
+        of documents; ids are still handed out in document order."""
+        if workers > 1 and isinstance(docs, list) and len(docs) >= 2 * _ANALYSE_CHUNK:
+            return self._analyse_forked(docs, workers)
         # Column ids and values are gathered in Python lists and turned into
         # arrays every ~260,000 entries (no list of every entry of a large
         # corpus).  Ids are handed out in the same order as one document
@@ -379,6 +386,45 @@ class Matcher:
             if len(tc) > 1 << 18:
                 flush()
         flush()
+        return self._assemble(t_cols, t_vals, t_lens, d_cols, d_vals, d_lens, lengths)
+
+    def _analyse_forked(self, docs: list[Document], workers: int):
+        """:meth:`_analyse` over chunks of documents in forked processes.  A
+        worker returns the distinct keys of its chunk (in order of first
+        appearance, with the document where each first appears) and per
+        document the local key numbers; here the keys new to the index get
+        ids in the order one-document-after-the-other would give them (per
+        document its units, then its direct features), so the result is
+        the same as without workers."""
+        import multiprocessing
+
+        t_cols, t_vals, t_lens, d_cols, d_vals, d_lens, lengths = [], [], [], [], [], [], []
+        uid_of, fid_of = self._unit_id, self._feature_id
+        unit_get, feat_get = self._units.get, self._features.get
+        bounds = [(a, min(a + _ANALYSE_CHUNK, len(docs))) for a in range(0, len(docs), _ANALYSE_CHUNK)]
+        _FORK_STATE.update(an=self.analyzer, docs=docs)
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                for ukeys, ufirst, tc, tv, tl, dkeys, dfirst, dc, dv, dl, lens in pool.imap(_fork_analyse, bounds):
+                    ug = [unit_get(k) for k in ukeys]
+                    dg = [feat_get(k) for k in dkeys]
+                    new = [(ufirst[j], 0, j) for j, g in enumerate(ug) if g is None]
+                    new += [(dfirst[j], 1, j) for j, g in enumerate(dg) if g is None]
+                    new.sort()
+                    for _, kind, j in new:
+                        if kind == 0:
+                            ug[j] = uid_of(ukeys[j])
+                        else:
+                            dg[j] = fid_of(dkeys[j])
+                    t_cols.append(np.asarray(ug, dtype=np.int64)[tc])
+                    d_cols.append(np.asarray(dg, dtype=np.int64)[dc])
+                    t_vals.append(tv), d_vals.append(dv)
+                    t_lens.extend(tl), d_lens.extend(dl), lengths.extend(lens)
+        finally:
+            _FORK_STATE.clear()
+        return self._assemble(t_cols, t_vals, t_lens, d_cols, d_vals, d_lens, lengths)
+
+    def _assemble(self, t_cols, t_vals, t_lens, d_cols, d_vals, d_lens, lengths):
         n = len(lengths)
 
         def csr(cols, vals, lens, width):
@@ -486,17 +532,24 @@ class Matcher:
         """Build the shared vocabulary and IDF over both corpora and index them."""
         cfg = self.config
         offers, profiles = list(offers), list(profiles)
-        T, B, lengths = self._analyse(offers + profiles)
+        T, B, lengths = self._analyse(offers + profiles, workers=cfg.workers)
         N = T.shape[0]
         step = max(1, cfg.chunk_size)
         # pass 1: document frequencies (the expanded counts of a chunk are
         # dropped after counting, so memory stays bounded)
+        starts = list(range(0, N, step))
+        parallel = cfg.workers > 1 and len(starts) > 1
         df = np.zeros(self.n_features, dtype=np.int64)
         chunks = []
-        for a in range(0, N, step):
-            D = self._expand(T[a : a + step], B[a : a + step])
-            df += np.bincount(D.indices, minlength=self.n_features)
-            chunks.append(D if N <= step else None)
+        if parallel:
+            for part in _fork_map(cfg.workers, self, T, B, lengths, step, "_chunk_df", starts):
+                df += part
+            chunks = [None] * len(starts)
+        else:
+            for a in starts:
+                D = self._expand(T[a : a + step], B[a : a + step])
+                df += np.bincount(D.indices, minlength=self.n_features)
+                chunks.append(D if N <= step else None)
         self._n_fit = N
         self._avg_len = float(lengths.mean()) if N and lengths.mean() > 0 else 1.0
         self.idf = np.log((1 + N) / (1 + df)) + 1.0
@@ -504,12 +557,16 @@ class Matcher:
             blk = np.asarray(self._feature_block, dtype=np.int8)
             self.idf[(blk == _BLOCKS["c"]) & (df > max(cfg.char_max_df * N, cfg.char_max_df_min_docs))] = 0.0
         # pass 2: weights
-        parts = []
-        for i, a in enumerate(range(0, N, step)):
-            D = chunks[i] if chunks[i] is not None else self._expand(T[a : a + step], B[a : a + step])
-            W = self._weight(D, lengths[a : a + step])
-            W.eliminate_zeros()
-            parts.append(W)
+        if parallel:
+            self._block_arr = np.asarray(self._feature_block, dtype=np.int8)
+            parts = _fork_map(cfg.workers, self, T, B, lengths, step, "_chunk_rows", starts)
+        else:
+            parts = []
+            for i, a in enumerate(starts):
+                D = chunks[i] if chunks[i] is not None else self._expand(T[a : a + step], B[a : a + step])
+                W = self._weight(D, lengths[a : a + step])
+                W.eliminate_zeros()
+                parts.append(W)
         W = sp.vstack(parts, format="csr") if parts else sp.csr_matrix((0, self.n_features), dtype=np.float32)
         W.resize((N, self.n_features))
         self.stores["offers"].set(offers, W[: len(offers)])
@@ -517,6 +574,15 @@ class Matcher:
         self._prov_cache.clear()
         self.fitted = True
         return self
+
+    def _chunk_df(self, T, B, lengths, a: int, step: int) -> np.ndarray:
+        D = self._expand(T[a : a + step], B[a : a + step])
+        return np.bincount(D.indices, minlength=self.n_features)
+
+    def _chunk_rows(self, T, B, lengths, a: int, step: int) -> sp.csr_matrix:
+        W = self._weight(self._expand(T[a : a + step], B[a : a + step]), lengths[a : a + step])
+        W.eliminate_zeros()
+        return W
 
     def upsert(self, side: Side, doc: Document) -> None:
         """Add or replace one document without refitting."""
@@ -778,6 +844,59 @@ class Matcher:
         c, cprov = row_prov(candidate)
         score = _dot(q, c)
         return score, self._reasons(q, qprov, c, cprov)
+
+
+_FORK_STATE: dict = {}
+
+
+_ANALYSE_CHUNK = 2000  # documents per task when analysing in worker processes
+
+
+def _fork_analyse(bounds):
+    """Analyse docs[a:b] (see Matcher._analyse_forked)."""
+    a, b = bounds
+    analyze = _FORK_STATE["an"].analyze
+    ukeys: dict = {}
+    dkeys: dict = {}
+    ufirst, dfirst, tc, tv, tl, dc, dv, dl, lens = [], [], [], [], [], [], [], [], []
+    for r, doc in enumerate(_FORK_STATE["docs"][a:b]):
+        units, direct, _ = analyze(doc)
+        for keys, first, d, cols, vals, ls in ((ukeys, ufirst, units, tc, tv, tl), (dkeys, dfirst, direct, dc, dv, dl)):
+            c = [keys.get(k) for k in d]
+            if None in c:
+                ks = list(d)
+                for j, x in enumerate(c):
+                    if x is None:
+                        c[j] = keys[ks[j]] = len(keys)
+                        first.append(r)
+            cols.extend(c)
+            vals.extend(d.values())
+            ls.append(len(c))
+        lens.append(sum(v for k, v in units.items() if k[0] == "t"))
+    return (
+        list(ukeys), ufirst, np.asarray(tc, dtype=np.int64), np.asarray(tv, dtype=np.float64), tl,
+        list(dkeys), dfirst, np.asarray(dc, dtype=np.int64), np.asarray(dv, dtype=np.float64), dl, lens,
+    )
+
+
+def _fork_call(args):
+    name, a = args
+    st = _FORK_STATE
+    return getattr(st["m"], name)(st["T"], st["B"], st["lengths"], a, st["step"])
+
+
+def _fork_map(workers: int, m: "Matcher", T, B, lengths, step: int, name: str, starts: list[int]) -> list:
+    """``m.<name>`` over the chunks at ``starts`` in forked processes that
+    inherit the matcher and the analysed corpus (nothing is pickled on the
+    way in); results come back in chunk order."""
+    import multiprocessing
+
+    _FORK_STATE.update(m=m, T=T, B=B, lengths=lengths, step=step)
+    try:
+        with multiprocessing.get_context("fork").Pool(min(workers, len(starts))) as pool:
+            return pool.map(_fork_call, [(name, a) for a in starts], chunksize=1)
+    finally:
+        _FORK_STATE.clear()
 
 
 def _dot(a: sp.csr_matrix, b: sp.csr_matrix) -> float:
