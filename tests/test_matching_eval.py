@@ -106,3 +106,30 @@ def test_dev_set_smoke():
     (r,) = evaluate([DEV / "titles-de"])
     ours = r["systems"]["matcher"]["profile->offers"]["mrr"]
     assert ours > r["systems"]["tfidf-default"]["profile->offers"]["mrr"]
+
+
+def _analyzer():
+    from matchmaker.matching.bridge import default_bridge
+    from matchmaker.matching.engine import MatcherConfig
+    from matchmaker.matching.text import Analyzer
+
+    bridge = default_bridge()
+    if not bridge.available:
+        pytest.skip("German-English dictionary not installed")
+    return Analyzer(MatcherConfig(), bridge)
+
+
+def test_text_pipeline_reaches_related_forms():
+    a = _analyzer()
+    # English verbs are keyed "to inspect" in the dictionary; skills say "inspect"
+    assert a.bridge.translate("inspect", "en")
+    # the verb behind a noun: agent nouns (en) and -ung nouns (de)
+    assert a.derived("inspector", "en") == "inspect"
+    assert a.derived("engineer", "en") is None  # "engine" is no verb
+    assert a.derived("pruefung", "de") == a.term("prüfer", "de")
+    # feminine forms onto masculine ones
+    assert a.normal("ermittlungsbeamtin", "de") == "ermittlungsbeamter"
+    assert a.normal("kauffrau", "de") == "kaufmann"
+    # a known compound is split as well; an English word in a German title is translated
+    assert "w:" + a.term("beamter", "de") in a.expand_token("polizeibeamter", "de", False)
+    assert any(k.startswith("w:sicher") for k in a.expand_token("security", "de", False))

@@ -244,6 +244,11 @@ class Analyzer:
         hit = b.masculine.get(w)
         if hit:
             return hit
+        # Kauffrau -> Kaufmann, Müllfrau -> Müllmann (dictionary words too)
+        if w.endswith("frau") and len(w) > 6:
+            cand = w[:-4] + "mann"
+            if b.has(cand, "de") or self.splitter is not None and self.splitter.split(cand):
+                return cand
         if b.has(w, "de"):
             return None
         for suffix in ("innen", "in"):
@@ -265,11 +270,6 @@ class Analyzer:
                         if parts and parts[-1] in b.masc_nouns:
                             return cand
                 return None
-        # Kauffrau -> Kaufmann, Müllfrau -> Müllmann
-        if w.endswith("frau") and len(w) > 6:
-            cand = w[:-4] + "mann"
-            if b.has(cand, "de") or self.splitter is not None and self.splitter.split(cand):
-                return cand
         return None
 
     def derived(self, w: str, lang: str) -> str | None:
