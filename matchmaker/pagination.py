@@ -8,6 +8,7 @@ from typing import Sequence
 
 from flask import request
 
+# Beyond this a page number is a typo or a probe; it must not reach the database as a huge OFFSET.
 MAX_PAGE = 10_000
 
 

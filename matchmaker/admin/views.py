@@ -12,22 +12,16 @@ from ..forms import EmptyForm
 from ..models import Company, GraduateProfile, Membership, Offer, OfferStatus, Role, User, utcnow
 from ..outbox import deliver_pending
 from . import operations
+from ..pagination import page_arg
 from .forms import CompanyFilterForm, RejectForm, UserFilterForm
 
 bp = Blueprint("admin", __name__)
 
-# Far beyond any real list, small enough that the offset stays a valid integer in every database.
-MAX_PAGE = 100_000
 DASHBOARD_LIST = 20
 
 
-def _page() -> int:
-    page = request.args.get("page", 1, type=int)
-    return min(max(page, 1), MAX_PAGE)
-
-
 def _paginate(select):
-    return db.paginate(select, page=_page(), per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return db.paginate(select, page=page_arg(), per_page=current_app.config["PAGE_SIZE"], error_out=False)
 
 
 def _valid(field, default):

@@ -11,7 +11,7 @@ from ..extensions import db
 from ..forms import EmptyForm
 from ..models import Company, Membership, Role, Sector, User
 from ..offers.queries import offers_by_status, open_offers_of
-from ..offers.views import page_arg
+from ..pagination import page_arg
 from ..outbox import deliver_pending
 from . import operations
 from .forms import CompanyFilterForm, CompanyForm

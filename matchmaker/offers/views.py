@@ -11,21 +11,12 @@ from ..access import can_edit_offer, get_offer_or_404, role_required
 from ..extensions import db
 from ..forms import EmptyForm
 from ..models import Offer, Role
+from ..pagination import page_arg
 from . import operations
 from .forms import OfferFilterForm, OfferForm
 from .queries import filter_offers, public_offers
 
 bp = Blueprint("offers", __name__)
-
-# Beyond this a page number is a typo or a probe; it must not reach the database as a huge OFFSET.
-MAX_PAGE = 10_000
-
-
-def page_arg() -> int:
-    """The `page` query parameter, 1 when missing or not a number."""
-    page = request.args.get("page", 1, type=int)
-    return min(max(page, 1), MAX_PAGE)
-
 
 def _is_staff() -> bool:
     return current_user.is_authenticated and current_user.is_staff
