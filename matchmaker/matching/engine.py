@@ -445,19 +445,29 @@ class Matcher:
         B = csr(d_cols, d_vals, d_lens, self.n_features)
         return T, B, np.asarray(lengths, dtype=np.float64)
 
-    def _expand(self, T: sp.csr_matrix, B: sp.csr_matrix) -> sp.csr_matrix:
+    def _expand(self, T: sp.csr_matrix, B: sp.csr_matrix, cut: bool = False) -> sp.csr_matrix:
         """Raw field-weighted feature counts: units expanded into features,
-        plus the direct features."""
+        plus the direct features.  With ``cut``, unit features whose fitted
+        IDF is 0 are left out (``_weight`` would drop them anyway)."""
         T = T.tocsr()
         used = np.unique(T.indices)
         feats = [self._unit_feats[u] for u in used]
         wts = [self._unit_wts[u] for u in used]
         lens = np.fromiter((len(f) for f in feats), dtype=np.int64, count=len(feats))
         F = self.n_features
+        f_all = np.concatenate(feats) if feats else np.zeros(0, dtype=np.int64)
+        w_all = np.concatenate(wts) if wts else np.zeros(0)
+        if cut and len(self.idf) and len(f_all):
+            inside = f_all < len(self.idf)
+            keep = ~inside
+            keep[inside] = self.idf[f_all[inside]] != 0
+            if not keep.all():
+                lens = np.bincount(np.repeat(np.arange(len(used)), lens)[keep], minlength=len(used))
+                f_all, w_all = f_all[keep], w_all[keep]
         M = sp.csr_matrix(
             (
-                np.concatenate(wts) if wts else np.zeros(0),
-                np.concatenate(feats) if feats else np.zeros(0, dtype=np.int64),
+                w_all,
+                f_all,
                 np.concatenate([[0], np.cumsum(lens)]),
             ),
             shape=(len(used), F),
@@ -525,7 +535,7 @@ class Matcher:
         """Weighted, normalised rows for documents (no state change but an
         extended vocabulary for unseen features)."""
         T, B, lengths = self._analyse(docs)
-        return self._weight(self._expand(T, B), lengths)
+        return self._weight(self._expand(T, B, cut=self.fitted), lengths)
 
     # -- lifecycle ---------------------------------------------------------
     def fit(self, offers: Sequence[Document], profiles: Sequence[Document]) -> "Matcher":
@@ -563,7 +573,7 @@ class Matcher:
         else:
             parts = []
             for i, a in enumerate(starts):
-                D = chunks[i] if chunks[i] is not None else self._expand(T[a : a + step], B[a : a + step])
+                D = chunks[i] if chunks[i] is not None else self._expand(T[a : a + step], B[a : a + step], cut=True)
                 W = self._weight(D, lengths[a : a + step])
                 W.eliminate_zeros()
                 parts.append(W)
@@ -580,7 +590,7 @@ class Matcher:
         return np.bincount(D.indices, minlength=self.n_features)
 
     def _chunk_rows(self, T, B, lengths, a: int, step: int) -> sp.csr_matrix:
-        W = self._weight(self._expand(T[a : a + step], B[a : a + step]), lengths[a : a + step])
+        W = self._weight(self._expand(T[a : a + step], B[a : a + step], cut=True), lengths[a : a + step])
         W.eliminate_zeros()
         return W
 
