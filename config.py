@@ -100,6 +100,8 @@ class Config:
 
     # Where staff are told of expired introductions; unset: every active staff account.
     BROKERING_STAFF_EMAIL = os.environ.get("BROKERING_STAFF_EMAIL")
+    # The public address used in links of mails sent by commands (no request to take it from).
+    BASE_URL = os.environ.get("BASE_URL") or os.environ.get("MATCHMAKER_BASE_URL") or "http://127.0.0.1:5000"
     # Behind a reverse proxy: how many proxies set X-Forwarded-For/-Proto/-Host (0: none, use the socket).
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
     OFFER_DEFAULT_LIFETIME_DAYS = int(os.environ.get("OFFER_DEFAULT_LIFETIME_DAYS", "90"))

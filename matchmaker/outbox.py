@@ -21,7 +21,6 @@ back and that one message goes out again on the next run: SMTP gives no way to c
 from __future__ import annotations
 
 import logging
-import os
 import smtplib
 from urllib.parse import urlsplit
 
@@ -71,8 +70,7 @@ def smtp_configured() -> bool:
 
 def base_url() -> str:
     """The site's address for links in mail written outside a request (commands)."""
-    return (current_app.config.get("BASE_URL") or os.environ.get("MATCHMAKER_BASE_URL")
-            or "http://localhost:5000").rstrip("/")
+    return current_app.config["BASE_URL"].rstrip("/")
 
 
 def external_url(endpoint: str, **values) -> str:
