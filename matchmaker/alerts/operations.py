@@ -22,9 +22,10 @@ from sqlalchemy.exc import IntegrityError
 
 from ..catalog import OFFER_KIND_LABELS
 from ..extensions import db
-from ..matching.index import (findable_profiles_query, offers_for_profile, open_offers_query, profile_has_content,
+from ..matching.index import (findable_profiles_query, offers_for_profile, profile_has_content,
                               profiles_for_offer)
 from ..models import AlertDelivery, GraduateProfile, Offer, Role, User
+from ..offers.queries import public_offers
 from ..outbox import external_url, queue_mail
 
 # A fit in an unasked-for mail must be clearly better than the matcher's floor for a list a person browses.
@@ -149,7 +150,7 @@ def new_offers_for(user: User, since: datetime, now: datetime, min_score: float,
     if profile is None:
         return []
     candidates = list(db.session.scalars(
-        open_offers_query().where(Offer.published_at >= since, Offer.published_at <= now,
+        public_offers().where(Offer.published_at >= since, Offer.published_at <= now,
                                   Offer.id.not_in(_delivered_ids(user, "offer")))))
     ranked = offers_for_profile(profile, candidates, strict=True, k=max_items)
     return [item for item in ranked if item.match.score >= min_score][:max_items]
@@ -167,7 +168,7 @@ def new_graduates_for(user: User, since: datetime, now: datetime, min_score: flo
     company = user.active_company
     if company is None or not company.is_verified:
         return []
-    offers = list(db.session.scalars(open_offers_query().where(Offer.company_id == company.id)))
+    offers = list(db.session.scalars(public_offers().where(Offer.company_id == company.id)))
     if not offers:
         return []
     candidates = list(db.session.scalars(

@@ -1,24 +1,21 @@
+import sqlalchemy as sa
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from ..auth.views import is_safe_next
 from ..extensions import db
-from ..models import Company, GraduateProfile, Offer, OfferStatus, utcnow
+from ..models import Company, GraduateProfile
+from ..offers.queries import public_offers
 
 bp = Blueprint("main", __name__)
 
 
 @bp.route("/")
 def index():
-    now = utcnow()
-    latest = db.session.scalars(
-        db.select(Offer).join(Offer.company)
-        .where(Offer.status == OfferStatus.published, Offer.expires_at > now, Company.verified_at.is_not(None))
-        .order_by(Offer.published_at.desc()).limit(6)
-    ).all()
+    open_offers = public_offers()
+    latest = db.session.scalars(open_offers.limit(6)).all()
     counts = {
-        "offers": db.session.scalar(db.select(db.func.count(Offer.id)).where(
-            Offer.status == OfferStatus.published, Offer.expires_at > now)) or 0,
+        "offers": db.session.scalar(sa.select(sa.func.count()).select_from(open_offers.subquery())) or 0,
         "companies": db.session.scalar(db.select(db.func.count(Company.id)).where(Company.verified_at.is_not(None))) or 0,
         "graduates": db.session.scalar(db.select(db.func.count(GraduateProfile.id))) or 0,
     }

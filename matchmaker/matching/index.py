@@ -19,7 +19,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from ..extensions import db
-from ..models import (DEGREE_RANK, Company, GraduateProfile, MatcherState, Offer, OfferStatus, User, cefr_rank,
+from ..models import (DEGREE_RANK, GraduateProfile, MatcherState, Offer, OfferStatus, User, cefr_rank,
                       utcnow)
 from .engine import Document, Match, Matcher
 
@@ -224,14 +224,6 @@ def conditions(profile: GraduateProfile, offer: Offer) -> list[Condition]:
 
 def all_held(conds: list[Condition]) -> bool:
     return all(c.held for c in conds)
-
-
-def open_offers_query():
-    """Published, unexpired offers of verified companies."""
-    now = utcnow()
-    return (sa.select(Offer).join(Offer.company)
-            .where(Offer.status == OfferStatus.published, Offer.expires_at > now,
-                   Company.verified_at.is_not(None)))
 
 
 def findable_profiles_query():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 from sqlalchemy.orm import contains_eager
@@ -10,7 +9,7 @@ from sqlalchemy.orm import contains_eager
 from ..access import get_offer_or_404, role_required
 from ..catalog import BTU_PROGRAMMES
 from ..extensions import db
-from ..models import GraduateProfile, Offer, OfferKind, Role, Sector
+from ..models import Company, GraduateProfile, Offer, OfferKind, Role, Sector
 from ..offers.forms import OfferFilterForm
 from ..offers.queries import filter_offers, public_offers
 from ..pagination import ListPage, page_arg
@@ -61,27 +60,25 @@ def graduates_for_offer(offer_id: int):
     return render_template("matching/graduates_for_offer.html", offer=offer, page=page, strict=_strict())
 
 
+# The board's filters: query parameter -> (key, how to read a value, the values understood).
+BOARD_FILTERS = (
+    ("kind", OfferKind, OfferKind._value2member_map_),
+    ("sector", Sector, Sector._value2member_map_),
+    ("study", str, BTU_PROGRAMMES),
+)
+
+
 def _board_filters() -> tuple[dict, list[str]]:
     """The board's filters from the query string; values not understood are named, then ignored."""
     values, problems = {}, []
-    kind = request.args.get("kind", "")
-    if kind:
-        if kind in OfferKind._value2member_map_:
-            values["kind"] = OfferKind(kind)
+    for name, read, known in BOARD_FILTERS:
+        raw = request.args.get(name, "")
+        if not raw:
+            continue
+        if raw in known:
+            values[name] = read(raw)
         else:
-            problems.append("kind")
-    sector = request.args.get("sector", "")
-    if sector:
-        if sector in Sector._value2member_map_:
-            values["sector"] = Sector(sector)
-        else:
-            problems.append("sector")
-    study = request.args.get("study", "")
-    if study:
-        if study in BTU_PROGRAMMES:
-            values["study"] = study
-        else:
-            problems.append("study")
+            problems.append(name)
     return values, problems
 
 
@@ -89,12 +86,10 @@ def _board_filters() -> tuple[dict, list[str]]:
 @role_required(Role.staff)
 def board():
     filters, problems = _board_filters()
-    select = index.open_offers_query().options(contains_eager(Offer.company))
+    select = public_offers().options(contains_eager(Offer.company))
     if "kind" in filters:
         select = select.where(Offer.kind == filters["kind"])
     if "sector" in filters:
-        from ..models import Company
-
         select = select.where(Company.sector == filters["sector"])
     offers = list(db.session.scalars(select).unique())
     profiles_select = index.findable_profiles_query()
