@@ -324,3 +324,74 @@ def test_fit_with_worker_processes_gives_the_same_index(mono, monkeypatch):
         assert np.array_equal(a.indices, b.indices) and np.array_equal(a.data, b.data)
     assert np.array_equal(one.idf, two.idf)
     assert one._units == two._units and one._features == two._features
+
+
+# A generic offer that shares a few common words with every profile, and
+# specific offers that share one rare word with one profile each.
+HUB_OFFERS = [
+    Document("o-hub", title="team member", text="planning safety quality teamwork customer communication documentation reports office", lang="en"),
+    Document("o-weld", title="welder", text="welding of steel pipes and tanks", lang="en"),
+    Document("o-cook", title="cook", text="cooking meals in a canteen kitchen", lang="en"),
+    Document("o-lab", title="laboratory technician", text="titration samples and chemical analysis", lang="en"),
+]
+HUB_PROFILES = [
+    Document("p-weld", skills=["welding", "steel", "planning", "safety", "quality", "teamwork"], lang="en"),
+    Document("p-cook", skills=["cooking", "meals", "customer", "communication", "quality", "teamwork"], lang="en"),
+    Document("p-lab", skills=["titration", "samples", "documentation", "reports", "safety", "quality"], lang="en"),
+    Document("p-office", skills=["office", "reports", "planning", "customer"], lang="en"),
+    Document("p-assist", skills=["office", "communication", "documentation", "teamwork"], lang="en"),
+    Document("p-clerk", skills=["reports", "customer", "safety", "quality"], lang="en"),
+]
+
+
+def test_hubness_correction_ranks_the_specific_fit_above_the_generic_one(mono):
+    plain = Matcher(MatcherConfig(hub_weight=0), bridge=mono).fit(HUB_OFFERS, HUB_PROFILES)
+    # without the correction the generic offer comes first for the lab technician
+    assert plain.rank_id("p-lab", "profiles", k=1)[0].id == "o-hub"
+    m = Matcher(bridge=mono).fit(HUB_OFFERS, HUB_PROFILES)
+    for pid, oid in [("p-weld", "o-weld"), ("p-cook", "o-cook"), ("p-lab", "o-lab")]:
+        hits = m.rank_id(pid, "profiles", k=None, explain=False)
+        assert hits[0].id == oid, (pid, hits)
+        # the generic offer is still listed (it shares words), and the score
+        # shown is the plain similarity, not the corrected ranking key
+        assert "o-hub" in [h.id for h in hits]
+        assert {h.id: h.score for h in hits} == pytest.approx(
+            {h.id: h.score for h in plain.rank_id(pid, "profiles", k=None, explain=False)}, rel=1e-6)
+    # the office profile, which only shares the generic words, still finds the generic offer
+    assert m.rank_id("p-office", "profiles", k=1)[0].id == "o-hub"
+    # the hub value of the generic offer is the highest
+    hub = dict(zip(m.stores["offers"].ids, m.stores["offers"].hub))
+    assert max(hub, key=hub.get) == "o-hub"
+
+
+def test_hub_values_from_a_sample_of_a_large_side(mono):
+    exact = Matcher(bridge=mono).fit(HUB_OFFERS, HUB_PROFILES)
+    sampled = Matcher(MatcherConfig(hub_sample=2, hub_k=2), bridge=mono).fit(HUB_OFFERS, HUB_PROFILES)
+    ref, k = sampled._hub_reference("profiles")
+    assert ref is not None and ref.shape[1] == 2 and k == 1
+    # every offer's hub value is its best similarity to one of the two sampled profiles
+    S = (sampled.stores["offers"].rows @ ref).toarray()
+    assert sampled.stores["offers"].hub == pytest.approx(S.max(axis=1), rel=1e-5)
+    assert exact.stores["offers"].hub.shape == sampled.stores["offers"].hub.shape
+
+
+def test_hub_values_follow_upserts_and_changes_of_the_other_side(mono):
+    m = Matcher(bridge=mono).fit(HUB_OFFERS, HUB_PROFILES[:1])
+    m.upsert("offers", Document("o-new", title="welding inspector", text="welding quality", lang="en"))
+    new_hub = m.stores["offers"].hub[m.stores["offers"].row_of["o-new"]]
+    assert new_hub > 0  # measured against the one profile at once
+    before = m.stores["offers"].hub.copy()
+    # many new profiles: the offers' hub values are computed again when next used
+    for i in range(12):
+        m.upsert("profiles", Document(f"p-x{i}", skills=["planning", "safety", "customer", f"skill{i}"], lang="en"))
+    assert (m.stores["offers"].hub == before).all()  # not yet: nothing asked for them
+    m.rank_id("p-x0", "profiles", k=3)
+    after = m.stores["offers"].hub.copy()
+    assert not np.allclose(after, before)
+    # the same values as measured afresh against all 13 profiles now
+    m._refresh_hubs("offers")
+    assert after == pytest.approx(m.stores["offers"].hub, rel=1e-6)
+    rows = m.stores["offers"]
+    o_hub = rows.row("o-hub", m.n_features)
+    sims = np.sort(m.stores["profiles"].scores(o_hub))[::-1][:10]
+    assert after[rows.row_of["o-hub"]] == pytest.approx(sims.mean(), rel=1e-5)

@@ -124,6 +124,16 @@ class MatcherConfig:
     roundtrip_weight: float = 0.3  # German -> English -> German synonyms
     derive_weight: float = 0.5  # verb behind a noun (Prüfung ~ prüfen, inspector ~ inspect)
     cross_lang_weight: float = 1.0  # a word of the other language in a document
+    # hubness correction (CSLS): a candidate is ranked by its similarity to
+    # the query minus hub_weight x the mean of its hub_k highest similarities
+    # to the documents of the query's side, so that documents close to
+    # everybody (long, generic texts) do not crowd out the specific fit.
+    # Above hub_sample documents on the query's side, the mean is taken over
+    # a fixed random sample of that many (with hub_k scaled to the sample).
+    hub_weight: float = 0.5
+    hub_k: int = 10
+    hub_sample: int = 1000
+    hub_seed: int = 0
     # explanations
     n_reasons: int = 5
     # incremental updates
@@ -166,6 +176,9 @@ class _Store:
         self.buffer: list[sp.csr_matrix] = []
         self.docs: dict[Hashable, Document] = {}
         self._stacked: sp.csr_matrix | None = None
+        # per row (dead included): how close the document is to the other
+        # side at large (see MatcherConfig.hub_weight)
+        self.hub = np.zeros(0, dtype=np.float32)
 
     def __len__(self):
         return len(self.row_of)
@@ -189,14 +202,16 @@ class _Store:
         self.buffer = []
         self.docs = {d.id: d for d in docs}
         self._stacked = None
+        self.hub = np.zeros(len(self.ids), dtype=np.float32)
 
-    def append(self, doc: Document, row: sp.csr_matrix):
+    def append(self, doc: Document, row: sp.csr_matrix, hub: float = 0.0):
         old = self.row_of.get(doc.id)
         if old is not None:
             self.alive[old] = False
         self.row_of[doc.id] = len(self.ids)
         self.ids.append(doc.id)
         self.alive = np.append(self.alive, True)
+        self.hub = np.append(self.hub, np.float32(hub))
         self.buffer.append(row)
         self.docs[doc.id] = doc
 
@@ -270,6 +285,7 @@ class _Store:
             idx = sp.hstack([idx, self._buffer(n_features).T], format="csr")
         self.index = idx[:, np.flatnonzero(self.alive)].tocsr()
         self.rows = self.index.T.tocsr()
+        self.hub = self.hub[self.alive]
         self.ids = [i for i, a in zip(self.ids, self.alive) if a]
         self.row_of = {i: r for r, i in enumerate(self.ids)}
         self.alive = np.ones(len(self.ids), dtype=bool)
@@ -310,6 +326,8 @@ class Matcher:
             np.array([self.config.word_weight, self.config.bigram_weight, self.config.char_weight], dtype=float)
         )
         self.stores: dict[str, _Store] = {s: _Store() for s in SIDES}
+        self._hub_refs: dict[str, tuple] = {}
+        self._hub_changes: dict[str, int] = {s: 0 for s in SIDES}
         self._prov_cache: OrderedDict = OrderedDict()
         self.fitted = False
 
@@ -582,6 +600,9 @@ class Matcher:
         self.stores["offers"].set(offers, W[: len(offers)])
         self.stores["profiles"].set(profiles, W[len(offers) :])
         self._prov_cache.clear()
+        self._hub_refs = {}
+        for side in SIDES:
+            self._refresh_hubs(side)
         self.fitted = True
         return self
 
@@ -599,14 +620,92 @@ class Matcher:
         row = self.transform([doc])
         row.eliminate_zeros()
         store = self.stores[side]
-        store.append(doc, row)
+        store.append(doc, row, self._hub_values(row, _other(side))[0])
+        self._hub_changes[_other(side)] += 1
         self._prov_cache.pop((side, doc.id), None)
         if len(store.buffer) > self.config.buffer_limit:
             store.compact(self.n_features)
 
     def remove(self, side: Side, doc_id) -> None:
-        self.stores[side].remove(doc_id)
+        if self.stores[side].remove(doc_id):
+            self._hub_changes[_other(side)] += 1
         self._prov_cache.pop((side, doc_id), None)
+
+    # -- hubness -------------------------------------------------------------
+    def _hub_reference(self, side: Side):
+        """The documents of ``side`` against which a document of the other
+        side measures how close it is to ``side`` at large: ``(None, k)``
+        for all live documents (up to ``hub_sample`` of them), else a fixed
+        random sample of the indexed ones as an inverted index and ``k``
+        scaled to the sample (at least 1).  The sample is drawn once per
+        fit."""
+        cfg = self.config
+        store = self.stores[side]
+        n = len(store.row_of)
+        if n <= cfg.hub_sample:
+            return None, min(cfg.hub_k, n)
+        ref = self._hub_refs.get(side)
+        if ref is None:
+            live = np.flatnonzero(store.alive[: store.n_indexed])
+            rng = np.random.default_rng(cfg.hub_seed)
+            cols = np.sort(rng.choice(live, min(cfg.hub_sample, len(live)), replace=False))
+            k = max(1, round(cfg.hub_k * len(cols) / n))
+            ref = self._hub_refs[side] = (store.index[:, cols].tocsr(), k)
+        return ref
+
+    def _hub_values(self, X: sp.csr_matrix, side: Side, chunk: int = 512) -> np.ndarray:
+        """Per row of ``X`` (documents of the other side): the mean of its
+        ``hub_k`` highest similarities to the documents of ``side``."""
+        out = np.zeros(X.shape[0], dtype=np.float32)
+        store = self.stores[side]
+        if self.config.hub_weight == 0 or not len(store.row_of) or not X.shape[0]:
+            return out
+        sample, k = self._hub_reference(side)
+        X = X.tocsr()
+        for a in range(0, X.shape[0], chunk):
+            Q = X[a : a + chunk]
+            if sample is None:
+                S = store.scores_matrix(Q)
+                if store.n_dead:
+                    S = S[:, store.alive]
+            else:
+                F = sample.shape[0]
+                if Q.shape[1] > F:
+                    Q = Q[:, :F]
+                elif Q.shape[1] < F:
+                    Q = Q.copy()
+                    Q.resize((Q.shape[0], F))
+                S = (Q @ sample).toarray()
+            if 0 < k < S.shape[1]:
+                S = np.partition(S, S.shape[1] - k, axis=1)[:, -k:]
+            out[a : a + Q.shape[0]] = S.mean(axis=1) if S.shape[1] else 0.0
+        return out
+
+    def _refresh_hubs(self, side: Side) -> None:
+        """Compute the hub values of every document of ``side`` again."""
+        store = self.stores[side]
+        F = self.n_features
+        rows = store.rows
+        if rows.shape[1] != F:
+            rows = rows.copy()
+            rows.resize((rows.shape[0], F))
+        if store.buffer:
+            rows = sp.vstack([rows, store._buffer(F)], format="csr")
+        store.hub = self._hub_values(rows, _other(side))
+        self._hub_changes[side] = 0
+
+    def _hubs(self, side: Side) -> np.ndarray:
+        """The hub values of ``side``, computed again first when the other
+        side has changed by more than a tenth since, as long as that is
+        cheap (small corpora; a large index keeps them until its next fit)."""
+        store = self.stores[side]
+        changed = self._hub_changes[side]
+        if changed:
+            n_other = len(self.stores[_other(side)].row_of)
+            cost = len(store.ids) * min(n_other, self.config.hub_sample)
+            if changed > max(10, n_other // 10) and cost <= _HUB_REFRESH_BUDGET:
+                self._refresh_hubs(side)
+        return store.hub
 
     def __contains__(self, item) -> bool:
         side, doc_id = item
@@ -641,12 +740,15 @@ class Matcher:
         store = self.stores[side]
         if not store.ids or q.nnz == 0:
             return []
-        scores = store.scores(q)
+        sim = store.scores(q)
+        # ordered by the similarity minus the candidate's hub value; only
+        # candidates that share something with the query (similarity > 0)
+        scores = sim - self.config.hub_weight * self._hubs(side) if self.config.hub_weight else sim.copy()
         if allowed is None and not store.n_dead:
-            scores[scores <= 0] = -np.inf
+            scores[sim <= 0] = -np.inf
         else:
             mask = self._mask(store, allowed)
-            scores[~mask | (scores <= 0)] = -np.inf
+            scores[~mask | (sim <= 0)] = -np.inf
         if k is None:
             top = np.flatnonzero(np.isfinite(scores))
         elif k < len(scores):
@@ -656,7 +758,7 @@ class Matcher:
             top = np.flatnonzero(np.isfinite(scores))
         top = top[np.argsort(-scores[top], kind="stable")]
         ids = store.ids
-        return [(ids[r], float(scores[r])) for r in top]
+        return [(ids[r], float(sim[r])) for r in top]
 
     def rank(
         self,
@@ -705,6 +807,8 @@ class Matcher:
         F = self.n_features
         out: list[list[tuple[Hashable, float]]] = []
         ids = target.ids
+        w = self.config.hub_weight
+        hub = self._hubs(side).astype(np.float32) * np.float32(w) if w else None
         for a in range(0, len(query_ids), chunk):
             Q = sp.vstack([store.row(i, F) for i in query_ids[a : a + chunk]], format="csr")
             S = target.scores_matrix(Q)
@@ -713,10 +817,12 @@ class Matcher:
             if kk == 0:
                 out.extend([] for _ in range(Q.shape[0]))
                 continue
-            top = np.argpartition(-S, kk - 1, axis=1)[:, :kk] if kk < S.shape[1] else np.tile(np.arange(S.shape[1]), (S.shape[0], 1))
+            K = S - hub if hub is not None else S.copy()  # the ranking key, as in rank_id
+            K[S <= 0] = -np.inf
+            top = np.argpartition(-K, kk - 1, axis=1)[:, :kk] if kk < S.shape[1] else np.tile(np.arange(S.shape[1]), (S.shape[0], 1))
             for r in range(S.shape[0]):
                 t = top[r]
-                t = t[np.argsort(-S[r, t], kind="stable")]
+                t = t[np.argsort(-K[r, t], kind="stable")]
                 out.append([(ids[j], float(S[r, j])) for j in t if S[r, j] > 0])
         return out
 
@@ -907,6 +1013,15 @@ def _fork_map(workers: int, m: "Matcher", T, B, lengths, step: int, name: str, s
             return pool.map(_fork_call, [(name, a) for a in starts], chunksize=1)
     finally:
         _FORK_STATE.clear()
+
+
+def _other(side: Side) -> Side:
+    return "profiles" if side == "offers" else "offers"
+
+
+# pairs (documents x reference documents) whose products a request may pay
+# to bring stale hub values up to date; above it they wait for the next fit
+_HUB_REFRESH_BUDGET = 20_000_000
 
 
 def _dot(a: sp.csr_matrix, b: sp.csr_matrix) -> float:
