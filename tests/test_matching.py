@@ -31,6 +31,7 @@ def test_graduate_sees_fitting_offers_ranked_with_reasons(client, make_profile, 
     assert "Data Analyst" in body
     assert "Schweißer" not in body  # nothing in common, so not ranked at all
     assert "Python" in body.split("Data Analyst", 1)[1]  # a reason names a shared term
+    assert "Best fit first." in body  # the order is explained above the list
 
 
 @needs_dictionary
