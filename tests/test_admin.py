@@ -257,7 +257,8 @@ def test_staff_approves_a_pending_member(client, db, staff, login_as, make_compa
     assert response.status_code == 302
     assert _fresh(db, User, pending.id).membership == Membership.active
     (message,) = outbox(pending.email)
-    assert "Kraftwerk Nord AG" in message.body
+    assert "Kraftwerk Nord AG" in message.body and "Kraftwerk Nord AG" in message.subject
+    assert "the Präsenzstelle has approved" in message.body
 
     # Twice is harmless.
     assert client.post(f"/staff/companies/{company.id}/members/{pending.id}/approve").status_code == 302

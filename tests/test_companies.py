@@ -133,6 +133,10 @@ def test_member_approves_a_colleague_who_is_told_by_mail(client, db, make_compan
     assert colleague.membership == Membership.active and colleague.company_id == company.id
     (message,) = outbox(colleague.email)
     assert "Papierfabrik GmbH" in message.subject and "Papierfabrik GmbH" in message.body
+    assert "a colleague has approved" in message.body
+    # a second approval of the same person is refused and sends nothing
+    assert client.post(f"/companies/mine/members/{colleague.id}/approve").status_code == 404
+    assert len(outbox(colleague.email)) == 1
     # the approved colleague can now act for the company
     login_as(colleague)
     assert client.get("/offers/new").status_code == 200

@@ -86,21 +86,6 @@ def reject_company(company: Company, actor: User, reason: str) -> bool:
     return True
 
 
-def approve_member(user: User, actor: User) -> bool:
-    """Let a user who asked to join a company act for it; False when already approved."""
-    _require_staff(actor)
-    if user.role != Role.company or user.company_id is None or user.membership is None:
-        raise NotPossible(_l("This account has not asked to join a company."))
-    if user.membership == Membership.active:
-        return False
-    user.membership = Membership.active
-    db.session.flush()
-    queue_mail(user.email, _l("You can now act for your company on Matchmaker"), "member_approved",
-               locale=user.locale, kind="member_approved", company=user.company,
-               link=url_for("companies.dashboard", _external=True))
-    return True
-
-
 def can_change_active_state(user: User, actor: User) -> bool:
     """Nobody switches their own account; only an admin switches a staff or admin account."""
     if user.id == actor.id:

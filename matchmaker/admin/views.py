@@ -12,6 +12,7 @@ from ..forms import EmptyForm
 from ..models import Company, GraduateProfile, Membership, Offer, OfferStatus, Role, User, utcnow
 from ..outbox import deliver_pending
 from . import operations
+from ..companies import operations as company_operations
 from ..pagination import page_arg
 from .forms import CompanyFilterForm, RejectForm, UserFilterForm
 
@@ -157,11 +158,11 @@ def approve_member(company_id: int, user_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        changed = operations.approve_member(user, current_user)
-    except operations.AdminError as error:
+        changed = company_operations.approve_member(company, user, current_user)
+    except company_operations.CompanyError as error:
         db.session.rollback()
         flash(str(error.message), "error")
-        return _render_company(company, status=error.status)
+        return _render_company(company, status=409)
     db.session.commit()
     deliver_pending()
     if changed:

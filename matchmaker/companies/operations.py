@@ -56,15 +56,26 @@ def _require_pending(company: Company, user: User) -> None:
         raise CompanyError(_l("This person has no open request to join your company."))
 
 
-def approve_member(company: Company, user: User, actor: User) -> User:
-    """Let a colleague act for the company, and tell them by mail."""
-    _require_member(company, actor)
-    _require_pending(company, user)
+def approve_member(company: Company, user: User, actor: User) -> bool:
+    """Let a user who asked to join the company act for it, and tell them by mail.
+
+    A colleague (an active member of the company) or staff may approve.  For
+    staff a second approval is harmless and returns False; a colleague can
+    only approve an open request."""
+    by_staff = actor.role in (Role.staff, Role.admin)
+    if not by_staff:
+        _require_member(company, actor)
+    if user.company_id != company.id or user.role != Role.company or user.membership is None:
+        raise CompanyError(_l("This person has no open request to join your company."))
+    if user.membership == Membership.active:
+        if by_staff:
+            return False
+        raise CompanyError(_l("This person has no open request to join your company."))
     user.membership = Membership.active
-    queue_mail(user.email, _l("You can now act for %(company)s", company=company.name), "company_member_approved",
-               locale=user.locale, kind="company_member_approved", company=company)
+    queue_mail(user.email, _l("You can now act for %(company)s", company=company.name), "member_approved",
+               locale=user.locale, kind="member_approved", company=company, by_staff=by_staff)
     db.session.flush()
-    return user
+    return True
 
 
 def decline_member(company: Company, user: User, actor: User) -> User:
