@@ -395,3 +395,15 @@ def test_hub_values_follow_upserts_and_changes_of_the_other_side(mono):
     o_hub = rows.row("o-hub", m.n_features)
     sims = np.sort(m.stores["profiles"].scores(o_hub))[::-1][:10]
     assert after[rows.row_of["o-hub"]] == pytest.approx(sims.mean(), rel=1e-5)
+
+
+def test_hub_sample_of_a_side_that_grew_by_upserts(mono):
+    m = Matcher(MatcherConfig(hub_sample=3, hub_k=2), bridge=mono).fit(HUB_OFFERS, [])
+    for p in HUB_PROFILES:  # six profiles, all in the append buffer
+        m.upsert("profiles", p)
+    ref, k = m._hub_reference("profiles")
+    assert ref.shape[1] == 3 and k == 1
+    m._refresh_hubs("offers")
+    assert (m.stores["offers"].hub > 0).any()
+    hits = m.rank_id("p-lab", "profiles", k=None, explain=False)
+    assert hits and hits[0].id in {"o-lab", "o-hub"}

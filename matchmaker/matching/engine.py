@@ -646,12 +646,24 @@ class Matcher:
             return None, min(cfg.hub_k, n)
         ref = self._hub_refs.get(side)
         if ref is None:
-            live = np.flatnonzero(store.alive[: store.n_indexed])
+            live = np.flatnonzero(store.alive)
             rng = np.random.default_rng(cfg.hub_seed)
-            cols = np.sort(rng.choice(live, min(cfg.hub_sample, len(live)), replace=False))
-            k = max(1, round(cfg.hub_k * len(cols) / n))
-            ref = self._hub_refs[side] = (store.index[:, cols].tocsr(), k)
+            rows = np.sort(rng.choice(live, cfg.hub_sample, replace=False))
+            k = max(1, round(cfg.hub_k * cfg.hub_sample / n))
+            ref = self._hub_refs[side] = (self._all_rows(store)[rows].T.tocsr(), k)
         return ref
+
+    def _all_rows(self, store: _Store) -> sp.csr_matrix:
+        """Every row of a store (indexed, then buffered; dead included),
+        as wide as the vocabulary."""
+        F = self.n_features
+        rows = store.rows
+        if rows.shape[1] != F:
+            rows = rows.copy()
+            rows.resize((rows.shape[0], F))
+        if store.buffer:
+            rows = sp.vstack([rows, store._buffer(F)], format="csr")
+        return rows
 
     def _hub_values(self, X: sp.csr_matrix, side: Side, chunk: int = 512) -> np.ndarray:
         """Per row of ``X`` (documents of the other side): the mean of its
@@ -684,14 +696,7 @@ class Matcher:
     def _refresh_hubs(self, side: Side) -> None:
         """Compute the hub values of every document of ``side`` again."""
         store = self.stores[side]
-        F = self.n_features
-        rows = store.rows
-        if rows.shape[1] != F:
-            rows = rows.copy()
-            rows.resize((rows.shape[0], F))
-        if store.buffer:
-            rows = sp.vstack([rows, store._buffer(F)], format="csr")
-        store.hub = self._hub_values(rows, _other(side))
+        store.hub = self._hub_values(self._all_rows(store), _other(side))
         self._hub_changes[side] = 0
 
     def _hubs(self, side: Side) -> np.ndarray:
