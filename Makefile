@@ -4,8 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi:app
 DICT_DIR := instance/trans-de-en
+THES_DIR := instance/openthesaurus-de
 
-.PHONY: run test lint install install-dev translations dictionary migrate seed bench-matcher eval clean
+.PHONY: run test lint install install-dev translations dictionary thesaurus migrate seed bench-matcher eval clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +20,8 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
 
-install: $(VENV)/.installed translations dictionary
-install-dev: $(VENV)/.installed-dev translations dictionary
+install: $(VENV)/.installed translations dictionary thesaurus
+install-dev: $(VENV)/.installed-dev translations dictionary thesaurus
 
 # Compiled catalogues are build output, made from the reviewed .po files.
 translations: $(VENV)/.installed
@@ -36,6 +37,16 @@ dictionary:
 		  && echo "dictionary: extracted trans-de-en into $(DICT_DIR)" ) \
 		|| echo "dictionary: trans-de-en not available; the matcher will work monolingually"; \
 	else echo "dictionary: no apt here; the matcher will work monolingually"; fi
+
+# German synonyms (Debian's openthesaurus-de-text, LGPL) for the matcher; fetched the same way.
+thesaurus:
+	@if [ -f /usr/share/openthesaurus-de/openthesaurus.txt ] || [ -f $(THES_DIR)/usr/share/openthesaurus-de/openthesaurus.txt ]; then :; \
+	elif command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null; then \
+		mkdir -p $(THES_DIR) && cd $(THES_DIR) && \
+		( apt-get download openthesaurus-de-text >/dev/null 2>&1 && dpkg-deb -x openthesaurus-de-text_*.deb . && rm -f openthesaurus-de-text_*.deb \
+		  && echo "thesaurus: extracted openthesaurus-de-text into $(THES_DIR)" ) \
+		|| echo "thesaurus: openthesaurus-de-text not available; the matcher will work without German synonyms"; \
+	else echo "thesaurus: no apt here; the matcher will work without German synonyms"; fi
 
 migrate: install
 	$(FLASK) db upgrade
