@@ -35,6 +35,7 @@ import scipy.sparse as sp
 
 from .bridge import Bridge, default_bridge
 from .text import Analyzer
+from .thesaurus import Thesaurus, default_thesaurus
 
 log = logging.getLogger("matchmaker.matching")
 
@@ -124,6 +125,14 @@ class MatcherConfig:
     roundtrip_weight: float = 0.3  # German -> English -> German synonyms
     derive_weight: float = 0.5  # verb behind a noun (Prüfung ~ prüfen, inspector ~ inspect)
     cross_lang_weight: float = 1.0  # a word of the other language in a document
+    # German synonyms (OpenThesaurus): at most max_synonyms per term, the
+    # smallest sets first; each weighs synonym_weight / (size of its set -
+    # 1) ** synset_size_power (compound parts: times their part weight)
+    synonym_weight: float = 0.2
+    max_synonyms: int = 6
+    max_synset_size: int = 0  # sets larger than this are ignored (0: none)
+    synset_size_power: float = 0.5
+    thesaurus_split: bool = True  # the thesaurus' words are compound parts too
     # explanations
     n_reasons: int = 5
     # incremental updates
@@ -293,10 +302,12 @@ class _Store:
 class Matcher:
     """Ranks offers for a profile and profiles for an offer (see module doc)."""
 
-    def __init__(self, config: MatcherConfig | None = None, bridge: Bridge | None = None):
+    def __init__(self, config: MatcherConfig | None = None, bridge: Bridge | None = None, thesaurus: Thesaurus | None = None):
         self.config = config or MatcherConfig()
         self.bridge = bridge if bridge is not None else default_bridge()
-        self.analyzer = Analyzer(self.config, self.bridge)
+        if thesaurus is None and self.config.synonym_weight > 0:
+            thesaurus = default_thesaurus()
+        self.analyzer = Analyzer(self.config, self.bridge, thesaurus)
         self._features: dict[str, int] = {}
         self._feature_block: list[int] = []
         self._block_arr = np.zeros(0, dtype=np.int8)

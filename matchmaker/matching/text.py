@@ -208,21 +208,38 @@ class Analyzer:
     """The text pipeline, parameterised by a config (see ``MatcherConfig``)
     and an optional bridge (``matchmaker.matching.bridge.Bridge``)."""
 
-    def __init__(self, config, bridge=None):
+    def __init__(self, config, bridge=None, thesaurus=None):
         self.cfg = config
         self.bridge = bridge if bridge is not None and bridge.available else None
+        # German synonyms (``matchmaker.matching.thesaurus.Thesaurus``)
+        self.thesaurus = (
+            thesaurus
+            if thesaurus is not None and thesaurus.available and config.synonym_weight > 0
+            else None
+        )
         b = self.bridge
         # Everything derived from the dictionary alone is built once per
         # bridge and shared by every Analyzer (a Matcher() stays cheap).
-        self.splitter = (
-            b.shared("splitter", lambda: CompoundSplitter(b.german_words())) if b and config.split_compounds else None
-        )
+        th = self.thesaurus
+        if b and config.split_compounds and th is not None and config.thesaurus_split:
+            # the thesaurus' one-word terms are compound parts too
+            split_key = ("thesaurus", th.source, len(th.index))
+            self.splitter = b.shared(
+                ("splitter", split_key),
+                lambda: CompoundSplitter(b.german_words() | {k for k in th.index if " " not in k}),
+            )
+        else:
+            self.splitter = (
+                b.shared("splitter", lambda: CompoundSplitter(b.german_words())) if b and config.split_compounds else None
+            )
+            split_key = config.split_compounds
         self._phrase_heads = b.shared("phrase-heads", lambda: _phrase_heads(b)) if b else {"de": frozenset(), "en": frozenset()}
         # token -> index term, per language (shared per bridge; the term
-        # depends on the bridge only, not on the weights of the config)
+        # depends on the bridge and the splitter's vocabulary only, not on
+        # the weights of the config)
         owner = b if b is not None else _NO_BRIDGE
         self._term_cache: dict[str, dict[str, str | None]] = owner.shared(
-            ("terms", config.split_compounds), lambda: {"de": {}, "en": {}}
+            ("terms", split_key), lambda: {"de": {}, "en": {}}
         )
 
     # -- words -------------------------------------------------------------
@@ -349,6 +366,30 @@ class Analyzer:
                 k = "w:" + t
                 out[k] = out.get(k, 0.0) + w
 
+    def _synonym_features(self, key: str, weight: float, out: dict[str, float]) -> bool:
+        """Words of the thesaurus' synonyms of a German key, each weighted
+        ``weight / sqrt(size of its set - 1)`` (a set of two is one sense;
+        a large set mixes senses), at most ``max_synonyms``, the smallest
+        sets first."""
+        cfg = self.cfg
+        syns = self.thesaurus.synonyms(key, cfg.max_synonyms, cfg.max_synset_size)
+        if not syns:
+            return False
+        for phrase, size in syns:
+            w = weight / (size - 1) ** cfg.synset_size_power
+            prev = None
+            for word in phrase.split():
+                t = self.term(word, "de")
+                if t is None:
+                    continue
+                k = "w:" + t
+                out[k] = out.get(k, 0.0) + w
+                if prev is not None and cfg.bigram_weight > 0:
+                    kb = "b:" + prev + " " + t
+                    out[kb] = out.get(kb, 0.0) + w
+                prev = t
+        return True
+
     def expand_token(self, tok: str, lang: str, chars: bool) -> dict[str, float]:
         """Features of one case-folded token."""
         cfg = self.cfg
@@ -361,6 +402,11 @@ class Analyzer:
             for g in char_ngrams(n, lo, hi):
                 k = "c:" + g
                 out[k] = out.get(k, 0.0) + 1.0
+        th = self.thesaurus
+        sw = cfg.synonym_weight
+        if th is not None and lang == "de":
+            f = fold(tok)
+            self._synonym_features(n, sw, out) or (f != n and self._synonym_features(f, sw, out))
         if self.bridge is None:
             return out
         bw = cfg.bridge_weight
@@ -387,6 +433,8 @@ class Analyzer:
                 k = "w:" + stem(p, "de")
                 out[k] = out.get(k, 0.0) + cw
                 self._translation_features(p, "de", bw * cw, out)
+                if th is not None:
+                    self._synonym_features(p, sw * cw, out)
                 d = self.derived(p, "de") if dw > 0 else None
                 if d is not None:
                     k = "w:" + d

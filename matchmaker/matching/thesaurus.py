@@ -69,6 +69,7 @@ class Thesaurus:
     synsets: list[tuple[str, ...]] = field(default_factory=list)
     index: dict[str, tuple[int, ...]] = field(default_factory=dict)
     source: str | None = None
+    _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def available(self) -> bool:
@@ -85,6 +86,10 @@ class Thesaurus:
         sets = self.index.get(key)
         if not sets:
             return []
+        ck = (key, limit, max_set)
+        hit = self._cache.get(ck)
+        if hit is not None:
+            return hit
         best: dict[str, tuple[int, int]] = {}
         for sid in sets:
             members = self.synsets[sid]
@@ -98,7 +103,8 @@ class Thesaurus:
                 if have is None or size < have[0]:
                     best[other] = (size, sid * 1000 + pos)
         ranked = sorted(best.items(), key=lambda kv: kv[1])
-        return [(k, size) for k, (size, _) in ranked[:limit]]
+        out = self._cache[ck] = [(k, size) for k, (size, _) in ranked[:limit]]
+        return out
 
     @classmethod
     def parse(cls, path: str | os.PathLike) -> "Thesaurus":
