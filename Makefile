@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi:app
 DICT_DIR := instance/trans-de-en
 THES_DIR := instance/openthesaurus-de
+THES_EN_DIR := instance/mythes-en-us
 
 .PHONY: run test lint install install-dev translations dictionary thesaurus migrate seed bench-matcher eval clean
 
@@ -38,15 +39,19 @@ dictionary:
 		|| echo "dictionary: trans-de-en not available; the matcher will work monolingually"; \
 	else echo "dictionary: no apt here; the matcher will work monolingually"; fi
 
-# German synonyms (Debian's openthesaurus-de-text, LGPL) for the matcher; fetched the same way.
+# Synonyms for the matcher: German (Debian's openthesaurus-de-text, LGPL) and English (mythes-en-us,
+# the LibreOffice thesaurus from WordNet); fetched like the dictionary.
 thesaurus:
-	@if [ -f /usr/share/openthesaurus-de/openthesaurus.txt ] || [ -f $(THES_DIR)/usr/share/openthesaurus-de/openthesaurus.txt ]; then :; \
-	elif command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null; then \
-		mkdir -p $(THES_DIR) && cd $(THES_DIR) && \
-		( apt-get download openthesaurus-de-text >/dev/null 2>&1 && dpkg-deb -x openthesaurus-de-text_*.deb . && rm -f openthesaurus-de-text_*.deb \
-		  && echo "thesaurus: extracted openthesaurus-de-text into $(THES_DIR)" ) \
-		|| echo "thesaurus: openthesaurus-de-text not available; the matcher will work without German synonyms"; \
-	else echo "thesaurus: no apt here; the matcher will work without German synonyms"; fi
+	@for spec in "openthesaurus-de-text $(THES_DIR) usr/share/openthesaurus-de/openthesaurus.txt German" \
+	             "mythes-en-us $(THES_EN_DIR) usr/share/mythes/th_en_US_v2.dat English"; do \
+		set -- $$spec; \
+		if [ -f /$$3 ] || [ -f $$2/$$3 ]; then :; \
+		elif command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null; then \
+			( mkdir -p $$2 && cd $$2 && apt-get download $$1 >/dev/null 2>&1 && dpkg-deb -x $$1_*.deb . && rm -f $$1_*.deb \
+			  && echo "thesaurus: extracted $$1 into $$2" ) \
+			|| echo "thesaurus: $$1 not available; the matcher will work without $$4 synonyms"; \
+		else echo "thesaurus: no apt here; the matcher will work without $$4 synonyms"; fi; \
+	done
 
 migrate: install
 	$(FLASK) db upgrade

@@ -28,6 +28,14 @@ def thes():
     return t
 
 
+@pytest.fixture(scope="module")
+def thes_en():
+    t = Thesaurus.load(lang="en")
+    if not t.available:
+        pytest.skip("English thesaurus (mythes-en-us) not installed; set MATCHER_THESAURUS_EN or run `make thesaurus`")
+    return t
+
+
 @pytest.fixture()
 def mono(tmp_path, monkeypatch):
     monkeypatch.setattr(bridge_mod, "_warned", False)
@@ -364,20 +372,39 @@ def test_german_synonyms_rank_above_unrelated_titles(ding, thes, title, synonym,
     assert 0 < feats["w:" + a.term(synonym.casefold(), "de")] < own
 
 
+def test_english_synonyms_rank_above_unrelated_titles(thes_en):
+    # WordNet's first sense of "customer" is "client"; no shared word or n-gram
+    offers = [
+        Document("o-client", title="client", text="support for our clients", lang="en"),
+        Document("o-baker", title="baker", text="bake bread and rolls", lang="en"),
+        Document("o-driver", title="bus driver", text="drive the bus on city routes", lang="en"),
+    ]
+    q = Document("q", title="customer", lang="en")
+    m = Matcher(bridge=Bridge(), thesaurus=Thesaurus(), thesaurus_en=thes_en).fit(offers, PROFILES)
+    hits = m.rank(q, "offers", k=3)
+    assert hits[0].id == "o-client"
+    without = Matcher(bridge=Bridge(), thesaurus=Thesaurus(), thesaurus_en=Thesaurus()).fit(offers, PROFILES)
+    assert [h.id for h in without.rank(q, "offers", k=1)] != ["o-client"]
+
+
 def test_matcher_without_thesaurus_works_and_warns_once(tmp_path, monkeypatch, caplog):
-    monkeypatch.setattr(thesaurus_mod, "_warned", False)
-    monkeypatch.setattr(thesaurus_mod, "_default", None)
+    monkeypatch.setattr(thesaurus_mod, "_warned", set())
+    monkeypatch.setattr(thesaurus_mod, "_default", {})
     monkeypatch.setenv("MATCHER_THESAURUS", str(tmp_path / "missing.txt"))
+    monkeypatch.setenv("MATCHER_THESAURUS_EN", str(tmp_path / "missing.dat"))
     with caplog.at_level(logging.WARNING, logger="matchmaker.matching"):
         t1 = Thesaurus.load()
         t2 = thesaurus_mod.default_thesaurus()
         m = Matcher(bridge=Bridge()).fit(SYNONYM_OFFERS, PROFILES)
-    assert not t1.available and not t2.available and m.analyzer.thesaurus is None
+        Matcher(bridge=Bridge())
+    assert not t1.available and not t2.available
+    assert m.analyzer.thesaurus is None and m.analyzer.thesaurus_en is None
     warnings = [
-        r for r in caplog.records
+        r.getMessage() for r in caplog.records
         if r.name == "matchmaker.matching" and r.levelno == logging.WARNING and "thesaurus" in r.getMessage()
     ]
-    assert len(warnings) == 1
+    # one warning per missing file (German, English), each once
+    assert len(warnings) == 2 and sum("German" in w for w in warnings) == 1, warnings
     hits = m.rank(Document("q", title="Setzerin", lang="de"), "offers", k=1)
     assert hits[0].id == "o-set"
 
@@ -403,3 +430,25 @@ def test_thesaurus_parse_and_path(tmp_path, monkeypatch):
     # vulgar terms, "..." stems and terms of more than three words are left out; phrases are kept
     assert [k for k, _ in t.synonyms("arzt", 9)] == ["doktor", "mann der medizin"]
     assert not t.has("allein")  # a set of one links nothing
+
+
+def test_mythes_parse_keeps_the_first_sense_with_synonyms(tmp_path, monkeypatch):
+    f = tmp_path / "th_en_US_v2.dat"
+    f.write_text(
+        "UTF-8\n"
+        "cook|3\n"
+        "(noun)|Cook|James Cook|navigator (generic term)\n"
+        "(noun)|chef (similar term)|skilled worker (generic term)\n"
+        "(verb)|fix|ready|make|prepare|create from raw materials\n"
+        "Mason|1\n"
+        "(noun)|James Mason|actor (generic term)\n"
+        "repair|2\n"
+        "(noun)|fix|mend|mending\n"
+        "(noun)|haunt|hangout\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("MATCHER_THESAURUS_EN", str(f))
+    t = Thesaurus.load(lang="en")
+    assert t.synonyms("cook", 9) == [("fix", 5), ("ready", 5), ("make", 5), ("prepare", 5)]
+    assert t.synonyms("repair", 2) == [("fix", 4), ("mend", 4)]
+    assert not t.has("mason") and not t.has("fix")  # names; keys are the entries' words only

@@ -133,6 +133,8 @@ class MatcherConfig:
     max_synset_size: int = 0  # sets larger than this are ignored (0: none)
     synset_size_power: float = 0.5
     thesaurus_split: bool = True  # the thesaurus' words are compound parts too
+    # English synonyms (MyThes/WordNet, the first sense of a word), weighted alike
+    synonym_weight_en: float = 0.2
     # explanations
     n_reasons: int = 5
     # incremental updates
@@ -302,12 +304,20 @@ class _Store:
 class Matcher:
     """Ranks offers for a profile and profiles for an offer (see module doc)."""
 
-    def __init__(self, config: MatcherConfig | None = None, bridge: Bridge | None = None, thesaurus: Thesaurus | None = None):
+    def __init__(
+        self,
+        config: MatcherConfig | None = None,
+        bridge: Bridge | None = None,
+        thesaurus: Thesaurus | None = None,
+        thesaurus_en: Thesaurus | None = None,
+    ):
         self.config = config or MatcherConfig()
         self.bridge = bridge if bridge is not None else default_bridge()
         if thesaurus is None and self.config.synonym_weight > 0:
-            thesaurus = default_thesaurus()
-        self.analyzer = Analyzer(self.config, self.bridge, thesaurus)
+            thesaurus = default_thesaurus("de")
+        if thesaurus_en is None and self.config.synonym_weight_en > 0:
+            thesaurus_en = default_thesaurus("en")
+        self.analyzer = Analyzer(self.config, self.bridge, thesaurus, thesaurus_en)
         self._features: dict[str, int] = {}
         self._feature_block: list[int] = []
         self._block_arr = np.zeros(0, dtype=np.int8)

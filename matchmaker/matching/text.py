@@ -208,13 +208,18 @@ class Analyzer:
     """The text pipeline, parameterised by a config (see ``MatcherConfig``)
     and an optional bridge (``matchmaker.matching.bridge.Bridge``)."""
 
-    def __init__(self, config, bridge=None, thesaurus=None):
+    def __init__(self, config, bridge=None, thesaurus=None, thesaurus_en=None):
         self.cfg = config
         self.bridge = bridge if bridge is not None and bridge.available else None
-        # German synonyms (``matchmaker.matching.thesaurus.Thesaurus``)
+        # German and English synonyms (``matchmaker.matching.thesaurus.Thesaurus``)
         self.thesaurus = (
             thesaurus
             if thesaurus is not None and thesaurus.available and config.synonym_weight > 0
+            else None
+        )
+        self.thesaurus_en = (
+            thesaurus_en
+            if thesaurus_en is not None and thesaurus_en.available and config.synonym_weight_en > 0
             else None
         )
         b = self.bridge
@@ -366,20 +371,21 @@ class Analyzer:
                 k = "w:" + t
                 out[k] = out.get(k, 0.0) + w
 
-    def _synonym_features(self, key: str, weight: float, out: dict[str, float]) -> bool:
-        """Words of the thesaurus' synonyms of a German key, each weighted
+    def _synonym_features(self, key: str, weight: float, out: dict[str, float], lang: str = "de") -> bool:
+        """Words of the thesaurus' synonyms of a key of ``lang``, each weighted
         ``weight / sqrt(size of its set - 1)`` (a set of two is one sense;
         a large set mixes senses), at most ``max_synonyms``, the smallest
         sets first."""
         cfg = self.cfg
-        syns = self.thesaurus.synonyms(key, cfg.max_synonyms, cfg.max_synset_size)
+        th = self.thesaurus if lang == "de" else self.thesaurus_en
+        syns = th.synonyms(key, cfg.max_synonyms, cfg.max_synset_size)
         if not syns:
             return False
         for phrase, size in syns:
             w = weight / (size - 1) ** cfg.synset_size_power
             prev = None
             for word in phrase.split():
-                t = self.term(word, "de")
+                t = self.term(word, lang)
                 if t is None:
                     continue
                 k = "w:" + t
@@ -407,6 +413,10 @@ class Analyzer:
         if th is not None and lang == "de":
             f = fold(tok)
             self._synonym_features(n, sw, out) or (f != n and self._synonym_features(f, sw, out))
+        elif lang == "en" and self.thesaurus_en is not None:
+            f = fold(tok)
+            swe = cfg.synonym_weight_en
+            self._synonym_features(n, swe, out, "en") or (f != n and self._synonym_features(f, swe, out, "en"))
         if self.bridge is None:
             return out
         bw = cfg.bridge_weight

@@ -1,20 +1,30 @@
-"""German synonyms from OpenThesaurus, packaged by Debian as
-``openthesaurus-de-text`` (LGPL).
+"""Synonyms: German from OpenThesaurus, packaged by Debian as
+``openthesaurus-de-text`` (LGPL); English from the LibreOffice thesaurus
+built on WordNet, packaged as ``mythes-en-us``.
 
-The file holds one synonym set a line, terms separated by ``;``, e.g.
+OpenThesaurus holds one synonym set a line, terms separated by ``;``, e.g.
 ``Schriftsetzer;Setzer`` or ``Untersucher;Prüfer;Kontrolleur (österr.)``.
 Annotations in parentheses (``(ugs.)``, ``(sich)``, ``(fachspr.)``) are
-stripped; terms marked as vulgar or derogatory are left out.  Terms are
-folded like the dictionary's (:func:`matchmaker.matching.text.fold`: umlauts
-spelled out, case folded) and kept when they have at most
+stripped; terms marked as vulgar or derogatory are left out.
+
+The MyThes file (``th_en_US_v2.dat``) holds per word a line ``word|n`` and
+its n senses, commonest first, as ``(noun)|syn|syn|hypernym (generic
+term)|...``.  Only the first noun or verb sense of a word that has
+synonyms is kept (the later senses are mostly rare ones: "repair" ->
+"haunt"), without the terms marked in parentheses (generic, related,
+similar terms, antonyms) and names ("Cook", "James Cook": capitalised
+entries and terms).
+
+Terms are folded like the dictionary's (:func:`matchmaker.matching.text.fold`:
+umlauts spelled out, case folded) and kept when they have at most
 :data:`~matchmaker.matching.bridge.MAX_KEY_WORDS` words, as folded words
 joined by one space.
 
-The file is small (34k lines, about 0.5 s to parse), so it is parsed when
-first needed and not cached on disk.  Path: the argument, else
-``$MATCHER_THESAURUS``, else the Debian path, else the copy ``make`` puts
-below ``instance/``.  Without the file the matcher works without synonyms
-and logs one warning.
+Both files are parsed when first needed and not cached on disk (about
+0.6 s for OpenThesaurus, 34k lines; PARSE_EN for MyThes, 18 MB).  Path: the
+argument, else ``$MATCHER_THESAURUS`` / ``$MATCHER_THESAURUS_EN``, else the
+Debian path, else the copy ``make`` puts below ``instance/``.  Without a
+file the matcher works without those synonyms and logs one warning.
 """
 from __future__ import annotations
 
@@ -29,31 +39,50 @@ from .text import TOKEN_RE
 
 log = logging.getLogger("matchmaker.matching")
 
-DEFAULT_PATHS = (
-    "/usr/share/openthesaurus-de/openthesaurus.txt",
-    "instance/openthesaurus-de/usr/share/openthesaurus-de/openthesaurus.txt",
-)
-ENV_VAR = "MATCHER_THESAURUS"
+# per language: (environment variable, default paths, format)
+SOURCES = {
+    "de": (
+        "MATCHER_THESAURUS",
+        (
+            "/usr/share/openthesaurus-de/openthesaurus.txt",
+            "instance/openthesaurus-de/usr/share/openthesaurus-de/openthesaurus.txt",
+        ),
+        "openthesaurus",
+    ),
+    "en": (
+        "MATCHER_THESAURUS_EN",
+        (
+            "/usr/share/mythes/th_en_US_v2.dat",
+            "instance/mythes-en-us/usr/share/mythes/th_en_US_v2.dat",
+        ),
+        "mythes",
+    ),
+}
+ENV_VAR = SOURCES["de"][0]
+DEFAULT_PATHS = SOURCES["de"][1]
 
 _PAREN_RE = re.compile(r"\([^)]*\)")
 # register labels whose terms would only add noise to job texts
 _SKIP_LABELS = ("derb", "vulg", "abwertend", "beleidigend")
+_MYTHES_POS = ("(noun)", "(verb)")
 
-_warned = False
+_warned: set[str] = set()
 
 
-def resolve_path(path: str | os.PathLike | None = None) -> Path | None:
-    """Explicit argument, else $MATCHER_THESAURUS, else the Debian path, else
-    ``instance/openthesaurus-de/...`` below the working directory.  ``None``
-    when nothing exists."""
+def resolve_path(path: str | os.PathLike | None = None, lang: str = "de") -> Path | None:
+    """Explicit argument, else the language's environment variable
+    ($MATCHER_THESAURUS, $MATCHER_THESAURUS_EN), else the Debian path, else
+    the copy below ``instance/`` (relative to the working directory).
+    ``None`` when nothing exists."""
     if path is not None:
         p = Path(path)
         return p if p.is_file() else None
-    env = os.environ.get(ENV_VAR)
+    env_var, paths, _ = SOURCES[lang]
+    env = os.environ.get(env_var)
     if env:
         p = Path(env)
         return p if p.is_file() else None
-    for candidate in DEFAULT_PATHS:
+    for candidate in paths:
         p = Path(candidate)
         if p.is_file():
             return p
@@ -64,7 +93,8 @@ def resolve_path(path: str | os.PathLike | None = None) -> Path | None:
 class Thesaurus:
     """Synonym sets.  ``synsets`` holds each set as a tuple of keys (folded
     words joined by one space); ``index`` maps a key to the numbers of the
-    sets it belongs to, in file order."""
+    sets it belongs to, in file order (OpenThesaurus: every member of a set;
+    MyThes: the word whose sense the set is)."""
 
     synsets: list[tuple[str, ...]] = field(default_factory=list)
     index: dict[str, tuple[int, ...]] = field(default_factory=dict)
@@ -138,28 +168,75 @@ class Thesaurus:
         return cls(synsets=synsets, index={k: tuple(v) for k, v in index.items()}, source=str(path))
 
     @classmethod
-    def load(cls, path: str | os.PathLike | None = None) -> "Thesaurus":
-        """Parse the thesaurus.  When no file is found, returns an empty
-        thesaurus and logs one warning per process."""
-        global _warned
-        resolved = resolve_path(path)
+    def parse_mythes(cls, path: str | os.PathLike) -> "Thesaurus":
+        """A MyThes file: per word, its first noun or verb sense."""
+        findall = TOKEN_RE.findall
+        synsets: list[tuple[str, ...]] = []
+        index: dict[str, tuple[int, ...]] = {}
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            fh.readline()  # the encoding
+            lines = fh.read().split("\n")
+        i, n_lines = 0, len(lines)
+        while i < n_lines:
+            word, sep, count = lines[i].rpartition("|")
+            i += 1
+            if not sep or not count.isdigit():
+                continue
+            n = int(count)
+            senses = lines[i : i + n]
+            i += n
+            # names ("Cook", "Mason") are no senses of the words in a job text
+            if word != word.lower() or not word[:1].isalpha():
+                continue
+            words = findall(_fold_line(word))
+            if not words or len(words) > MAX_KEY_WORDS:
+                continue
+            key = " ".join(words)
+            if key in index:
+                continue
+            for sense in senses:
+                if not sense.startswith(_MYTHES_POS):
+                    continue
+                keys = [key]
+                for term in sense.split("|")[1:]:
+                    if "(" in term or term != term.lower():
+                        continue  # generic, related, similar terms, antonyms; names
+                    tw = findall(_fold_line(term))
+                    k = " ".join(tw)
+                    if tw and len(tw) <= MAX_KEY_WORDS and k not in keys:
+                        keys.append(k)
+                if len(keys) > 1:
+                    index[key] = (len(synsets),)
+                    synsets.append(tuple(keys))
+                    break
+        return cls(synsets=synsets, index=index, source=str(path))
+
+    @classmethod
+    def load(cls, path: str | os.PathLike | None = None, lang: str = "de") -> "Thesaurus":
+        """Parse the thesaurus of ``lang`` ("de": OpenThesaurus, "en":
+        MyThes).  When no file is found, returns an empty thesaurus and logs
+        one warning per language and process."""
+        resolved = resolve_path(path, lang)
+        env_var, paths, fmt = SOURCES[lang]
         if resolved is None:
-            if not _warned:
+            if lang not in _warned:
                 log.warning(
-                    "German thesaurus (OpenThesaurus) not found (tried %s); matching without synonyms",
-                    path if path is not None else os.environ.get(ENV_VAR) or ", ".join(DEFAULT_PATHS),
+                    "%s thesaurus not found (tried %s); matching without %s synonyms",
+                    "German" if lang == "de" else "English",
+                    path if path is not None else os.environ.get(env_var) or ", ".join(paths),
+                    "German" if lang == "de" else "English",
                 )
-                _warned = True
+                _warned.add(lang)
             return cls()
-        return cls.parse(resolved)
+        return cls.parse(resolved) if fmt == "openthesaurus" else cls.parse_mythes(resolved)
 
 
-_default: Thesaurus | None = None
+_default: dict[str, Thesaurus] = {}
 
 
-def default_thesaurus() -> Thesaurus:
-    """The process-wide thesaurus from the default path resolution."""
-    global _default
-    if _default is None:
-        _default = Thesaurus.load()
-    return _default
+def default_thesaurus(lang: str = "de") -> Thesaurus:
+    """The process-wide thesaurus of ``lang`` from the default path resolution."""
+    th = _default.get(lang)
+    if th is None:
+        th = _default[lang] = Thesaurus.load(lang=lang)
+    return th
