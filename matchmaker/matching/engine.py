@@ -3,7 +3,8 @@
 Offers and profiles share one vocabulary and one IDF (computed over both
 corpora).  A document is analysed by :class:`~matchmaker.matching.text.Analyzer`
 into weighted units (tokens, dictionary phrases) that expand into features in
-three blocks: words (stems, compound parts, dictionary translations), word
+three blocks: words (stems, compound parts, dictionary translations,
+thesaurus synonyms), word
 bigrams and character n-grams inside word bounds.  Term weights are
 ``log1p(field-weighted tf) * idf``; each block is L2-normalised and weighted,
 then the row is L2-normalised, so a score is a weighted sum of per-block

@@ -6,7 +6,8 @@ stop words of both languages, lemma (simplemma) then Snowball stem
 (PyStemmer), German gender forms folded onto the masculine form
 ("Leiterin", "Leiterinnen" -> "leiter"), German compounds split against the
 dictionary vocabulary ("Asphaltlabortechniker" -> asphalt + labor +
-techniker), and character n-grams inside word bounds (like scikit-learn's
+techniker), synonyms from a thesaurus weighted below the word (German
+"Barmixer" -> barkeeper, English "customer" -> client), and character n-grams inside word bounds (like scikit-learn's
 ``analyzer='char_wb'``), so that "Automatisierungstechnik" and "automation"
 share features.
 """

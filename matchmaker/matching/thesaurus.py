@@ -21,7 +21,7 @@ umlauts spelled out, case folded) and kept when they have at most
 joined by one space.
 
 Both files are parsed when first needed and not cached on disk (about
-0.6 s for OpenThesaurus, 34k lines; PARSE_EN for MyThes, 18 MB).  Path: the
+0.6 s for OpenThesaurus, 34k lines; about 1 s for MyThes, 18 MB).  Path: the
 argument, else ``$MATCHER_THESAURUS`` / ``$MATCHER_THESAURUS_EN``, else the
 Debian path, else the copy ``make`` puts below ``instance/``.  Without a
 file the matcher works without those synonyms and logs one warning.
