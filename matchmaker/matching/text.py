@@ -7,7 +7,8 @@ stop words of both languages, lemma (simplemma) then Snowball stem
 ("Leiterin", "Leiterinnen" -> "leiter"), German compounds split against the
 dictionary vocabulary ("Asphaltlabortechniker" -> asphalt + labor +
 techniker), synonyms from a thesaurus weighted below the word (German
-"Barmixer" -> barkeeper, English "customer" -> client), and character n-grams inside word bounds (like scikit-learn's
+"Theologe" -> Religionswissenschaftler, English "customer" -> client), and
+character n-grams inside word bounds (like scikit-learn's
 ``analyzer='char_wb'``), so that "Automatisierungstechnik" and "automation"
 share features.
 """
@@ -206,8 +207,9 @@ def _phrase_heads(bridge) -> dict[str, frozenset[str]]:
 
 
 class Analyzer:
-    """The text pipeline, parameterised by a config (see ``MatcherConfig``)
-    and an optional bridge (``matchmaker.matching.bridge.Bridge``)."""
+    """The text pipeline, parameterised by a config (see ``MatcherConfig``),
+    an optional bridge (``matchmaker.matching.bridge.Bridge``) and optional
+    German and English thesauri (``matchmaker.matching.thesaurus.Thesaurus``)."""
 
     def __init__(self, config, bridge=None, thesaurus=None, thesaurus_en=None):
         self.cfg = config
