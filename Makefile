@@ -4,8 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi:app
 DICT_DIR := instance/trans-de-en
+THES_DIR := instance/openthesaurus-de
+THES_EN_DIR := instance/mythes-en-us
 
-.PHONY: run test lint install install-dev translations dictionary migrate seed bench-matcher eval clean
+.PHONY: run test lint install install-dev translations dictionary thesaurus migrate seed bench-matcher eval clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +21,8 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
 
-install: $(VENV)/.installed translations dictionary
-install-dev: $(VENV)/.installed-dev translations dictionary
+install: $(VENV)/.installed translations dictionary thesaurus
+install-dev: $(VENV)/.installed-dev translations dictionary thesaurus
 
 # Compiled catalogues are build output, made from the reviewed .po files.
 translations: $(VENV)/.installed
@@ -36,6 +38,20 @@ dictionary:
 		  && echo "dictionary: extracted trans-de-en into $(DICT_DIR)" ) \
 		|| echo "dictionary: trans-de-en not available; the matcher will work monolingually"; \
 	else echo "dictionary: no apt here; the matcher will work monolingually"; fi
+
+# Synonyms for the matcher: German (Debian's openthesaurus-de-text, LGPL) and English (mythes-en-us,
+# the LibreOffice thesaurus from WordNet); fetched like the dictionary.
+thesaurus:
+	@for spec in "openthesaurus-de-text $(THES_DIR) usr/share/openthesaurus-de/openthesaurus.txt German" \
+	             "mythes-en-us $(THES_EN_DIR) usr/share/mythes/th_en_US_v2.dat English"; do \
+		set -- $$spec; \
+		if [ -f /$$3 ] || [ -f $$2/$$3 ]; then :; \
+		elif command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null; then \
+			( mkdir -p $$2 && cd $$2 && apt-get download $$1 >/dev/null 2>&1 && dpkg-deb -x $$1_*.deb . && rm -f $$1_*.deb \
+			  && echo "thesaurus: extracted $$1 into $$2" ) \
+			|| echo "thesaurus: $$1 not available; the matcher will work without $$4 synonyms"; \
+		else echo "thesaurus: no apt here; the matcher will work without $$4 synonyms"; fi; \
+	done
 
 migrate: install
 	$(FLASK) db upgrade

@@ -5,9 +5,11 @@ import numpy as np
 import pytest
 
 from matchmaker.matching import bridge as bridge_mod
+from matchmaker.matching import thesaurus as thesaurus_mod
 from matchmaker.matching.bridge import Bridge
 from matchmaker.matching.engine import Document, Matcher, MatcherConfig, fit_label
 from matchmaker.matching.text import CompoundSplitter, fold
+from matchmaker.matching.thesaurus import Thesaurus
 
 
 @pytest.fixture(scope="module")
@@ -16,6 +18,22 @@ def ding():
     if not b.available:
         pytest.skip("German-English dictionary (trans-de-en) not installed; set MATCHER_DICTIONARY or run the Makefile")
     return b
+
+
+@pytest.fixture(scope="module")
+def thes():
+    t = Thesaurus.load()
+    if not t.available:
+        pytest.skip("German thesaurus (openthesaurus-de-text) not installed; set MATCHER_THESAURUS or run `make thesaurus`")
+    return t
+
+
+@pytest.fixture(scope="module")
+def thes_en():
+    t = Thesaurus.load(lang="en")
+    if not t.available:
+        pytest.skip("English thesaurus (mythes-en-us) not installed; set MATCHER_THESAURUS_EN or run `make thesaurus`")
+    return t
 
 
 @pytest.fixture()
@@ -407,3 +425,113 @@ def test_hub_sample_of_a_side_that_grew_by_upserts(mono):
     assert (m.stores["offers"].hub > 0).any()
     hits = m.rank_id("p-lab", "profiles", k=None, explain=False)
     assert hits and hits[0].id in {"o-lab", "o-hub"}
+
+
+# -- German synonyms (OpenThesaurus) ------------------------------------------
+
+SYNONYM_OFFERS = OFFERS + [
+    Document("o-kita", title="Kindergärtner", text="Betreuung von Kindern in der Kita.", lang="de"),
+    Document("o-inspect", title="Inspektor", lang="de"),
+    Document("o-set", title="Setzer", lang="de"),
+]
+
+
+@pytest.mark.parametrize(
+    "title, synonym, offer", [("Erzieherin", "Kindergärtner", "o-kita"), ("Kontrolleur", "Inspektor", "o-inspect")]
+)
+def test_german_synonyms_rank_above_unrelated_titles(ding, thes, title, synonym, offer):
+    # the thesaurus links these (Erzieher;Kindergärtner and Kontrolleur;...;Inspektor);
+    # they share no word and no dictionary translation
+    q = Document("q", title=title, lang="de")
+    m = Matcher(bridge=ding, thesaurus=thes).fit(SYNONYM_OFFERS, PROFILES)
+    hits = m.rank(q, "offers", k=3)
+    assert hits[0].id == offer and hits[0].score > 2 * hits[1].score
+    without = Matcher(bridge=ding, thesaurus=Thesaurus()).fit(SYNONYM_OFFERS, PROFILES)
+    assert [h.id for h in without.rank(q, "offers", k=1)] != [offer]
+    # the synonym is a feature of the German term, weighted below the term itself
+    a = m.analyzer
+    feats = a.expand_token(title.casefold(), "de", False)
+    own = feats["w:" + a.term(title.casefold(), "de")]
+    assert 0 < feats["w:" + a.term(synonym.casefold(), "de")] < own
+
+
+def test_english_synonyms_rank_above_unrelated_titles(thes_en):
+    # WordNet's first sense of "customer" is "client"; no shared word or n-gram
+    offers = [
+        Document("o-client", title="client", text="support for our clients", lang="en"),
+        Document("o-baker", title="baker", text="bake bread and rolls", lang="en"),
+        Document("o-driver", title="bus driver", text="drive the bus on city routes", lang="en"),
+    ]
+    q = Document("q", title="customer", lang="en")
+    m = Matcher(bridge=Bridge(), thesaurus=Thesaurus(), thesaurus_en=thes_en).fit(offers, PROFILES)
+    hits = m.rank(q, "offers", k=3)
+    assert hits[0].id == "o-client"
+    without = Matcher(bridge=Bridge(), thesaurus=Thesaurus(), thesaurus_en=Thesaurus()).fit(offers, PROFILES)
+    assert [h.id for h in without.rank(q, "offers", k=1)] != ["o-client"]
+
+
+def test_matcher_without_thesaurus_works_and_warns_once(tmp_path, monkeypatch, caplog):
+    monkeypatch.setattr(thesaurus_mod, "_warned", set())
+    monkeypatch.setattr(thesaurus_mod, "_default", {})
+    monkeypatch.setenv("MATCHER_THESAURUS", str(tmp_path / "missing.txt"))
+    monkeypatch.setenv("MATCHER_THESAURUS_EN", str(tmp_path / "missing.dat"))
+    with caplog.at_level(logging.WARNING, logger="matchmaker.matching"):
+        t1 = Thesaurus.load()
+        t2 = thesaurus_mod.default_thesaurus()
+        m = Matcher(bridge=Bridge()).fit(SYNONYM_OFFERS, PROFILES)
+        Matcher(bridge=Bridge())
+    assert not t1.available and not t2.available
+    assert m.analyzer.thesaurus is None and m.analyzer.thesaurus_en is None
+    warnings = [
+        r.getMessage() for r in caplog.records
+        if r.name == "matchmaker.matching" and r.levelno == logging.WARNING and "thesaurus" in r.getMessage()
+    ]
+    # one warning per missing file (German, English), each once
+    assert len(warnings) == 2 and sum("German" in w for w in warnings) == 1, warnings
+    hits = m.rank(Document("q", title="Setzerin", lang="de"), "offers", k=1)
+    assert hits[0].id == "o-set"
+
+
+def test_thesaurus_parse_and_path(tmp_path, monkeypatch):
+    f = tmp_path / "openthesaurus.txt"
+    f.write_text(
+        "# comment;line\n"
+        "Schriftsetzer;Setzer\n"
+        "Untersucher;Prüfer;Kontrolleur (österr.);Inspektor;Überprüfer\n"
+        "Prüfer;Prüfgerät\n"
+        "Arzt;Doktor;Weißkittel (derb);Deputat...;(ein) Mann der Medizin;einer der vielen Heiler\n"
+        "allein\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("MATCHER_THESAURUS", str(f))
+    t = Thesaurus.load()
+    assert t.available and t.source == str(f)
+    assert t.synonyms("setzer", 5) == [("schriftsetzer", 2)]
+    # annotations stripped, folded; the smallest set first
+    assert t.synonyms("pruefer", 3) == [("pruefgeraet", 2), ("untersucher", 5), ("kontrolleur", 5)]
+    assert t.synonyms("pruefer", 9, max_set=4) == [("pruefgeraet", 2)]
+    # vulgar terms, "..." stems and terms of more than three words are left out; phrases are kept
+    assert [k for k, _ in t.synonyms("arzt", 9)] == ["doktor", "mann der medizin"]
+    assert not t.has("allein")  # a set of one links nothing
+
+
+def test_mythes_parse_keeps_the_first_sense_with_synonyms(tmp_path, monkeypatch):
+    f = tmp_path / "th_en_US_v2.dat"
+    f.write_text(
+        "UTF-8\n"
+        "cook|3\n"
+        "(noun)|Cook|James Cook|navigator (generic term)\n"
+        "(noun)|chef (similar term)|skilled worker (generic term)\n"
+        "(verb)|fix|ready|make|prepare|create from raw materials\n"
+        "Mason|1\n"
+        "(noun)|James Mason|actor (generic term)\n"
+        "repair|2\n"
+        "(noun)|fix|mend|mending\n"
+        "(noun)|haunt|hangout\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("MATCHER_THESAURUS_EN", str(f))
+    t = Thesaurus.load(lang="en")
+    assert t.synonyms("cook", 9) == [("fix", 5), ("ready", 5), ("make", 5), ("prepare", 5)]
+    assert t.synonyms("repair", 2) == [("fix", 4), ("mend", 4)]
+    assert not t.has("mason") and not t.has("fix")  # names; keys are the entries' words only

@@ -3,7 +3,8 @@
 Offers and profiles share one vocabulary and one IDF (computed over both
 corpora).  A document is analysed by :class:`~matchmaker.matching.text.Analyzer`
 into weighted units (tokens, dictionary phrases) that expand into features in
-three blocks: words (stems, compound parts, dictionary translations), word
+three blocks: words (stems, compound parts, dictionary translations,
+thesaurus synonyms), word
 bigrams and character n-grams inside word bounds.  Term weights are
 ``log1p(field-weighted tf) * idf``; each block is L2-normalised and weighted,
 then the row is L2-normalised, so a score is a weighted sum of per-block
@@ -35,6 +36,7 @@ import scipy.sparse as sp
 
 from .bridge import Bridge, default_bridge
 from .text import Analyzer
+from .thesaurus import Thesaurus, default_thesaurus
 
 log = logging.getLogger("matchmaker.matching")
 
@@ -134,6 +136,16 @@ class MatcherConfig:
     hub_k: int = 10
     hub_sample: int = 1000
     hub_seed: int = 0
+    # German synonyms (OpenThesaurus): at most max_synonyms per term, the
+    # smallest sets first; each weighs synonym_weight / (size of its set -
+    # 1) ** synset_size_power (compound parts: times their part weight)
+    synonym_weight: float = 0.2
+    max_synonyms: int = 6
+    max_synset_size: int = 0  # sets larger than this are ignored (0: none)
+    synset_size_power: float = 0.5
+    thesaurus_split: bool = True  # the thesaurus' words are compound parts too
+    # English synonyms (MyThes/WordNet, the first sense of a word), weighted alike
+    synonym_weight_en: float = 0.2
     # explanations
     n_reasons: int = 5
     # incremental updates
@@ -309,10 +321,20 @@ class _Store:
 class Matcher:
     """Ranks offers for a profile and profiles for an offer (see module doc)."""
 
-    def __init__(self, config: MatcherConfig | None = None, bridge: Bridge | None = None):
+    def __init__(
+        self,
+        config: MatcherConfig | None = None,
+        bridge: Bridge | None = None,
+        thesaurus: Thesaurus | None = None,
+        thesaurus_en: Thesaurus | None = None,
+    ):
         self.config = config or MatcherConfig()
         self.bridge = bridge if bridge is not None else default_bridge()
-        self.analyzer = Analyzer(self.config, self.bridge)
+        if thesaurus is None and self.config.synonym_weight > 0:
+            thesaurus = default_thesaurus("de")
+        if thesaurus_en is None and self.config.synonym_weight_en > 0:
+            thesaurus_en = default_thesaurus("en")
+        self.analyzer = Analyzer(self.config, self.bridge, thesaurus, thesaurus_en)
         self._features: dict[str, int] = {}
         self._feature_block: list[int] = []
         self._block_arr = np.zeros(0, dtype=np.int8)

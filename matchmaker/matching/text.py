@@ -6,7 +6,9 @@ stop words of both languages, lemma (simplemma) then Snowball stem
 (PyStemmer), German gender forms folded onto the masculine form
 ("Leiterin", "Leiterinnen" -> "leiter"), German compounds split against the
 dictionary vocabulary ("Asphaltlabortechniker" -> asphalt + labor +
-techniker), and character n-grams inside word bounds (like scikit-learn's
+techniker), synonyms from a thesaurus weighted below the word (German
+"Theologe" -> Religionswissenschaftler, English "customer" -> client), and
+character n-grams inside word bounds (like scikit-learn's
 ``analyzer='char_wb'``), so that "Automatisierungstechnik" and "automation"
 share features.
 """
@@ -205,24 +207,47 @@ def _phrase_heads(bridge) -> dict[str, frozenset[str]]:
 
 
 class Analyzer:
-    """The text pipeline, parameterised by a config (see ``MatcherConfig``)
-    and an optional bridge (``matchmaker.matching.bridge.Bridge``)."""
+    """The text pipeline, parameterised by a config (see ``MatcherConfig``),
+    an optional bridge (``matchmaker.matching.bridge.Bridge``) and optional
+    German and English thesauri (``matchmaker.matching.thesaurus.Thesaurus``)."""
 
-    def __init__(self, config, bridge=None):
+    def __init__(self, config, bridge=None, thesaurus=None, thesaurus_en=None):
         self.cfg = config
         self.bridge = bridge if bridge is not None and bridge.available else None
+        # German and English synonyms (``matchmaker.matching.thesaurus.Thesaurus``)
+        self.thesaurus = (
+            thesaurus
+            if thesaurus is not None and thesaurus.available and config.synonym_weight > 0
+            else None
+        )
+        self.thesaurus_en = (
+            thesaurus_en
+            if thesaurus_en is not None and thesaurus_en.available and config.synonym_weight_en > 0
+            else None
+        )
         b = self.bridge
         # Everything derived from the dictionary alone is built once per
         # bridge and shared by every Analyzer (a Matcher() stays cheap).
-        self.splitter = (
-            b.shared("splitter", lambda: CompoundSplitter(b.german_words())) if b and config.split_compounds else None
-        )
+        th = self.thesaurus
+        if b and config.split_compounds and th is not None and config.thesaurus_split:
+            # the thesaurus' one-word terms are compound parts too
+            split_key = ("thesaurus", th.source, len(th.index))
+            self.splitter = b.shared(
+                ("splitter", split_key),
+                lambda: CompoundSplitter(b.german_words() | {k for k in th.index if " " not in k}),
+            )
+        else:
+            self.splitter = (
+                b.shared("splitter", lambda: CompoundSplitter(b.german_words())) if b and config.split_compounds else None
+            )
+            split_key = config.split_compounds
         self._phrase_heads = b.shared("phrase-heads", lambda: _phrase_heads(b)) if b else {"de": frozenset(), "en": frozenset()}
         # token -> index term, per language (shared per bridge; the term
-        # depends on the bridge only, not on the weights of the config)
+        # depends on the bridge and the splitter's vocabulary only, not on
+        # the weights of the config)
         owner = b if b is not None else _NO_BRIDGE
         self._term_cache: dict[str, dict[str, str | None]] = owner.shared(
-            ("terms", config.split_compounds), lambda: {"de": {}, "en": {}}
+            ("terms", split_key), lambda: {"de": {}, "en": {}}
         )
 
     # -- words -------------------------------------------------------------
@@ -349,6 +374,31 @@ class Analyzer:
                 k = "w:" + t
                 out[k] = out.get(k, 0.0) + w
 
+    def _synonym_features(self, key: str, weight: float, out: dict[str, float], lang: str = "de") -> bool:
+        """Words of the thesaurus' synonyms of a key of ``lang``, each weighted
+        ``weight / sqrt(size of its set - 1)`` (a set of two is one sense;
+        a large set mixes senses), at most ``max_synonyms``, the smallest
+        sets first."""
+        cfg = self.cfg
+        th = self.thesaurus if lang == "de" else self.thesaurus_en
+        syns = th.synonyms(key, cfg.max_synonyms, cfg.max_synset_size)
+        if not syns:
+            return False
+        for phrase, size in syns:
+            w = weight / (size - 1) ** cfg.synset_size_power
+            prev = None
+            for word in phrase.split():
+                t = self.term(word, lang)
+                if t is None:
+                    continue
+                k = "w:" + t
+                out[k] = out.get(k, 0.0) + w
+                if prev is not None and cfg.bigram_weight > 0:
+                    kb = "b:" + prev + " " + t
+                    out[kb] = out.get(kb, 0.0) + w
+                prev = t
+        return True
+
     def expand_token(self, tok: str, lang: str, chars: bool) -> dict[str, float]:
         """Features of one case-folded token."""
         cfg = self.cfg
@@ -361,6 +411,15 @@ class Analyzer:
             for g in char_ngrams(n, lo, hi):
                 k = "c:" + g
                 out[k] = out.get(k, 0.0) + 1.0
+        th = self.thesaurus
+        sw = cfg.synonym_weight
+        if th is not None and lang == "de":
+            f = fold(tok)
+            self._synonym_features(n, sw, out) or (f != n and self._synonym_features(f, sw, out))
+        elif lang == "en" and self.thesaurus_en is not None:
+            f = fold(tok)
+            swe = cfg.synonym_weight_en
+            self._synonym_features(n, swe, out, "en") or (f != n and self._synonym_features(f, swe, out, "en"))
         if self.bridge is None:
             return out
         bw = cfg.bridge_weight
@@ -387,6 +446,8 @@ class Analyzer:
                 k = "w:" + stem(p, "de")
                 out[k] = out.get(k, 0.0) + cw
                 self._translation_features(p, "de", bw * cw, out)
+                if th is not None:
+                    self._synonym_features(p, sw * cw, out)
                 d = self.derived(p, "de") if dw > 0 else None
                 if d is not None:
                     k = "w:" + d

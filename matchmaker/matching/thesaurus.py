@@ -1,0 +1,242 @@
+"""Synonyms: German from OpenThesaurus, packaged by Debian as
+``openthesaurus-de-text`` (LGPL); English from the LibreOffice thesaurus
+built on WordNet, packaged as ``mythes-en-us``.
+
+OpenThesaurus holds one synonym set a line, terms separated by ``;``, e.g.
+``Schriftsetzer;Setzer`` or ``Untersucher;Prüfer;Kontrolleur (österr.)``.
+Annotations in parentheses (``(ugs.)``, ``(sich)``, ``(fachspr.)``) are
+stripped; terms marked as vulgar or derogatory are left out.
+
+The MyThes file (``th_en_US_v2.dat``) holds per word a line ``word|n`` and
+its n senses, commonest first, as ``(noun)|syn|syn|hypernym (generic
+term)|...``.  Only the first noun or verb sense of a word that has
+synonyms is kept (the later senses are mostly rare ones: "repair" ->
+"haunt"), without the terms marked in parentheses (generic, related,
+similar terms, antonyms) and names ("Cook", "James Cook": capitalised
+entries and terms).
+
+Terms are folded like the dictionary's (:func:`matchmaker.matching.text.fold`:
+umlauts spelled out, case folded) and kept when they have at most
+:data:`~matchmaker.matching.bridge.MAX_KEY_WORDS` words, as folded words
+joined by one space.
+
+Both files are parsed when first needed and not cached on disk (about
+0.6 s for OpenThesaurus, 34k lines; about 1 s for MyThes, 18 MB).  Path: the
+argument, else ``$MATCHER_THESAURUS`` / ``$MATCHER_THESAURUS_EN``, else the
+Debian path, else the copy ``make`` puts below ``instance/``.  Without a
+file the matcher works without those synonyms and logs one warning.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .bridge import MAX_KEY_WORDS, _fold_line
+from .text import TOKEN_RE
+
+log = logging.getLogger("matchmaker.matching")
+
+# per language: (environment variable, default paths, format)
+SOURCES = {
+    "de": (
+        "MATCHER_THESAURUS",
+        (
+            "/usr/share/openthesaurus-de/openthesaurus.txt",
+            "instance/openthesaurus-de/usr/share/openthesaurus-de/openthesaurus.txt",
+        ),
+        "openthesaurus",
+    ),
+    "en": (
+        "MATCHER_THESAURUS_EN",
+        (
+            "/usr/share/mythes/th_en_US_v2.dat",
+            "instance/mythes-en-us/usr/share/mythes/th_en_US_v2.dat",
+        ),
+        "mythes",
+    ),
+}
+ENV_VAR = SOURCES["de"][0]
+DEFAULT_PATHS = SOURCES["de"][1]
+
+_PAREN_RE = re.compile(r"\([^)]*\)")
+# register labels whose terms would only add noise to job texts
+_SKIP_LABELS = ("derb", "vulg", "abwertend", "beleidigend")
+_MYTHES_POS = ("(noun)", "(verb)")
+
+_warned: set[str] = set()
+
+
+def resolve_path(path: str | os.PathLike | None = None, lang: str = "de") -> Path | None:
+    """Explicit argument, else the language's environment variable
+    ($MATCHER_THESAURUS, $MATCHER_THESAURUS_EN), else the Debian path, else
+    the copy below ``instance/`` (relative to the working directory).
+    ``None`` when nothing exists."""
+    if path is not None:
+        p = Path(path)
+        return p if p.is_file() else None
+    env_var, paths, _ = SOURCES[lang]
+    env = os.environ.get(env_var)
+    if env:
+        p = Path(env)
+        return p if p.is_file() else None
+    for candidate in paths:
+        p = Path(candidate)
+        if p.is_file():
+            return p
+    return None
+
+
+@dataclass
+class Thesaurus:
+    """Synonym sets.  ``synsets`` holds each set as a tuple of keys (folded
+    words joined by one space); ``index`` maps a key to the numbers of the
+    sets it belongs to, in file order (OpenThesaurus: every member of a set;
+    MyThes: the word whose sense the set is)."""
+
+    synsets: list[tuple[str, ...]] = field(default_factory=list)
+    index: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    source: str | None = None
+    _cache: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def available(self) -> bool:
+        return bool(self.index)
+
+    def has(self, key: str) -> bool:
+        return key in self.index
+
+    def synonyms(self, key: str, limit: int, max_set: int = 0) -> list[tuple[str, int]]:
+        """Synonyms of ``key`` with the size of the smallest set that links
+        them, smallest sets first (a small set is one sense; a large one
+        mixes several), then file order; at most ``limit``.  Sets larger
+        than ``max_set`` (when > 0) are ignored."""
+        sets = self.index.get(key)
+        if not sets:
+            return []
+        ck = (key, limit, max_set)
+        hit = self._cache.get(ck)
+        if hit is not None:
+            return hit
+        best: dict[str, tuple[int, int]] = {}
+        for sid in sets:
+            members = self.synsets[sid]
+            size = len(members)
+            if max_set and size > max_set:
+                continue
+            for pos, other in enumerate(members):
+                if other == key:
+                    continue
+                have = best.get(other)
+                if have is None or size < have[0]:
+                    best[other] = (size, sid * 1000 + pos)
+        ranked = sorted(best.items(), key=lambda kv: kv[1])
+        out = self._cache[ck] = [(k, size) for k, (size, _) in ranked[:limit]]
+        return out
+
+    @classmethod
+    def parse(cls, path: str | os.PathLike) -> "Thesaurus":
+        findall = TOKEN_RE.findall
+        synsets: list[tuple[str, ...]] = []
+        index: dict[str, list[int]] = {}
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                if line.startswith("#"):
+                    continue
+                keys: list[str] = []
+                for term in line.rstrip("\n").split(";"):
+                    labels = " ".join(_PAREN_RE.findall(term))
+                    if labels and any(lab in labels for lab in _SKIP_LABELS):
+                        continue
+                    # "Deputat..." stands for compounds that start so
+                    if term.rstrip().endswith("...") or term.lstrip().startswith("..."):
+                        continue
+                    words = findall(_fold_line(_PAREN_RE.sub(" ", term)))
+                    if not words or len(words) == 1 and len(words[0]) < 2 or len(words) > MAX_KEY_WORDS:
+                        continue
+                    key = " ".join(words)
+                    if key not in keys:
+                        keys.append(key)
+                if len(keys) < 2:
+                    continue
+                sid = len(synsets)
+                synsets.append(tuple(keys))
+                for k in keys:
+                    index.setdefault(k, []).append(sid)
+        return cls(synsets=synsets, index={k: tuple(v) for k, v in index.items()}, source=str(path))
+
+    @classmethod
+    def parse_mythes(cls, path: str | os.PathLike) -> "Thesaurus":
+        """A MyThes file: per word, its first noun or verb sense."""
+        findall = TOKEN_RE.findall
+        synsets: list[tuple[str, ...]] = []
+        index: dict[str, tuple[int, ...]] = {}
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            fh.readline()  # the encoding
+            lines = fh.read().split("\n")
+        i, n_lines = 0, len(lines)
+        while i < n_lines:
+            word, sep, count = lines[i].rpartition("|")
+            i += 1
+            if not sep or not count.isdigit():
+                continue
+            n = int(count)
+            senses = lines[i : i + n]
+            i += n
+            # names ("Cook", "Mason") are no senses of the words in a job text
+            if word != word.lower() or not word[:1].isalpha():
+                continue
+            words = findall(_fold_line(word))
+            if not words or len(words) > MAX_KEY_WORDS:
+                continue
+            key = " ".join(words)
+            if key in index:
+                continue
+            for sense in senses:
+                if not sense.startswith(_MYTHES_POS):
+                    continue
+                keys = [key]
+                for term in sense.split("|")[1:]:
+                    if "(" in term or term != term.lower():
+                        continue  # generic, related, similar terms, antonyms; names
+                    tw = findall(_fold_line(term))
+                    k = " ".join(tw)
+                    if tw and len(tw) <= MAX_KEY_WORDS and k not in keys:
+                        keys.append(k)
+                if len(keys) > 1:
+                    index[key] = (len(synsets),)
+                    synsets.append(tuple(keys))
+                    break
+        return cls(synsets=synsets, index=index, source=str(path))
+
+    @classmethod
+    def load(cls, path: str | os.PathLike | None = None, lang: str = "de") -> "Thesaurus":
+        """Parse the thesaurus of ``lang`` ("de": OpenThesaurus, "en":
+        MyThes).  When no file is found, returns an empty thesaurus and logs
+        one warning per language and process."""
+        resolved = resolve_path(path, lang)
+        env_var, paths, fmt = SOURCES[lang]
+        if resolved is None:
+            if lang not in _warned:
+                log.warning(
+                    "%s thesaurus not found (tried %s); matching without %s synonyms",
+                    "German" if lang == "de" else "English",
+                    path if path is not None else os.environ.get(env_var) or ", ".join(paths),
+                    "German" if lang == "de" else "English",
+                )
+                _warned.add(lang)
+            return cls()
+        return cls.parse(resolved) if fmt == "openthesaurus" else cls.parse_mythes(resolved)
+
+
+_default: dict[str, Thesaurus] = {}
+
+
+def default_thesaurus(lang: str = "de") -> Thesaurus:
+    """The process-wide thesaurus of ``lang`` from the default path resolution."""
+    th = _default.get(lang)
+    if th is None:
+        th = _default[lang] = Thesaurus.load(lang=lang)
+    return th
