@@ -25,6 +25,7 @@ Usage::
 from __future__ import annotations
 
 import logging
+import os
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -390,9 +391,10 @@ class Matcher:
 
     def _analyse_forked(self, docs: list[Document], workers: int):
         """:meth:`_analyse` over chunks of documents in forked processes.  A
-        worker returns the distinct keys of its chunk (in order of first
-        appearance, with the document where each first appears) and per
-        document the local key numbers; here the keys new to the index get
+        worker returns the keys of its chunk that it has not returned
+        before (in order of first appearance, with the document where each
+        first appears) and per document its own key numbers; here the keys
+        new to the index get
         ids in the order one-document-after-the-other would give them (per
         document its units, then its direct features), so the result is
         the same as without workers."""
@@ -405,7 +407,13 @@ class Matcher:
         _FORK_STATE.update(an=self.analyzer, docs=docs)
         try:
             with multiprocessing.get_context("fork").Pool(workers) as pool:
-                for ukeys, ufirst, tc, tv, tl, dkeys, dfirst, dc, dv, dl, lens in pool.imap(_fork_analyse, bounds):
+                # per worker process: its key numbers -> unit / feature ids
+                seen: dict[int, tuple[_Grow, _Grow]] = {}
+                for pid, ukeys, ufirst, tc, tv, tl, dkeys, dfirst, dc, dv, dl, lens in pool.imap(_fork_analyse, bounds):
+                    # The keys this worker returns for the first time, new
+                    # to the index or not; a key it returned before got its
+                    # id when that earlier chunk was merged (chunks are
+                    # merged in order).  New keys get ids in document order.
                     ug = [unit_get(k) for k in ukeys]
                     dg = [feat_get(k) for k in dkeys]
                     new = [(ufirst[j], 0, j) for j, g in enumerate(ug) if g is None]
@@ -416,8 +424,11 @@ class Matcher:
                             ug[j] = uid_of(ukeys[j])
                         else:
                             dg[j] = fid_of(dkeys[j])
-                    t_cols.append(np.asarray(ug, dtype=np.int64)[tc])
-                    d_cols.append(np.asarray(dg, dtype=np.int64)[dc])
+                    um, dm = seen.setdefault(pid, (_Grow(), _Grow()))
+                    um.extend(ug)
+                    dm.extend(dg)
+                    t_cols.append(um.take(tc))
+                    d_cols.append(dm.take(dc))
                     t_vals.append(tv), d_vals.append(dv)
                     t_lens.extend(tl), d_lens.extend(dl), lengths.extend(lens)
         finally:
@@ -863,30 +874,65 @@ _ANALYSE_CHUNK = 2000  # documents per task when analysing in worker processes
 
 
 def _fork_analyse(bounds):
-    """Analyse docs[a:b] (see Matcher._analyse_forked)."""
+    """Analyse docs[a:b] (see Matcher._analyse_forked).  A worker numbers
+    the keys it meets once for its whole life (not per chunk) and returns
+    only the keys it has not returned before, so each key crosses the pipe
+    and is looked up in the index about once per worker, not once per
+    chunk."""
     a, b = bounds
-    analyze = _FORK_STATE["an"].analyze
-    ukeys: dict = {}
-    dkeys: dict = {}
+    st = _FORK_STATE
+    pid = os.getpid()
+    mine = st.get("keys")
+    if mine is None or mine[0] != pid:
+        mine = st["keys"] = (pid, {}, {})
+    _, ukeys, dkeys = mine
+    analyze = st["an"].analyze
+    unew: list = []
+    dnew: list = []
     ufirst, dfirst, tc, tv, tl, dc, dv, dl, lens = [], [], [], [], [], [], [], [], []
-    for r, doc in enumerate(_FORK_STATE["docs"][a:b]):
+    for r, doc in enumerate(st["docs"][a:b]):
         units, direct, _ = analyze(doc)
-        for keys, first, d, cols, vals, ls in ((ukeys, ufirst, units, tc, tv, tl), (dkeys, dfirst, direct, dc, dv, dl)):
+        for keys, new, first, d, cols, vals, ls in (
+            (ukeys, unew, ufirst, units, tc, tv, tl),
+            (dkeys, dnew, dfirst, direct, dc, dv, dl),
+        ):
             c = [keys.get(k) for k in d]
             if None in c:
                 ks = list(d)
                 for j, x in enumerate(c):
                     if x is None:
-                        c[j] = keys[ks[j]] = len(keys)
+                        k = ks[j]
+                        c[j] = keys[k] = len(keys)
+                        new.append(k)
                         first.append(r)
             cols.extend(c)
             vals.extend(d.values())
             ls.append(len(c))
         lens.append(sum(v for k, v in units.items() if k[0] == "t"))
     return (
-        list(ukeys), ufirst, np.asarray(tc, dtype=np.int64), np.asarray(tv, dtype=np.float64), tl,
-        list(dkeys), dfirst, np.asarray(dc, dtype=np.int64), np.asarray(dv, dtype=np.float64), dl, lens,
+        pid, unew, ufirst, np.asarray(tc, dtype=np.int64), np.asarray(tv, dtype=np.float64), tl,
+        dnew, dfirst, np.asarray(dc, dtype=np.int64), np.asarray(dv, dtype=np.float64), dl, lens,
     )
+
+
+class _Grow:
+    """An int64 array that grows at its end (amortised, no copy per append)."""
+
+    def __init__(self):
+        self.buf = np.zeros(1024, dtype=np.int64)
+        self.n = 0
+
+    def extend(self, values: list[int]):
+        need = self.n + len(values)
+        if need > len(self.buf):
+            buf = np.zeros(max(need, 2 * len(self.buf)), dtype=np.int64)
+            buf[: self.n] = self.buf[: self.n]
+            self.buf = buf
+        self.buf[self.n : need] = values
+        self.n = need
+
+    def take(self, local: np.ndarray) -> np.ndarray:
+        return self.buf[: self.n][local]
 
 
 def _fork_call(args):
