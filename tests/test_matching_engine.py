@@ -309,18 +309,30 @@ def test_memory_estimate_counts_the_arrays(mono):
     assert st.memory_bytes() > before
 
 
-def test_fit_with_worker_processes_gives_the_same_index(mono, monkeypatch):
+@pytest.mark.parametrize("which", ["mono", "ding"])
+def test_fit_with_worker_processes_gives_the_same_index(which, request, monkeypatch):
+    """Forked analysis (several chunks per worker, so a worker's own key
+    numbers span chunks) and forked passes (several chunks per worker, kept
+    between the passes) give the index of one process, which expands each
+    chunk twice."""
     from matchmaker.matching import engine
 
+    bridge = request.getfixturevalue(which)
     monkeypatch.setattr(engine, "_ANALYSE_CHUNK", 7)  # analysis is forked too
     docs = [Document(f"o{i}", title=f"Gärtner {i % 7}", skills=["Rasen", f"Baum{i % 5}"], text="Park pflegen " * (i % 4 + 1), lang="de")
             for i in range(40)]
+    docs += [Document(f"oe{i}", title="Automatisierungstechniker", skills=["Steuerungstechnik", "Anlagenbau"][: i % 2 + 1],
+                      text=f"Wir planen Anlagen und Steuerungen {i}, Wartung und Prüfung", lang="de") for i in range(25)]
     profs = [Document(f"p{i}", title=f"Bäcker {i % 3}", text="Brot backen und Park", lang="de") for i in range(30)]
-    one = Matcher(MatcherConfig(chunk_size=16), bridge=mono).fit(docs, profs)
-    two = Matcher(MatcherConfig(chunk_size=16, workers=2), bridge=mono).fit(docs, profs)
+    profs += [Document(f"pe{i}", title="automation engineer", skills=["control systems", f"plant {i % 4}"],
+                       text="planning and maintenance of plants, inspection of machines", lang="en") for i in range(25)]
+    one = Matcher(MatcherConfig(chunk_size=16), bridge=bridge).fit(docs, profs)
+    two = Matcher(MatcherConfig(chunk_size=16, workers=2), bridge=bridge).fit(docs, profs)
     for side in ("offers", "profiles"):
         a, b = one.stores[side].rows, two.stores[side].rows
         assert a.shape == b.shape and np.array_equal(a.indptr, b.indptr)
         assert np.array_equal(a.indices, b.indices) and np.array_equal(a.data, b.data)
     assert np.array_equal(one.idf, two.idf)
     assert one._units == two._units and one._features == two._features
+    assert one._feature_block == two._feature_block
+    assert one.rank_id("pe3", "profiles") == two.rank_id("pe3", "profiles")

@@ -556,38 +556,27 @@ class Matcher:
         T, B, lengths = self._analyse(offers + profiles, workers=cfg.workers)
         N = T.shape[0]
         step = max(1, cfg.chunk_size)
-        # pass 1: document frequencies (the expanded counts of a chunk are
-        # dropped after counting, so memory stays bounded)
+        # pass 1: document frequencies, pass 2: weights.  In one process the
+        # expanded counts of a chunk are dropped after counting (memory stays
+        # bounded) and expanded again for the weights; worker processes keep
+        # the expanded counts of their chunks between the two passes.
         starts = list(range(0, N, step))
-        parallel = cfg.workers > 1 and len(starts) > 1
-        df = np.zeros(self.n_features, dtype=np.int64)
-        chunks = []
-        if parallel:
-            for part in _fork_map(cfg.workers, self, T, B, lengths, step, "_chunk_df", starts):
-                df += part
-            chunks = [None] * len(starts)
+        if cfg.workers > 1 and len(starts) > 1:
+            with _PassWorkers(cfg.workers, self, T, B, lengths, step, starts) as pw:
+                self._set_idf(pw.df(), N, lengths)
+                parts = pw.rows()
         else:
+            df = np.zeros(self.n_features, dtype=np.int64)
+            chunks = []
             for a in starts:
                 D = self._expand(T[a : a + step], B[a : a + step])
                 df += np.bincount(D.indices, minlength=self.n_features)
                 chunks.append(D if N <= step else None)
-        self._n_fit = N
-        self._avg_len = float(lengths.mean()) if N and lengths.mean() > 0 else 1.0
-        self.idf = np.log((1 + N) / (1 + df)) + 1.0
-        if cfg.char_max_df < 1.0 and N:
-            blk = np.asarray(self._feature_block, dtype=np.int8)
-            self.idf[(blk == _BLOCKS["c"]) & (df > max(cfg.char_max_df * N, cfg.char_max_df_min_docs))] = 0.0
-        # pass 2: weights
-        if parallel:
-            self._block_arr = np.asarray(self._feature_block, dtype=np.int8)
-            parts = _fork_map(cfg.workers, self, T, B, lengths, step, "_chunk_rows", starts)
-        else:
+            self._set_idf(df, N, lengths)
             parts = []
             for i, a in enumerate(starts):
                 D = chunks[i] if chunks[i] is not None else self._expand(T[a : a + step], B[a : a + step], cut=True)
-                W = self._weight(D, lengths[a : a + step])
-                W.eliminate_zeros()
-                parts.append(W)
+                parts.append(self._chunk_rows(D, lengths[a : a + step]))
         W = sp.vstack(parts, format="csr") if parts else sp.csr_matrix((0, self.n_features), dtype=np.float32)
         W.resize((N, self.n_features))
         self.stores["offers"].set(offers, W[: len(offers)])
@@ -596,12 +585,21 @@ class Matcher:
         self.fitted = True
         return self
 
-    def _chunk_df(self, T, B, lengths, a: int, step: int) -> np.ndarray:
-        D = self._expand(T[a : a + step], B[a : a + step])
-        return np.bincount(D.indices, minlength=self.n_features)
+    def _set_idf(self, df: np.ndarray, N: int, lengths: np.ndarray) -> None:
+        cfg = self.config
+        self._n_fit = N
+        self._avg_len = float(lengths.mean()) if N and lengths.mean() > 0 else 1.0
+        self.idf = np.log((1 + N) / (1 + df)) + 1.0
+        if cfg.char_max_df < 1.0 and N:
+            blk = np.asarray(self._feature_block, dtype=np.int8)
+            self.idf[(blk == _BLOCKS["c"]) & (df > max(cfg.char_max_df * N, cfg.char_max_df_min_docs))] = 0.0
+        self._block_arr = np.asarray(self._feature_block, dtype=np.int8)
 
-    def _chunk_rows(self, T, B, lengths, a: int, step: int) -> sp.csr_matrix:
-        W = self._weight(self._expand(T[a : a + step], B[a : a + step], cut=True), lengths[a : a + step])
+    def _chunk_rows(self, D: sp.csr_matrix, lengths: np.ndarray) -> sp.csr_matrix:
+        """Weighted rows of a chunk's expanded counts (with or without the
+        features whose IDF is 0: ``_weight`` drops those first, so the
+        rows are the same)."""
+        W = self._weight(D, lengths)
         W.eliminate_zeros()
         return W
 
@@ -935,24 +933,105 @@ class _Grow:
         return self.buf[: self.n][local]
 
 
-def _fork_call(args):
-    name, a = args
-    st = _FORK_STATE
-    return getattr(st["m"], name)(st["T"], st["B"], st["lengths"], a, st["step"])
-
-
-def _fork_map(workers: int, m: "Matcher", T, B, lengths, step: int, name: str, starts: list[int]) -> list:
-    """``m.<name>`` over the chunks at ``starts`` in forked processes that
-    inherit the matcher and the analysed corpus (nothing is pickled on the
-    way in); results come back in chunk order."""
-    import multiprocessing
-
-    _FORK_STATE.update(m=m, T=T, B=B, lengths=lengths, step=step)
+def _pass_worker(conn, starts: list[int]) -> None:
+    """Both passes of Matcher.fit over the chunks at ``starts`` (in a forked
+    process that inherits the matcher and the analysed corpus): expand each
+    chunk once, send the document frequencies, receive the IDF, then send
+    the weighted rows of each chunk from the counts kept in between."""
     try:
-        with multiprocessing.get_context("fork").Pool(min(workers, len(starts))) as pool:
-            return pool.map(_fork_call, [(name, a) for a in starts], chunksize=1)
+        st = _FORK_STATE
+        m, T, B, lengths, step = st["m"], st["T"], st["B"], st["lengths"], st["step"]
+        F = m.n_features
+        kept = []
+        df = np.zeros(F, dtype=np.int64)
+        for a in starts:
+            D = m._expand(T[a : a + step], B[a : a + step])
+            df += np.bincount(D.indices, minlength=F)
+            kept.append(D)
+        conn.send(("df", df))
+        del df
+        m.idf, m._n_fit, m._avg_len, m._block_arr = conn.recv()
+        for i, a in enumerate(starts):
+            D, kept[i] = kept[i], None
+            conn.send(("rows", a, m._chunk_rows(D, lengths[a : a + step])))
+    except BaseException:
+        import traceback
+
+        conn.send(("error", traceback.format_exc()))
     finally:
-        _FORK_STATE.clear()
+        conn.close()
+
+
+class _PassWorkers:
+    """Forked processes for the two passes of a large fit; chunk i goes to
+    worker i % workers, which keeps its chunks' expanded counts from the
+    first pass to the second (nothing is pickled on the way in but the IDF)."""
+
+    def __init__(self, workers: int, m: "Matcher", T, B, lengths, step: int, starts: list[int]):
+        self.m, self.workers, self.starts = m, min(workers, len(starts)), starts
+        self.procs: list = []
+        self.conns: list = []
+        self._state = dict(m=m, T=T, B=B, lengths=lengths, step=step)
+
+    def __enter__(self):
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("fork")
+        _FORK_STATE.update(self._state)
+        try:
+            for w in range(self.workers):
+                here, there = ctx.Pipe()
+                p = ctx.Process(target=_pass_worker, args=(there, self.starts[w :: self.workers]), daemon=True)
+                p.start()
+                there.close()
+                self.procs.append(p)
+                self.conns.append(here)
+        finally:
+            _FORK_STATE.clear()
+        return self
+
+    def __exit__(self, *exc):
+        for c in self.conns:
+            c.close()
+        for p in self.procs:
+            p.join(timeout=None if exc[0] is None else 1)
+            if p.is_alive():
+                p.terminate()
+                p.join()
+        return False
+
+    @staticmethod
+    def _recv(conn):
+        try:
+            msg = conn.recv()
+        except EOFError:
+            raise RuntimeError("a matcher fit worker process ended early") from None
+        if msg[0] == "error":
+            raise RuntimeError("matcher fit worker failed:\n" + msg[1])
+        return msg
+
+    def df(self) -> np.ndarray:
+        """Document frequencies over all chunks (sum of the workers')."""
+        df = np.zeros(self.m.n_features, dtype=np.int64)
+        for c in self.conns:
+            df += self._recv(c)[1]
+        return df
+
+    def rows(self) -> list[sp.csr_matrix]:
+        """Send the fitted IDF; the weighted rows of every chunk, in chunk order."""
+        from multiprocessing.connection import wait
+
+        m = self.m
+        for c in self.conns:
+            c.send((m.idf, m._n_fit, m._avg_len, m._block_arr))
+        out: dict[int, sp.csr_matrix] = {}
+        left = {c: len(self.starts[w :: self.workers]) for w, c in enumerate(self.conns)}
+        while any(left.values()):
+            for c in wait([c for c, n in left.items() if n]):
+                _, a, W = self._recv(c)
+                out[a] = W
+                left[c] -= 1
+        return [out[a] for a in self.starts]
 
 
 def _dot(a: sp.csr_matrix, b: sp.csr_matrix) -> float:
