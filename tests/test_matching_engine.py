@@ -309,16 +309,18 @@ def test_memory_estimate_counts_the_arrays(mono):
     assert st.memory_bytes() > before
 
 
+@pytest.mark.parametrize("keep", [1 << 30, 40_000, 0])
 @pytest.mark.parametrize("which", ["mono", "ding"])
-def test_fit_with_worker_processes_gives_the_same_index(which, request, monkeypatch):
+def test_fit_with_worker_processes_gives_the_same_index(which, keep, request, monkeypatch):
     """Forked analysis (several chunks per worker, so a worker's own key
     numbers span chunks) and forked passes (several chunks per worker, kept
-    between the passes) give the index of one process, which expands each
-    chunk twice."""
+    between the passes or, beyond ``keep`` bytes, expanded again) give the
+    index of one process, which expands each chunk twice."""
     from matchmaker.matching import engine
 
     bridge = request.getfixturevalue(which)
     monkeypatch.setattr(engine, "_ANALYSE_CHUNK", 7)  # analysis is forked too
+    monkeypatch.setattr(engine, "_KEEP_BYTES", keep)
     docs = [Document(f"o{i}", title=f"Gärtner {i % 7}", skills=["Rasen", f"Baum{i % 5}"], text="Park pflegen " * (i % 4 + 1), lang="de")
             for i in range(40)]
     docs += [Document(f"oe{i}", title="Automatisierungstechniker", skills=["Steuerungstechnik", "Anlagenbau"][: i % 2 + 1],
@@ -336,3 +338,27 @@ def test_fit_with_worker_processes_gives_the_same_index(which, request, monkeypa
     assert one._units == two._units and one._features == two._features
     assert one._feature_block == two._feature_block
     assert one.rank_id("pe3", "profiles") == two.rank_id("pe3", "profiles")
+    # some character n-grams are known to be cut before the first pass
+    T, _, _ = Matcher(bridge=bridge)._analyse(docs + profs)
+    assert one._surely_cut(T, len(docs) + len(profs)).any()
+
+
+def test_features_left_out_of_the_first_pass_give_the_same_index(ding):
+    """The n-grams left out of the first pass (known to be cut) are the
+    ones the full count would cut: same IDF, same rows."""
+    docs = [Document(f"o{i}", title="Automatisierungstechniker", skills=["Steuerungstechnik"],
+                     text=f"Wir planen Anlagen {i % 9} und Steuerungen, Wartung und Prüfung", lang="de") for i in range(60)]
+    docs += [Document(f"e{i}", title="automation engineer", text=f"planning of plants {i % 5}", lang="en") for i in range(40)]
+    cfg = MatcherConfig(char_max_df_min_docs=10)
+    m = Matcher(cfg, bridge=ding).fit(docs[:50], docs[50:])
+    T, _, _ = m._analyse(docs)
+    sure = m._surely_cut(T, len(docs))
+    assert sure.any() and (m.idf[sure] == 0).all()
+    full = Matcher(cfg, bridge=ding)
+    T, B, lengths = full._analyse(docs)
+    D = full._expand(T, B)
+    full._set_idf(np.bincount(D.indices, minlength=full.n_features), len(docs), lengths)
+    assert np.array_equal(full.idf, m.idf)
+    W = full._chunk_rows(D, lengths)
+    rows = m.stores["offers"].rows
+    assert np.array_equal(W[:50].toarray().astype(np.float32), rows.toarray())

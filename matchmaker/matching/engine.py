@@ -456,10 +456,12 @@ class Matcher:
         B = csr(d_cols, d_vals, d_lens, self.n_features)
         return T, B, np.asarray(lengths, dtype=np.float64)
 
-    def _expand(self, T: sp.csr_matrix, B: sp.csr_matrix, cut: bool = False) -> sp.csr_matrix:
+    def _expand(self, T: sp.csr_matrix, B: sp.csr_matrix, cut: bool = False, drop: np.ndarray | None = None) -> sp.csr_matrix:
         """Raw field-weighted feature counts: units expanded into features,
         plus the direct features.  With ``cut``, unit features whose fitted
-        IDF is 0 are left out (``_weight`` would drop them anyway)."""
+        IDF is 0 are left out (``_weight`` would drop them anyway); so are
+        the features marked in the boolean array ``drop``.  Leaving out
+        features does not change the sums of the others."""
         T = T.tocsr()
         used = np.unique(T.indices)
         feats = [self._unit_feats[u] for u in used]
@@ -468,13 +470,16 @@ class Matcher:
         F = self.n_features
         f_all = np.concatenate(feats) if feats else np.zeros(0, dtype=np.int64)
         w_all = np.concatenate(wts) if wts else np.zeros(0)
+        keep = None
         if cut and len(self.idf) and len(f_all):
             inside = f_all < len(self.idf)
             keep = ~inside
             keep[inside] = self.idf[f_all[inside]] != 0
-            if not keep.all():
-                lens = np.bincount(np.repeat(np.arange(len(used)), lens)[keep], minlength=len(used))
-                f_all, w_all = f_all[keep], w_all[keep]
+        if drop is not None and len(f_all):
+            keep = ~drop[f_all] if keep is None else keep & ~drop[f_all]
+        if keep is not None and not keep.all():
+            lens = np.bincount(np.repeat(np.arange(len(used)), lens)[keep], minlength=len(used))
+            f_all, w_all = f_all[keep], w_all[keep]
         M = sp.csr_matrix(
             (
                 w_all,
@@ -561,18 +566,19 @@ class Matcher:
         # bounded) and expanded again for the weights; worker processes keep
         # the expanded counts of their chunks between the two passes.
         starts = list(range(0, N, step))
+        sure = self._surely_cut(T, N)
         if cfg.workers > 1 and len(starts) > 1:
-            with _PassWorkers(cfg.workers, self, T, B, lengths, step, starts) as pw:
-                self._set_idf(pw.df(), N, lengths)
+            with _PassWorkers(cfg.workers, self, T, B, lengths, step, starts, sure) as pw:
+                self._set_idf(pw.df(), N, lengths, sure)
                 parts = pw.rows()
         else:
             df = np.zeros(self.n_features, dtype=np.int64)
             chunks = []
             for a in starts:
-                D = self._expand(T[a : a + step], B[a : a + step])
+                D = self._expand(T[a : a + step], B[a : a + step], drop=sure)
                 df += np.bincount(D.indices, minlength=self.n_features)
                 chunks.append(D if N <= step else None)
-            self._set_idf(df, N, lengths)
+            self._set_idf(df, N, lengths, sure)
             parts = []
             for i, a in enumerate(starts):
                 D = chunks[i] if chunks[i] is not None else self._expand(T[a : a + step], B[a : a + step], cut=True)
@@ -585,14 +591,40 @@ class Matcher:
         self.fitted = True
         return self
 
-    def _set_idf(self, df: np.ndarray, N: int, lengths: np.ndarray) -> None:
+    def _char_cut_limit(self, N: int) -> float | None:
+        """Character n-grams in more documents than this get IDF 0 (None: no cut)."""
         cfg = self.config
+        if cfg.char_max_df < 1.0 and N:
+            return max(cfg.char_max_df * N, cfg.char_max_df_min_docs)
+        return None
+
+    def _surely_cut(self, T: sp.csr_matrix, N: int) -> np.ndarray | None:
+        """Character n-grams that are cut whatever the other units of the
+        documents: one unit that has the n-gram already occurs in more
+        documents than the limit (a document frequency of a feature is at
+        least that of each unit it comes from).  They are left out of the
+        first pass (about nine in ten of the cut entries), so it expands
+        about half as many entries; their IDF is 0 as before."""
+        limit = self._char_cut_limit(N)
+        if limit is None or not self._unit_feats:
+            return None
+        unit_df = np.bincount(T.indices, minlength=len(self._units))  # T: one entry per unit and document
+        lens = np.fromiter((len(f) for f in self._unit_feats), dtype=np.int64, count=len(self._unit_feats))
+        lower = np.zeros(self.n_features, dtype=np.int64)
+        np.maximum.at(lower, np.concatenate(self._unit_feats), np.repeat(unit_df, lens))
+        return (np.asarray(self._feature_block, dtype=np.int8) == _BLOCKS["c"]) & (lower > limit)
+
+    def _set_idf(self, df: np.ndarray, N: int, lengths: np.ndarray, sure: np.ndarray | None = None) -> None:
+        """IDF from the document frequencies (``sure``: features known to
+        be cut, whose ``df`` was not counted)."""
         self._n_fit = N
         self._avg_len = float(lengths.mean()) if N and lengths.mean() > 0 else 1.0
         self.idf = np.log((1 + N) / (1 + df)) + 1.0
-        if cfg.char_max_df < 1.0 and N:
+        limit = self._char_cut_limit(N)
+        if limit is not None:
             blk = np.asarray(self._feature_block, dtype=np.int8)
-            self.idf[(blk == _BLOCKS["c"]) & (df > max(cfg.char_max_df * N, cfg.char_max_df_min_docs))] = 0.0
+            cut = (blk == _BLOCKS["c"]) & (df > limit)
+            self.idf[cut if sure is None else cut | sure] = 0.0
         self._block_arr = np.asarray(self._feature_block, dtype=np.int8)
 
     def _chunk_rows(self, D: sp.csr_matrix, lengths: np.ndarray) -> sp.csr_matrix:
@@ -940,19 +972,27 @@ def _pass_worker(conn, starts: list[int]) -> None:
     the weighted rows of each chunk from the counts kept in between."""
     try:
         st = _FORK_STATE
-        m, T, B, lengths, step = st["m"], st["T"], st["B"], st["lengths"], st["step"]
+        m, T, B, lengths, step, sure = st["m"], st["T"], st["B"], st["lengths"], st["step"], st["sure"]
         F = m.n_features
-        kept = []
+        kept: list[sp.csr_matrix | None] = []
+        room = _KEEP_BYTES
         df = np.zeros(F, dtype=np.int64)
         for a in starts:
-            D = m._expand(T[a : a + step], B[a : a + step])
+            D = m._expand(T[a : a + step], B[a : a + step], drop=sure)
             df += np.bincount(D.indices, minlength=F)
+            size = D.data.nbytes + D.indices.nbytes + D.indptr.nbytes
+            if size <= room:
+                room -= size
+            else:
+                D = None
             kept.append(D)
         conn.send(("df", df))
         del df
         m.idf, m._n_fit, m._avg_len, m._block_arr = conn.recv()
         for i, a in enumerate(starts):
             D, kept[i] = kept[i], None
+            if D is None:  # not kept: expanded again, without the cut features
+                D = m._expand(T[a : a + step], B[a : a + step], cut=True)
             conn.send(("rows", a, m._chunk_rows(D, lengths[a : a + step])))
     except BaseException:
         import traceback
@@ -962,16 +1002,23 @@ def _pass_worker(conn, starts: list[int]) -> None:
         conn.close()
 
 
+# Bytes of expanded counts a fit worker keeps from the first pass to the
+# second (about 150 MB a chunk of 8,192 synthetic documents); chunks beyond
+# that are expanded again in the second pass.
+_KEEP_BYTES = 1 << 30
+
+
 class _PassWorkers:
     """Forked processes for the two passes of a large fit; chunk i goes to
     worker i % workers, which keeps its chunks' expanded counts from the
-    first pass to the second (nothing is pickled on the way in but the IDF)."""
+    first pass to the second (up to ``_KEEP_BYTES``; nothing is pickled on
+    the way in but the IDF)."""
 
-    def __init__(self, workers: int, m: "Matcher", T, B, lengths, step: int, starts: list[int]):
+    def __init__(self, workers: int, m: "Matcher", T, B, lengths, step: int, starts: list[int], sure=None):
         self.m, self.workers, self.starts = m, min(workers, len(starts)), starts
         self.procs: list = []
         self.conns: list = []
-        self._state = dict(m=m, T=T, B=B, lengths=lengths, step=step)
+        self._state = dict(m=m, T=T, B=B, lengths=lengths, step=step, sure=sure)
 
     def __enter__(self):
         import multiprocessing
