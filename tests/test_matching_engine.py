@@ -1,4 +1,5 @@
 """Behaviour of the matching engine (no Flask app needed)."""
+import itertools
 import logging
 
 import numpy as np
@@ -326,6 +327,8 @@ def test_fit_with_worker_processes_gives_the_same_index(which, keep, request, mo
     docs += [Document(f"oe{i}", title="Automatisierungstechniker", skills=["Steuerungstechnik", "Anlagenbau"][: i % 2 + 1],
                       text=f"Wir planen Anlagen und Steuerungen {i}, Wartung und Prüfung", lang="de") for i in range(25)]
     profs = [Document(f"p{i}", title=f"Bäcker {i % 3}", text="Brot backen und Park", lang="de") for i in range(30)]
+    # known words in new orders: chunks with new bigrams but no new units
+    profs += [Document(f"pp{i}", text=" ".join(p), lang="de") for i, p in enumerate(itertools.permutations(["Rasen", "Park", "Brot", "Wiese"]))]
     profs += [Document(f"pe{i}", title="automation engineer", skills=["control systems", f"plant {i % 4}"],
                        text="planning and maintenance of plants, inspection of machines", lang="en") for i in range(25)]
     one = Matcher(MatcherConfig(chunk_size=16), bridge=bridge).fit(docs, profs)

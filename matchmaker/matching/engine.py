@@ -326,6 +326,13 @@ class Matcher:
             self._feature_block.append(_BLOCKS[name[0]])
         return fid
 
+    def _add_features(self, names: list[str]) -> None:
+        """Ids for new, distinct feature names, in their order (as
+        ``_feature_id`` one after the other)."""
+        n = len(self._features)
+        self._features.update(zip(names, range(n, n + len(names))))
+        self._feature_block.extend([_BLOCKS[k[0]] for k in names])
+
     def _unit_id(self, key) -> int:
         uid = self._units.get(key)
         if uid is None:
@@ -416,14 +423,25 @@ class Matcher:
                     # merged in order).  New keys get ids in document order.
                     ug = [unit_get(k) for k in ukeys]
                     dg = [feat_get(k) for k in dkeys]
-                    new = [(ufirst[j], 0, j) for j, g in enumerate(ug) if g is None]
-                    new += [(dfirst[j], 1, j) for j, g in enumerate(dg) if g is None]
-                    new.sort()
-                    for _, kind, j in new:
-                        if kind == 0:
-                            ug[j] = uid_of(ukeys[j])
-                        else:
-                            dg[j] = fid_of(dkeys[j])
+                    if None in ug:
+                        # a new unit adds the features it expands into:
+                        # one key after the other, in document order
+                        new = [(ufirst[j], 0, j) for j, g in enumerate(ug) if g is None]
+                        new += [(dfirst[j], 1, j) for j, g in enumerate(dg) if g is None]
+                        new.sort()
+                        for _, kind, j in new:
+                            if kind == 0:
+                                ug[j] = uid_of(ukeys[j])
+                            else:
+                                dg[j] = fid_of(dkeys[j])
+                    elif None in dg:
+                        # only new direct features: they come in order of
+                        # first appearance already, and get ids in one go
+                        js = [j for j, g in enumerate(dg) if g is None]
+                        n = self.n_features
+                        self._add_features([dkeys[j] for j in js])
+                        for i, j in enumerate(js):
+                            dg[j] = n + i
                     um, dm = seen.setdefault(pid, (_Grow(), _Grow()))
                     um.extend(ug)
                     dm.extend(dg)
