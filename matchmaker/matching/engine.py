@@ -1023,7 +1023,7 @@ def _pass_worker(conn, starts: list[int]) -> None:
 # Bytes of expanded counts a fit worker keeps from the first pass to the
 # second (about 150 MB a chunk of 8,192 synthetic documents); chunks beyond
 # that are expanded again in the second pass.
-_KEEP_BYTES = 1 << 30
+_KEEP_BYTES = 512 << 20
 
 
 class _PassWorkers:
