@@ -1,4 +1,5 @@
 """Behaviour of the matching engine (no Flask app needed)."""
+import itertools
 import logging
 
 import numpy as np
@@ -327,21 +328,40 @@ def test_memory_estimate_counts_the_arrays(mono):
     assert st.memory_bytes() > before
 
 
-def test_fit_with_worker_processes_gives_the_same_index(mono, monkeypatch):
+@pytest.mark.parametrize("keep", [1 << 30, 40_000, 0])
+@pytest.mark.parametrize("which", ["mono", "ding"])
+def test_fit_with_worker_processes_gives_the_same_index(which, keep, request, monkeypatch):
+    """Forked analysis (several chunks per worker, so a worker's own key
+    numbers span chunks) and forked passes (several chunks per worker, kept
+    between the passes or, beyond ``keep`` bytes, expanded again) give the
+    index of one process, which expands each chunk twice."""
     from matchmaker.matching import engine
 
+    bridge = request.getfixturevalue(which)
     monkeypatch.setattr(engine, "_ANALYSE_CHUNK", 7)  # analysis is forked too
+    monkeypatch.setattr(engine, "_KEEP_BYTES", keep)
     docs = [Document(f"o{i}", title=f"Gärtner {i % 7}", skills=["Rasen", f"Baum{i % 5}"], text="Park pflegen " * (i % 4 + 1), lang="de")
             for i in range(40)]
+    docs += [Document(f"oe{i}", title="Automatisierungstechniker", skills=["Steuerungstechnik", "Anlagenbau"][: i % 2 + 1],
+                      text=f"Wir planen Anlagen und Steuerungen {i}, Wartung und Prüfung", lang="de") for i in range(25)]
     profs = [Document(f"p{i}", title=f"Bäcker {i % 3}", text="Brot backen und Park", lang="de") for i in range(30)]
-    one = Matcher(MatcherConfig(chunk_size=16), bridge=mono).fit(docs, profs)
-    two = Matcher(MatcherConfig(chunk_size=16, workers=2), bridge=mono).fit(docs, profs)
+    # known words in new orders: chunks with new bigrams but no new units
+    profs += [Document(f"pp{i}", text=" ".join(p), lang="de") for i, p in enumerate(itertools.permutations(["Rasen", "Park", "Brot", "Wiese"]))]
+    profs += [Document(f"pe{i}", title="automation engineer", skills=["control systems", f"plant {i % 4}"],
+                       text="planning and maintenance of plants, inspection of machines", lang="en") for i in range(25)]
+    one = Matcher(MatcherConfig(chunk_size=16), bridge=bridge).fit(docs, profs)
+    two = Matcher(MatcherConfig(chunk_size=16, workers=2), bridge=bridge).fit(docs, profs)
     for side in ("offers", "profiles"):
         a, b = one.stores[side].rows, two.stores[side].rows
         assert a.shape == b.shape and np.array_equal(a.indptr, b.indptr)
         assert np.array_equal(a.indices, b.indices) and np.array_equal(a.data, b.data)
     assert np.array_equal(one.idf, two.idf)
     assert one._units == two._units and one._features == two._features
+    assert one._feature_block == two._feature_block
+    assert one.rank_id("pe3", "profiles") == two.rank_id("pe3", "profiles")
+    # some character n-grams are known to be cut before the first pass
+    T, _, _ = Matcher(bridge=bridge)._analyse(docs + profs)
+    assert one._surely_cut(T, len(docs) + len(profs)).any()
 
 
 # A generic offer that shares a few common words with every profile, and
@@ -535,3 +555,25 @@ def test_mythes_parse_keeps_the_first_sense_with_synonyms(tmp_path, monkeypatch)
     assert t.synonyms("cook", 9) == [("fix", 5), ("ready", 5), ("make", 5), ("prepare", 5)]
     assert t.synonyms("repair", 2) == [("fix", 4), ("mend", 4)]
     assert not t.has("mason") and not t.has("fix")  # names; keys are the entries' words only
+
+
+
+def test_features_left_out_of_the_first_pass_give_the_same_index(ding):
+    """The n-grams left out of the first pass (known to be cut) are the
+    ones the full count would cut: same IDF, same rows."""
+    docs = [Document(f"o{i}", title="Automatisierungstechniker", skills=["Steuerungstechnik"],
+                     text=f"Wir planen Anlagen {i % 9} und Steuerungen, Wartung und Prüfung", lang="de") for i in range(60)]
+    docs += [Document(f"e{i}", title="automation engineer", text=f"planning of plants {i % 5}", lang="en") for i in range(40)]
+    cfg = MatcherConfig(char_max_df_min_docs=10)
+    m = Matcher(cfg, bridge=ding).fit(docs[:50], docs[50:])
+    T, _, _ = m._analyse(docs)
+    sure = m._surely_cut(T, len(docs))
+    assert sure.any() and (m.idf[sure] == 0).all()
+    full = Matcher(cfg, bridge=ding)
+    T, B, lengths = full._analyse(docs)
+    D = full._expand(T, B)
+    full._set_idf(np.bincount(D.indices, minlength=full.n_features), len(docs), lengths)
+    assert np.array_equal(full.idf, m.idf)
+    W = full._chunk_rows(D, lengths)
+    rows = m.stores["offers"].rows
+    assert np.array_equal(W[:50].toarray().astype(np.float32), rows.toarray())

@@ -26,6 +26,7 @@ Usage::
 from __future__ import annotations
 
 import logging
+import os
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -365,6 +366,13 @@ class Matcher:
             self._feature_block.append(_BLOCKS[name[0]])
         return fid
 
+    def _add_features(self, names: list[str]) -> None:
+        """Ids for new, distinct feature names, in their order (as
+        ``_feature_id`` one after the other)."""
+        n = len(self._features)
+        self._features.update(zip(names, range(n, n + len(names))))
+        self._feature_block.extend([_BLOCKS[k[0]] for k in names])
+
     def _unit_id(self, key) -> int:
         uid = self._units.get(key)
         if uid is None:
@@ -430,9 +438,10 @@ class Matcher:
 
     def _analyse_forked(self, docs: list[Document], workers: int):
         """:meth:`_analyse` over chunks of documents in forked processes.  A
-        worker returns the distinct keys of its chunk (in order of first
-        appearance, with the document where each first appears) and per
-        document the local key numbers; here the keys new to the index get
+        worker returns the keys of its chunk that it has not returned
+        before (in order of first appearance, with the document where each
+        first appears) and per document its own key numbers; here the keys
+        new to the index get
         ids in the order one-document-after-the-other would give them (per
         document its units, then its direct features), so the result is
         the same as without workers."""
@@ -445,19 +454,39 @@ class Matcher:
         _FORK_STATE.update(an=self.analyzer, docs=docs)
         try:
             with multiprocessing.get_context("fork").Pool(workers) as pool:
-                for ukeys, ufirst, tc, tv, tl, dkeys, dfirst, dc, dv, dl, lens in pool.imap(_fork_analyse, bounds):
+                # per worker process: its key numbers -> unit / feature ids
+                seen: dict[int, tuple[_Grow, _Grow]] = {}
+                for pid, ukeys, ufirst, tc, tv, tl, dkeys, dfirst, dc, dv, dl, lens in pool.imap(_fork_analyse, bounds):
+                    # The keys this worker returns for the first time, new
+                    # to the index or not; a key it returned before got its
+                    # id when that earlier chunk was merged (chunks are
+                    # merged in order).  New keys get ids in document order.
                     ug = [unit_get(k) for k in ukeys]
                     dg = [feat_get(k) for k in dkeys]
-                    new = [(ufirst[j], 0, j) for j, g in enumerate(ug) if g is None]
-                    new += [(dfirst[j], 1, j) for j, g in enumerate(dg) if g is None]
-                    new.sort()
-                    for _, kind, j in new:
-                        if kind == 0:
-                            ug[j] = uid_of(ukeys[j])
-                        else:
-                            dg[j] = fid_of(dkeys[j])
-                    t_cols.append(np.asarray(ug, dtype=np.int64)[tc])
-                    d_cols.append(np.asarray(dg, dtype=np.int64)[dc])
+                    if None in ug:
+                        # a new unit adds the features it expands into:
+                        # one key after the other, in document order
+                        new = [(ufirst[j], 0, j) for j, g in enumerate(ug) if g is None]
+                        new += [(dfirst[j], 1, j) for j, g in enumerate(dg) if g is None]
+                        new.sort()
+                        for _, kind, j in new:
+                            if kind == 0:
+                                ug[j] = uid_of(ukeys[j])
+                            else:
+                                dg[j] = fid_of(dkeys[j])
+                    elif None in dg:
+                        # only new direct features: they come in order of
+                        # first appearance already, and get ids in one go
+                        js = [j for j, g in enumerate(dg) if g is None]
+                        n = self.n_features
+                        self._add_features([dkeys[j] for j in js])
+                        for i, j in enumerate(js):
+                            dg[j] = n + i
+                    um, dm = seen.setdefault(pid, (_Grow(), _Grow()))
+                    um.extend(ug)
+                    dm.extend(dg)
+                    t_cols.append(um.take(tc))
+                    d_cols.append(dm.take(dc))
                     t_vals.append(tv), d_vals.append(dv)
                     t_lens.extend(tl), d_lens.extend(dl), lengths.extend(lens)
         finally:
@@ -485,10 +514,12 @@ class Matcher:
         B = csr(d_cols, d_vals, d_lens, self.n_features)
         return T, B, np.asarray(lengths, dtype=np.float64)
 
-    def _expand(self, T: sp.csr_matrix, B: sp.csr_matrix, cut: bool = False) -> sp.csr_matrix:
+    def _expand(self, T: sp.csr_matrix, B: sp.csr_matrix, cut: bool = False, drop: np.ndarray | None = None) -> sp.csr_matrix:
         """Raw field-weighted feature counts: units expanded into features,
         plus the direct features.  With ``cut``, unit features whose fitted
-        IDF is 0 are left out (``_weight`` would drop them anyway)."""
+        IDF is 0 are left out (``_weight`` would drop them anyway); so are
+        the features marked in the boolean array ``drop``.  Leaving out
+        features does not change the sums of the others."""
         T = T.tocsr()
         used = np.unique(T.indices)
         feats = [self._unit_feats[u] for u in used]
@@ -497,13 +528,16 @@ class Matcher:
         F = self.n_features
         f_all = np.concatenate(feats) if feats else np.zeros(0, dtype=np.int64)
         w_all = np.concatenate(wts) if wts else np.zeros(0)
+        keep = None
         if cut and len(self.idf) and len(f_all):
             inside = f_all < len(self.idf)
             keep = ~inside
             keep[inside] = self.idf[f_all[inside]] != 0
-            if not keep.all():
-                lens = np.bincount(np.repeat(np.arange(len(used)), lens)[keep], minlength=len(used))
-                f_all, w_all = f_all[keep], w_all[keep]
+        if drop is not None and len(f_all):
+            keep = ~drop[f_all] if keep is None else keep & ~drop[f_all]
+        if keep is not None and not keep.all():
+            lens = np.bincount(np.repeat(np.arange(len(used)), lens)[keep], minlength=len(used))
+            f_all, w_all = f_all[keep], w_all[keep]
         M = sp.csr_matrix(
             (
                 w_all,
@@ -585,38 +619,28 @@ class Matcher:
         T, B, lengths = self._analyse(offers + profiles, workers=cfg.workers)
         N = T.shape[0]
         step = max(1, cfg.chunk_size)
-        # pass 1: document frequencies (the expanded counts of a chunk are
-        # dropped after counting, so memory stays bounded)
+        # pass 1: document frequencies, pass 2: weights.  In one process the
+        # expanded counts of a chunk are dropped after counting (memory stays
+        # bounded) and expanded again for the weights; worker processes keep
+        # the expanded counts of their chunks between the two passes.
         starts = list(range(0, N, step))
-        parallel = cfg.workers > 1 and len(starts) > 1
-        df = np.zeros(self.n_features, dtype=np.int64)
-        chunks = []
-        if parallel:
-            for part in _fork_map(cfg.workers, self, T, B, lengths, step, "_chunk_df", starts):
-                df += part
-            chunks = [None] * len(starts)
+        sure = self._surely_cut(T, N)
+        if cfg.workers > 1 and len(starts) > 1:
+            with _PassWorkers(cfg.workers, self, T, B, lengths, step, starts, sure) as pw:
+                self._set_idf(pw.df(), N, lengths, sure)
+                parts = pw.rows()
         else:
+            df = np.zeros(self.n_features, dtype=np.int64)
+            chunks = []
             for a in starts:
-                D = self._expand(T[a : a + step], B[a : a + step])
+                D = self._expand(T[a : a + step], B[a : a + step], drop=sure)
                 df += np.bincount(D.indices, minlength=self.n_features)
                 chunks.append(D if N <= step else None)
-        self._n_fit = N
-        self._avg_len = float(lengths.mean()) if N and lengths.mean() > 0 else 1.0
-        self.idf = np.log((1 + N) / (1 + df)) + 1.0
-        if cfg.char_max_df < 1.0 and N:
-            blk = np.asarray(self._feature_block, dtype=np.int8)
-            self.idf[(blk == _BLOCKS["c"]) & (df > max(cfg.char_max_df * N, cfg.char_max_df_min_docs))] = 0.0
-        # pass 2: weights
-        if parallel:
-            self._block_arr = np.asarray(self._feature_block, dtype=np.int8)
-            parts = _fork_map(cfg.workers, self, T, B, lengths, step, "_chunk_rows", starts)
-        else:
+            self._set_idf(df, N, lengths, sure)
             parts = []
             for i, a in enumerate(starts):
                 D = chunks[i] if chunks[i] is not None else self._expand(T[a : a + step], B[a : a + step], cut=True)
-                W = self._weight(D, lengths[a : a + step])
-                W.eliminate_zeros()
-                parts.append(W)
+                parts.append(self._chunk_rows(D, lengths[a : a + step]))
         W = sp.vstack(parts, format="csr") if parts else sp.csr_matrix((0, self.n_features), dtype=np.float32)
         W.resize((N, self.n_features))
         self.stores["offers"].set(offers, W[: len(offers)])
@@ -628,12 +652,47 @@ class Matcher:
         self.fitted = True
         return self
 
-    def _chunk_df(self, T, B, lengths, a: int, step: int) -> np.ndarray:
-        D = self._expand(T[a : a + step], B[a : a + step])
-        return np.bincount(D.indices, minlength=self.n_features)
+    def _char_cut_limit(self, N: int) -> float | None:
+        """Character n-grams in more documents than this get IDF 0 (None: no cut)."""
+        cfg = self.config
+        if cfg.char_max_df < 1.0 and N:
+            return max(cfg.char_max_df * N, cfg.char_max_df_min_docs)
+        return None
 
-    def _chunk_rows(self, T, B, lengths, a: int, step: int) -> sp.csr_matrix:
-        W = self._weight(self._expand(T[a : a + step], B[a : a + step], cut=True), lengths[a : a + step])
+    def _surely_cut(self, T: sp.csr_matrix, N: int) -> np.ndarray | None:
+        """Character n-grams that are cut whatever the other units of the
+        documents: one unit that has the n-gram already occurs in more
+        documents than the limit (a document frequency of a feature is at
+        least that of each unit it comes from).  They are left out of the
+        first pass (about nine in ten of the cut entries), so it expands
+        about half as many entries; their IDF is 0 as before."""
+        limit = self._char_cut_limit(N)
+        if limit is None or not self._unit_feats:
+            return None
+        unit_df = np.bincount(T.indices, minlength=len(self._units))  # T: one entry per unit and document
+        lens = np.fromiter((len(f) for f in self._unit_feats), dtype=np.int64, count=len(self._unit_feats))
+        lower = np.zeros(self.n_features, dtype=np.int64)
+        np.maximum.at(lower, np.concatenate(self._unit_feats), np.repeat(unit_df, lens))
+        return (np.asarray(self._feature_block, dtype=np.int8) == _BLOCKS["c"]) & (lower > limit)
+
+    def _set_idf(self, df: np.ndarray, N: int, lengths: np.ndarray, sure: np.ndarray | None = None) -> None:
+        """IDF from the document frequencies (``sure``: features known to
+        be cut, whose ``df`` was not counted)."""
+        self._n_fit = N
+        self._avg_len = float(lengths.mean()) if N and lengths.mean() > 0 else 1.0
+        self.idf = np.log((1 + N) / (1 + df)) + 1.0
+        limit = self._char_cut_limit(N)
+        if limit is not None:
+            blk = np.asarray(self._feature_block, dtype=np.int8)
+            cut = (blk == _BLOCKS["c"]) & (df > limit)
+            self.idf[cut if sure is None else cut | sure] = 0.0
+        self._block_arr = np.asarray(self._feature_block, dtype=np.int8)
+
+    def _chunk_rows(self, D: sp.csr_matrix, lengths: np.ndarray) -> sp.csr_matrix:
+        """Weighted rows of a chunk's expanded counts (with or without the
+        features whose IDF is 0: ``_weight`` drops those first, so the
+        rows are the same)."""
+        W = self._weight(D, lengths)
         W.eliminate_zeros()
         return W
 
@@ -996,50 +1055,181 @@ _ANALYSE_CHUNK = 2000  # documents per task when analysing in worker processes
 
 
 def _fork_analyse(bounds):
-    """Analyse docs[a:b] (see Matcher._analyse_forked)."""
+    """Analyse docs[a:b] (see Matcher._analyse_forked).  A worker numbers
+    the keys it meets once for its whole life (not per chunk) and returns
+    only the keys it has not returned before, so each key crosses the pipe
+    and is looked up in the index about once per worker, not once per
+    chunk."""
     a, b = bounds
-    analyze = _FORK_STATE["an"].analyze
-    ukeys: dict = {}
-    dkeys: dict = {}
+    st = _FORK_STATE
+    pid = os.getpid()
+    mine = st.get("keys")
+    if mine is None or mine[0] != pid:
+        mine = st["keys"] = (pid, {}, {})
+    _, ukeys, dkeys = mine
+    analyze = st["an"].analyze
+    unew: list = []
+    dnew: list = []
     ufirst, dfirst, tc, tv, tl, dc, dv, dl, lens = [], [], [], [], [], [], [], [], []
-    for r, doc in enumerate(_FORK_STATE["docs"][a:b]):
+    for r, doc in enumerate(st["docs"][a:b]):
         units, direct, _ = analyze(doc)
-        for keys, first, d, cols, vals, ls in ((ukeys, ufirst, units, tc, tv, tl), (dkeys, dfirst, direct, dc, dv, dl)):
+        for keys, new, first, d, cols, vals, ls in (
+            (ukeys, unew, ufirst, units, tc, tv, tl),
+            (dkeys, dnew, dfirst, direct, dc, dv, dl),
+        ):
             c = [keys.get(k) for k in d]
             if None in c:
                 ks = list(d)
                 for j, x in enumerate(c):
                     if x is None:
-                        c[j] = keys[ks[j]] = len(keys)
+                        k = ks[j]
+                        c[j] = keys[k] = len(keys)
+                        new.append(k)
                         first.append(r)
             cols.extend(c)
             vals.extend(d.values())
             ls.append(len(c))
         lens.append(sum(v for k, v in units.items() if k[0] == "t"))
     return (
-        list(ukeys), ufirst, np.asarray(tc, dtype=np.int64), np.asarray(tv, dtype=np.float64), tl,
-        list(dkeys), dfirst, np.asarray(dc, dtype=np.int64), np.asarray(dv, dtype=np.float64), dl, lens,
+        pid, unew, ufirst, np.asarray(tc, dtype=np.int64), np.asarray(tv, dtype=np.float64), tl,
+        dnew, dfirst, np.asarray(dc, dtype=np.int64), np.asarray(dv, dtype=np.float64), dl, lens,
     )
 
 
-def _fork_call(args):
-    name, a = args
-    st = _FORK_STATE
-    return getattr(st["m"], name)(st["T"], st["B"], st["lengths"], a, st["step"])
+class _Grow:
+    """An int64 array that grows at its end (amortised, no copy per append)."""
+
+    def __init__(self):
+        self.buf = np.zeros(1024, dtype=np.int64)
+        self.n = 0
+
+    def extend(self, values: list[int]):
+        need = self.n + len(values)
+        if need > len(self.buf):
+            buf = np.zeros(max(need, 2 * len(self.buf)), dtype=np.int64)
+            buf[: self.n] = self.buf[: self.n]
+            self.buf = buf
+        self.buf[self.n : need] = values
+        self.n = need
+
+    def take(self, local: np.ndarray) -> np.ndarray:
+        return self.buf[: self.n][local]
 
 
-def _fork_map(workers: int, m: "Matcher", T, B, lengths, step: int, name: str, starts: list[int]) -> list:
-    """``m.<name>`` over the chunks at ``starts`` in forked processes that
-    inherit the matcher and the analysed corpus (nothing is pickled on the
-    way in); results come back in chunk order."""
-    import multiprocessing
-
-    _FORK_STATE.update(m=m, T=T, B=B, lengths=lengths, step=step)
+def _pass_worker(conn, starts: list[int]) -> None:
+    """Both passes of Matcher.fit over the chunks at ``starts`` (in a forked
+    process that inherits the matcher and the analysed corpus): expand each
+    chunk once, send the document frequencies, receive the IDF, then send
+    the weighted rows of each chunk from the counts kept in between."""
     try:
-        with multiprocessing.get_context("fork").Pool(min(workers, len(starts))) as pool:
-            return pool.map(_fork_call, [(name, a) for a in starts], chunksize=1)
+        st = _FORK_STATE
+        m, T, B, lengths, step, sure = st["m"], st["T"], st["B"], st["lengths"], st["step"], st["sure"]
+        F = m.n_features
+        kept: list[sp.csr_matrix | None] = []
+        room = _KEEP_BYTES
+        df = np.zeros(F, dtype=np.int64)
+        for a in starts:
+            D = m._expand(T[a : a + step], B[a : a + step], drop=sure)
+            df += np.bincount(D.indices, minlength=F)
+            size = D.data.nbytes + D.indices.nbytes + D.indptr.nbytes
+            if size <= room:
+                room -= size
+            else:
+                D = None
+            kept.append(D)
+        conn.send(("df", df))
+        del df
+        m.idf, m._n_fit, m._avg_len, m._block_arr = conn.recv()
+        for i, a in enumerate(starts):
+            D, kept[i] = kept[i], None
+            if D is None:  # not kept: expanded again, without the cut features
+                D = m._expand(T[a : a + step], B[a : a + step], cut=True)
+            conn.send(("rows", a, m._chunk_rows(D, lengths[a : a + step])))
+    except BaseException:
+        import traceback
+
+        conn.send(("error", traceback.format_exc()))
     finally:
-        _FORK_STATE.clear()
+        conn.close()
+
+
+# Bytes of expanded counts a fit worker keeps from the first pass to the
+# second (about 150 MB a chunk of 8,192 synthetic documents); chunks beyond
+# that are expanded again in the second pass.
+_KEEP_BYTES = 512 << 20
+
+
+class _PassWorkers:
+    """Forked processes for the two passes of a large fit; chunk i goes to
+    worker i % workers, which keeps its chunks' expanded counts from the
+    first pass to the second (up to ``_KEEP_BYTES``; nothing is pickled on
+    the way in but the IDF)."""
+
+    def __init__(self, workers: int, m: "Matcher", T, B, lengths, step: int, starts: list[int], sure=None):
+        self.m, self.workers, self.starts = m, min(workers, len(starts)), starts
+        self.procs: list = []
+        self.conns: list = []
+        self._state = dict(m=m, T=T, B=B, lengths=lengths, step=step, sure=sure)
+
+    def __enter__(self):
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("fork")
+        _FORK_STATE.update(self._state)
+        try:
+            for w in range(self.workers):
+                here, there = ctx.Pipe()
+                p = ctx.Process(target=_pass_worker, args=(there, self.starts[w :: self.workers]), daemon=True)
+                p.start()
+                there.close()
+                self.procs.append(p)
+                self.conns.append(here)
+        finally:
+            _FORK_STATE.clear()
+        return self
+
+    def __exit__(self, *exc):
+        for c in self.conns:
+            c.close()
+        for p in self.procs:
+            p.join(timeout=None if exc[0] is None else 1)
+            if p.is_alive():
+                p.terminate()
+                p.join()
+        return False
+
+    @staticmethod
+    def _recv(conn):
+        try:
+            msg = conn.recv()
+        except EOFError:
+            raise RuntimeError("a matcher fit worker process ended early") from None
+        if msg[0] == "error":
+            raise RuntimeError("matcher fit worker failed:\n" + msg[1])
+        return msg
+
+    def df(self) -> np.ndarray:
+        """Document frequencies over all chunks (sum of the workers')."""
+        df = np.zeros(self.m.n_features, dtype=np.int64)
+        for c in self.conns:
+            df += self._recv(c)[1]
+        return df
+
+    def rows(self) -> list[sp.csr_matrix]:
+        """Send the fitted IDF; the weighted rows of every chunk, in chunk order."""
+        from multiprocessing.connection import wait
+
+        m = self.m
+        for c in self.conns:
+            c.send((m.idf, m._n_fit, m._avg_len, m._block_arr))
+        out: dict[int, sp.csr_matrix] = {}
+        left = {c: len(self.starts[w :: self.workers]) for w, c in enumerate(self.conns)}
+        while any(left.values()):
+            for c in wait([c for c, n in left.items() if n]):
+                _, a, W = self._recv(c)
+                out[a] = W
+                left[c] -= 1
+        return [out[a] for a in self.starts]
 
 
 def _other(side: Side) -> Side:

@@ -518,7 +518,12 @@ class Analyzer:
                         for lg, table in (("de", self.bridge.de_en), ("en", self.bridge.en_de))
                     },
                 )[lang]
+        if fast:
+            # whole counts (int) while counting, floats at the end: the
+            # same values, and a text of weight 1 is counted in C
+            units, direct = Counter(), Counter()
         for field_name, texts, fw in fields:
+            ifw = int(fw) if fast else fw
             chars = field_name in cfg.char_fields
             bigrams = cfg.bigram_weight > 0 and field_name in cfg.bigram_fields
             for text in texts:
@@ -535,16 +540,25 @@ class Analyzer:
                                 f = fold(tok)
                                 if " " in f:
                                     spaced.add(r)
-                                rows[j] = info[r] = (tok, t, f)
+                                # the unit keys of the token with and without
+                                # character n-grams
+                                rows[j] = info[r] = (tok, t, f, ("t", tok, lang, False), ("t", tok, lang, True))
                     kept = [x for x in rows if x[1] is not None]
                     if kept:
-                        for tok, c in Counter([x[0] for x in kept]).items():
-                            key = ("t", tok, lang, chars)
-                            units[key] = units.get(key, 0.0) + c * fw
+                        ki = 4 if chars else 3
+                        if ifw == 1:
+                            units.update([x[ki] for x in kept])
+                        else:
+                            for key, c in Counter([x[ki] for x in kept]).items():
+                                units[key] += c * ifw
                         if bigrams and len(kept) > 1:
                             ts = [x[1] for x in kept]
-                            for kb, c in Counter(["b:" + a + " " + b for a, b in zip(ts, ts[1:])]).items():
-                                direct[kb] = direct.get(kb, 0.0) + c * fw
+                            bs = [f"b:{a} {b}" for a, b in zip(ts, ts[1:])]
+                            if ifw == 1:
+                                direct.update(bs)
+                            else:
+                                for kb, c in Counter(bs).items():
+                                    direct[kb] += c * ifw
                     if phrases and len(raw) > 1:
                         folded = [x[2] for x in rows]
                         if spaced and not spaced.isdisjoint(raw):
@@ -559,8 +573,7 @@ class Analyzer:
                             for size in range(2, min(cfg.phrase_max_words, len(folded) - i) + 1):
                                 k = " ".join(folded[i : i + size])
                                 if has(k, lang):
-                                    key = ("p", k, lang)
-                                    units[key] = units.get(key, 0.0) + fw
+                                    units[("p", k, lang)] += ifw
                     continue
                 low = [t.casefold() for t in raw]
                 counts: dict[str, float] = {}
@@ -598,6 +611,9 @@ class Analyzer:
                                 units[key] = units.get(key, 0.0) + fw
                                 if prov is not None and key not in prov:
                                     prov[key] = " ".join(raw[i : i + size])
+        if fast:
+            units = dict(zip(units, map(float, units.values())))
+            direct = dict(zip(direct, map(float, direct.values())))
         if provenance:
             return units, direct, lang, prov
         return units, direct, lang
