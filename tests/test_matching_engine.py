@@ -577,3 +577,16 @@ def test_features_left_out_of_the_first_pass_give_the_same_index(ding):
     W = full._chunk_rows(D, lengths)
     rows = m.stores["offers"].rows
     assert np.array_equal(W[:50].toarray().astype(np.float32), rows.toarray())
+
+
+def test_hub_values_from_worker_processes_are_the_same(mono, monkeypatch):
+    from matchmaker.matching import engine
+
+    monkeypatch.setattr(engine, "_HUB_CHUNK", 2)  # several tasks per side
+    for cfg in ({}, {"hub_sample": 3}):  # all rows, and a sample
+        one = Matcher(MatcherConfig(**cfg), bridge=mono).fit(HUB_OFFERS, HUB_PROFILES)
+        two = Matcher(MatcherConfig(workers=2, **cfg), bridge=mono).fit(HUB_OFFERS, HUB_PROFILES)
+        for side in ("offers", "profiles"):
+            assert len(two.stores[side].hub) == len(one.stores[side].ids)
+            assert np.array_equal(one.stores[side].hub, two.stores[side].hub), (cfg, side)
+        assert (two.stores["offers"].hub > 0).all()

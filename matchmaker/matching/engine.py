@@ -647,8 +647,11 @@ class Matcher:
         self.stores["profiles"].set(profiles, W[len(offers) :])
         self._prov_cache.clear()
         self._hub_refs = {}
-        for side in SIDES:
-            self._refresh_hubs(side)
+        if cfg.workers > 1 and N >= 2 * _HUB_CHUNK:
+            self._refresh_hubs_forked(cfg.workers)
+        else:
+            for side in SIDES:
+                self._refresh_hubs(side)
         self.fitted = True
         return self
 
@@ -779,6 +782,25 @@ class Matcher:
         store = self.stores[side]
         store.hub = self._hub_values(self._all_rows(store), _other(side))
         self._hub_changes[side] = 0
+
+    def _refresh_hubs_forked(self, workers: int) -> None:
+        """:meth:`_refresh_hubs` of both sides in forked processes, in chunks
+        of rows (the same values: the samples are drawn here first)."""
+        import multiprocessing
+
+        for side in SIDES:
+            self._hub_reference(side)
+        tasks = [(side, a) for side in SIDES for a in range(0, len(self.stores[side].ids), _HUB_CHUNK)]
+        _FORK_STATE.update(m=self, rows={side: self._all_rows(self.stores[side]) for side in SIDES})
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                parts = pool.map(_fork_hubs, tasks)
+        finally:
+            _FORK_STATE.clear()
+        for side in SIDES:
+            mine = [v for (s, _), v in zip(tasks, parts) if s == side]
+            self.stores[side].hub = np.concatenate(mine) if mine else np.zeros(0, dtype=np.float32)
+            self._hub_changes[side] = 0
 
     def _hubs(self, side: Side) -> np.ndarray:
         """The hub values of ``side``, computed again first when the other
@@ -1230,6 +1252,15 @@ class _PassWorkers:
                 out[a] = W
                 left[c] -= 1
         return [out[a] for a in self.starts]
+
+
+_HUB_CHUNK = 8192  # rows per task when hub values are computed in worker processes
+
+
+def _fork_hubs(task) -> np.ndarray:
+    side, a = task
+    st = _FORK_STATE
+    return st["m"]._hub_values(st["rows"][side][a : a + _HUB_CHUNK], _other(side))
 
 
 def _other(side: Side) -> Side:
