@@ -313,7 +313,7 @@ def report(r: dict) -> str:
     lines = [
         f"== {r['n']:,} offers + {r['n']:,} profiles  ({r['features']:,} features, {r['nnz_row']:.0f} per offer row; "
         f"naive dense: {r['dense_features']:,} columns, {how})",
-        f"  build (fit both corpora)      {r['build_s']:8.1f} s   ({r['workers']} worker processes; of it hub values {r['hubs_s']:.1f} s; dictionary and lemma tables loaded before: {r['load_s']:.1f} s)",
+        f"  build (fit both corpora)      {r['build_s']:8.1f} s   ({r['workers']} worker processes; hub values again in one process {r['hubs_s']:.1f} s; dictionary and lemma tables loaded before: {r['load_s']:.1f} s)",
         f"  one query top-10, median      {ms(r['query_med']):>12}   naive {ms(r['naive_query_med']):>12}   ratio {r['naive_query_med'] / r['query_med']:6.1f}x"
         f"   (ours over {r['queries']} queries, naive over {r['naive_queries']}; same top-10: {agree})",
         f"  one query top-10, p95         {ms(r['query_p95']):>12}   naive {ms(r['naive_query_p95']):>12}",
