@@ -53,22 +53,29 @@ MAX_TRANSLATIONS = 6
 _warned = False
 
 
-def resolve_path(path: str | os.PathLike | None = None) -> Path | None:
-    """Explicit argument, else $MATCHER_DICTIONARY, else the Debian path, else
-    ``instance/trans-de-en/...`` below the working directory.  ``None`` when
-    nothing exists."""
+def find_data_file(path: str | os.PathLike | None, env_var: str, defaults) -> Path | None:
+    """The explicit path, else ``$env_var``, else the first of ``defaults``
+    that exists (relative ones below the working directory); ``None`` when
+    the one chosen does not exist."""
     if path is not None:
         p = Path(path)
         return p if p.is_file() else None
-    env = os.environ.get(ENV_VAR)
+    env = os.environ.get(env_var)
     if env:
         p = Path(env)
         return p if p.is_file() else None
-    for candidate in DEFAULT_PATHS:
+    for candidate in defaults:
         p = Path(candidate)
         if p.is_file():
             return p
     return None
+
+
+def resolve_path(path: str | os.PathLike | None = None) -> Path | None:
+    """Explicit argument, else $MATCHER_DICTIONARY, else the Debian path, else
+    ``instance/trans-de-en/...`` below the working directory.  ``None`` when
+    nothing exists."""
+    return find_data_file(path, ENV_VAR, DEFAULT_PATHS)
 
 
 @dataclass

@@ -346,18 +346,22 @@ class Analyzer:
             w = scale * decay**i
             if rt > 0:
                 self._roundtrip(phrase, target, lang, w * rt, out)
-            prev = None
-            for word in phrase.split():
-                t = self.term(word, target)
-                if t is None:
-                    continue
-                k = "w:" + t
-                out[k] = out.get(k, 0.0) + w
-                if prev is not None and self.cfg.bigram_weight > 0:
-                    kb = "b:" + prev + " " + t
-                    out[kb] = out.get(kb, 0.0) + w
-                prev = t
+            self._phrase_features(phrase, target, w, out)
         return True
+
+    def _phrase_features(self, phrase: str, lang: str, w: float, out: dict[str, float]) -> None:
+        """The words of a phrase of ``lang`` (and its word bigrams), each weighted ``w``."""
+        prev = None
+        for word in phrase.split():
+            t = self.term(word, lang)
+            if t is None:
+                continue
+            k = "w:" + t
+            out[k] = out.get(k, 0.0) + w
+            if prev is not None and self.cfg.bigram_weight > 0:
+                kb = "b:" + prev + " " + t
+                out[kb] = out.get(kb, 0.0) + w
+            prev = t
 
     def _roundtrip(self, phrase: str, lang: str, back: str, weight: float, out: dict[str, float]) -> None:
         """Words of ``back`` reached through a translation (German ->
@@ -385,18 +389,7 @@ class Analyzer:
         if not syns:
             return False
         for phrase, size in syns:
-            w = weight / (size - 1) ** cfg.synset_size_power
-            prev = None
-            for word in phrase.split():
-                t = self.term(word, lang)
-                if t is None:
-                    continue
-                k = "w:" + t
-                out[k] = out.get(k, 0.0) + w
-                if prev is not None and cfg.bigram_weight > 0:
-                    kb = "b:" + prev + " " + t
-                    out[kb] = out.get(kb, 0.0) + w
-                prev = t
+            self._phrase_features(phrase, lang, weight / (size - 1) ** cfg.synset_size_power, out)
         return True
 
     def expand_token(self, tok: str, lang: str, chars: bool) -> dict[str, float]:

@@ -34,7 +34,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .bridge import MAX_KEY_WORDS, _fold_line
+from .bridge import MAX_KEY_WORDS, _fold_line, find_data_file
 from .text import TOKEN_RE
 
 log = logging.getLogger("matchmaker.matching")
@@ -74,19 +74,8 @@ def resolve_path(path: str | os.PathLike | None = None, lang: str = "de") -> Pat
     ($MATCHER_THESAURUS, $MATCHER_THESAURUS_EN), else the Debian path, else
     the copy below ``instance/`` (relative to the working directory).
     ``None`` when nothing exists."""
-    if path is not None:
-        p = Path(path)
-        return p if p.is_file() else None
     env_var, paths, _ = SOURCES[lang]
-    env = os.environ.get(env_var)
-    if env:
-        p = Path(env)
-        return p if p.is_file() else None
-    for candidate in paths:
-        p = Path(candidate)
-        if p.is_file():
-            return p
-    return None
+    return find_data_file(path, env_var, paths)
 
 
 @dataclass
