@@ -179,6 +179,17 @@ def test_compound_splitter():
     assert s.split("kuchenteig") == ()
 
 
+def test_known_words_are_split_only_at_a_real_head():
+    # the dictionary knows all of these as whole words; -ion and -ern are endings, not heads
+    s = CompoundSplitter({"polizei", "beamter", "polizeibeamter", "konstrukt", "ion", "konstruktion", "lind", "ern", "lindern"})
+    assert s.split("polizeibeamter") == ()
+    assert s.split("polizeibeamter", known=True) == ("polizei", "beamter")
+    assert s.split("konstruktion", known=True) == ()
+    assert s.split("lindern", known=True) == ()
+    # an unknown compound may still end in a short word
+    assert CompoundSplitter({"wasserstoff", "ion"}).split("wasserstoffion") == ("wasserstoff", "ion")
+
+
 def test_fit_label_thresholds():
     assert fit_label(0.9) == "very_good"
     assert fit_label(0.2) == "good"

@@ -124,12 +124,18 @@ class CompoundSplitter:
 
     Dynamic programming over the folded word: parts of at least ``min_part``
     letters, optional linking elements (s, es, n, en, e, er) between parts,
-    fewest parts wins, ties prefer the longer last part (the head)."""
+    fewest parts wins, ties prefer the longer last part (the head).
 
-    def __init__(self, vocabulary: set[str], min_part: int = 3, min_word: int = 7):
+    A word the dictionary knows as a whole is split (``known=True``) only
+    with a head of at least ``min_known_head`` letters: the short "heads" of
+    known words are mostly endings that happen to be words too (Konstrukt|ion,
+    lind|ern, außer|dem, Mana|ger), which would link unrelated words."""
+
+    def __init__(self, vocabulary: set[str], min_part: int = 3, min_word: int = 7, min_known_head: int = 4):
         self.vocab = {w for w in vocabulary if len(w) >= min_part and w.isalpha()}
         self.min_part = min_part
         self.min_word = min_word
+        self.min_known_head = min_known_head
         self._cache: dict[str, tuple[str, ...]] = {}
 
     def split(self, word: str, known: bool = False) -> tuple[str, ...]:
@@ -150,7 +156,7 @@ class CompoundSplitter:
             cand = None
             for j in range(i + m, n + 1):
                 part = word[i:j]
-                if part not in self.vocab or (known and i == 0 and j == n):
+                if part not in self.vocab or (known and (i == 0 and j == n or j == n and j - i < self.min_known_head)):
                     continue
                 for link in _LINKS:
                     k = j + len(link)
