@@ -601,3 +601,25 @@ def test_hub_values_from_worker_processes_are_the_same(mono, monkeypatch):
             assert len(two.stores[side].hub) == len(one.stores[side].ids)
             assert np.array_equal(one.stores[side].hub, two.stores[side].hub), (cfg, side)
         assert (two.stores["offers"].hub > 0).all()
+
+
+def test_reasons_leave_out_words_that_share_only_an_ending():
+    # without a dictionary, only character n-grams link different words
+    offers = [
+        Document(id="o-h2", title="Forschungsfrage Elektrolyse", text="Forschung zur Elektrolyse", lang="de"),
+        Document(id="o-plant", title="Pflanzenbauer", text="Pflanzenbau im Gewächshaus", lang="de"),
+        Document(id="o-bread", title="Bäcker", text="Brot backen", lang="de"),
+    ]
+    profiles = [
+        Document(id="p-h2", title="Wasserstoffbeimischung", skills=["Elektrolyse"], lang="de"),
+        Document(id="p-typo", title="Pfanzenbauerin", lang="de"),
+    ]
+    m = Matcher(bridge=Bridge(), thesaurus=Thesaurus(), thesaurus_en=Thesaurus()).fit(offers, profiles)
+    shared = m.reasons("p-h2", "offers", ["o-h2"])["o-h2"]
+    assert ("Elektrolyse", "Elektrolyse") in {(r.query_term, r.candidate_term) for r in shared}
+    # "-schung" alone is no reason to name Wasserstoffbeimischung beside Forschungsfrage
+    assert all(r.query_term != "Wasserstoffbeimischung" for r in shared)
+    # a misspelt word still meets its correct form: most of its n-grams are shared
+    typo = m.rank_id("p-typo", "profiles", k=1)[0]
+    assert typo.id == "o-plant"
+    assert [(r.query_term, r.candidate_term) for r in typo.reasons] == [("Pfanzenbauerin", "Pflanzenbauer")]

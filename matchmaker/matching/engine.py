@@ -36,7 +36,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .bridge import Bridge, default_bridge
-from .text import Analyzer
+from .text import Analyzer, char_ngrams, fold
 from .thesaurus import Thesaurus, default_thesaurus
 
 log = logging.getLogger("matchmaker.matching")
@@ -149,6 +149,10 @@ class MatcherConfig:
     synonym_weight_en: float = 0.2
     # explanations
     n_reasons: int = 5
+    # two different words linked by character n-grams alone are a reason
+    # only when the n-grams they share cover this share of the shorter
+    # word's (automation ~ Automatisierung, not Beimischung ~ Forschung)
+    reason_char_cover: float = 0.4
     # incremental updates
     buffer_limit: int = 2000
     # documents analysed per chunk when fitting (bounds peak memory)
@@ -1033,11 +1037,19 @@ class Matcher:
             top = np.argpartition(-prod, self._REASON_FEATURES - 1)[: self._REASON_FEATURES]
             common, prod = common[top], prod[top]
         pairs: dict[tuple[str, str], float] = {}
+        grams: dict[tuple[str, str], int] = {}  # shared char n-grams per pair (case merged)
+        solid: set[tuple[str, str]] = set()  # pairs that share a word or a bigram
+        blocks, char = self._feature_block, _BLOCKS["c"]
         for f, p in zip(common.tolist(), prod.tolist()):
             a, b = qprov.get(f), cprov.get(f)
             if a is None or b is None:
                 continue
             pairs[(a, b)] = pairs.get((a, b), 0.0) + p
+            key = (a.casefold(), b.casefold())
+            if blocks[f] == char:
+                grams[key] = grams.get(key, 0) + 1
+            else:
+                solid.add(key)
         # merge pairs that name the same words with different case
         merged: dict[tuple[str, str], float] = {}
         for (a, b), p in pairs.items():
@@ -1046,7 +1058,16 @@ class Matcher:
         names = {}
         for (a, b) in sorted(pairs, key=pairs.get, reverse=True):
             names.setdefault((a.casefold(), b.casefold()), (a, b))
-        top = sorted(merged.items(), key=lambda kv: kv[1], reverse=True)[: self.config.n_reasons]
+        lo, hi = self.config.char_ngram_range
+
+        def linked(key) -> bool:
+            if key in solid or key[0] == key[1]:
+                return True
+            shorter = min(fold(key[0]), fold(key[1]), key=len)
+            return grams.get(key, 0) >= self.config.reason_char_cover * max(len(char_ngrams(shorter, lo, hi)), 1)
+
+        top = sorted(((k, p) for k, p in merged.items() if linked(k)), key=lambda kv: kv[1], reverse=True)
+        top = top[: self.config.n_reasons]
         return [Reason(*names[key], share=round(min(p / score, 1.0), 3)) for key, p in top if p / score >= 0.01]
 
     def explain(self, query: Document, candidate: Document) -> tuple[float, list[Reason]]:
