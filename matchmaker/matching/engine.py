@@ -1037,8 +1037,10 @@ class Matcher:
             top = np.argpartition(-prod, self._REASON_FEATURES - 1)[: self._REASON_FEATURES]
             common, prod = common[top], prod[top]
         pairs: dict[tuple[str, str], float] = {}
-        grams: dict[tuple[str, str], int] = {}  # shared char n-grams per pair (case merged)
-        solid: set[tuple[str, str]] = set()  # pairs that share a word or a bigram
+        # pairs that name the same words with different case are merged
+        merged: dict[tuple[str, str], float] = {}
+        grams: dict[tuple[str, str], int] = {}  # shared char n-grams per merged pair
+        solid: set[tuple[str, str]] = set()  # merged pairs that share a word or a bigram
         blocks, char = self._feature_block, _BLOCKS["c"]
         for f, p in zip(common.tolist(), prod.tolist()):
             a, b = qprov.get(f), cprov.get(f)
@@ -1046,15 +1048,11 @@ class Matcher:
                 continue
             pairs[(a, b)] = pairs.get((a, b), 0.0) + p
             key = (a.casefold(), b.casefold())
+            merged[key] = merged.get(key, 0.0) + p
             if blocks[f] == char:
                 grams[key] = grams.get(key, 0) + 1
             else:
                 solid.add(key)
-        # merge pairs that name the same words with different case
-        merged: dict[tuple[str, str], float] = {}
-        for (a, b), p in pairs.items():
-            key = (a.casefold(), b.casefold())
-            merged[key] = merged.get(key, 0.0) + p
         names = {}
         for (a, b) in sorted(pairs, key=pairs.get, reverse=True):
             names.setdefault((a.casefold(), b.casefold()), (a, b))

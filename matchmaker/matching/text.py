@@ -156,7 +156,7 @@ class CompoundSplitter:
             cand = None
             for j in range(i + m, n + 1):
                 part = word[i:j]
-                if part not in self.vocab or (known and (i == 0 and j == n or j == n and j - i < self.min_known_head)):
+                if part not in self.vocab or (known and j == n and (i == 0 or j - i < self.min_known_head)):
                     continue
                 for link in _LINKS:
                     k = j + len(link)
