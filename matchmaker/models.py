@@ -374,6 +374,7 @@ WAITING_STATES = frozenset({IntroductionState.proposed, IntroductionState.accept
                             IntroductionState.accepted_by_company})
 OUTCOME_STATES = frozenset({IntroductionState.interview, IntroductionState.hired, IntroductionState.internship,
                             IntroductionState.thesis, IntroductionState.project, IntroductionState.no_fit})
+ENDED_STATES = frozenset({IntroductionState.declined, IntroductionState.withdrawn, IntroductionState.expired})
 CLOSED_STATES = frozenset({IntroductionState.declined, IntroductionState.withdrawn, IntroductionState.expired,
                            IntroductionState.hired, IntroductionState.internship, IntroductionState.thesis,
                            IntroductionState.project, IntroductionState.no_fit})
@@ -407,6 +408,9 @@ class Introduction(db.Model):
     reminded_company_at: Mapped[datetime | None]
     # Kept after erasure of the graduate so the board's counts stay right.
     offer_kind: Mapped[OfferKind | None] = mapped_column(_enum(OfferKind))
+    # What the company was shown of the graduate (card and reasons) when the introduction ended without
+    # contact; it sees this, not the live card, from then on. Cleared when the graduate revokes a consent.
+    card_snapshot: Mapped[dict | None] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -430,10 +434,14 @@ class Introduction(db.Model):
         return self.state not in CLOSED_STATES
 
     @property
+    def ended_without_contact(self) -> bool:
+        """Declined, withdrawn or expired: the company keeps only the card as it was then."""
+        return self.state in ENDED_STATES
+
+    @property
     def contacts_visible(self) -> bool:
         """Contact data crosses only after both said yes, and not after a withdrawal."""
-        return self.introduced_at is not None and self.state not in (
-            IntroductionState.declined, IntroductionState.withdrawn, IntroductionState.expired)
+        return self.introduced_at is not None and self.state not in ENDED_STATES
 
     def side_of(self, user) -> Side | None:
         """Which side `user` takes in this introduction, or None."""

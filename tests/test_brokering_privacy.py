@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import company_user
 
@@ -13,13 +15,27 @@ EMAIL = "zyxwaniel.quorth@example.org"
 EMAIL_LOCAL = "zyxwaniel.quorth"
 
 
+# The probe's reproduction: a CV and an About text full of personal data, and an offer crafted to guess it
+# (near misses of the name, the mail box, the street, the postal code and phone, and a word only the CV has).
+CV = (f"{NAME} / zyxwaniel.quorth@mailbox.example / Spremberger Strasse 12, 03130 Spremberg\n"
+      "Tel. 0355 691234. Drei Jahre Erfahrung mit Elektrolyseuren.")
+ABOUT = "Ich heiße Zyxwaniel und wohne in der Lindenallee 7 in Spremberg."
+CRAFTED = ("Wir suchen: Zyxwanie Quort mailbox Strasse Spremberger Lindenallee 03130 0355 691234 "
+           "Elektrolyseure Elektrolyse python")
+# Words that come only from the graduate's About text or CV: no reason shown to the company may name them.
+PRIVATE_WORDS = ("zyxwanie", "quort", "mailbox", "strasse", "spremberger", "lindenallee", "03130", "0355",
+                 "691234", "elektrolyse")
+REASONS = re.compile(r'<ul class="chips reasons">(.*?)</ul>', re.S)
+
+
 @pytest.fixture
 def setting(make_user, make_company, make_offer, make_profile):
     company = make_company(name="Privat Energie GmbH")
-    offer = make_offer(company=company, title="Anlagenfahrer (m/w/d)", required_skills=["python"])
+    offer = make_offer(company=company, title="Anlagenfahrer (m/w/d)", required_skills=["python"],
+                       description=CRAFTED)
     graduate = make_user(Role.graduate, email=EMAIL)
     profile = make_profile(user=graduate, name=NAME, visible_to_companies=True, skills=["python"], wanted_kinds=[],
-                           headline="Process engineer")
+                           headline="Process engineer", about=ABOUT, cv_text=CV)
     staff = make_user(Role.staff)
     return {"company": company, "offer": offer, "graduate": graduate, "profile": profile,
             "member": company_user(company), "staff": staff}
@@ -43,6 +59,12 @@ def _company_pages(app, setting, intro_id: int) -> list[str]:
 def _assert_private(text: str, where: str) -> None:
     lowered = text.lower()
     assert SURNAME.lower() not in lowered and EMAIL_LOCAL not in lowered, where
+    # The company wrote near misses of these in its offer; the exact spellings are the graduate's.
+    for word in ("zyxwaniel", "quorth", "lindenallee 7", "strasse 12"):
+        assert word not in lowered, (where, word)
+    for chips in REASONS.findall(text):
+        for word in PRIVATE_WORDS:
+            assert word not in chips.lower(), (where, word, chips)
 
 
 def _walk_as_company(app, client, login_as, setting, intro_id: int) -> None:

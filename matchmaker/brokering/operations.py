@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from types import SimpleNamespace
 
 from flask import abort, current_app
 from flask_babel import force_locale
@@ -11,7 +12,8 @@ from flask_babel import lazy_gettext as _l
 
 from ..audit import record_audit
 from ..extensions import db
-from ..models import (CLOSED_STATES, ConsentRecord, GraduateProfile, Introduction, IntroductionState,
+from ..matching.engine import Reason
+from ..models import (CLOSED_STATES, ConsentRecord, Degree, GraduateProfile, Introduction, IntroductionState,
                       Membership, Note, Offer, Role, Side, User, utcnow)
 from ..outbox import external_url, queue_mail
 
@@ -275,9 +277,55 @@ def accept_introduction(introduction: Introduction, user: User, now: datetime | 
                    "introduction_accepted")
 
 
+# ---- what a company keeps of an introduction that ended without contact ------------------------
+
+def card_snapshot(profile: GraduateProfile) -> dict:
+    """The pseudonymous card's fields as plain data (see templates/graduates/_card.html)."""
+    return {"pseudonym": profile.pseudonym, "headline": profile.headline or "",
+            "field_of_study": profile.field_of_study or "",
+            "degree": profile.degree.value if profile.degree else None,
+            "graduation_date": profile.graduation_date.isoformat() if profile.graduation_date else None,
+            "wanted_kinds": list(profile.wanted_kinds or []),
+            "earliest_start": profile.earliest_start.isoformat() if profile.earliest_start else None,
+            "places": profile.places or "",
+            "languages": [{"language": e.get("language"), "level": e.get("level")} for e in profile.languages or []],
+            "skills": list(profile.skills or [])}
+
+
+def freeze_card(introduction: Introduction) -> None:
+    """Keep what the company was shown (card and reasons) as the introduction ends without contact."""
+    from ..matching.index import card_reasons
+
+    profile = introduction.profile
+    if profile is None:
+        introduction.card_snapshot = None
+        return
+    reasons = card_reasons(introduction.offer, profile) if introduction.offer is not None else []
+    introduction.card_snapshot = {"card": card_snapshot(profile), "reasons": [r.as_dict() for r in reasons]}
+
+
+def kept_card(introduction: Introduction) -> tuple[SimpleNamespace | None, list[Reason]]:
+    """The card and reasons kept at the end, ready for the card template; (None, []) once forgotten."""
+    data = introduction.card_snapshot
+    if not data:
+        return None, []
+    card = dict(data["card"])
+    card["degree"] = Degree(card["degree"]) if card.get("degree") else None
+    for key in ("graduation_date", "earliest_start"):
+        card[key] = date.fromisoformat(card[key]) if card.get(key) else None
+    return SimpleNamespace(**card), [Reason(**reason) for reason in data.get("reasons", [])]
+
+
+def forget_cards(profile: GraduateProfile) -> None:
+    """A consent revoked: companies no longer see even the kept card of ended introductions."""
+    db.session.execute(db.update(Introduction).where(Introduction.profile_id == profile.id)
+                       .values(card_snapshot=None).execution_options(synchronize_session="fetch"))
+
+
 def decline_introduction(introduction: Introduction, user: User, reason: str = "",
                          now: datetime | None = None) -> None:
     side = introduction.decline(by=user, reason=reason, now=now or utcnow())
+    freeze_card(introduction)
     _audit(user, "decline", introduction)
     # The other side learns only that it ended, never the reason.
     _mail_side(introduction, _other(side), _l("An introduction has ended"), "introduction_closed")
@@ -286,6 +334,10 @@ def decline_introduction(introduction: Introduction, user: User, reason: str = "
 def withdraw_introduction(introduction: Introduction, user: User, reason: str = "",
                           now: datetime | None = None, revocation: bool = False) -> None:
     side = introduction.withdraw(by=user, reason=reason, now=now or utcnow(), revocation=revocation)
+    if revocation:
+        introduction.card_snapshot = None
+    else:
+        freeze_card(introduction)
     _audit(user, "withdraw", introduction, "revocation" if revocation else "")
     _mail_side(introduction, _other(side), _l("An introduction has ended"), "introduction_closed")
 
@@ -314,6 +366,8 @@ def revoke_consent(consent: ConsentRecord, user: User, now: datetime | None = No
     consent.revoked_at = now
     introduction = consent.introduction
     record_audit(user, "revoke_consent", subject=user, obj=consent)
+    if introduction is not None and introduction.side_of(user) == Side.graduate:
+        introduction.card_snapshot = None
     if introduction is not None and introduction.is_open and introduction.side_of(user) == Side.graduate:
         withdraw_introduction(introduction, user, reason=_("Consent revoked"), now=now, revocation=True)
         return True
@@ -344,6 +398,7 @@ def add_note(author: User, body: str, introduction: Introduction | None = None,
 
 def expire_introduction(introduction: Introduction, actor: User | None, now: datetime) -> None:
     introduction.expire(now=now)
+    freeze_card(introduction)
     _audit(actor, "expire", introduction)
     _mail_graduate(introduction, _l("An introduction has ended"), "introduction_expired",
                    dedupe_key=f"expired:{introduction.id}:graduate")

@@ -58,9 +58,11 @@ def index():
 def _render_detail(introduction: Introduction, status: int = 200, **forms):
     """The introduction as its viewer may see it: the company a pseudonymous card until both said yes."""
     side = introduction.side_of(current_user)
-    reasons, conditions, notes, consents = [], [], [], []
-    if side in (Side.company, Side.staff) and introduction.profile is not None and introduction.offer is not None:
-        reasons, conditions = _reasons(introduction)
+    reasons, conditions, notes, consents, card = [], [], [], [], None
+    if side == Side.company and introduction.ended_without_contact:
+        card, reasons = operations.kept_card(introduction)
+    elif side in (Side.company, Side.staff) and introduction.profile is not None and introduction.offer is not None:
+        reasons, conditions = _reasons(introduction, side)
     if side == Side.staff:
         notes = list(db.session.scalars(db.select(Note).where(Note.introduction_id == introduction.id)
                                         .order_by(Note.created_at.desc(), Note.id.desc())))
@@ -74,7 +76,7 @@ def _render_detail(introduction: Introduction, status: int = 200, **forms):
     context = {"answer_form": AnswerForm(formdata=None), "accept_form": EmptyForm(formdata=None),
                "note_form": NoteForm(formdata=None), "outcome_form": OutcomeForm(formdata=None), **forms}
     return render_template("brokering/detail.html", intro=introduction, side=side.value, reasons=reasons,
-                           conditions=conditions, notes=notes, consents=consents, accepted_by=accepted_by,
+                           conditions=conditions, notes=notes, consents=consents, accepted_by=accepted_by, card=card,
                            consent_preview=consent_preview, **context), status
 
 
@@ -91,11 +93,14 @@ def detail(introduction_id: int):
     return _render_detail(introduction)
 
 
-def _reasons(introduction: Introduction) -> tuple[list, list]:
-    """The matcher's reasons and the conditions for this pair, shown beside the pseudonymous card."""
+def _reasons(introduction: Introduction, side: Side) -> tuple[list, list]:
+    """The matcher's reasons and the conditions for this pair, shown beside the pseudonymous card:
+    to a company only from what the card shows (its own words and the card field they met)."""
     from ..matching import index
 
     conditions = index.conditions(introduction.profile, introduction.offer)
+    if side == Side.company:
+        return index.card_reasons(introduction.offer, introduction.profile), conditions
     try:
         _score, reasons = index.get_matcher().explain(index.offer_document(introduction.offer),
                                                       index.profile_document(introduction.profile))

@@ -259,7 +259,7 @@ def erase_user(user: User) -> list[str]:
                                .execution_options(synchronize_session=False))
             db.session.execute(sa.update(Introduction).where(Introduction.id.in_(intro_ids))
                                .values(profile_id=None, message_to_graduate="", message_to_company="",
-                                       close_reason="")
+                                       close_reason="", card_snapshot=None)
                                .execution_options(synchronize_session=False))
         db.session.execute(sa.delete(Note).where(Note.profile_id == profile.id)
                            .execution_options(synchronize_session=False))

@@ -53,7 +53,10 @@ def set_visibility(profile: GraduateProfile, visible: bool) -> None:
             profile.consent_at = now
             record_consent(profile.user, "findable", FINDABLE_CONSENT_TEXT, FINDABLE_CONSENT_VERSION, now)
     else:
+        from ..brokering.operations import forget_cards
+
         revoke_consents(profile.user, "findable", now)
+        forget_cards(profile)
         profile.visible_to_companies = False
         profile.consent_at = None
     db.session.flush()

@@ -69,9 +69,15 @@ class Reason:
     query_term: str
     candidate_term: str
     share: float
+    # Set where the reason is shown to a company: which field of the graduate's pseudonymous card
+    # the query's word met ("skills", "field_of_study", "headline"); candidate_term is then empty.
+    card_field: str | None = None
 
     def as_dict(self) -> dict:
-        return {"query_term": self.query_term, "candidate_term": self.candidate_term, "share": self.share}
+        out = {"query_term": self.query_term, "candidate_term": self.candidate_term, "share": self.share}
+        if self.card_field is not None:
+            out["card_field"] = self.card_field
+        return out
 
 
 @dataclass

@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 from ..extensions import db
 from ..models import (DEGREE_RANK, GraduateProfile, MatcherState, Offer, OfferStatus, User, cefr_rank,
                       utcnow)
-from .engine import Document, Match, Matcher
+from .engine import Document, Match, Matcher, Reason
+from .personal import name_parts, scrub
 
 log = logging.getLogger("matchmaker.matching")
 
@@ -40,10 +41,23 @@ def offer_document(offer: Offer) -> Document:
 
 
 def profile_document(profile: GraduateProfile) -> Document:
-    """Headline and skills weigh most; studies, about and CV text are free text."""
+    """Headline and skills weigh most; studies, about and CV text are free text.
+
+    The whole profile serves the ranking, but never the person's name, contact data, street or
+    numbers: they are scrubbed from every field first, so they cannot become features."""
+    names = name_parts(profile.name, profile.user.email if profile.user is not None else "")
     text = "\n".join([profile.study_programme or "", profile.study_other or "", profile.about or "",
                       profile.cv_text or ""])
-    return Document(id=profile.id, title=profile.headline or "", skills=list(profile.skills or []), text=text)
+    return Document(id=profile.id, title=scrub(profile.headline or "", names),
+                    skills=[s for s in (scrub(skill, names) for skill in profile.skills or []) if s],
+                    text=scrub(text, names))
+
+
+def card_document(profile: GraduateProfile) -> Document:
+    """What the pseudonymous card shows, and nothing else: the only text a reason shown to a company
+    may come from (headline, skills, field of study). It is explained against, never ranked."""
+    return Document(id=None, title=profile.headline or "", skills=list(profile.skills or []),
+                    text=profile.field_of_study or "")
 
 
 def profile_has_content(profile: GraduateProfile) -> bool:
@@ -289,11 +303,46 @@ def explain_offers(profile: GraduateProfile, ranked: list[RankedOffer]) -> None:
         item.match.reasons = reasons.get(item.offer.id, [])
 
 
-def explain_profiles(offer: Offer, ranked: list) -> None:
-    """Fill in the reasons of the graduates (or pairs) a page shows."""
+def explain_profiles(offer: Offer, ranked: list, for_company: bool = False) -> None:
+    """Fill in the reasons of the graduates (or pairs) a page shows.
+
+    Staff see reasons from the whole profile. A company sees only `card_reasons`: its own words and
+    the card field they met, never a word of the graduate's About text or CV."""
+    if for_company:
+        for item in ranked:
+            item.match.reasons = card_reasons(offer, item.profile)
+        return
     reasons = get_matcher().reasons(offer_document(offer), "profiles", [item.profile.id for item in ranked])
     for item in ranked:
         item.match.reasons = reasons.get(item.profile.id, [])
+
+
+# The card fields a company's reason may name, in the order they are looked in.
+CARD_FIELDS = ("skills", "field_of_study", "headline")
+
+
+def card_reasons(offer: Offer, profile: GraduateProfile) -> list[Reason]:
+    """Why the card fits the offer, for the company: the offer's own word and the card field it met.
+
+    Explained against `card_document` alone, so a reason can only rest on what the card shows; the
+    graduate's spelling is not passed on at all (`candidate_term` is empty)."""
+    card = card_document(profile)
+    if not (card.title or card.skills or card.text):
+        return []
+    try:
+        _score, reasons = get_matcher().explain(offer_document(offer), card)
+    except (ValueError, KeyError, LookupError):  # an empty corpus has no vocabulary to explain with
+        return []
+    fields = {"skills": " ".join(card.skills).casefold(), "field_of_study": card.text.casefold(),
+              "headline": card.title.casefold()}
+    out = []
+    for reason in reasons:
+        term = reason.candidate_term.casefold()
+        where = next((name for name in CARD_FIELDS if term and term in fields[name]), None)
+        if where is None:  # not a word of the card: cannot be shown
+            continue
+        out.append(Reason(reason.query_term, "", reason.share, card_field=where))
+    return out
 
 
 @dataclass

@@ -56,7 +56,7 @@ def graduates_for_offer(offer_id: int):
         ranked = index.profiles_for_offer(offer, candidates, strict=_strict(), k=RANK_LIMIT)
     page = ListPage(ranked, page_arg(), current_app.config["PAGE_SIZE"])
     if page.items:
-        index.explain_profiles(offer, page.items)
+        index.explain_profiles(offer, page.items, for_company=current_user.role == Role.company)
     return render_template("matching/graduates_for_offer.html", offer=offer, page=page, strict=_strict())
 
 
