@@ -1,7 +1,8 @@
 """Uploaded CVs (PDF): content checks, text extraction in a time-limited worker, storage and serving.
 
 A PDF is judged by its content, never by its name or declared type: it must start with "%PDF-", end
-with an "%%EOF" marker and parse. Parsing and text extraction run in a separate Python process with a
+with an "%%EOF" marker, parse, and carry no scripts, actions other than links, or attached files (every
+object is checked; see cv_worker.py). Parsing and text extraction run in a separate Python process with a
 wall-clock timeout and memory and CPU limits, so a hostile file (a decompression bomb, a loop in its
 object graph, a huge page) can cost at most a few seconds of one worker and never hangs a request or
 the server. Files are stored under a random name in UPLOAD_DIR (by default <instance>/uploads/cv,
@@ -45,117 +46,14 @@ ERROR_MESSAGES = {
     "encrypted": _l("This PDF is protected by a password. Please upload a version without a password."),
     "active": _l("This PDF contains scripts or automatic actions, which we do not accept. Please save it again "
                  "as a plain PDF (for example with “Print to PDF”) and upload that file."),
+    "embedded": _l("This PDF contains attached files, which we do not accept. Please save it again as a plain "
+                   "PDF without attachments (for example with “Print to PDF”) and upload that file."),
     "too_complex": _l("This PDF could not be read in time or is too complex. Please upload a simpler version "
                       "(for example with “Print to PDF”)."),
 }
 
-# Runs in a fresh interpreter (python -I -c): stdin is the PDF, stdout one JSON object.
-_WORKER = r'''
-import io, json, re, sys
-try:
-    import resource
-    memory = int(sys.argv[1]) * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    cpu = int(sys.argv[4])
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-except (ImportError, ValueError, OSError):
-    pass
-max_pages, max_chars = int(sys.argv[2]), int(sys.argv[3])
-
-
-def emit(**result):
-    sys.stdout.write(json.dumps(result))
-    sys.stdout.flush()
-    raise SystemExit(0)
-
-
-ACTIVE = {"/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/Rendition"}
-
-
-def is_active_action(action, depth=0):
-    try:
-        action = action.get_object()
-    except Exception:
-        return False
-    if depth > 8 or not hasattr(action, "get"):
-        return False
-    if action.get("/S") in ACTIVE or "/JS" in action:
-        return True
-    following = action.get("/Next")
-    if following is None:
-        return False
-    following = following.get_object()
-    items = following if isinstance(following, list) else [following]
-    return any(is_active_action(item, depth + 1) for item in items[:20])
-
-
-def has_actions(owner):
-    owner = owner.get_object()
-    if not hasattr(owner, "get"):
-        return False
-    if owner.get("/A") is not None and is_active_action(owner["/A"]):
-        return True
-    triggers = owner.get("/AA")
-    if triggers is not None:
-        triggers = triggers.get_object()
-        return any(is_active_action(triggers[key]) for key in list(triggers.keys())[:20])
-    return False
-
-
-data = sys.stdin.buffer.read()
-# Names of scripts and launch actions in the file's own bytes (objects outside compressed streams).
-if re.search(rb"/(JavaScript|JS|Launch)\b", data):
-    emit(error="active")
-try:
-    import logging
-    import warnings
-    logging.disable(logging.CRITICAL)
-    warnings.simplefilter("ignore")
-    from pypdf import PdfReader
-
-    reader = PdfReader(io.BytesIO(data), strict=False)
-    if reader.is_encrypted:
-        emit(error="encrypted")
-    root = reader.trailer["/Root"].get_object()
-    names = root.get("/Names")
-    if names is not None and "/JavaScript" in names.get_object():
-        emit(error="active")
-    opening = root.get("/OpenAction")
-    if opening is not None and hasattr(opening.get_object(), "get") and is_active_action(opening):
-        emit(error="active")
-    if root.get("/AA") is not None and has_actions(root):
-        emit(error="active")
-    page_count = len(reader.pages)
-    if page_count == 0:
-        emit(error="invalid")
-    texts, total = [], 0
-    for number, page in enumerate(reader.pages):
-        if number >= max_pages:
-            break
-        if page.get("/AA") is not None and has_actions(page):
-            emit(error="active")
-        annotations = page.get("/Annots")
-        annotations = annotations.get_object() if annotations is not None else []
-        for annotation in list(annotations)[:200]:
-            if has_actions(annotation):
-                emit(error="active")
-        text = page.extract_text() or ""
-        texts.append(text.strip())
-        total += len(text)
-        if total >= max_chars:
-            break
-    emit(text="\n\n".join(t for t in texts if t)[:max_chars], pages=page_count)
-except MemoryError:
-    emit(error="too_complex")
-except RecursionError:
-    emit(error="too_complex")
-except SystemExit:
-    raise
-except Exception as exc:
-    # pypdf's own guards against decompression bombs and runaway structures raise LimitReachedError.
-    emit(error="too_complex" if type(exc).__name__ == "LimitReachedError" else "invalid",
-         detail=type(exc).__name__)
-'''
+# The check and extraction run in a fresh interpreter (python -I): stdin is the PDF, stdout one JSON object.
+WORKER = Path(__file__).with_name("cv_worker.py")
 
 
 class CvError(Exception):
@@ -195,7 +93,7 @@ def extract_text(data: bytes) -> str:
     check_pdf_bytes(data)
     config = current_app.config
     seconds = float(config["CV_EXTRACT_SECONDS"])
-    command = [sys.executable, "-I", "-c", _WORKER, str(config["CV_EXTRACT_MEMORY_MB"]),
+    command = [sys.executable, "-I", str(WORKER), str(config["CV_EXTRACT_MEMORY_MB"]),
                str(config["CV_MAX_PAGES"]), str(CV_TEXT_MAX), str(max(1, int(seconds) + 1))]
     try:
         # A fixed argv (this Python, our own worker, numbers from config); the upload only goes to stdin.

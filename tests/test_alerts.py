@@ -11,7 +11,7 @@ from conftest import company_user
 from itsdangerous import URLSafeTimedSerializer
 
 from matchmaker.alerts.operations import UNSUBSCRIBE_SALT, unsubscribe_token
-from matchmaker.models import AlertDelivery, OfferKind, OutboxMessage, Role, User, utcnow
+from matchmaker.models import AlertDelivery, AuditEntry, OfferKind, OutboxMessage, Role, User, utcnow
 
 # A Wednesday noon, so that "a few days later" stays in the same ISO week.
 NOW = datetime(2026, 11, 25, 12, 0)
@@ -150,6 +150,9 @@ def test_company_alert_is_pseudonymous_and_never_repeats_a_graduate(runner, db, 
     for secret_text in ("Zelda", "Geheimname", "zelda.geheim", "Forst"):
         assert secret_text not in mail.body and secret_text not in mail.subject
     assert hidden.pseudonym not in mail.body
+    # The mailed card is in the graduate's log as sent to the company (not as seen: nobody may open it).
+    (sent,) = db.session.scalars(db.select(AuditEntry).where(AuditEntry.subject_user_id == secret.id))
+    assert (sent.action, sent.actor_id, sent.object_id) == ("mail_card", member.id, profile.id)
 
     # Next week the same graduate is not sent again, even though they are still in the window.
     run_alerts(runner, db, NOW + timedelta(days=7))

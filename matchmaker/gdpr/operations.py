@@ -128,16 +128,55 @@ def _profile_export(profile: GraduateProfile) -> dict:
     }
 
 
-def _introduction_export(intro: Introduction) -> dict:
+def _introduction_export(intro: Introduction, withheld: dict[str, list[int]]) -> dict:
+    """The introduction as the graduate sees it; words of others meant for staff or the company are left out.
+
+    The ids of the introductions whose texts were left out are added to `withheld` by kind.
+    """
+    own_reason = intro.closed_by_side == Side.graduate
+    if intro.message_to_company:
+        withheld["message_to_company"].append(intro.id)
+    if intro.close_reason and not own_reason:
+        withheld["close_reason"].append(intro.id)
     return {
         "id": intro.id, "state": intro.state.value, "company": intro.company.name if intro.company else None,
         "offer": intro.offer.title if intro.offer else None, "offer_kind": _value(intro.offer_kind),
         "started_by": intro.started_by.value, "message_to_graduate": intro.message_to_graduate,
-        "message_to_company": intro.message_to_company, "close_reason": intro.close_reason,
+        "closed_by": _value(intro.closed_by_side), "close_reason": intro.close_reason if own_reason else None,
         "created_at": _time(intro.created_at), "graduate_accepted_at": _time(intro.graduate_accepted_at),
         "company_accepted_at": _time(intro.company_accepted_at), "introduced_at": _time(intro.introduced_at),
         "outcome_on": _time(intro.outcome_on), "closed_at": _time(intro.closed_at),
     }
+
+
+# What the export leaves out because it is someone else's (Art. 15(4) GDPR: the rights and freedoms of
+# others), by kind: where in the export it would have been, and why.
+WITHHELD = {
+    "message_to_company": ("introductions[].message_to_company", _l(
+        "The Präsenzstelle's message to the company about an introduction. It was written for the company; "
+        "you received your own message.")),
+    "close_reason": ("introductions[].close_reason", _l(
+        "The reason the company gave when it declined or withdrew from an introduction. It is the company's "
+        "statement, given for the Präsenzstelle only; your own reasons are included.")),
+    "author": ("notes[].by, audit_entries[].by", _l(
+        "Which person at the Präsenzstelle or at a company wrote a note about you or looked at your data. "
+        "The export names the Präsenzstelle or the company instead.")),
+}
+
+
+def _withheld(found: dict[str, list[int]]) -> list[dict]:
+    """One entry per kind of withheld data that occurs: where, how often, why; never the content."""
+    entries = []
+    for kind, ids in found.items():
+        if not ids:
+            continue
+        where, reason = WITHHELD[kind]
+        entry = {"kind": kind, "where": where, "count": len(ids), "reason": str(reason),
+                 "legal_basis": "Art. 15(4) GDPR"}
+        if where.startswith("introductions"):
+            entry["introduction_ids"] = ids
+        entries.append(entry)
+    return entries
 
 
 def _company_export(company: Company) -> dict:
@@ -161,6 +200,10 @@ def _offer_export(offer: Offer) -> dict:
 def export_data(user: User, now: datetime | None = None) -> dict:
     """Everything stored about this person, as one JSON-ready document (Art. 15 and 20 GDPR).
 
+    Words of other people that were not meant for this person (the Präsenzstelle's message to a company,
+    a company's reason for declining) and the names of the people behind notes and views are left out;
+    the `withheld` section says what kind of data was left out, where, how often and why.
+
     The CV PDF itself is not embedded: its stored name and size are listed, and the owner downloads
     it from the CV page.
     """
@@ -176,14 +219,20 @@ def export_data(user: User, now: datetime | None = None) -> dict:
             Note.introduction_id.in_(intro_ids) if intro_ids else sa.false())).order_by(Note.id)))
     consents = db.session.scalars(sa.select(ConsentRecord).where(ConsentRecord.user_id == user.id)
                                   .order_by(ConsentRecord.id))
-    audits = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.subject_user_id == user.id)
-                                .order_by(AuditEntry.id))
+    audits = list(db.session.scalars(sa.select(AuditEntry).where(AuditEntry.subject_user_id == user.id)
+                                     .order_by(AuditEntry.id)))
     alerts = db.session.scalars(sa.select(AlertDelivery).where(AlertDelivery.user_id == user.id)
                                 .order_by(AlertDelivery.id))
     mails = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.recipient == user.email)
                                .order_by(OutboxMessage.id))
     company = user.company if user.role == Role.company else None
     offers = db.session.scalars(sa.select(Offer).where(Offer.created_by_id == user.id).order_by(Offer.id))
+    # Notes and audit entries by others name the organisation (the Präsenzstelle, a company), not the person.
+    withheld: dict[str, list[int]] = {
+        "message_to_company": [], "close_reason": [],
+        "author": [n.id for n in notes if n.author_id != user.id]
+        + [a.id for a in audits if a.actor_id not in (None, user.id)]}
+    introductions_export = [_introduction_export(intro, withheld) for intro in introductions]
     return {
         "format": "matchmaker-personal-data",
         "version": 1,
@@ -204,7 +253,7 @@ def export_data(user: User, now: datetime | None = None) -> dict:
         "consents": [{"id": c.id, "purpose": c.purpose, "text": c.text, "text_version": c.text_version,
                       "introduction_id": c.introduction_id, "given_at": _time(c.given_at),
                       "revoked_at": _time(c.revoked_at)} for c in consents],
-        "introductions": [_introduction_export(intro) for intro in introductions],
+        "introductions": introductions_export,
         "notes": [{"id": n.id, "introduction_id": n.introduction_id, "body": n.body, "by": "Präsenzstelle",
                    "created_at": _time(n.created_at)} for n in notes],
         "audit_entries": [{"action": a.action, "by": _who(a.actor), "object_type": a.object_type,
@@ -216,6 +265,7 @@ def export_data(user: User, now: datetime | None = None) -> dict:
                    "sent_at": _time(m.sent_at)} for m in mails],
         "company": _company_export(company) if company is not None else None,
         "offers_created": [_offer_export(offer) for offer in offers],
+        "withheld": _withheld(withheld),
     }
 
 

@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy.orm import contains_eager
 
 from ..access import get_offer_or_404, role_required
+from ..audit import record_card_views
 from ..catalog import BTU_PROGRAMMES
 from ..extensions import db
 from ..models import Company, GraduateProfile, Offer, OfferKind, Role, Sector
@@ -57,6 +58,9 @@ def graduates_for_offer(offer_id: int):
     page = ListPage(ranked, page_arg(), current_app.config["PAGE_SIZE"])
     if page.items:
         index.explain_profiles(offer, page.items, for_company=current_user.role == Role.company)
+        # The cards on this page are what the company sees; each graduate finds it in their log.
+        if record_card_views(current_user, [r.profile for r in page.items]):
+            db.session.commit()
     return render_template("matching/graduates_for_offer.html", offer=offer, page=page, strict=_strict())
 
 

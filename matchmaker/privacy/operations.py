@@ -17,6 +17,7 @@ from ..models import AuditEntry, Role, User
 ACTION_LABELS = {
     "view_profile": _l("Opened your full profile"),
     "view_card": _l("Looked at your pseudonymous card"),
+    "mail_card": _l("Received your pseudonymous card in a weekly alert mail"),
     "view_contact": _l("Saw your contact data after an introduction"),
     "introduction_propose": _l("Proposed an introduction"),
     "introduction_accept": _l("Accepted an introduction"),
