@@ -1,3 +1,4 @@
+import logging
 import re
 
 from conftest import PASSWORD, link_in
@@ -156,3 +157,14 @@ def test_language_switch_is_remembered(client):
     client.get("/lang/en?next=/")
     assert 'lang="en"' in client.get("/").get_data(as_text=True)
     assert client.get("/lang/en?next=https://evil.example").location == "/"
+
+
+def test_without_smtp_in_development_the_mail_log_masks_link_tokens(client, db, make_user, outbox, caplog):
+    caplog.set_level(logging.INFO, logger="matchmaker.mail")
+    user = make_user(Role.graduate)
+    assert client.post("/auth/forgot", data={"email": user.email}).status_code == 302
+    (message,) = outbox(user.email)
+    token = link_in(message).rsplit("/", 1)[1]
+    assert len(token) > 20
+    assert "/auth/reset/***" in caplog.text and token not in caplog.text
+    assert "template=reset" in caplog.text
