@@ -123,3 +123,13 @@ def reactivate_user(user: User, actor: User) -> bool:
     user.active = True
     db.session.flush()
     return True
+
+
+def unlock_two_factor(user: User, actor: User) -> bool:
+    """Open a second login step that too many wrong codes locked (the other way is a password reset)."""
+    _require_staff(actor)
+    if not can_change_active_state(user, actor):
+        raise NotAllowed(_l("Only an admin may unlock the two-factor login of a staff or admin account."))
+    from ..auth import totp
+
+    return totp.unlock(user)

@@ -195,7 +195,10 @@ def users():
 
 def _render_user(user: User, status: int = 200):
     can_switch = operations.can_change_active_state(user, current_user)
-    return render_template("admin/user.html", user=user, can_switch=can_switch, button_form=EmptyForm()), status
+    from ..auth.totp import is_locked
+
+    return render_template("admin/user.html", user=user, can_switch=can_switch, button_form=EmptyForm(),
+                           two_factor_locked=is_locked(user)), status
 
 
 @bp.route("/users/<int:user_id>")
@@ -236,3 +239,11 @@ def reactivate_user(user_id: int):
     return _switch_active(user_id, operations.reactivate_user,
                           lambda email: _("%(email)s is active again and can log in.", email=email),
                           lambda email: _("%(email)s was already active.", email=email))
+
+
+@bp.route("/users/<int:user_id>/unlock-two-factor", methods=["POST"])
+@role_required(Role.staff)
+def unlock_two_factor(user_id: int):
+    return _switch_active(user_id, operations.unlock_two_factor,
+                          lambda email: _("The two-factor login of %(email)s is unlocked.", email=email),
+                          lambda email: _("The two-factor login of %(email)s was not locked.", email=email))

@@ -96,4 +96,6 @@ def user_for_reset_token(token: str) -> User | None:
 def set_new_password(user: User, password: str) -> None:
     """A new password ends every session of the user (the caller renews the current one if it should stay)."""
     user.set_password(password)
+    # The reset link proved the address: a second login step locked by wrong codes opens again.
+    user.totp_failed_attempts = 0
     end_all_sessions(user)
