@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask, request, session
 from flask_login import current_user
@@ -21,8 +22,7 @@ def create_app(config_class=None) -> Flask:
     app = Flask(__name__, template_folder=str(TEMPLATE_DIR),
                 instance_path=str(config_class.INSTANCE_DIR), instance_relative_config=False)
     app.config.from_object(config_class)
-    if app.config.get("ENV_NAME") == "production" and app.config["SECRET_KEY"] == "dev-only-not-secret":
-        raise RuntimeError("SECRET_KEY must be set in production (environment variable SECRET_KEY).")
+    check_production_settings(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if app.config.get("PROXY_COUNT"):
         # Trust exactly as many proxies as configured, so rate limits and logs see the client's address.
@@ -38,6 +38,22 @@ def create_app(config_class=None) -> Flask:
     register_template_helpers(app)
     register_commands(app)
     return app
+
+
+def check_production_settings(app: Flask) -> None:
+    """Production refuses to start without the settings whose defaults are only safe on a developer's machine."""
+    if app.config.get("ENV_NAME") != "production":
+        return
+    if app.config["SECRET_KEY"] == "dev-only-not-secret":
+        raise RuntimeError("SECRET_KEY must be set in production (environment variable SECRET_KEY).")
+    if not app.config.get("TRUSTED_HOSTS"):
+        # Without it any Host header is accepted, and one chosen by an attacker reaches every page.
+        raise RuntimeError("TRUSTED_HOSTS must be set in production (environment variable TRUSTED_HOSTS, "
+                           "e.g. matchmaker.example.org).")
+    parts = urlsplit(app.config.get("BASE_URL") or "")
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise RuntimeError("BASE_URL must be set in production to the site's public address (environment "
+                           "variable BASE_URL, e.g. https://matchmaker.example.org): links in mails use it.")
 
 
 def register_logging(app: Flask) -> None:

@@ -28,7 +28,7 @@ import smtplib
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import current_app, has_request_context, render_template, url_for
+from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_mail import Connection, Message
 from sqlalchemy.exc import OperationalError
@@ -107,14 +107,16 @@ def smtp_configured() -> bool:
 
 
 def base_url() -> str:
-    """The site's address for links in mail written outside a request (commands)."""
+    """The site's public address, for every link in a mail."""
     return current_app.config["BASE_URL"].rstrip("/")
 
 
 def external_url(endpoint: str, **values) -> str:
-    """An absolute URL, in a request or in a command (then from SERVER_NAME or `base_url()`)."""
-    if has_request_context() or current_app.config.get("SERVER_NAME"):
-        return url_for(endpoint, _external=True, **values)
+    """An absolute URL for a mail, always on `base_url()`.
+
+    Never from the request: its Host header is the client's choice, and a forged one would put the
+    attacker's domain into a password reset link.
+    """
     parts = urlsplit(base_url())
     adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme)
     return adapter.build(endpoint, values, force_external=True)

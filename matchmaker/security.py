@@ -257,5 +257,3 @@ def register(app: Flask) -> None:
     app.after_request(secure_headers)
     app.register_error_handler(RateLimitExceeded, too_many_requests)
     app.register_error_handler(SecurityError, bad_host)
-    if app.config.get("ENV_NAME") == "production" and not app.config.get("TRUSTED_HOSTS"):
-        log.warning("TRUSTED_HOSTS is not set: requests for any Host header are accepted.")

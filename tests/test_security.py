@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 import uuid
 
@@ -347,3 +348,32 @@ def test_forbidden_pages_are_logged(client, make_user, login_as, caplog):
     assert client.get("/staff/").status_code == 403
     assert any(r.getMessage().startswith("forbidden") and 'path="/staff/"' in r.getMessage()
                for r in caplog.records)
+
+
+def _production_config(tmp_path, **overrides):
+    from config import ProductionConfig
+
+    attrs = {"SECRET_KEY": "a production secret", "TRUSTED_HOSTS": ["matchmaker.example.org"],
+             "BASE_URL": "https://matchmaker.example.org", "INSTANCE_DIR": tmp_path / "instance",
+             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'prod.sqlite'}", **overrides}
+    return type("ProductionRunConfig", (ProductionConfig,), attrs)
+
+
+def test_production_refuses_to_start_without_trusted_hosts_or_base_url(tmp_path):
+    app = create_app(_production_config(tmp_path))
+    assert app.config["ENV_NAME"] == "production"
+    for setting, value in (("TRUSTED_HOSTS", None), ("TRUSTED_HOSTS", []), ("BASE_URL", None),
+                           ("BASE_URL", "matchmaker.example.org")):
+        with pytest.raises(RuntimeError, match=setting):
+            create_app(_production_config(tmp_path, **{setting: value}))
+
+
+def test_reset_link_uses_base_url_not_a_forged_host(app, client, make_user, outbox):
+    app.config["TRUSTED_HOSTS"] = None  # hosts not enforced: the forged header reaches the view
+    app.config["BASE_URL"] = "https://matchmaker.example.org/"
+    user = make_user()
+    response = client.post("/auth/forgot", data={"email": user.email}, headers={"Host": "evil.example"})
+    assert response.status_code == 302
+    (message,) = outbox(user.email)
+    assert "evil.example" not in message.body
+    assert re.search(r"https://matchmaker\.example\.org/auth/reset/\S+", message.body), message.body

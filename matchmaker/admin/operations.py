@@ -5,12 +5,11 @@ These flush but never commit; the view commits once and then delivers the queued
 
 from __future__ import annotations
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
 from ..models import Company, Membership, Role, User, utcnow
-from ..outbox import queue_mail
+from ..outbox import external_url, queue_mail
 
 REASON_MAX = 2000
 
@@ -48,7 +47,7 @@ def active_members(company: Company) -> list[User]:
 
 
 def _mail_members(company: Company, subject, template: str, **context) -> None:
-    link = url_for("companies.dashboard", _external=True)
+    link = external_url("companies.dashboard")
     for member in active_members(company):
         queue_mail(member.email, subject, template, locale=member.locale, kind=template,
                    company=company, link=link, **context)

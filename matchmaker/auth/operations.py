@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from ..extensions import db
 from ..gdpr.operations import accept_privacy_notice
 from ..models import Company, Membership, Role, Sector, User, utcnow
-from ..outbox import queue_mail
+from ..outbox import external_url, queue_mail
 from ..security import end_all_sessions
 
 
@@ -54,7 +54,7 @@ def register_company_user(email: str, password: str, locale: str, *, company_nam
 
 def send_confirmation(user: User) -> None:
     token = _serializer("confirm").dumps({"id": user.id, "email": user.email})
-    link = url_for("auth.confirm", token=token, _external=True)
+    link = external_url("auth.confirm", token=token)
     queue_mail(user.email, _l("Please confirm your email address"), "confirm", locale=user.locale,
                kind="confirm", link=link, user=user)
 
@@ -78,7 +78,7 @@ def send_password_reset(email: str) -> None:
         return
     # The token carries part of the current hash, so it works once: a new password voids it.
     token = _serializer("reset").dumps({"id": user.id, "h": user.password_hash[-16:]})
-    link = url_for("auth.reset_password", token=token, _external=True)
+    link = external_url("auth.reset_password", token=token)
     queue_mail(user.email, _l("Reset your password"), "reset", locale=user.locale, kind="reset", link=link)
 
 
