@@ -29,12 +29,9 @@ def test_graduate_registers_confirms_and_logs_in(client, db, outbox):
 
 
 def test_register_rejects_bad_input_and_keeps_it(client, make_user):
-    make_user(email="taken@example.org")
     cases = [
         {"email": ""},
         {"email": "not-an-email"},
-        {"email": "taken@example.org"},
-        {"email": "TAKEN@example.org"},
         {"password": "short", "password_again": "short"},
         {"password": "x" * 129, "password_again": "x" * 129},
         {"password_again": "something else entirely"},
@@ -168,3 +165,55 @@ def test_without_smtp_in_development_the_mail_log_masks_link_tokens(client, db, 
     assert len(token) > 20
     assert "/auth/reset/***" in caplog.text and token not in caplog.text
     assert "template=reset" in caplog.text
+
+
+def _answer(client, response) -> tuple:
+    """What a visitor sees of a registration: status, target, and the message on the next page."""
+    page = client.get(response.location).get_data(as_text=True) if response.status_code == 302 else ""
+    flashes = re.findall(r'<p class="flash [^"]*"[^>]*>(.*?)</p>', page, re.S)
+    return response.status_code, response.location, flashes
+
+
+def test_registering_a_known_address_answers_like_a_new_one(client, db, make_user, outbox):
+    owner = make_user(Role.company, email="taken@example.org", locale="de")
+    old_hash = owner.password_hash
+    known = _answer(client, _register(client, email="TAKEN@example.org", password="another passphrase 9"))
+    new = _answer(client, _register(client, email="fresh@example.org"))
+    assert known == new and known[0] == 302 and known[2], known
+
+    assert db.session.scalar(db.select(db.func.count(User.id)).where(User.email == "taken@example.org")) == 1
+    assert db.session.get(User, owner.id).password_hash == old_hash
+    (notice,) = outbox("taken@example.org")
+    assert notice.kind == "register_existing" and notice.subject == "Jemand wollte sich mit Ihrer Adresse registrieren"
+    assert "/auth/login" in notice.body and "/auth/forgot" in notice.body
+    (confirm,) = outbox("fresh@example.org")
+    assert confirm.kind == "confirm"
+    # Again the same day: the same answer, and no second mail to the owner.
+    assert _answer(client, _register(client, email="taken@example.org")) == known
+    assert len(outbox("taken@example.org")) == 1
+
+
+def test_company_registration_with_a_known_address_answers_like_a_new_one(client, db, make_user, outbox):
+    make_user(Role.graduate, email="taken@firma.de")
+    base = {"password": PASSWORD, "password_again": PASSWORD, "accept_privacy": "y", "mode": "new",
+            "sector": "energy"}
+    known = client.post("/auth/register/company", data={**base, "email": "taken@firma.de",
+                                                        "company_name": "Erste Neu GmbH"})
+    known_answer = _answer(client, known)
+    new_answer = _answer(client, client.post("/auth/register/company", data={
+        **base, "email": "fresh@firma.de", "company_name": "Zweite Neu GmbH"}))
+    assert known_answer == new_answer and known_answer[0] == 302
+    assert db.session.scalar(db.select(Company.id).where(Company.name == "Erste Neu GmbH")) is None
+    assert [m.kind for m in outbox("taken@firma.de")] == ["register_existing"]
+    assert [m.kind for m in outbox("fresh@firma.de")] == ["confirm"]
+
+
+def test_join_list_names_only_verified_companies(client, db, make_company):
+    verified = make_company(name="Echte Kraftwerk AG")
+    unverified = make_company(name="Unbestätigte Kraftwerk AG", verified=False)
+    page = client.get("/auth/register/company").get_data(as_text=True)
+    assert "Echte Kraftwerk AG" in page and "Unbestätigte Kraftwerk AG" not in page
+    data = {"email": "neu@kraftwerk.de", "password": PASSWORD, "password_again": PASSWORD, "accept_privacy": "y",
+            "mode": "join"}
+    assert client.post("/auth/register/company", data={**data, "existing_company": str(unverified.id)}).status_code == 400
+    assert client.post("/auth/register/company", data={**data, "existing_company": str(verified.id)}).status_code == 302

@@ -27,6 +27,23 @@ def create_user(email: str, password: str, role: Role, locale: str = "de", confi
     return user
 
 
+def existing_account(email: str) -> User | None:
+    return db.session.scalar(db.select(User).where(User.email == User.normalise_email(email)))
+
+
+def tell_owner_of_new_registration(user: User) -> None:
+    """Someone registered with an address that has an account: tell its owner, and nobody else.
+
+    At most one such mail per account and day, so the form cannot be used to flood someone's inbox.
+    """
+    if not user.active:
+        return
+    queue_mail(user.email, _l("Someone tried to register with your address"), "register_existing",
+               locale=user.locale, kind="register_existing",
+               dedupe_key=f"register-existing:{user.id}:{utcnow().date().isoformat()}",
+               login_link=external_url("auth.login"), reset_link=external_url("auth.forgot_password"))
+
+
 def register_graduate(email: str, password: str, locale: str) -> User:
     user = create_user(email, password, Role.graduate, locale)
     accept_privacy_notice(user)

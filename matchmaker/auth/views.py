@@ -55,12 +55,29 @@ def register():
         return redirect(home_for(current_user))
     form = GraduateRegisterForm()
     if form.validate_on_submit():
-        operations.register_graduate(form.email.data, form.password.data, _locale())
-        db.session.commit()
-        deliver_pending()
-        flash(_("Almost done: we have sent you a link to confirm your email address."), "success")
-        return redirect(url_for("auth.login"))
+        if not _address_taken(form.email.data, form.password.data):
+            operations.register_graduate(form.email.data, form.password.data, _locale())
+        return _registered()
     return render_template("auth/register.html", form=form), (400 if form.errors else 200)
+
+
+def _address_taken(email: str, password: str) -> bool:
+    """A known address gets a mail to its owner instead of a second account, and the same answer as a new one."""
+    existing = operations.existing_account(email)
+    if existing is None:
+        return False
+    operations.tell_owner_of_new_registration(existing)
+    # A new account hashes its password: so does this answer, so that its time does not tell either.
+    _check_password_in_constant_time(None, password)
+    security_event("registration_for_existing_account", user=existing.id)
+    return True
+
+
+def _registered():
+    db.session.commit()
+    deliver_pending()
+    flash(_("Almost done: we have sent you a link to confirm your email address."), "success")
+    return redirect(url_for("auth.login"))
 
 
 @bp.route("/register/company", methods=["GET", "POST"])
@@ -70,14 +87,12 @@ def register_company():
         return redirect(home_for(current_user))
     form = CompanyRegisterForm()
     if form.validate_on_submit():
-        join_id = int(form.existing_company.data) if form.mode.data == "join" else None
-        operations.register_company_user(form.email.data, form.password.data, _locale(),
-                                         company_name=form.company_name.data, sector=form.sector.data,
-                                         join_company_id=join_id)
-        db.session.commit()
-        deliver_pending()
-        flash(_("Almost done: we have sent you a link to confirm your email address."), "success")
-        return redirect(url_for("auth.login"))
+        if not _address_taken(form.email.data, form.password.data):
+            join_id = int(form.existing_company.data) if form.mode.data == "join" else None
+            operations.register_company_user(form.email.data, form.password.data, _locale(),
+                                             company_name=form.company_name.data, sector=form.sector.data,
+                                             join_company_id=join_id)
+        return _registered()
     return render_template("auth/register_company.html", form=form), (400 if form.errors else 200)
 
 
