@@ -84,7 +84,11 @@ class Config:
     REQUIRE_2FA_FOR_STAFF = _bool("REQUIRE_2FA_FOR_STAFF", False)
     TOTP_ISSUER = "Matchmaker"
 
-    # Rate limits (Flask-Limiter). With REDIS_URL set, all workers count in Redis.
+    # How many worker processes serve the app. Gunicorn reads WEB_CONCURRENCY as its default for --workers,
+    # so set the count there (not with -w) and the app knows it too.
+    WORKERS = _int("WEB_CONCURRENCY", 1)
+    # Rate limits (Flask-Limiter). With REDIS_URL set, all workers count in Redis; without it each worker
+    # counts alone, and with several workers a limit lets through about workers x its count.
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True

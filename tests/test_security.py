@@ -377,3 +377,34 @@ def test_reset_link_uses_base_url_not_a_forged_host(app, client, make_user, outb
     (message,) = outbox(user.email)
     assert "evil.example" not in message.body
     assert re.search(r"https://matchmaker\.example\.org/auth/reset/\S+", message.body), message.body
+
+
+def test_several_workers_without_redis_warn_in_the_log(database_url, tmp_path, caplog):
+    caplog.set_level(logging.WARNING, logger="matchmaker.security")
+    settings = {"ENV_NAME": "production", "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://",
+                "INSTANCE_DIR": tmp_path / "instance"}
+    create_app(make_config(database_url, WORKERS=1, **settings))
+    assert "RATE LIMITS ARE PER PROCESS" not in caplog.text
+    create_app(make_config(database_url, WORKERS=2, **settings))
+    (record,) = [r for r in caplog.records if "RATE LIMITS ARE PER PROCESS" in r.getMessage()]
+    assert record.levelno == logging.WARNING and "REDIS_URL" in record.getMessage()
+
+
+def test_several_workers_without_redis_warn_on_the_staff_dashboard(app, client, make_user, login_as):
+    login_as(make_user(Role.staff))
+    app.config.update(ENV_NAME="production", RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://", WORKERS=1)
+    assert "Rate limits are counted per process" not in client.get("/staff/").get_data(as_text=True)
+    app.config["WORKERS"] = 3
+    page = client.get("/staff/").get_data(as_text=True)
+    assert "Rate limits are counted per process" in page and "3 worker processes" in page
+
+
+def test_worker_count_from_web_concurrency(monkeypatch):
+    import importlib
+
+    import config
+
+    monkeypatch.setenv("WEB_CONCURRENCY", "4")
+    assert importlib.reload(config).Config.WORKERS == 4
+    monkeypatch.delenv("WEB_CONCURRENCY")
+    assert importlib.reload(config).Config.WORKERS == 1

@@ -14,6 +14,7 @@ from ..outbox import deliver_pending
 from . import operations
 from ..companies import operations as company_operations
 from ..pagination import page_arg
+from ..security import rate_limits_per_process
 from .forms import CompanyFilterForm, RejectForm, UserFilterForm
 
 bp = Blueprint("admin", __name__)
@@ -63,7 +64,9 @@ def dashboard():
         db.select(User).where(User.role == Role.company, User.membership == Membership.pending,
                               User.active.is_(True))
         .order_by(User.created_at, User.id).limit(DASHBOARD_LIST)).all()
-    return render_template("admin/dashboard.html", counts=counts, waiting=waiting, members=members)
+    return render_template("admin/dashboard.html", counts=counts, waiting=waiting, members=members,
+                           rate_limits_per_process=rate_limits_per_process(current_app.config),
+                           workers=current_app.config.get("WORKERS"))
 
 
 @bp.route("/companies")
