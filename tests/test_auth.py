@@ -1,6 +1,7 @@
 import logging
 import re
 
+import pytest
 from conftest import PASSWORD, link_in
 
 from matchmaker.models import Company, Membership, Role, User
@@ -217,3 +218,63 @@ def test_join_list_names_only_verified_companies(client, db, make_company):
             "mode": "join"}
     assert client.post("/auth/register/company", data={**data, "existing_company": str(unverified.id)}).status_code == 400
     assert client.post("/auth/register/company", data={**data, "existing_company": str(verified.id)}).status_code == 302
+
+
+def _register_company(client, name, email="neu@firma.de"):
+    return client.post("/auth/register/company", data={
+        "email": email, "password": PASSWORD, "password_again": PASSWORD, "accept_privacy": "y",
+        "mode": "new", "company_name": name, "sector": "energy"})
+
+
+@pytest.mark.parametrize("name", [
+    "Kraftwerk\u200b AG",          # zero-width space
+    "Kraft\u200dwerk AG",          # zero-width joiner
+    "\u202eGA krewtfarK",          # right-to-left override
+    "Kraftwerk \u2066AG\u2069",    # left-to-right isolate
+    "Kraftwerk\ufeff AG",          # byte order mark
+    "Kraftwerk\u00ad AG",          # soft hyphen
+    "Kraftwerk\u3164 AG",          # Hangul filler
+    "Kraftwerk\ufe0f AG",          # variation selector
+])
+def test_company_names_with_invisible_characters_are_refused(client, db, name):
+    response = _register_company(client, name)
+    assert response.status_code == 400
+    assert "Contains invisible characters" in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(Company.id))) == 0
+
+
+def test_company_names_are_stored_in_normal_form(client, db):
+    response = _register_company(client, "\uff2b\uff52\uff41\uff46\uff54werk   Lausitz\u00a0\u00a0GmbH")
+    assert response.status_code == 302
+    assert db.session.scalar(db.select(Company.name)) == "Kraftwerk Lausitz GmbH"
+    # The normal form is what the uniqueness check sees.
+    assert _register_company(client, "KRAFTWERK Lausitz  GmbH", email="zwei@firma.de").status_code == 400
+
+
+def test_staff_are_warned_of_a_look_alike_company_name(client, db, make_company, make_user, login_as):
+    real = make_company(name="Kraftwerk Schwarze Pumpe AG")
+    assert _register_company(client, "\u041arаftwerk Schwarze Pumpe AG").status_code == 302  # Cyrillic К and а
+    assert _register_company(client, "Papierfabrik Spremberg GmbH", email="papier@firma.de").status_code == 302
+    fake = db.session.scalar(db.select(Company).where(Company.name == "\u041arаftwerk Schwarze Pumpe AG"))
+    honest = db.session.scalar(db.select(Company).where(Company.name == "Papierfabrik Spremberg GmbH"))
+    assert fake is not None and fake.id != real.id and honest is not None
+
+    login_as(make_user(Role.staff))
+    page = client.get(f"/staff/companies/{fake.id}").get_data(as_text=True)
+    assert "This name looks like another company" in page and "Kraftwerk Schwarze Pumpe AG" in page
+    assert "This name looks like another company" not in client.get(f"/staff/companies/{honest.id}").get_data(as_text=True)
+    queue = client.get("/staff/companies", query_string={"state": "pending"}).get_data(as_text=True)
+    assert queue.count("Looks like:") == 1
+
+
+def test_name_skeleton_sees_through_look_alike_letters():
+    from matchmaker.names import skeleton
+
+    real = skeleton("Kraftwerk Schwarze Pumpe AG")
+    for fake in ("\u041araftwerk Schwarze Pumpe AG", "Kraftw\u0435rk Schwarze Pumpe AG",
+                 "Kraftwerk Schwarze Pump\u0435 A.G.", "KRAFTWERK  schwarze-pumpe ag",
+                 "Kraftwerk Schw\u03bfrze Pumpe AG".replace("\u03bf", "\u0430"), "Kraftwérk Schwarze Pumpe AG",
+                 "Kraftwerk Schwarze Purnpe AG"):
+        assert skeleton(fake) == real, fake
+    assert skeleton("P\u03bfwer GmbH") == skeleton("Power GmbH") == skeleton("P0wer GmbH")
+    assert skeleton("Papierfabrik Spremberg GmbH") != real

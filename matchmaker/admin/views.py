@@ -13,6 +13,7 @@ from ..models import Company, GraduateProfile, Membership, Offer, OfferStatus, R
 from ..outbox import deliver_pending
 from . import operations
 from ..companies import operations as company_operations
+from ..companies import queries as company_queries
 from ..pagination import page_arg
 from ..security import rate_limits_per_process
 from .forms import CompanyFilterForm, RejectForm, UserFilterForm
@@ -88,7 +89,9 @@ def companies():
     # Waiting companies oldest first, so the longest wait comes up first; else by name.
     order = (Company.created_at, Company.id) if state == "pending" else (Company.name, Company.id)
     page = _paginate(select.order_by(*order))
-    return render_template("admin/companies.html", form=form, page=page), (400 if form.errors else 200)
+    waiting = [company for company in page.items if company.verified_at is None and company.rejected_at is None]
+    return render_template("admin/companies.html", form=form, page=page,
+                           look_alikes=company_queries.look_alikes(waiting)), (400 if form.errors else 200)
 
 
 def _render_company(company: Company, reject_form: RejectForm | None = None, status: int = 200):
@@ -98,6 +101,7 @@ def _render_company(company: Company, reject_form: RejectForm | None = None, sta
         db.select(Offer).where(Offer.company_id == company.id).order_by(Offer.created_at.desc(), Offer.id.desc())
     ).all()
     return render_template("admin/company.html", company=company, members=members, offers=offers,
+                           look_alikes=company_queries.look_alikes([company]).get(company.id, []),
                            reject_form=reject_form or RejectForm(formdata=None), button_form=EmptyForm()), status
 
 

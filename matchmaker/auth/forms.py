@@ -4,7 +4,7 @@ from wtforms.validators import Email, EqualTo, InputRequired, Length, Regexp, Va
 
 from ..catalog import SECTOR_LABELS, choices
 from ..extensions import db
-from ..forms import BaseForm
+from ..forms import BaseForm, PlainName, name_filter
 from ..models import Company
 from .passwords import NotCommonPassword
 
@@ -55,8 +55,8 @@ class CompanyRegisterForm(_NewAccount):
     mode = RadioField(_l("Company"), choices=[("new", _l("Register a new company")),
                                               ("join", _l("Join a company already registered"))],
                       default="new", validators=[InputRequired(_l("Please choose one."))])
-    company_name = StringField(_l("Company name"), validators=[
-        Length(max=160, message=_l("At most %(max)d characters.", max=160))])
+    company_name = StringField(_l("Company name"), filters=[name_filter], validators=[
+        Length(max=160, message=_l("At most %(max)d characters.", max=160)), PlainName()])
     sector = SelectField(_l("Sector"), choices=choices(SECTOR_LABELS, blank=_l("— choose —")),
                          default="")
     existing_company = SelectField(_l("Existing company"), coerce=str, default="", validate_choice=False)
@@ -74,7 +74,7 @@ class CompanyRegisterForm(_NewAccount):
     def validate_company_name(self, field):
         if self.mode.data != "new":
             return
-        name = " ".join((field.data or "").split())
+        name = field.data or ""
         if not name:
             raise ValidationError(_l("Please enter the company's name."))
         if db.session.scalar(db.select(Company.id).where(db.func.lower(Company.name) == name.lower())):

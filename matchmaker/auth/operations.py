@@ -9,6 +9,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from ..extensions import db
 from ..gdpr.operations import accept_privacy_notice
 from ..models import Company, Membership, Role, Sector, User, utcnow
+from ..names import normalise_name
 from ..outbox import external_url, queue_mail
 from ..security import end_all_sessions
 
@@ -60,7 +61,7 @@ def register_company_user(email: str, password: str, locale: str, *, company_nam
         user.company = db.session.get(Company, join_company_id)
         user.membership = Membership.pending
     else:
-        company = Company(name=" ".join(company_name.split()), sector=Sector(sector), contact_email=user.email)
+        company = Company(name=normalise_name(company_name), sector=Sector(sector), contact_email=user.email)
         db.session.add(company)
         user.company = company
         user.membership = Membership.active
