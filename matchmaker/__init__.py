@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -93,6 +94,7 @@ def register_extensions(app: Flask) -> None:
 
         with app.app_context():
             engine = db.engine
+            private_sqlite_file(engine.url.database)
 
             @event.listens_for(engine, "connect")
             def _sqlite_pragmas(dbapi_connection, _record):
@@ -103,6 +105,25 @@ def register_extensions(app: Flask) -> None:
                 cursor.execute("PRAGMA journal_mode=WAL")
                 cursor.execute("PRAGMA synchronous=NORMAL")
                 cursor.close()
+
+
+def private_sqlite_file(database: str | None) -> None:
+    """The SQLite file (CV texts, password hashes) readable by the app's user only: 0600, whatever the umask.
+
+    Created here before SQLAlchemy opens it, so it never exists with wider rights; an existing file is
+    narrowed. SQLite gives its -wal and -shm files the rights of the database file.
+    """
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+    except OSError as error:  # not our file: say so, the database still works
+        log.warning("Could not make the SQLite file %s private (0600): %s", path, error)
+    finally:
+        os.close(fd)
 
 
 class RowIdConverter(IntegerConverter):

@@ -8,6 +8,7 @@ import time
 import uuid
 
 import pytest
+import sqlalchemy as sa
 from conftest import PASSWORD, _empty_tables, make_config
 
 from matchmaker import create_app
@@ -408,3 +409,26 @@ def test_worker_count_from_web_concurrency(monkeypatch):
     assert importlib.reload(config).Config.WORKERS == 4
     monkeypatch.delenv("WEB_CONCURRENCY")
     assert importlib.reload(config).Config.WORKERS == 1
+
+
+def test_a_new_sqlite_database_file_is_private(tmp_path):
+    import os
+    import stat
+
+    old_umask = os.umask(0o022)
+    try:
+        path = tmp_path / "instance" / "fresh.sqlite"
+        app = create_app(make_config(f"sqlite:///{path}", INSTANCE_DIR=tmp_path / "instance"))
+        with app.app_context():
+            _db.create_all()
+            _db.session.execute(sa.text("SELECT 1"))
+            _db.session.remove()
+            _db.engine.dispose()
+        assert path.exists()
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        # A file left with wider rights by an earlier version is narrowed when the app opens it.
+        path.chmod(0o644)
+        create_app(make_config(f"sqlite:///{path}", INSTANCE_DIR=tmp_path / "instance"))
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    finally:
+        os.umask(old_umask)
