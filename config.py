@@ -84,7 +84,11 @@ class Config:
     REQUIRE_2FA_FOR_STAFF = _bool("REQUIRE_2FA_FOR_STAFF", False)
     TOTP_ISSUER = "Matchmaker"
 
-    # Rate limits (Flask-Limiter). With REDIS_URL set, all workers count in Redis.
+    # How many worker processes serve the app. Gunicorn reads WEB_CONCURRENCY as its default for --workers,
+    # so set the count there (not with -w) and the app knows it too.
+    WORKERS = _int("WEB_CONCURRENCY", 1)
+    # Rate limits (Flask-Limiter). With REDIS_URL set, all workers count in Redis; without it each worker
+    # counts alone, and with several workers a limit lets through about workers x its count.
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
@@ -100,7 +104,8 @@ class Config:
 
     # Where staff are told of expired introductions; unset: every active staff account.
     BROKERING_STAFF_EMAIL = os.environ.get("BROKERING_STAFF_EMAIL")
-    # The public address used in links of mails sent by commands (no request to take it from).
+    # The public address every link in a mail is built from, in a request or a command alike: never the
+    # request's Host header, which a client chooses. Required in production.
     BASE_URL = os.environ.get("BASE_URL") or os.environ.get("MATCHMAKER_BASE_URL") or "http://127.0.0.1:5000"
     # Behind a reverse proxy: how many proxies set X-Forwarded-For/-Proto/-Host (0: none, use the socket).
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
@@ -131,8 +136,10 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     SECURITY_HSTS = True
-    # No default: production names its hosts (TRUSTED_HOSTS=matchmaker.example.org,.example.org).
+    # No defaults: production names its hosts (TRUSTED_HOSTS=matchmaker.example.org,.example.org) and its
+    # public address (BASE_URL=https://matchmaker.example.org); create_app refuses to start without them.
     TRUSTED_HOSTS = _hosts("TRUSTED_HOSTS", None)
+    BASE_URL = os.environ.get("BASE_URL") or os.environ.get("MATCHMAKER_BASE_URL")
 
 
 class TestConfig(Config):

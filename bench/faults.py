@@ -97,6 +97,7 @@ class Server:
             "MATCHMAKER_ENV": "production",
             "SECRET_KEY": secrets.token_hex(32),
             "TRUSTED_HOSTS": "127.0.0.1,localhost",
+            "BASE_URL": f"http://127.0.0.1:{self.port}",
             "DATABASE_URL": self.database_url,
             "MATCHMAKER_INSTANCE": str(self.workdir / "instance"),
             "PYTHONPATH": str(REPO),

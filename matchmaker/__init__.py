@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask, request, session
 from flask_login import current_user
@@ -21,8 +23,7 @@ def create_app(config_class=None) -> Flask:
     app = Flask(__name__, template_folder=str(TEMPLATE_DIR),
                 instance_path=str(config_class.INSTANCE_DIR), instance_relative_config=False)
     app.config.from_object(config_class)
-    if app.config.get("ENV_NAME") == "production" and app.config["SECRET_KEY"] == "dev-only-not-secret":
-        raise RuntimeError("SECRET_KEY must be set in production (environment variable SECRET_KEY).")
+    check_production_settings(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if app.config.get("PROXY_COUNT"):
         # Trust exactly as many proxies as configured, so rate limits and logs see the client's address.
@@ -38,6 +39,22 @@ def create_app(config_class=None) -> Flask:
     register_template_helpers(app)
     register_commands(app)
     return app
+
+
+def check_production_settings(app: Flask) -> None:
+    """Production refuses to start without the settings whose defaults are only safe on a developer's machine."""
+    if app.config.get("ENV_NAME") != "production":
+        return
+    if app.config["SECRET_KEY"] == "dev-only-not-secret":
+        raise RuntimeError("SECRET_KEY must be set in production (environment variable SECRET_KEY).")
+    if not app.config.get("TRUSTED_HOSTS"):
+        # Without it any Host header is accepted, and one chosen by an attacker reaches every page.
+        raise RuntimeError("TRUSTED_HOSTS must be set in production (environment variable TRUSTED_HOSTS, "
+                           "e.g. matchmaker.example.org).")
+    parts = urlsplit(app.config.get("BASE_URL") or "")
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise RuntimeError("BASE_URL must be set in production to the site's public address (environment "
+                           "variable BASE_URL, e.g. https://matchmaker.example.org): links in mails use it.")
 
 
 def register_logging(app: Flask) -> None:
@@ -77,6 +94,7 @@ def register_extensions(app: Flask) -> None:
 
         with app.app_context():
             engine = db.engine
+            private_sqlite_file(engine.url.database)
 
             @event.listens_for(engine, "connect")
             def _sqlite_pragmas(dbapi_connection, _record):
@@ -87,6 +105,25 @@ def register_extensions(app: Flask) -> None:
                 cursor.execute("PRAGMA journal_mode=WAL")
                 cursor.execute("PRAGMA synchronous=NORMAL")
                 cursor.close()
+
+
+def private_sqlite_file(database: str | None) -> None:
+    """The SQLite file (CV texts, password hashes) readable by the app's user only: 0600, whatever the umask.
+
+    Created here before SQLAlchemy opens it, so it never exists with wider rights; an existing file is
+    narrowed. SQLite gives its -wal and -shm files the rights of the database file.
+    """
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+    except OSError as error:  # not our file: say so, the database still works
+        log.warning("Could not make the SQLite file %s private (0600): %s", path, error)
+    finally:
+        os.close(fd)
 
 
 class RowIdConverter(IntegerConverter):

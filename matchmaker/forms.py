@@ -8,6 +8,8 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import ValidationError
 
+from .names import has_invisible_characters, normalise_name
+
 
 def _has_control_chars(text: str) -> bool:
     return any((ord(ch) < 32 and ch not in "\t\n\r") or ch == "\x7f" for ch in text)
@@ -75,3 +77,20 @@ class ListLength:
             raise ValidationError(_l("Please list at most %(n)d entries.", n=self.count))
         if any(len(item) > self.length for item in items):
             raise ValidationError(_l("Each entry may have at most %(n)d characters.", n=self.length))
+
+
+def name_filter(value):
+    """Filter for name-like fields: NFKC and single spaces (see matchmaker/names.py)."""
+    return normalise_name(value) if isinstance(value, str) else value
+
+
+class PlainName:
+    """A name without invisible or text-direction characters (zero-width space, right-to-left override, …).
+
+    Use with `filters=[name_filter]`, so that what is stored is also in normal form.
+    """
+
+    def __call__(self, form, field):
+        if isinstance(field.data, str) and has_invisible_characters(field.data):
+            raise ValidationError(_l("Contains invisible characters or characters that change the text "
+                                     "direction. Please type the name again without them."))

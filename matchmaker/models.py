@@ -132,6 +132,9 @@ class User(UserMixin, db.Model):
     totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
     totp_enabled_at: Mapped[datetime | None]
     totp_last_step: Mapped[int | None]
+    # Wrong codes at the second login step since the last right one, counted here and not in the
+    # client's cookie; at totp.MAX_FAILED_CODES the step is locked until a password reset or an admin.
+    totp_failed_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
 
     company: Mapped[Company | None] = relationship(back_populates="users")
     profile: Mapped[GraduateProfile | None] = relationship(back_populates="user", uselist=False,

@@ -20,12 +20,15 @@ back and that one message goes out again on the next run: SMTP gives no way to c
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
+import re
 import smtplib
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import current_app, has_request_context, render_template, url_for
+from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_mail import Connection, Message
 from sqlalchemy.exc import OperationalError
@@ -60,8 +63,43 @@ def queue_mail(recipient: str, subject: str, template: str, locale: str = "de", 
                             dedupe_key=dedupe_key)
     db.session.add(message)
     db.session.flush()
-    log.info("outbox #%s to %s: %s\n%s", message.id, recipient, subject_text, body)
+    log.info("outbox #%s queued: template=%s to=%s", message.id, template, recipient_ref(recipient))
+    if body_may_be_logged():
+        log.info("outbox #%s (development, not sent): %s\n%s", message.id, subject_text, mask_link_tokens(body))
     return message
+
+
+def recipient_ref(address: str) -> str:
+    """A pseudonym for an address in the log: a keyed hash, the same for the same address, not reversible."""
+    key = str(current_app.config["SECRET_KEY"]).encode("utf-8")
+    digest = hmac.new(key, b"mail-recipient:" + address.strip().lower().encode("utf-8"), hashlib.sha256)
+    return "r-" + digest.hexdigest()[:16]
+
+
+def body_may_be_logged() -> bool:
+    """Mail bodies carry sign-in links, names and addresses: only a development setup without SMTP logs them."""
+    return not smtp_configured() and current_app.config.get("ENV_NAME") != "production"
+
+
+_URL = re.compile(r"https?://[^\s<>\"')\]]+")
+# A path segment or query value this long is a token (signed ids, reset and unsubscribe tokens), not a word.
+_TOKEN_LENGTH = 16
+
+
+def _mask_url(match: re.Match) -> str:
+    parts = urlsplit(match.group(0))
+    path = "/".join("***" if len(segment) >= _TOKEN_LENGTH else segment for segment in parts.path.split("/"))
+    query = "&".join(
+        (key + "=***") if value else item
+        for item in parts.query.split("&") if item
+        for key, _sep, value in [item.partition("=")]
+    )
+    return f"{parts.scheme}://{parts.netloc}{path}" + (f"?{query}" if query else "")
+
+
+def mask_link_tokens(text: str) -> str:
+    """The text with the token part of every link replaced by ***."""
+    return _URL.sub(_mask_url, text)
 
 
 def smtp_configured() -> bool:
@@ -69,14 +107,16 @@ def smtp_configured() -> bool:
 
 
 def base_url() -> str:
-    """The site's address for links in mail written outside a request (commands)."""
+    """The site's public address, for every link in a mail."""
     return current_app.config["BASE_URL"].rstrip("/")
 
 
 def external_url(endpoint: str, **values) -> str:
-    """An absolute URL, in a request or in a command (then from SERVER_NAME or `base_url()`)."""
-    if has_request_context() or current_app.config.get("SERVER_NAME"):
-        return url_for(endpoint, _external=True, **values)
+    """An absolute URL for a mail, always on `base_url()`.
+
+    Never from the request: its Host header is the client's choice, and a forged one would put the
+    attacker's domain into a password reset link.
+    """
     parts = urlsplit(base_url())
     adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme)
     return adapter.build(endpoint, values, force_external=True)
@@ -179,8 +219,10 @@ def deliver_pending(limit: int = 100, max_attempts: int = 5) -> tuple[int, int]:
                 message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
                 db.session.commit()
                 failed += 1
-                log.warning("outbox #%s not sent (attempt %d): %s", message.id, message.attempts,
-                            message.last_error)
+                # The server's answer may quote the address; the log names the recipient by pseudonym.
+                log.warning("outbox #%s not sent (attempt %d) to=%s: %s", message.id, message.attempts,
+                            recipient_ref(message.recipient),
+                            message.last_error.replace(message.recipient, recipient_ref(message.recipient)))
                 if isinstance(exc, _MESSAGE_REFUSED):
                     continue
                 _close(connection)

@@ -85,6 +85,13 @@ def rate_limit(config_key: str, **kwargs):
     return limiter.limit(lambda: current_app.config[config_key], methods=["POST"], **kwargs)
 
 
+def rate_limits_per_process(config) -> bool:
+    """Production with several workers and no shared store: each worker counts on its own."""
+    return (config.get("ENV_NAME") == "production" and bool(config.get("RATELIMIT_ENABLED"))
+            and int(config.get("WORKERS") or 1) > 1
+            and str(config.get("RATELIMIT_STORAGE_URI", "")).startswith("memory://"))
+
+
 def login_account_key() -> str:
     """Counts login attempts per account tried (hashed: no email address in the limiter's storage)."""
     email = User.normalise_email(request.form.get("email", ""))[:254]
@@ -257,5 +264,7 @@ def register(app: Flask) -> None:
     app.after_request(secure_headers)
     app.register_error_handler(RateLimitExceeded, too_many_requests)
     app.register_error_handler(SecurityError, bad_host)
-    if app.config.get("ENV_NAME") == "production" and not app.config.get("TRUSTED_HOSTS"):
-        log.warning("TRUSTED_HOSTS is not set: requests for any Host header are accepted.")
+    if rate_limits_per_process(app.config):
+        log.warning("RATE LIMITS ARE PER PROCESS: %d workers (WEB_CONCURRENCY) and no REDIS_URL, so each worker "
+                    "counts logins, codes and resets on its own and an attacker gets about %d times each limit. "
+                    "Set REDIS_URL.", app.config["WORKERS"], app.config["WORKERS"])

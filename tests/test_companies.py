@@ -231,6 +231,8 @@ BAD_PROFILE_INPUT = [
     ("size_band", {"size_band": "huge"}),
     ("site", {"site": ""}),
     ("site", {"site": "s" * 161}),
+    ("site", {"site": "Spremberg\u200b"}),
+    ("site", {"site": "\u202eSpremberg"}),
     ("about", {"about": "a" * 5001}),
     ("about", {"about": "Über\x00uns"}),
     ("contact_email", {"contact_email": "not-an-email"}),

@@ -343,3 +343,11 @@ def test_duplicate_language_names_the_list_and_the_row(client, db, graduate):
     assert 'id="languages-err"' in body and 'id="languages-3-language-err"' in body
     assert "This language is already listed." in body
     assert _profile(db, graduate) is None
+
+
+def test_name_is_normalised_and_refused_with_invisible_characters(client, db, graduate):
+    response = _post(client, name="Marta\u202e Kowalska")
+    assert response.status_code == 400 and 'id="name-err"' in response.get_data(as_text=True)
+    assert _profile(db, graduate) is None or _profile(db, graduate).name != "Marta\u202e Kowalska"
+    assert _post(client, name="  \uff2darta   Kowalska ").status_code == 302
+    assert _profile(db, graduate).name == "Marta Kowalska"

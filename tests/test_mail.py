@@ -5,19 +5,22 @@ from __future__ import annotations
 import asyncio
 import email
 import email.policy
+import logging
+import re
 import socket
 import threading
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
 from aiosmtpd.controller import Controller
-from conftest import FreshContextClient, _empty_tables, make_config
+from conftest import PASSWORD, FreshContextClient, _empty_tables, make_config
 
 from matchmaker import create_app
 from matchmaker.extensions import db as _db
 from matchmaker.matching.index import forget_indexes
 from matchmaker.models import OutboxMessage, Role
-from matchmaker.outbox import deliver_pending, queue_mail
+from matchmaker.outbox import deliver_pending, queue_mail, recipient_ref
 
 
 def free_port() -> int:
@@ -198,3 +201,42 @@ def test_alert_mail_carries_one_click_unsubscribe_headers(runner, db, smtp, make
     assert response.status_code == 200
     db.session.refresh(user)
     assert user.alerts_enabled is False
+
+
+def _tokens_in(body: str) -> list[str]:
+    return re.findall(r"/auth/(?:confirm|reset)/([^\s/]+)", body)
+
+
+def test_with_smtp_the_log_names_no_address_token_or_name(client, db, make_user, caplog, smtp):
+    caplog.set_level(logging.DEBUG, logger="matchmaker")
+    known = make_user(Role.graduate, email="known.person@example.org")
+    response = client.post("/auth/register", data={"email": "new.person@example.org", "password": PASSWORD,
+                                                   "password_again": PASSWORD, "accept_privacy": "y"})
+    assert response.status_code == 302
+    assert client.post("/auth/forgot", data={"email": known.email}).status_code == 302
+    intro = SimpleNamespace(offer=SimpleNamespace(title="Ingenieurin"), company=SimpleNamespace(name="Firma"))
+    queue_mail("company.person@example.org", "Vorgestellt", "introduction_introduced", side="company",
+               intro=intro, graduate_name="Alexandra Beispielname", graduate_email="alexandra@example.org",
+               link="http://localhost/introductions/1")
+    db.session.commit()
+
+    bodies = [m.body for m in db.session.scalars(db.select(OutboxMessage))]
+    tokens = [token for body in bodies for token in _tokens_in(body)]
+    assert len(tokens) == 2 and "Alexandra Beispielname" in bodies[-1]
+    logged = caplog.text
+    assert "template=confirm" in logged and "template=reset" in logged
+    assert "template=introduction_introduced" in logged
+    for secret in [*tokens, "new.person@example.org", known.email, "company.person@example.org",
+                   "alexandra@example.org", "Alexandra Beispielname"]:
+        assert secret not in logged, secret
+    # The pseudonym is the same for the same address, so one person's mail can be followed in the log.
+    assert recipient_ref(known.email) in logged and recipient_ref(known.email) == recipient_ref("Known.Person@example.org")
+
+
+def test_a_refused_recipient_is_logged_by_pseudonym(runner, db, smtp, caplog):
+    caplog.set_level(logging.WARNING, logger="matchmaker.mail")
+    (message,) = queue(db, "refused.person@example.org")
+    smtp.inbox.refuse = True
+    assert "sent 0, failed 1" in send(runner, db)
+    assert "not sent" in caplog.text and recipient_ref("refused.person@example.org") in caplog.text
+    assert "refused.person@example.org" not in caplog.text

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 import uuid
 
 import pytest
+import sqlalchemy as sa
 from conftest import PASSWORD, _empty_tables, make_config
 
 from matchmaker import create_app
@@ -347,3 +349,86 @@ def test_forbidden_pages_are_logged(client, make_user, login_as, caplog):
     assert client.get("/staff/").status_code == 403
     assert any(r.getMessage().startswith("forbidden") and 'path="/staff/"' in r.getMessage()
                for r in caplog.records)
+
+
+def _production_config(tmp_path, **overrides):
+    from config import ProductionConfig
+
+    attrs = {"SECRET_KEY": "a production secret", "TRUSTED_HOSTS": ["matchmaker.example.org"],
+             "BASE_URL": "https://matchmaker.example.org", "INSTANCE_DIR": tmp_path / "instance",
+             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'prod.sqlite'}", **overrides}
+    return type("ProductionRunConfig", (ProductionConfig,), attrs)
+
+
+def test_production_refuses_to_start_without_trusted_hosts_or_base_url(tmp_path):
+    app = create_app(_production_config(tmp_path))
+    assert app.config["ENV_NAME"] == "production"
+    for setting, value in (("TRUSTED_HOSTS", None), ("TRUSTED_HOSTS", []), ("BASE_URL", None),
+                           ("BASE_URL", "matchmaker.example.org")):
+        with pytest.raises(RuntimeError, match=setting):
+            create_app(_production_config(tmp_path, **{setting: value}))
+
+
+def test_reset_link_uses_base_url_not_a_forged_host(app, client, make_user, outbox):
+    app.config["TRUSTED_HOSTS"] = None  # hosts not enforced: the forged header reaches the view
+    app.config["BASE_URL"] = "https://matchmaker.example.org/"
+    user = make_user()
+    response = client.post("/auth/forgot", data={"email": user.email}, headers={"Host": "evil.example"})
+    assert response.status_code == 302
+    (message,) = outbox(user.email)
+    assert "evil.example" not in message.body
+    assert re.search(r"https://matchmaker\.example\.org/auth/reset/\S+", message.body), message.body
+
+
+def test_several_workers_without_redis_warn_in_the_log(database_url, tmp_path, caplog):
+    caplog.set_level(logging.WARNING, logger="matchmaker.security")
+    settings = {"ENV_NAME": "production", "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://",
+                "INSTANCE_DIR": tmp_path / "instance"}
+    create_app(make_config(database_url, WORKERS=1, **settings))
+    assert "RATE LIMITS ARE PER PROCESS" not in caplog.text
+    create_app(make_config(database_url, WORKERS=2, **settings))
+    (record,) = [r for r in caplog.records if "RATE LIMITS ARE PER PROCESS" in r.getMessage()]
+    assert record.levelno == logging.WARNING and "REDIS_URL" in record.getMessage()
+
+
+def test_several_workers_without_redis_warn_on_the_staff_dashboard(app, client, make_user, login_as):
+    login_as(make_user(Role.staff))
+    app.config.update(ENV_NAME="production", RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://", WORKERS=1)
+    assert "Rate limits are counted per process" not in client.get("/staff/").get_data(as_text=True)
+    app.config["WORKERS"] = 3
+    page = client.get("/staff/").get_data(as_text=True)
+    assert "Rate limits are counted per process" in page and "3 worker processes" in page
+
+
+def test_worker_count_from_web_concurrency(monkeypatch):
+    import importlib
+
+    import config
+
+    monkeypatch.setenv("WEB_CONCURRENCY", "4")
+    assert importlib.reload(config).Config.WORKERS == 4
+    monkeypatch.delenv("WEB_CONCURRENCY")
+    assert importlib.reload(config).Config.WORKERS == 1
+
+
+def test_a_new_sqlite_database_file_is_private(tmp_path):
+    import os
+    import stat
+
+    old_umask = os.umask(0o022)
+    try:
+        path = tmp_path / "instance" / "fresh.sqlite"
+        app = create_app(make_config(f"sqlite:///{path}", INSTANCE_DIR=tmp_path / "instance"))
+        with app.app_context():
+            _db.create_all()
+            _db.session.execute(sa.text("SELECT 1"))
+            _db.session.remove()
+            _db.engine.dispose()
+        assert path.exists()
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        # A file left with wider rights by an earlier version is narrowed when the app opens it.
+        path.chmod(0o644)
+        create_app(make_config(f"sqlite:///{path}", INSTANCE_DIR=tmp_path / "instance"))
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    finally:
+        os.umask(old_umask)

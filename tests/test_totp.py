@@ -7,7 +7,7 @@ import time
 
 import pyotp
 import pytest
-from conftest import PASSWORD
+from conftest import PASSWORD, link_in
 
 from matchmaker.models import Role, User
 
@@ -96,19 +96,117 @@ def test_second_step_needs_a_recent_password_step(client, db, staff, login_as):
     assert client.get("/auth/password").status_code == 302
 
 
-def test_too_many_wrong_codes_restart_the_login(client, db, staff, login_as, caplog):
+def _wrong_code(user):
+    valid = {_code(user, step) for step in (-1, 0, 1)}
+    return next(c for c in ("000000", "111111", "222222", "333333") if c not in valid)
+
+
+def test_too_many_wrong_codes_lock_the_second_step(client, db, staff, login_as, caplog, outbox):
     caplog.set_level(logging.INFO, logger="matchmaker.security")
     login_as(staff)
     staff = _enrol(client, db, staff)
     client.post("/auth/logout")
     client.post("/auth/login", data={"email": staff.email, "password": PASSWORD})
-    valid = {_code(staff, step) for step in (-1, 0, 1)}
-    wrong = next(c for c in ("000000", "111111", "222222", "333333") if c not in valid)
-    codes = [client.post("/auth/login/code", data={"code": wrong}).status_code for _ in range(5)]
-    assert codes[:4] == [400] * 4 and codes[4] == 302
+    wrong = _wrong_code(staff)
+    responses = [client.post("/auth/login/code", data={"code": wrong}) for _ in range(5)]
+    assert [r.status_code for r in responses[:4]] == [400] * 4
+    assert responses[4].status_code == 302 and responses[4].location.endswith("/auth/forgot")
+    assert "is locked" in client.get("/auth/forgot").get_data(as_text=True)
     assert client.post("/auth/login/code", data={"code": _code(staff, 1)}).status_code == 302
     assert client.get("/auth/password").status_code == 302  # still not logged in
     assert sum('reason="wrong_code"' in r.getMessage() for r in caplog.records) == 5
+    assert _fresh(db, staff).totp_failed_attempts == 5
+
+
+def test_replaying_the_password_step_cookie_does_not_reset_the_count(client, db, staff, login_as, outbox):
+    login_as(staff)
+    staff = _enrol(client, db, staff)
+    client.post("/auth/logout")
+    response = client.post("/auth/login", data={"email": staff.email, "password": PASSWORD})
+    assert response.status_code == 302 and response.location.endswith("/auth/login/code")
+    password_step = client.get_cookie("session").value
+    wrong = _wrong_code(staff)
+
+    for _round in range(2):
+        client.set_cookie("session", password_step)
+        assert client.post("/auth/login/code", data={"code": wrong}).status_code == 400
+        assert client.post("/auth/login/code", data={"code": wrong}).status_code == 400
+    assert _fresh(db, staff).totp_failed_attempts == 4
+    client.set_cookie("session", password_step)
+    fifth = client.post("/auth/login/code", data={"code": wrong})
+    assert fifth.status_code == 302 and fifth.location.endswith("/auth/forgot")
+
+    # The sixth try, with the replayed cookie and the right code, is refused.
+    client.set_cookie("session", password_step)
+    sixth = client.post("/auth/login/code", data={"code": _code(staff, 1)})
+    assert sixth.status_code == 302 and sixth.location.endswith("/auth/forgot")
+    assert client.get("/auth/password").status_code == 302
+    staff = _fresh(db, staff)
+    assert staff.totp_failed_attempts == 5 and staff.totp_last_step is not None
+    # A new password step does not open it either.
+    again = client.post("/auth/login", data={"email": staff.email, "password": PASSWORD})
+    assert again.status_code == 302 and again.location.endswith("/auth/forgot")
+
+    (mail,) = [m for m in outbox(staff.email) if m.kind == "two_factor_locked"]
+    assert mail.subject == "Two-factor login locked" and "/auth/forgot" in mail.body
+
+
+def test_a_right_code_clears_the_count(client, db, staff, login_as):
+    login_as(staff)
+    staff = _enrol(client, db, staff)
+    client.post("/auth/logout")
+    client.post("/auth/login", data={"email": staff.email, "password": PASSWORD})
+    for _ in range(4):
+        assert client.post("/auth/login/code", data={"code": _wrong_code(staff)}).status_code == 400
+    assert _fresh(db, staff).totp_failed_attempts == 4
+    assert client.post("/auth/login/code", data={"code": _code(staff, 1)}).status_code == 302
+    assert _fresh(db, staff).totp_failed_attempts == 0
+
+
+def test_the_lock_mail_is_in_the_users_language(client, db, make_user, login_as, outbox):
+    staff = make_user(Role.staff, email="stab@btu.example", locale="de")
+    login_as(staff)
+    staff = _enrol(client, db, staff)
+    client.post("/auth/logout")
+    client.post("/auth/login", data={"email": staff.email, "password": PASSWORD})
+    for _ in range(5):
+        client.post("/auth/login/code", data={"code": _wrong_code(staff)})
+    (mail,) = [m for m in outbox(staff.email) if m.kind == "two_factor_locked"]
+    assert mail.subject == "Zwei-Faktor-Anmeldung gesperrt" and "Passwort" in mail.body
+
+
+def test_a_password_reset_unlocks_the_second_step(client, db, staff, login_as, outbox):
+    login_as(staff)
+    staff = _enrol(client, db, staff)
+    client.post("/auth/logout")
+    staff.totp_failed_attempts = 5
+    db.session.commit()
+    assert client.post("/auth/login", data={"email": staff.email,
+                                            "password": PASSWORD}).location.endswith("/auth/forgot")
+    assert client.post("/auth/forgot", data={"email": staff.email}).status_code == 302
+    (reset,) = [m for m in outbox(staff.email) if m.kind == "reset"]
+    new_password = "a different passphrase 7"
+    path = link_in(reset)
+    response = client.post(path, data={"password": new_password, "password_again": new_password})
+    assert response.status_code == 302
+    assert _fresh(db, staff).totp_failed_attempts == 0
+    response = client.post("/auth/login", data={"email": staff.email, "password": new_password})
+    assert response.location.endswith("/auth/login/code")
+    assert client.post("/auth/login/code", data={"code": _code(staff, 1)}).status_code == 302
+
+
+def test_an_admin_unlocks_a_staff_account(client, db, staff, make_user, login_as):
+    staff.totp_failed_attempts = 5
+    db.session.commit()
+    login_as(make_user(Role.staff))
+    assert client.post(f"/staff/users/{staff.id}/unlock-two-factor").status_code == 403
+    assert _fresh(db, staff).totp_failed_attempts == 5
+    login_as(make_user(Role.admin))
+    page = client.get(f"/staff/users/{staff.id}").get_data(as_text=True)
+    assert "Locked after too many wrong codes" in page
+    assert client.post(f"/staff/users/{staff.id}/unlock-two-factor").status_code == 302
+    assert _fresh(db, staff).totp_failed_attempts == 0
+    assert "Locked after too many wrong codes" not in client.get(f"/staff/users/{staff.id}").get_data(as_text=True)
 
 
 def test_enrolment_rejects_a_wrong_code(client, db, staff, login_as):

@@ -5,12 +5,11 @@ These flush but never commit; the view commits once and then delivers the queued
 
 from __future__ import annotations
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
 from ..models import Company, Membership, Role, User, utcnow
-from ..outbox import queue_mail
+from ..outbox import external_url, queue_mail
 
 REASON_MAX = 2000
 
@@ -48,7 +47,7 @@ def active_members(company: Company) -> list[User]:
 
 
 def _mail_members(company: Company, subject, template: str, **context) -> None:
-    link = url_for("companies.dashboard", _external=True)
+    link = external_url("companies.dashboard")
     for member in active_members(company):
         queue_mail(member.email, subject, template, locale=member.locale, kind=template,
                    company=company, link=link, **context)
@@ -123,3 +122,13 @@ def reactivate_user(user: User, actor: User) -> bool:
     user.active = True
     db.session.flush()
     return True
+
+
+def unlock_two_factor(user: User, actor: User) -> bool:
+    """Open a second login step that too many wrong codes locked (the other way is a password reset)."""
+    _require_staff(actor)
+    if not can_change_active_state(user, actor):
+        raise NotAllowed(_l("Only an admin may unlock the two-factor login of a staff or admin account."))
+    from ..auth import totp
+
+    return totp.unlock(user)

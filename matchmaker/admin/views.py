@@ -13,7 +13,9 @@ from ..models import Company, GraduateProfile, Membership, Offer, OfferStatus, R
 from ..outbox import deliver_pending
 from . import operations
 from ..companies import operations as company_operations
+from ..companies import queries as company_queries
 from ..pagination import page_arg
+from ..security import rate_limits_per_process
 from .forms import CompanyFilterForm, RejectForm, UserFilterForm
 
 bp = Blueprint("admin", __name__)
@@ -63,7 +65,9 @@ def dashboard():
         db.select(User).where(User.role == Role.company, User.membership == Membership.pending,
                               User.active.is_(True))
         .order_by(User.created_at, User.id).limit(DASHBOARD_LIST)).all()
-    return render_template("admin/dashboard.html", counts=counts, waiting=waiting, members=members)
+    return render_template("admin/dashboard.html", counts=counts, waiting=waiting, members=members,
+                           rate_limits_per_process=rate_limits_per_process(current_app.config),
+                           workers=current_app.config.get("WORKERS"))
 
 
 @bp.route("/companies")
@@ -85,7 +89,9 @@ def companies():
     # Waiting companies oldest first, so the longest wait comes up first; else by name.
     order = (Company.created_at, Company.id) if state == "pending" else (Company.name, Company.id)
     page = _paginate(select.order_by(*order))
-    return render_template("admin/companies.html", form=form, page=page), (400 if form.errors else 200)
+    waiting = [company for company in page.items if company.verified_at is None and company.rejected_at is None]
+    return render_template("admin/companies.html", form=form, page=page,
+                           look_alikes=company_queries.look_alikes(waiting)), (400 if form.errors else 200)
 
 
 def _render_company(company: Company, reject_form: RejectForm | None = None, status: int = 200):
@@ -95,6 +101,7 @@ def _render_company(company: Company, reject_form: RejectForm | None = None, sta
         db.select(Offer).where(Offer.company_id == company.id).order_by(Offer.created_at.desc(), Offer.id.desc())
     ).all()
     return render_template("admin/company.html", company=company, members=members, offers=offers,
+                           look_alikes=company_queries.look_alikes([company]).get(company.id, []),
                            reject_form=reject_form or RejectForm(formdata=None), button_form=EmptyForm()), status
 
 
@@ -195,7 +202,10 @@ def users():
 
 def _render_user(user: User, status: int = 200):
     can_switch = operations.can_change_active_state(user, current_user)
-    return render_template("admin/user.html", user=user, can_switch=can_switch, button_form=EmptyForm()), status
+    from ..auth.totp import is_locked
+
+    return render_template("admin/user.html", user=user, can_switch=can_switch, button_form=EmptyForm(),
+                           two_factor_locked=is_locked(user)), status
 
 
 @bp.route("/users/<int:user_id>")
@@ -236,3 +246,11 @@ def reactivate_user(user_id: int):
     return _switch_active(user_id, operations.reactivate_user,
                           lambda email: _("%(email)s is active again and can log in.", email=email),
                           lambda email: _("%(email)s was already active.", email=email))
+
+
+@bp.route("/users/<int:user_id>/unlock-two-factor", methods=["POST"])
+@role_required(Role.staff)
+def unlock_two_factor(user_id: int):
+    return _switch_active(user_id, operations.unlock_two_factor,
+                          lambda email: _("The two-factor login of %(email)s is unlocked.", email=email),
+                          lambda email: _("The two-factor login of %(email)s was not locked.", email=email))

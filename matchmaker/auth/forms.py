@@ -4,8 +4,8 @@ from wtforms.validators import Email, EqualTo, InputRequired, Length, Regexp, Va
 
 from ..catalog import SECTOR_LABELS, choices
 from ..extensions import db
-from ..forms import BaseForm
-from ..models import Company, User
+from ..forms import BaseForm, PlainName, name_filter
+from ..models import Company
 from .passwords import NotCommonPassword
 
 PASSWORD_MIN = 12
@@ -43,11 +43,8 @@ class _NewAccount(BaseForm):
     ])
     accept_privacy = BooleanField(_l("I have read the privacy notice."),
                                   validators=[InputRequired(_l("Please confirm that you have read the privacy notice."))])
-
-    def validate_email(self, field):
-        email = User.normalise_email(field.data)
-        if db.session.scalar(db.select(User.id).where(User.email == email)):
-            raise ValidationError(_l("This email address is already registered. Log in or reset your password."))
+    # No check whether the address is taken: the answer would tell anyone who has an account. The view
+    # answers alike either way and mails the owner of a known address (operations.tell_owner_of_new_registration).
 
 
 class GraduateRegisterForm(_NewAccount):
@@ -58,23 +55,26 @@ class CompanyRegisterForm(_NewAccount):
     mode = RadioField(_l("Company"), choices=[("new", _l("Register a new company")),
                                               ("join", _l("Join a company already registered"))],
                       default="new", validators=[InputRequired(_l("Please choose one."))])
-    company_name = StringField(_l("Company name"), validators=[
-        Length(max=160, message=_l("At most %(max)d characters.", max=160))])
+    company_name = StringField(_l("Company name"), filters=[name_filter], validators=[
+        Length(max=160, message=_l("At most %(max)d characters.", max=160)), PlainName()])
     sector = SelectField(_l("Sector"), choices=choices(SECTOR_LABELS, blank=_l("— choose —")),
                          default="")
     existing_company = SelectField(_l("Existing company"), coerce=str, default="", validate_choice=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only companies the Präsenzstelle has verified: this list is public, and an unverified name is
+        # anyone's claim (a look-alike of a real company, say).
         companies = db.session.execute(
-            db.select(Company.id, Company.name).where(Company.rejected_at.is_(None)).order_by(Company.name)
+            db.select(Company.id, Company.name)
+            .where(Company.verified_at.is_not(None), Company.rejected_at.is_(None)).order_by(Company.name)
         ).all()
         self.existing_company.choices = [("", _l("— choose —"))] + [(str(cid), name) for cid, name in companies]
 
     def validate_company_name(self, field):
         if self.mode.data != "new":
             return
-        name = " ".join((field.data or "").split())
+        name = field.data or ""
         if not name:
             raise ValidationError(_l("Please enter the company's name."))
         if db.session.scalar(db.select(Company.id).where(db.func.lower(Company.name) == name.lower())):

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from ..extensions import db
 from ..gdpr.operations import accept_privacy_notice
 from ..models import Company, Membership, Role, Sector, User, utcnow
-from ..outbox import queue_mail
+from ..names import normalise_name
+from ..outbox import external_url, queue_mail
 from ..security import end_all_sessions
 
 
@@ -25,6 +26,23 @@ def create_user(email: str, password: str, role: Role, locale: str = "de", confi
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def existing_account(email: str) -> User | None:
+    return db.session.scalar(db.select(User).where(User.email == User.normalise_email(email)))
+
+
+def tell_owner_of_new_registration(user: User) -> None:
+    """Someone registered with an address that has an account: tell its owner, and nobody else.
+
+    At most one such mail per account and day, so the form cannot be used to flood someone's inbox.
+    """
+    if not user.active:
+        return
+    queue_mail(user.email, _l("Someone tried to register with your address"), "register_existing",
+               locale=user.locale, kind="register_existing",
+               dedupe_key=f"register-existing:{user.id}:{utcnow().date().isoformat()}",
+               login_link=external_url("auth.login"), reset_link=external_url("auth.forgot_password"))
 
 
 def register_graduate(email: str, password: str, locale: str) -> User:
@@ -43,7 +61,7 @@ def register_company_user(email: str, password: str, locale: str, *, company_nam
         user.company = db.session.get(Company, join_company_id)
         user.membership = Membership.pending
     else:
-        company = Company(name=" ".join(company_name.split()), sector=Sector(sector), contact_email=user.email)
+        company = Company(name=normalise_name(company_name), sector=Sector(sector), contact_email=user.email)
         db.session.add(company)
         user.company = company
         user.membership = Membership.active
@@ -54,7 +72,7 @@ def register_company_user(email: str, password: str, locale: str, *, company_nam
 
 def send_confirmation(user: User) -> None:
     token = _serializer("confirm").dumps({"id": user.id, "email": user.email})
-    link = url_for("auth.confirm", token=token, _external=True)
+    link = external_url("auth.confirm", token=token)
     queue_mail(user.email, _l("Please confirm your email address"), "confirm", locale=user.locale,
                kind="confirm", link=link, user=user)
 
@@ -78,7 +96,7 @@ def send_password_reset(email: str) -> None:
         return
     # The token carries part of the current hash, so it works once: a new password voids it.
     token = _serializer("reset").dumps({"id": user.id, "h": user.password_hash[-16:]})
-    link = url_for("auth.reset_password", token=token, _external=True)
+    link = external_url("auth.reset_password", token=token)
     queue_mail(user.email, _l("Reset your password"), "reset", locale=user.locale, kind="reset", link=link)
 
 
@@ -96,4 +114,6 @@ def user_for_reset_token(token: str) -> User | None:
 def set_new_password(user: User, password: str) -> None:
     """A new password ends every session of the user (the caller renews the current one if it should stay)."""
     user.set_password(password)
+    # The reset link proved the address: a second login step locked by wrong codes opens again.
+    user.totp_failed_attempts = 0
     end_all_sessions(user)

@@ -55,12 +55,29 @@ def register():
         return redirect(home_for(current_user))
     form = GraduateRegisterForm()
     if form.validate_on_submit():
-        operations.register_graduate(form.email.data, form.password.data, _locale())
-        db.session.commit()
-        deliver_pending()
-        flash(_("Almost done: we have sent you a link to confirm your email address."), "success")
-        return redirect(url_for("auth.login"))
+        if not _address_taken(form.email.data, form.password.data):
+            operations.register_graduate(form.email.data, form.password.data, _locale())
+        return _registered()
     return render_template("auth/register.html", form=form), (400 if form.errors else 200)
+
+
+def _address_taken(email: str, password: str) -> bool:
+    """A known address gets a mail to its owner instead of a second account, and the same answer as a new one."""
+    existing = operations.existing_account(email)
+    if existing is None:
+        return False
+    operations.tell_owner_of_new_registration(existing)
+    # A new account hashes its password: so does this answer, so that its time does not tell either.
+    _check_password_in_constant_time(None, password)
+    security_event("registration_for_existing_account", user=existing.id)
+    return True
+
+
+def _registered():
+    db.session.commit()
+    deliver_pending()
+    flash(_("Almost done: we have sent you a link to confirm your email address."), "success")
+    return redirect(url_for("auth.login"))
 
 
 @bp.route("/register/company", methods=["GET", "POST"])
@@ -70,14 +87,12 @@ def register_company():
         return redirect(home_for(current_user))
     form = CompanyRegisterForm()
     if form.validate_on_submit():
-        join_id = int(form.existing_company.data) if form.mode.data == "join" else None
-        operations.register_company_user(form.email.data, form.password.data, _locale(),
-                                         company_name=form.company_name.data, sector=form.sector.data,
-                                         join_company_id=join_id)
-        db.session.commit()
-        deliver_pending()
-        flash(_("Almost done: we have sent you a link to confirm your email address."), "success")
-        return redirect(url_for("auth.login"))
+        if not _address_taken(form.email.data, form.password.data):
+            join_id = int(form.existing_company.data) if form.mode.data == "join" else None
+            operations.register_company_user(form.email.data, form.password.data, _locale(),
+                                             company_name=form.company_name.data, sector=form.sector.data,
+                                             join_company_id=join_id)
+        return _registered()
     return render_template("auth/register_company.html", form=form), (400 if form.errors else 200)
 
 
@@ -126,7 +141,6 @@ def _check_password_in_constant_time(user: User | None, password: str) -> bool:
 
 # A password step waits this long for its second factor.
 PENDING_LOGIN_SECONDS = 300
-PENDING_LOGIN_ATTEMPTS = 5
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -151,6 +165,9 @@ def login():
             return redirect(url_for("auth.resend_confirmation"))
         target = request.args.get("next")
         target = target if is_safe_next(target) else None
+        if user.has_totp and totp.is_locked(user):
+            security_event("login_failed", logging.WARNING, user=user.id, email=email, reason="two_factor_locked")
+            return _two_factor_locked()
         if user.has_totp:
             # Not logged in yet: the password step only names the user who must now give a code.
             lang = session.get("lang")
@@ -159,7 +176,7 @@ def login():
                 session["lang"] = lang
             session["_pending_login"] = {"user": user.id, "version": user.session_version or 0,
                                          "remember": bool(form.remember.data), "next": target,
-                                         "at": int(time.time()), "tries": 0}
+                                         "at": int(time.time())}
             security_event("login_password_ok", user=user.id, email=email, second_factor="totp")
             return redirect(url_for("auth.two_factor_login"))
         start_session(user, remember=form.remember.data)
@@ -183,6 +200,15 @@ def _pending_login() -> tuple[User | None, dict]:
     return user, pending
 
 
+def _two_factor_locked():
+    """Where a locked second step sends the user: the password reset, which unlocks it."""
+    session.pop("_pending_login", None)
+    flash(_("Too many wrong codes: two-factor login for this account is locked, and we have sent a mail to "
+            "the account's address. Reset your password here to unlock it, or ask an admin of the "
+            "Präsenzstelle."), "error")
+    return redirect(url_for("auth.forgot_password"))
+
+
 @bp.route("/login/code", methods=["GET", "POST"])
 @rate_limit("RATELIMIT_TWO_FACTOR")
 def two_factor_login():
@@ -194,20 +220,23 @@ def two_factor_login():
         session.pop("_pending_login", None)
         flash(_("Please log in again."), "info")
         return redirect(url_for("auth.login"))
+    if totp.is_locked(user):
+        security_event("login_failed", logging.WARNING, user=user.id, reason="two_factor_locked")
+        return _two_factor_locked()
     form = TotpCodeForm()
     if form.validate_on_submit():
-        if totp.accept_code(user, form.code.data):
+        if totp.login_with_code(user, form.code.data):
             session.pop("_pending_login", None)
             start_session(user, remember=pending.get("remember", False))
             db.session.commit()
             return redirect(pending.get("next") or home_for(user))
-        pending["tries"] = int(pending.get("tries", 0)) + 1
-        security_event("login_failed", logging.WARNING, user=user.id, reason="wrong_code")
-        if pending["tries"] >= PENDING_LOGIN_ATTEMPTS:
-            session.pop("_pending_login", None)
-            flash(_("Too many wrong codes. Please log in again."), "error")
-            return redirect(url_for("auth.login"))
-        session["_pending_login"] = pending
+        db.session.commit()  # the count of wrong codes, kept on the account
+        security_event("login_failed", logging.WARNING, user=user.id, reason="wrong_code",
+                       failed_codes=user.totp_failed_attempts)
+        if totp.is_locked(user):
+            security_event("two_factor_locked", logging.WARNING, user=user.id)
+            deliver_pending()
+            return _two_factor_locked()
         form.code.errors.append(_("This code is wrong or has already been used. Please enter the current code."))
         return render_template("auth/two_factor_login.html", form=form), 400
     return render_template("auth/two_factor_login.html", form=form), (400 if form.errors else 200)

@@ -9,7 +9,7 @@ from wtforms import EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from ..catalog import SECTOR_LABELS, SIZE_LABELS, choices
-from ..forms import BaseForm
+from ..forms import BaseForm, PlainName, name_filter
 
 
 def _strip(value):
@@ -38,9 +38,9 @@ class CompanyForm(BaseForm):
                             validate_choice=False, filters=[_strip], validators=[
                                 Optional(),
                                 AnyOf(_values(choices(SIZE_LABELS)), message=_l("Please choose one of the listed values."))])
-    site = StringField(_l("Site"), filters=[_strip], default="Industriepark Schwarze Pumpe", validators=[
+    site = StringField(_l("Site"), filters=[name_filter], default="Industriepark Schwarze Pumpe", validators=[
         DataRequired(_l("Please enter where the company works.")),
-        Length(max=160, message=_l("At most %(max)d characters.", max=160))])
+        Length(max=160, message=_l("At most %(max)d characters.", max=160)), PlainName()])
     about = TextAreaField(_l("About the company"), filters=[_strip], validators=[
         Length(max=5000, message=_l("At most %(max)d characters.", max=5000))])
     website = StringField(_l("Website"), filters=[_strip], validators=[

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
 from ..models import Company, Membership, Role, SizeBand, Sector, User
-from ..outbox import queue_mail
+from ..outbox import external_url, queue_mail
 
 PROFILE_FIELDS = ("sector", "size_band", "site", "about", "website", "contact_email")
 
@@ -73,7 +73,8 @@ def approve_member(company: Company, user: User, actor: User) -> bool:
         raise CompanyError(_l("This person has no open request to join your company."))
     user.membership = Membership.active
     queue_mail(user.email, _l("You can now act for %(company)s", company=company.name), "member_approved",
-               locale=user.locale, kind="member_approved", company=company, by_staff=by_staff)
+               locale=user.locale, kind="member_approved", company=company, by_staff=by_staff,
+               link=external_url("companies.dashboard"))
     db.session.flush()
     return True
 

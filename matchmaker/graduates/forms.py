@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..catalog import BTU_PROGRAMMES, DEGREE_LABELS, LANGUAGE_NAMES, OFFER_KIND_LABELS, choices
-from ..forms import BaseForm, ListLength, split_list
+from ..forms import BaseForm, ListLength, PlainName, name_filter, split_list
 from ..models import LANGUAGE_LEVELS, Degree, GraduateProfile, OfferKind
 
 LANGUAGE_ROWS = 5
@@ -75,8 +75,8 @@ class LanguageRowForm(Form):
 
 
 class ProfileForm(BaseForm):
-    name = StringField(_l("Name"), filters=[_one_line], validators=[
-        DataRequired(_l("Please enter your name.")), _max(120)])
+    name = StringField(_l("Name"), filters=[name_filter], validators=[
+        DataRequired(_l("Please enter your name.")), _max(120), PlainName()])
     headline = StringField(_l("Headline"), filters=[_one_line], validators=[_max(160)])
     about = TextAreaField(_l("About you"), filters=[_strip], validators=[_max(ABOUT_MAX)])
 

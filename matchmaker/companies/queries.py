@@ -1,0 +1,24 @@
+"""Read-only questions about companies, returning plain data."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ..extensions import db
+from ..models import Company
+from ..names import skeleton
+
+
+def look_alikes(companies: list[Company]) -> dict[int, list[str]]:
+    """For each given company, the names of other companies that read the same (same `names.skeleton`).
+
+    A handful of companies per industrial park: comparing in Python against all names is cheap.
+    """
+    wanted = {company.id: skeleton(company.name) for company in companies}
+    if not wanted:
+        return {}
+    by_skeleton: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for company_id, name in db.session.execute(db.select(Company.id, Company.name).order_by(Company.name)):
+        by_skeleton[skeleton(name)].append((company_id, name))
+    return {company_id: [name for other_id, name in by_skeleton.get(shape, []) if other_id != company_id]
+            for company_id, shape in wanted.items()}
