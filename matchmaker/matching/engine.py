@@ -16,6 +16,16 @@ vocabulary with the IDF of a document frequency of one) and lands in an
 append buffer; the old row is tombstoned.  The buffer is folded into the
 main CSR matrix when it grows past ``MatcherConfig.buffer_limit`` rows.
 
+Threads: a Matcher may be shared by the threads of a process.  Its state
+(vocabulary, units, IDF, stores, caches) is guarded by one lock, held only
+for the numeric part of a call; the text analysis of a document (the part
+that grows with its length: tokens, lemmas, compound splits, dictionary and
+thesaurus look-ups) runs before it, outside the lock, and only reads the
+vocabulary.  :meth:`Matcher.analyse` is that part on its own, and
+:meth:`Matcher.upsert_analysed` applies its result, so a caller can analyse
+many documents without holding up the others' queries.  An upsert or a
+removal is applied whole under the lock: a query never sees half of one.
+
 Usage::
 
     m = Matcher().fit(offers, profiles)
@@ -27,6 +37,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -36,7 +47,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .bridge import Bridge, default_bridge
-from .text import Analyzer, char_ngrams, fold
+from .text import Analyzer, char_ngram_count, fold
 from .thesaurus import Thesaurus, default_thesaurus
 
 log = logging.getLogger("matchmaker.matching")
@@ -59,6 +70,19 @@ class Document:
     skills: Sequence[str] = ()
     text: str = ""
     lang: str | None = None
+
+
+@dataclass
+class Analysed:
+    """A document analysed by :meth:`Matcher.analyse` (outside the matcher's
+    lock): its units and direct features, and for the units the vocabulary
+    did not hold yet their features with the ids known at the time
+    (expanding a unit is the costly part)."""
+
+    doc: Document
+    units: dict
+    direct: dict
+    expansions: dict
 
 
 @dataclass
@@ -363,6 +387,8 @@ class Matcher:
         self._hub_changes: dict[str, int] = {s: 0 for s in SIDES}
         self._prov_cache: OrderedDict = OrderedDict()
         self.fitted = False
+        # guards every attribute above (see the module docstring)
+        self._lock = threading.RLock()
 
     # -- vocabulary --------------------------------------------------------
     @property
@@ -383,13 +409,35 @@ class Matcher:
         self._features.update(zip(names, range(n, n + len(names))))
         self._feature_block.extend([_BLOCKS[k[0]] for k in names])
 
-    def _unit_id(self, key) -> int:
+    def _expansion(self, key) -> tuple[list[str], list[float], list[int | None]]:
+        """The features a unit expands into: names, weights, and the ids the
+        vocabulary has for them now (None: not yet).  Reads the vocabulary
+        only, so it may run outside the lock (ids, once given, stay)."""
+        exp = self.analyzer.expand(key)
+        names = list(exp)
+        get = self._features.get
+        return names, list(exp.values()), [get(k) for k in names]
+
+    def _unit_id(self, key, exp: tuple | None = None) -> int:
+        """The id of a unit; a new unit is expanded (``exp``: its
+        :meth:`_expansion`, made before) and its new features get ids, in
+        their order."""
         uid = self._units.get(key)
         if uid is None:
-            exp = self.analyzer.expand(key)
-            fid = self._feature_id
-            self._unit_feats.append(np.fromiter((fid(k) for k in exp), dtype=np.int64, count=len(exp)))
-            self._unit_wts.append(np.fromiter(exp.values(), dtype=np.float64, count=len(exp)))
+            if exp is None:
+                e = self.analyzer.expand(key)
+                fid = self._feature_id
+                self._unit_feats.append(np.fromiter((fid(k) for k in e), dtype=np.int64, count=len(e)))
+                self._unit_wts.append(np.fromiter(e.values(), dtype=np.float64, count=len(e)))
+            else:
+                names, wts, ids = exp
+                if None in ids:
+                    feats = self._features
+                    # (some may have come in since the expansion was made)
+                    self._add_features([k for k, i in zip(names, ids) if i is None and k not in feats])
+                    ids = [i if i is not None else feats[k] for k, i in zip(names, ids)]
+                self._unit_feats.append(np.asarray(ids, dtype=np.int64))
+                self._unit_wts.append(np.asarray(wts, dtype=np.float64))
             uid = self._units[key] = len(self._units)
         return uid
 
@@ -401,6 +449,13 @@ class Matcher:
         of documents; ids are still handed out in document order."""
         if workers > 1 and isinstance(docs, list) and len(docs) >= 2 * _ANALYSE_CHUNK:
             return self._analyse_forked(docs, workers)
+        analyze = self.analyzer.analyze
+        return self._number((units, direct, None) for units, direct, _ in map(analyze, docs))
+
+    def _number(self, analysed: Iterable[tuple[dict, dict, dict | None]]):
+        """:meth:`_analyse` of documents analysed before: per document its
+        units, its direct features and the features of its units that
+        were expanded before (or None)."""
         # Column ids and values are gathered in Python lists and turned into
         # arrays every ~260,000 entries (no list of every entry of a large
         # corpus).  Ids are handed out in the same order as one document
@@ -413,7 +468,6 @@ class Matcher:
         fid_of = self._feature_id
         unit_get = self._units.get
         feat_get = self._features.get
-        analyze = self.analyzer.analyze
 
         def flush():
             if tc:
@@ -423,12 +477,14 @@ class Matcher:
                 d_vals.append(np.asarray(dv, dtype=np.float64))
                 tc.clear(), tv.clear(), dc.clear(), dv.clear()
 
-        for r, doc in enumerate(docs):
-            units, direct, _ = analyze(doc)
+        for units, direct, expansions in analysed:
             cols = [unit_get(k) for k in units]
             if None in cols:  # new units get ids in document order
                 keys = list(units)
-                cols = [c if c is not None else uid_of(keys[j]) for j, c in enumerate(cols)]
+                if expansions:
+                    cols = [c if c is not None else uid_of(keys[j], expansions.get(keys[j])) for j, c in enumerate(cols)]
+                else:
+                    cols = [c if c is not None else uid_of(keys[j]) for j, c in enumerate(cols)]
             tc.extend(cols)
             vals = list(units.values())
             tv.extend(vals)
@@ -615,17 +671,37 @@ class Matcher:
         D.data = D.data.astype(np.float32)
         return D
 
+    def analyse(self, doc: Document) -> Analysed:
+        """The text analysis of a document, the part of an upsert or a query
+        whose cost grows with the text.  It takes no lock and changes no
+        state of the matcher (only the analyser's caches); a unit that is
+        not in the vocabulary yet is expanded here, so that
+        :meth:`upsert_analysed` only numbers its features."""
+        units, direct, _ = self.analyzer.analyze(doc)
+        known, expansion = self._units, self._expansion
+        # the vocabulary only grows: a unit known now is known later
+        return Analysed(doc, units, direct, {k: expansion(k) for k in units if k not in known})
+
+    def _transform(self, analysed: Sequence[Analysed]) -> sp.csr_matrix:
+        """Rows of analysed documents (the lock is held)."""
+        T, B, lengths = self._number((a.units, a.direct, a.expansions) for a in analysed)
+        return self._weight(self._expand(T, B, cut=self.fitted), lengths)
+
     def transform(self, docs: Sequence[Document]) -> sp.csr_matrix:
         """Weighted, normalised rows for documents (no state change but an
         extended vocabulary for unseen features)."""
-        T, B, lengths = self._analyse(docs)
-        return self._weight(self._expand(T, B, cut=self.fitted), lengths)
+        analysed = [self.analyse(d) for d in docs]
+        with self._lock:
+            return self._transform(analysed)
 
     # -- lifecycle ---------------------------------------------------------
     def fit(self, offers: Sequence[Document], profiles: Sequence[Document]) -> "Matcher":
         """Build the shared vocabulary and IDF over both corpora and index them."""
+        with self._lock:
+            return self._fit(list(offers), list(profiles))
+
+    def _fit(self, offers: list[Document], profiles: list[Document]) -> "Matcher":
         cfg = self.config
-        offers, profiles = list(offers), list(profiles)
         T, B, lengths = self._analyse(offers + profiles, workers=cfg.workers)
         N = T.shape[0]
         step = max(1, cfg.chunk_size)
@@ -711,19 +787,27 @@ class Matcher:
 
     def upsert(self, side: Side, doc: Document) -> None:
         """Add or replace one document without refitting."""
-        row = self.transform([doc])
-        row.eliminate_zeros()
-        store = self.stores[side]
-        store.append(doc, row, self._hub_values(row, _other(side))[0])
-        self._hub_changes[_other(side)] += 1
-        self._prov_cache.pop((side, doc.id), None)
-        if len(store.buffer) > self.config.buffer_limit:
-            store.compact(self.n_features)
+        self.upsert_analysed(side, self.analyse(doc))
+
+    def upsert_analysed(self, side: Side, analysed: Analysed) -> None:
+        """:meth:`upsert` of a document analysed before (:meth:`analyse`,
+        outside the lock); only this part holds the lock."""
+        doc = analysed.doc
+        with self._lock:
+            row = self._transform([analysed])
+            row.eliminate_zeros()
+            store = self.stores[side]
+            store.append(doc, row, self._hub_values(row, _other(side))[0])
+            self._hub_changes[_other(side)] += 1
+            self._prov_cache.pop((side, doc.id), None)
+            if len(store.buffer) > self.config.buffer_limit:
+                store.compact(self.n_features)
 
     def remove(self, side: Side, doc_id) -> None:
-        if self.stores[side].remove(doc_id):
-            self._hub_changes[_other(side)] += 1
-        self._prov_cache.pop((side, doc_id), None)
+        with self._lock:
+            if self.stores[side].remove(doc_id):
+                self._hub_changes[_other(side)] += 1
+            self._prov_cache.pop((side, doc_id), None)
 
     # -- hubness -------------------------------------------------------------
     def _hub_reference(self, side: Side):
@@ -827,11 +911,13 @@ class Matcher:
 
     def __contains__(self, item) -> bool:
         side, doc_id = item
-        return doc_id in self.stores[side].row_of
+        with self._lock:
+            return doc_id in self.stores[side].row_of
 
     def ids(self, side: Side) -> list:
         """Ids of the live documents of a side."""
-        return list(self.stores[side].row_of)
+        with self._lock:
+            return list(self.stores[side].row_of)
 
     # -- ranking -----------------------------------------------------------
     def _mask(self, store: _Store, allowed) -> np.ndarray:
@@ -892,9 +978,15 @@ class Matcher:
         ``k=None`` ranks every candidate with a positive score.  With
         ``explain=False`` no reasons are computed (cheaper); the caller can
         get them later for the results it shows with :meth:`reasons`."""
-        q = self.transform([query])
-        hits = self._rank_vector(q, side, k, allowed)
-        return self._matches(query, q, side, hits, explain)
+        analysed = self.analyse(query)
+        words = self.analyzer.analyze(query, provenance=True) if explain else None
+        with self._lock:
+            q = self._transform([analysed])
+            hits = self._rank_vector(q, side, k, allowed)
+            if not explain:
+                return [Match(i, s) for i, s in hits]
+            qprov = self._provenance(query, analysed=words)
+        return self._matches(q, qprov, side, hits)
 
     def rank_id(
         self,
@@ -906,19 +998,25 @@ class Matcher:
     ) -> list[Match]:
         """Rank the other side for a stored document: a profile id with
         ``query_side="profiles"`` ranks offers, and vice versa."""
-        store = self.stores[query_side]
-        q = store.row(query_id, self.n_features)
         side: Side = "offers" if query_side == "profiles" else "profiles"
-        hits = self._rank_vector(q, side, k, allowed)
-        if not explain:
-            return [Match(i, s) for i, s in hits]
-        qprov = self._stored_provenance(query_side, query_id)
-        return self._matches(None, q, side, hits, True, qprov)
+        pre = self._analyse_provenance(query_side, [query_id]) if explain else None
+        with self._lock:
+            store = self.stores[query_side]
+            q = store.row(query_id, self.n_features)
+            hits = self._rank_vector(q, side, k, allowed)
+            if not explain:
+                return [Match(i, s) for i, s in hits]
+            qprov = self._stored_provenance(query_side, query_id, pre)
+        return self._matches(q, qprov, side, hits)
 
     def rank_batch(self, query_ids: Sequence, query_side: Side, k: int = 10, chunk: int = 256) -> list[list[tuple[Hashable, float]]]:
         """Top-k (id, score) lists for many stored documents at once: one
         sparse product per chunk of queries, then a per-row ``argpartition``
         (no reasons, no filters)."""
+        with self._lock:
+            return self._rank_batch(query_ids, query_side, k, chunk)
+
+    def _rank_batch(self, query_ids: Sequence, query_side: Side, k: int, chunk: int) -> list[list[tuple[Hashable, float]]]:
         store = self.stores[query_side]
         side: Side = "offers" if query_side == "profiles" else "profiles"
         target = self.stores[side]
@@ -944,17 +1042,20 @@ class Matcher:
                 out.append([(ids[j], float(S[r, j])) for j in t if S[r, j] > 0])
         return out
 
-    def _matches(self, query, q, side: Side, hits, explain: bool, qprov=None) -> list[Match]:
-        if not explain:
-            return [Match(i, s) for i, s in hits]
-        if qprov is None:
-            qprov = self._provenance(query)
-        store = self.stores[side]
-        F = self.n_features
-        return [
-            Match(i, s, self._reasons(q, qprov, store.row(i, F), self._stored_provenance(side, i), s))
-            for i, s in hits
-        ]
+    def _matches(self, q, qprov, side: Side, hits) -> list[Match]:
+        """Matches with reasons for ranked hits.  The words of candidates
+        not in the cache are worked out first, outside the lock; a hit
+        removed in between keeps its score and gets no reasons."""
+        pre = self._analyse_provenance(side, [i for i, _ in hits])
+        with self._lock:
+            store = self.stores[side]
+            F = self.n_features
+            return [
+                Match(i, s, self._reasons(q, qprov, store.row(i, F), self._stored_provenance(side, i, pre), s))
+                if i in store.row_of
+                else Match(i, s)
+                for i, s in hits
+            ]
 
     # -- explanations ------------------------------------------------------
     def reasons(self, query: Document | Hashable, side: Side, candidate_ids: Iterable[Hashable]) -> dict[Hashable, list[Reason]]:
@@ -965,46 +1066,86 @@ class Matcher:
         the other side (a profile id when ``side="offers"``).  Candidates
         that are not stored are left out.  The words behind a stored
         document's features are worked out once and cached per document
-        (until it changes), so the call does not re-analyse the candidates."""
-        F = self.n_features
+        (until it changes), so the call does not re-analyse the candidates;
+        what has to be analysed is analysed outside the lock."""
+        candidate_ids = list(candidate_ids)
         other: Side = "profiles" if side == "offers" else "offers"
         if isinstance(query, Document):
-            stored = self.stores[other].docs.get(query.id) if query.id is not None else None
-            if stored is not None and stored == query:
-                q, qprov = self.stores[other].row(query.id, F), self._stored_provenance(other, query.id)
-            else:
-                q = self.transform([query])
-                qprov = self._provenance(query)
+            prepared = self._prepare_query(query, (other,))
         else:
-            q, qprov = self.stores[other].row(query, F), self._stored_provenance(other, query)
-        store = self.stores[side]
-        out: dict[Hashable, list[Reason]] = {}
-        for cid in candidate_ids:
-            if cid not in store.row_of:
-                continue
-            out[cid] = self._reasons(q, qprov, store.row(cid, F), self._stored_provenance(side, cid))
-        return out
+            prepared = self._analyse_provenance(other, [query])
+        pre = self._analyse_provenance(side, candidate_ids)
+        with self._lock:
+            F = self.n_features
+            if isinstance(query, Document):
+                q, qprov = self._query_row(query, prepared)
+            else:
+                q, qprov = self.stores[other].row(query, F), self._stored_provenance(other, query, prepared)
+            store = self.stores[side]
+            out: dict[Hashable, list[Reason]] = {}
+            for cid in candidate_ids:
+                if cid not in store.row_of:
+                    continue
+                out[cid] = self._reasons(q, qprov, store.row(cid, F), self._stored_provenance(side, cid, pre))
+            return out
 
     _PROV_CACHE_SIZE = 4096
 
-    def _stored_provenance(self, side: Side, doc_id) -> dict[int, str]:
+    def _analyse_provenance(self, side: Side, doc_ids: Iterable[Hashable]) -> dict:
+        """Outside the lock: for the stored documents of ``side`` among
+        ``doc_ids`` whose words are not cached, ``id -> (document, its
+        analysis with provenance)``, for :meth:`_stored_provenance`."""
+        with self._lock:
+            docs = self.stores[side].docs
+            todo = [(i, docs[i]) for i in doc_ids if i in docs and (side, i) not in self._prov_cache]
+        analyze = self.analyzer.analyze
+        return {i: (doc, analyze(doc, provenance=True)) for i, doc in todo}
+
+    def _prepare_query(self, doc: Document, sides: Sequence[Side] = SIDES):
+        """Outside the lock: what :meth:`_query_row` needs of a query
+        document, ``(side, analyses of its words)`` when it is stored
+        unchanged on one of ``sides`` (its row is taken from there), else
+        ``(None, (its analysis, its analysis with provenance))``."""
+        with self._lock:
+            side = next((s for s in sides if doc.id is not None and self.stores[s].docs.get(doc.id) == doc), None)
+        if side is not None:
+            return side, self._analyse_provenance(side, [doc.id])
+        return None, (self.analyse(doc), self.analyzer.analyze(doc, provenance=True))
+
+    def _query_row(self, doc: Document, prepared) -> tuple[sp.csr_matrix, dict[int, str]]:
+        """The row and the words of a query document (the lock is held)."""
+        side, got = prepared
+        if side is not None:
+            if self.stores[side].docs.get(doc.id) == doc:
+                return self.stores[side].row(doc.id, self.n_features), self._stored_provenance(side, doc.id, got)
+            # the stored document changed since it was looked at (rare): analysed here
+            got = (self.analyse(doc), self.analyzer.analyze(doc, provenance=True))
+        return self._transform([got[0]]), self._provenance(doc, analysed=got[1])
+
+    def _stored_provenance(self, side: Side, doc_id, pre: dict | None = None) -> dict[int, str]:
+        """Feature id -> word for a stored document (the lock is held),
+        cached; ``pre``: analyses from :meth:`_analyse_provenance`, used
+        when they are of the document stored now."""
         key = (side, doc_id)
         hit = self._prov_cache.get(key)
         if hit is not None:
             self._prov_cache.move_to_end(key)
             return hit
         store = self.stores[side]
+        doc = store.docs[doc_id]
         row = store.row(doc_id, self.n_features)
-        prov = self._provenance(store.docs[doc_id], set(row.indices.tolist()))
+        got = pre.get(doc_id) if pre else None
+        prov = self._provenance(doc, set(row.indices.tolist()), got[1] if got is not None and got[0] is doc else None)
         self._prov_cache[key] = prov
         if len(self._prov_cache) > self._PROV_CACHE_SIZE:
             self._prov_cache.popitem(last=False)
         return prov
 
-    def _provenance(self, doc: Document, only: set | None = None) -> dict[int, str]:
+    def _provenance(self, doc: Document, only: set | None = None, analysed: tuple | None = None) -> dict[int, str]:
         """Feature id -> the word of ``doc`` that contributes most to it
-        (restricted to the features in ``only`` when given)."""
-        units, direct, _, prov = self.analyzer.analyze(doc, provenance=True)
+        (restricted to the features in ``only`` when given); ``analysed``:
+        ``analyzer.analyze(doc, provenance=True)`` done before."""
+        units, direct, _, prov = analysed if analysed is not None else self.analyzer.analyze(doc, provenance=True)
         best: dict[int, tuple[float, str]] = {}
         for key, w in units.items():
             uid = self._units.get(key)
@@ -1068,7 +1209,7 @@ class Matcher:
             if key in solid or key[0] == key[1]:
                 return True
             shorter = min(fold(key[0]), fold(key[1]), key=len)
-            return grams.get(key, 0) >= self.config.reason_char_cover * max(len(char_ngrams(shorter, lo, hi)), 1)
+            return grams.get(key, 0) >= self.config.reason_char_cover * max(char_ngram_count(len(shorter), lo, hi), 1)
 
         top = sorted(((k, p) for k, p in merged.items() if linked(k)), key=lambda kv: kv[1], reverse=True)
         top = top[: self.config.n_reasons]
@@ -1077,22 +1218,14 @@ class Matcher:
     def explain(self, query: Document, candidate: Document) -> tuple[float, list[Reason]]:
         """Score and reasons for one pair of documents (stored or not).  A
         document that is stored unchanged is taken from the index (row and
-        cached words), so only new or changed documents are analysed."""
-        F = self.n_features
-
-        def row_prov(doc):
-            if doc.id is not None:
-                for side in SIDES:
-                    st = self.stores[side]
-                    stored = st.docs.get(doc.id)
-                    if stored is not None and stored == doc:
-                        return st.row(doc.id, F), self._stored_provenance(side, doc.id)
-            return self.transform([doc]), self._provenance(doc)
-
-        q, qprov = row_prov(query)
-        c, cprov = row_prov(candidate)
-        score = _dot(q, c)
-        return score, self._reasons(q, qprov, c, cprov)
+        cached words), so only new or changed documents are analysed (outside
+        the lock)."""
+        prepared = [self._prepare_query(doc) for doc in (query, candidate)]
+        with self._lock:
+            q, qprov = self._query_row(query, prepared[0])
+            c, cprov = self._query_row(candidate, prepared[1])
+            score = _dot(q, c)
+            return score, self._reasons(q, qprov, c, cprov)
 
 
 _FORK_STATE: dict = {}

@@ -5,12 +5,39 @@ into engine documents, builds the index on first use, and follows changes: every
 an offer or a profile raises the version in `matcher_state` (same transaction), and a process that
 sees a newer version re-reads only the rows whose `updated_at` changed (upsert) or that are gone
 (remove). A page never waits for a refit of the whole corpus.
+
+Threads (Flask's development server runs a thread per request; so may a WSGI server): one index per
+process is shared by every request, and a request must not wait while another analyses documents.
+
+- Analysing a document (tokens, lemmas, compound splits, dictionary look-ups) is the costly part of an
+  update and grows with its text (linearly: see `LONGEST_WORD` and `CompoundSplitter` in text.py). It
+  runs outside every lock that another request waits for: `Matcher.analyse` reads the vocabulary
+  only; `Matcher.upsert_analysed` then applies the finished document under the matcher's own lock,
+  held for numbering its new features and weighting its row only (about a tenth of the analysis of
+  a new document; for a profile at the form limits, with words the index has not seen, 0.1 s against
+  1 s). Removals are applied the same way.
+- The matcher's lock makes each upsert and removal atomic for the readers: a ranking, a `reasons`
+  call or an `explain` takes it for its numeric part, so it sees a document fully in or fully out,
+  never a store or a vocabulary half extended. A query analyses its own document before it takes the
+  lock too (see engine.py).
+- One request at a time syncs (`sync_lock`, taken without waiting). A request that finds a newer
+  version while another one is syncing does not wait: it ranks on the index as it stands, which
+  already holds every change applied so far, and the syncing request applies the rest. The query
+  side of a page is always read fresh from the database (the graduate's own profile, the company's
+  own offer); only other people's changes may show one request later. `version` and `seen` are
+  written by the syncing request only.
+- Building the first index is the one wait: there is nothing to rank on before it (`build_lock`).
+  `matcher` is set last, after `seen` and `version`, so that nobody syncs against a half-set index.
+
+`progress`, when set, is called with ("analyse" | "applied", side, id) around each changed document
+of a sync (for logs and for tests that hold a sync in progress).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -113,14 +140,16 @@ def current_version() -> int:
 
 @dataclass
 class MatcherIndex:
-    """One matcher with the versions of the rows it holds."""
+    """One matcher with the versions of the rows it holds (threads: see the module docstring)."""
 
     matcher: Matcher | None = None
     version: int = -1
     seen: dict[str, dict[int, datetime]] = field(default_factory=lambda: {"offers": {}, "profiles": {}})
-    lock: threading.RLock = field(default_factory=threading.RLock)
+    build_lock: threading.Lock = field(default_factory=threading.Lock)
+    sync_lock: threading.Lock = field(default_factory=threading.Lock)
     builds: int = 0
     updates: int = 0
+    progress: Callable[[str, str, Hashable], None] | None = None
 
     def _rows(self) -> tuple[dict[int, datetime], dict[int, datetime]]:
         offers = dict(db.session.execute(
@@ -140,35 +169,55 @@ class MatcherIndex:
         profile_docs = [profile_document(p) for p in self._load(GraduateProfile, profiles)]
         matcher = Matcher(bridge=_bridge(dictionary))
         matcher.fit(offer_docs, profile_docs)
-        self.matcher = matcher
         self.seen = {"offers": offers, "profiles": profiles}
         self.version = version
+        self.matcher = matcher  # last: a request that sees it may sync against `seen` and `version`
         self.builds += 1
         log.info("matcher index built: %d offers, %d profiles (version %d)", len(offers), len(profiles), version)
 
     def sync(self) -> None:
-        """Apply what changed since our version: upsert changed rows, remove vanished ones."""
+        """Apply what changed since our version: upsert changed rows, remove vanished ones.
+
+        Call it holding `sync_lock`. Each changed document is analysed without a lock that readers
+        wait for and then applied whole under the matcher's lock (see the module docstring)."""
         version = current_version()
+        if version == self.version:
+            return  # another request synced while we looked
         offers, profiles = self._rows()
+        matcher = self.matcher
+        progress = self.progress
         for side, rows, model, to_doc in (("offers", offers, Offer, offer_document),
                                           ("profiles", profiles, GraduateProfile, profile_document)):
             seen = self.seen[side]
             for gone in set(seen) - set(rows):
-                self.matcher.remove(side, gone)
+                matcher.remove(side, gone)
             changed = [i for i, stamp in rows.items() if seen.get(i) != stamp]
             for obj in self._load(model, changed):
-                self.matcher.upsert(side, to_doc(obj))
+                doc = to_doc(obj)
+                if progress is not None:
+                    progress("analyse", side, doc.id)
+                analysed = matcher.analyse(doc)  # the costly part: no lock held
+                matcher.upsert_analysed(side, analysed)  # the matcher's lock, for the numbers only
+                if progress is not None:
+                    progress("applied", side, doc.id)
             self.seen[side] = rows
         self.version = version
         self.updates += 1
 
     def ensure_current(self, dictionary: str | None = None) -> Matcher:
-        with self.lock:
-            if self.matcher is None:
-                self.build(dictionary)
-            elif current_version() != self.version:
+        """The matcher, built on first use and brought up to date unless another request is doing
+        that right now (then this one ranks on the index as it stands: it does not wait)."""
+        if self.matcher is None:
+            with self.build_lock:
+                if self.matcher is None:
+                    self.build(dictionary)
+                    return self.matcher
+        if current_version() != self.version and self.sync_lock.acquire(blocking=False):
+            try:
                 self.sync()
-            return self.matcher
+            finally:
+                self.sync_lock.release()
+        return self.matcher
 
 
 _bridges: dict[str | None, object] = {}

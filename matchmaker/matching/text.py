@@ -15,6 +15,7 @@ share features.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections import Counter
 from functools import lru_cache
@@ -88,13 +89,31 @@ def guess_lang(text: str) -> str:
     return "en"
 
 
-_STEMMERS = {"de": Stemmer.Stemmer("german"), "en": Stemmer.Stemmer("english")}
+# A Snowball stemmer has internal state and must not be called from two
+# threads at once (PyStemmer's documentation): each thread gets its own.
+_STEMMER_NAMES = {"de": "german", "en": "english"}
+_stemmers = threading.local()
 _LEMMA_LANG = {"de": "de", "en": "en"}
 
 
-@lru_cache(maxsize=500_000)
+# The longest run of letters treated as a word: longer ones are neither
+# lemmatised nor split into compound parts (see CompoundSplitter for the
+# figure).  Both would cost more than linear time in the length of the run:
+# the splitter's parts, and simplemma's German participle rule (a regular
+# expression that backtracks from every "ge" to the end of the token).
+LONGEST_WORD = 80
+
+
 def lemma(word: str, lang: str) -> str:
-    """Folded lemma of a (case-folded) token."""
+    """Folded lemma of a (case-folded) token; a token longer than
+    ``LONGEST_WORD`` letters is its own lemma (no dictionary holds it)."""
+    if len(word) > LONGEST_WORD:
+        return fold(word)
+    return _lemma(word, lang)
+
+
+@lru_cache(maxsize=500_000)
+def _lemma(word: str, lang: str) -> str:
     try:
         return fold(simplemma.lemmatize(word, lang=_LEMMA_LANG[lang]))
     except (ValueError, KeyError):
@@ -102,7 +121,18 @@ def lemma(word: str, lang: str) -> str:
 
 
 def stem(folded: str, lang: str) -> str:
-    return _STEMMERS[lang].stemWord(folded)
+    try:
+        mine = _stemmers.by_lang
+    except AttributeError:
+        mine = _stemmers.by_lang = {k: Stemmer.Stemmer(v) for k, v in _STEMMER_NAMES.items()}
+    return mine[lang].stemWord(folded)
+
+
+def char_ngram_count(length: int, lo: int, hi: int) -> int:
+    """``len(char_ngrams(word, lo, hi))`` for a word of ``length`` letters,
+    without building the list."""
+    w = length + 2
+    return sum(w - n + 1 for n in range(lo, hi + 1) if n <= w)
 
 
 def char_ngrams(word: str, lo: int, hi: int) -> list[str]:
@@ -129,32 +159,49 @@ class CompoundSplitter:
     A word the dictionary knows as a whole is split (``known=True``) only
     with a head of at least ``min_known_head`` letters: the short "heads" of
     known words are mostly endings that happen to be words too (Konstrukt|ion,
-    lind|ern, außer|dem, Mana|ger), which would link unrelated words."""
+    lind|ern, außer|dem, Mana|ger), which would link unrelated words.
 
-    def __init__(self, vocabulary: set[str], min_part: int = 3, min_word: int = 7, min_known_head: int = 4):
+    The work per word is bounded: a word longer than ``max_word`` letters
+    (folded) is not split at all, and a part is never longer than the
+    longest word of the vocabulary, so a word of n letters costs at most
+    n x (longest part) look-ups instead of n**3 / 6 slices.  The cap
+    (``LONGEST_WORD``, 80) is above the longest German words on record (the
+    67 letters of
+    "Grundstücksverkehrsgenehmigungszuständigkeitsübertragungsverordnung",
+    70 when folded) and about twice the longest words of the evaluation
+    sets (41 folded: "Hochleistungsflüssigkeitschromatographie",
+    "Lederwarenherstellungsmaschinenbedienerin"); a longer "word" is a run
+    of letters no dictionary splits (a pasted hash, a missing space every
+    few words) and stays one token with its character n-grams."""
+
+    def __init__(self, vocabulary: set[str], min_part: int = 3, min_word: int = 7, min_known_head: int = 4,
+                 max_word: int = LONGEST_WORD):
         self.vocab = {w for w in vocabulary if len(w) >= min_part and w.isalpha()}
         self.min_part = min_part
         self.min_word = min_word
+        self.max_word = max_word
         self.min_known_head = min_known_head
+        # every part is a vocabulary word: none is longer than the longest of them
+        self.max_part = max(map(len, self.vocab), default=0)
         self._cache: dict[str, tuple[str, ...]] = {}
 
     def split(self, word: str, known: bool = False) -> tuple[str, ...]:
         """Parts of ``word`` (folded), or ``()`` if it is not a compound.
         A word the dictionary knows as a whole is one part (so ``()``),
         unless ``known``: then its best split into two or more parts."""
-        if len(word) < self.min_word or not self.vocab:
+        if len(word) < self.min_word or len(word) > self.max_word or not self.vocab:
             return ()
         ck = ("k", word) if known else word
         hit = self._cache.get(ck)
         if hit is not None:
             return hit
-        n, m = len(word), self.min_part
+        n, m, longest = len(word), self.min_part, self.max_part
         # best[i] = (parts, -len(last part)) for word[i:]
         best: list[tuple[int, int, tuple[str, ...]] | None] = [None] * (n + 1)
         best[n] = (0, 0, ())
         for i in range(n - m, -1, -1):
             cand = None
-            for j in range(i + m, n + 1):
+            for j in range(i + m, min(i + longest, n) + 1):
                 part = word[i:j]
                 if part not in self.vocab or (known and j == n and (i == 0 or j - i < self.min_known_head)):
                     continue
