@@ -7,14 +7,13 @@ import io
 from datetime import datetime
 
 import pytest
-from conftest import company_user
 
 from matchmaker.audit import record_audit
 from matchmaker.models import AuditEntry, Role
 
 
 @pytest.fixture
-def scene(db, make_user, make_company, make_profile):
+def scene(db, make_user, make_company, make_profile, company_user):
     """Two graduates; a company and the Präsenzstelle looked at the first, another company at the second."""
     alice = make_user(Role.graduate, email="alice@example.org")
     make_profile(user=alice, name="Alice Vertraulich")

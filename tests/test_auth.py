@@ -1,6 +1,6 @@
 import re
 
-from conftest import PASSWORD, link_in
+from helpers import PASSWORD, link_in
 
 from matchmaker.models import Company, Membership, Role, User
 

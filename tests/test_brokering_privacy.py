@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import company_user
 
 from matchmaker.models import WAITING_STATES, Introduction, IntroductionState, Role, User
 
@@ -29,7 +28,7 @@ REASONS = re.compile(r'<ul class="chips reasons">(.*?)</ul>', re.S)
 
 
 @pytest.fixture
-def setting(make_user, make_company, make_offer, make_profile):
+def setting(make_user, make_company, make_offer, make_profile, company_user):
     company = make_company(name="Privat Energie GmbH")
     offer = make_offer(company=company, title="Anlagenfahrer (m/w/d)", required_skills=["python"],
                        description=CRAFTED)

@@ -1,7 +1,7 @@
 """Random and hostile input to every form, query string and POST route of the app: never a 500.
 
 The targets come from the app itself: every rule in app.url_map (so a new route is fuzzed without being
-listed here), called as a role the permission table in test_permissions.py allows, with path arguments
+listed here), called as a role the permission table (permission_table.py) allows, with path arguments
 that name real objects. The field names come from the forms on the app's own pages, read with html.parser;
 a POST route whose form is not on any page gets common field names and random ones.
 
@@ -19,11 +19,11 @@ import traceback
 from urllib.parse import quote
 
 import pytest
-from conftest import PASSWORD
 from formscan import Field, endpoint_of, forms_in, url_for_rule
+from helpers import PASSWORD
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from test_permissions import ANON, PERMISSIONS, world  # noqa: F401  (world is a fixture used here)
+from permission_table import ANON, PERMISSIONS
 from werkzeug.datastructures import MultiDict
 
 from matchmaker.models import GraduateProfile
@@ -139,9 +139,9 @@ def _forms_by_target(app, client, role: str, people, values) -> dict[tuple[str, 
 
 
 @pytest.fixture
-def targets(app, client, db, world):
-    """The world of test_permissions, with its introduction's graduate as the graduate who logs in."""
-    people, ids, member_ids = world
+def targets(app, client, db, permission_world):
+    """The world of the permission walk, with its introduction's graduate as the graduate who logs in."""
+    people, ids, member_ids = permission_world
     people = dict(people)
     people["graduate"] = db.session.get(GraduateProfile, ids["profile_id"]).user
     return people, ids, member_ids

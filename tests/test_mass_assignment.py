@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from conftest import PASSWORD, company_user
+from helpers import PASSWORD
 
 from matchmaker.models import Company, GraduateProfile, Membership, Offer, OfferStatus, Role, User
 
@@ -64,7 +64,7 @@ def changes(before: dict, after: dict) -> dict:
 
 
 @pytest.fixture
-def world(db, make_user, make_company, make_offer, make_profile):
+def world(db, make_user, make_company, make_offer, make_profile, company_user):
     company = make_company(name="Eigene GmbH")
     other_company = make_company(name="Andere AG")
     pending_company = make_company(name="Wartend GmbH", verified=False)

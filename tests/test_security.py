@@ -7,37 +7,14 @@ import time
 import uuid
 
 import pytest
-from conftest import PASSWORD, _empty_tables, make_config
+from helpers import PASSWORD, link_in
 
-from matchmaker import create_app
 from matchmaker.auth.passwords import common_passwords, is_weak_password
-from matchmaker.extensions import db as _db
 from matchmaker.models import Role, User
 from matchmaker.security import clean_for_log
 
 WEAK = ["Password2024!", "passwordpassword", "123456789012", "qwertzuiopasdf", "Matchmaker 2024",
         "aaaaaaaaaaaaaa", "iloveyou12345", "Spremberg2025!"]
-
-
-@pytest.fixture
-def make_app(database_url, tmp_path):
-    """An app with its own config (rate limits on, for instance); its context pushed."""
-    made = []
-
-    def make(**overrides):
-        if not made:  # a second app shares the first one's data (and its open transaction)
-            _empty_tables(database_url)
-        app = create_app(make_config(database_url, INSTANCE_DIR=tmp_path / "instance", **overrides))
-        ctx = app.app_context()
-        ctx.push()
-        made.append(ctx)
-        return app
-
-    yield make
-    for ctx in reversed(made):
-        _db.session.remove()
-        _db.engine.dispose()
-        ctx.pop()
 
 
 # ---- passwords ---------------------------------------------------------------------------------
@@ -81,8 +58,6 @@ def test_company_registration_refuses_common_password(client):
 
 
 def test_reset_and_change_refuse_common_passwords(client, db, make_user, login_as, outbox):
-    from conftest import link_in
-
     _english(client)
     user = make_user(email="jana.kraus@example.org", locale="en")
     client.post("/auth/forgot", data={"email": user.email})
@@ -262,8 +237,7 @@ def test_security_headers_on_pages_and_error_pages(client):
     _assert_security_headers(client.get("/auth/logout"))  # 405
 
 
-def test_no_store_for_auth_pages_and_logged_in_users(client, make_company, login_as):
-    from conftest import company_user
+def test_no_store_for_auth_pages_and_logged_in_users(client, make_company, login_as, company_user):
 
     assert client.get("/auth/login").headers["Cache-Control"] == "no-store"
     assert "no-store" not in client.get("/").headers.get("Cache-Control", "")

@@ -7,7 +7,7 @@ import time
 
 import pyotp
 import pytest
-from conftest import PASSWORD
+from helpers import PASSWORD
 
 from matchmaker.models import Role, User
 
