@@ -5,27 +5,18 @@ from __future__ import annotations
 import pytest
 
 from bench import faults
-from config import TestConfig
-from matchmaker import create_app
 from matchmaker.extensions import db
 from matchmaker.models import Company, Membership, Role, Sector, User, utcnow
+
+pytestmark = pytest.mark.reliability
 
 MESSAGE = "The service is briefly unavailable. Please try again in a moment."
 
 
-def _app(url: str, tmp_path):
-    config = type("OutageConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url,
-                                                  "INSTANCE_DIR": tmp_path / "instance"})
-    return create_app(config)
-
-
 @pytest.fixture
-def unreachable_app(tmp_path):
+def unreachable_app(make_app):
     # Nothing listens on this port: every connection attempt is refused at once.
-    app = _app(f"postgresql+psycopg://postgres@127.0.0.1:{faults.free_port()}/matchmaker", tmp_path)
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+    return make_app(SQLALCHEMY_DATABASE_URI=f"postgresql+psycopg://postgres@127.0.0.1:{faults.free_port()}/matchmaker")
 
 
 def test_database_down_answers_503_page(unreachable_app, caplog):
@@ -54,10 +45,10 @@ def test_database_down_answers_503_json(unreachable_app):
     assert body["error"] == MESSAGE and body["error_id"]
 
 
-def test_database_gone_for_a_logged_in_user_answers_503(tmp_path):
+def test_database_gone_for_a_logged_in_user_answers_503(make_app, tmp_path):
     """The page is rendered without asking the database for the user again."""
     path = tmp_path / "gone.sqlite"
-    app = _app(f"sqlite:///{path}", tmp_path)
+    app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}")
     with app.app_context():
         db.create_all()
         company = Company(name="Gone GmbH", sector=Sector.energy, verified_at=utcnow())
