@@ -7,6 +7,7 @@ import uuid
 
 from flask import g, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
+from flask_babel import refresh as refresh_locale
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import OperationalError as SAOperationalError
@@ -66,6 +67,9 @@ def _database_unavailable(error: BaseException):
         log.warning("rollback failed for error id %s", error_id)
     # The page must not ask the database again: rendered as for a visitor, the nav needs no user row.
     g._login_user = login_manager.anonymous_user()
+    # And in a visitor's language (session, then browser), chosen afresh: a language chosen earlier in the
+    # request came from the account, and would make the page's language depend on how far the request got.
+    refresh_locale()
     response = make_response(_render(503, error_id=error_id))
     response.headers["Retry-After"] = "5"
     response.headers["Cache-Control"] = "no-store"

@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import os
-import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask import Flask
 from flask.testing import FlaskClient
+from helpers import PASSWORD
 
 from config import TestConfig
 from matchmaker import create_app
 from matchmaker.extensions import db as _db
 from matchmaker.matching.index import forget_indexes
-from matchmaker.models import (Company, Degree, GraduateProfile, Membership, Offer, OfferKind, OfferStatus,
-                               OutboxMessage, Role, Sector, User, utcnow)
-
-PASSWORD = "correct horse battery staple"
+from matchmaker.models import (CLOSED_STATES, OUTCOME_STATES, Company, ConsentRecord, Degree,
+                               GraduateProfile, Introduction, IntroductionState, Membership, Offer, OfferKind,
+                               OfferStatus, OutboxMessage, Role, Sector, Side, User, utcnow)
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
@@ -71,6 +71,8 @@ class FreshContextClient(FlaskClient):
         self.environ_base.setdefault("HTTP_ACCEPT_LANGUAGE", "en")
 
     def open(self, *args, **kwargs):
+        if self.preserve_context:  # `with client:` keeps the request's context for the test to read
+            return super().open(*args, **kwargs)
         with self.application.app_context():
             response = super().open(*args, **kwargs)
         _db.session.expire_all()
@@ -78,15 +80,35 @@ class FreshContextClient(FlaskClient):
 
 
 @pytest.fixture
-def app(database_url, tmp_path):
-    _empty_tables(database_url)
-    forget_indexes()
-    app = create_app(make_config(database_url, INSTANCE_DIR=tmp_path / "instance"))
-    app.test_client_class = FreshContextClient
-    with app.app_context():
-        yield app
+def make_app(database_url, tmp_path):
+    """An app on the test database with config overrides (`make_app(RATELIMIT_ENABLED=True)`), its context
+    pushed until the test ends. The first app starts on empty tables; a second one shares its data. Given
+    its own SQLALCHEMY_DATABASE_URI, the app leaves the test database alone."""
+    made = []
+
+    def make(**config) -> Flask:
+        url = config.pop("SQLALCHEMY_DATABASE_URI", database_url)
+        if not made and url == database_url:
+            _empty_tables(database_url)
+            forget_indexes()
+        config.setdefault("INSTANCE_DIR", tmp_path / "instance")
+        app = create_app(make_config(url, **config))
+        app.test_client_class = FreshContextClient
+        ctx = app.app_context()
+        ctx.push()
+        made.append(ctx)
+        return app
+
+    yield make
+    for ctx in reversed(made):
         _db.session.remove()
         _db.engine.dispose()
+        ctx.pop()
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
 
 
 @pytest.fixture
@@ -188,8 +210,91 @@ def make_offer(app, make_company):
     return make
 
 
-def company_user(company: Company) -> User:
-    return next(u for u in company.users if u.membership == Membership.active)
+@pytest.fixture
+def company_user(app):
+    """The active member of a company, e.g. the user `make_company` made with it."""
+
+    def find(company: Company) -> User:
+        return next(u for u in company.users if u.membership == Membership.active)
+
+    return find
+
+
+_MADE_CONTACT = OUTCOME_STATES | {IntroductionState.introduced, IntroductionState.withdrawn}
+
+
+_NEW_OFFER = object()
+
+
+@pytest.fixture
+def make_introduction(app, make_company, make_offer, make_profile, company_user):
+    """An introduction in `state` with the timestamps that state implies (accepted, introduced, outcome,
+    closed and by which side), all at `now`.
+
+    Defaults: a new published offer (of `company`, if given), a findable graduate, proposed by staff.
+    `offer=None` makes an introduction about no offer. Any column can be overridden.
+    """
+
+    def make(state: IntroductionState | str = IntroductionState.proposed, *, offer=_NEW_OFFER,
+             profile: GraduateProfile | None = None, company: Company | None = None,
+             now: datetime | None = None, **overrides) -> Introduction:
+        state = IntroductionState(state)
+        now = now or utcnow()
+        if offer is _NEW_OFFER:
+            offer = make_offer(company=company)
+        company = company or (offer.company if offer is not None else make_company())
+        profile = profile or make_profile(visible_to_companies=True)
+        values = {"profile": profile, "company": company, "offer": offer, "started_by": Side.staff,
+                  "state": state, "offer_kind": offer.kind if offer is not None else None, "created_at": now}
+        if state in _MADE_CONTACT or state == IntroductionState.accepted_by_graduate:
+            values["graduate_accepted_at"] = now
+        if state in _MADE_CONTACT or state == IntroductionState.accepted_by_company:
+            values.update(company_accepted_at=now, company_accepted_by_id=company_user(company).id)
+        if state in _MADE_CONTACT:
+            values["introduced_at"] = now
+        if state in OUTCOME_STATES:
+            values["outcome_on"] = now.date()
+        if state in CLOSED_STATES:
+            values["closed_at"] = now
+            values["closed_by_side"] = {IntroductionState.declined: Side.company,
+                                        IntroductionState.withdrawn: Side.graduate,
+                                        IntroductionState.expired: None}.get(state, Side.staff)
+        values.update(overrides)
+        introduction = Introduction(**values)
+        _db.session.add(introduction)
+        _db.session.commit()
+        return introduction
+
+    return make
+
+
+@pytest.fixture
+def permission_world(app, db, make_user, make_company, make_offer, make_profile, make_introduction, company_user):
+    """One object of each kind, owned by the company user who takes part in the walk of every route
+    (test_permissions, test_fuzz): (people by role, ids for the routes' arguments, member ids by endpoint)."""
+    company = make_company(name="Walk GmbH")
+    owner = company_user(company)
+    offer = make_offer(company=company, required_skills=["python"])
+    pending = make_user(Role.company, company_id=company.id, membership=Membership.pending)
+    victim = make_user(Role.graduate)
+    findable = make_profile(user=make_user(Role.graduate), skills=["python"], visible_to_companies=True,
+                            wanted_kinds=[])
+    people = {"company": owner}
+    for role in Role:
+        if role != Role.company:
+            people[role.value] = make_user(role)
+    make_profile(user=people["graduate"], skills=["python"])
+    ids = {"offer_id": offer.id, "company_id": company.id, "user_id": victim.id, "token": "not-a-token",
+           "code": "en", "filename": "style.css", "profile_id": findable.id}
+    introduction = make_introduction(offer=offer, profile=findable)
+    consent = ConsentRecord(user_id=findable.user_id, introduction_id=introduction.id, purpose="introduction",
+                            text="I agree.")
+    db.session.add(consent)
+    db.session.commit()
+    ids.update(introduction_id=introduction.id, consent_id=consent.id)
+    member_ids = {"companies.approve_member": pending.id, "companies.decline_member": pending.id,
+                  "admin.approve_member": pending.id}
+    return people, ids, member_ids
 
 
 # ---- sessions and mail --------------------------------------------------------------------
@@ -215,9 +320,3 @@ def outbox(app):
 
     return messages
 
-
-def link_in(message: OutboxMessage) -> str:
-    """The path of the first link in a mail."""
-    match = re.search(r"https?://[^/\s]+(/\S+)", message.body)
-    assert match, message.body
-    return match.group(1)

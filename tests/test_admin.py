@@ -1,7 +1,7 @@
 """The Präsenzstelle's staff area: verification, members, user accounts, access."""
 
 import pytest
-from conftest import PASSWORD, company_user
+from helpers import PASSWORD
 
 from matchmaker.models import Company, Membership, OfferStatus, Role, User
 
@@ -117,7 +117,7 @@ def test_company_list_bad_filter_value_is_shown_at_the_field(client, staff, logi
 
 
 def test_company_detail_shows_profile_members_and_all_offers(client, db, staff, login_as, make_company,
-                                                              make_user, make_offer):
+                                                              make_user, make_offer, company_user):
     company = make_company(verified=False, name="Lausitz Energie GmbH", website="https://lausitz.example")
     pending = make_user(Role.company, email="neu@lausitz.example", company_id=company.id,
                         membership=Membership.pending)
@@ -188,7 +188,7 @@ def test_verify_a_rejected_company_clears_the_rejection(client, db, staff, login
 
 
 def test_reject_company_quotes_the_reason_to_members(client, db, staff, login_as, make_company, make_user,
-                                                     outbox):
+                                                     outbox, company_user):
     company = make_company(name="Schwarze Pumpe Chemie AG")  # verified, then found to be a mistake
     member = company_user(company)
     member.locale = "en"
@@ -318,7 +318,7 @@ def test_user_list_survives_bad_parameters(client, staff, login_as, args):
         assert "staff@btu.example" in _body(response)  # the list still shows, unfiltered
 
 
-def test_user_detail(client, staff, login_as, make_company):
+def test_user_detail(client, staff, login_as, make_company, company_user):
     company = make_company(name="Detail GmbH")
     member = company_user(company)
     login_as(staff)
@@ -435,7 +435,7 @@ def test_anonymous_is_sent_to_login(client, db, make_company, make_user):
 
 
 @pytest.mark.parametrize("role", [Role.graduate, Role.company, Role.board, Role.researcher])
-def test_other_roles_are_forbidden(client, db, login_as, make_company, make_user, role):
+def test_other_roles_are_forbidden(client, db, login_as, make_company, make_user, role, company_user):
     company = make_company(verified=False)
     user = make_user(Role.company, company_id=company.id, membership=Membership.pending)
     if role == Role.company:

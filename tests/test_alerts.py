@@ -7,7 +7,6 @@ import time
 from datetime import datetime, timedelta
 
 import pytest
-from conftest import company_user
 from itsdangerous import URLSafeTimedSerializer
 
 from matchmaker.alerts.operations import UNSUBSCRIBE_SALT, unsubscribe_token
@@ -129,7 +128,7 @@ def test_mail_in_the_recipients_language(runner, db, outbox, make_user, make_pro
 
 
 def test_company_alert_is_pseudonymous_and_never_repeats_a_graduate(runner, db, outbox, make_user, make_company,
-                                                                    make_offer, make_profile):
+                                                                    make_offer, make_profile, company_user):
     company = make_company(name="Lausitz Prozess GmbH")
     member = company_user(company)
     member.alerts_enabled = True
@@ -159,7 +158,8 @@ def test_company_alert_is_pseudonymous_and_never_repeats_a_graduate(runner, db, 
     assert len(alert_mails(outbox, member)) == 1
 
 
-def test_company_alert_needs_a_verified_company(runner, db, outbox, make_company, make_offer, make_profile):
+def test_company_alert_needs_a_verified_company(runner, db, outbox, make_company, make_offer, make_profile,
+                                                company_user):
     company = make_company(verified=False)
     member = company_user(company)
     member.alerts_enabled = True
@@ -171,7 +171,7 @@ def test_company_alert_needs_a_verified_company(runner, db, outbox, make_company
 
 # ---- settings ----------------------------------------------------------------------------------
 
-def test_graduate_and_company_switch_alerts(client, db, login_as, graduate, make_company):
+def test_graduate_and_company_switch_alerts(client, db, login_as, graduate, make_company, company_user):
     login_as(graduate)
     assert "Weekly alerts" in client.get("/me/").get_data(as_text=True)
     assert client.post("/alerts/settings", data={"enabled": "0"}).status_code == 302

@@ -8,14 +8,13 @@ from datetime import datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
-from conftest import company_user
 
 from matchmaker.audit import record_audit
 from matchmaker.models import AuditEntry, Introduction, IntroductionState, Membership, Role, Side, utcnow
 
 
 @pytest.fixture
-def scene(db, make_user, make_company, make_profile):
+def scene(db, make_user, make_company, make_profile, company_user):
     """Two graduates; a company and the Präsenzstelle looked at the first, another company at the second."""
     alice = make_user(Role.graduate, email="alice@example.org")
     make_profile(user=alice, name="Alice Vertraulich")
@@ -166,7 +165,7 @@ def _fits_page(client, offer, page: int = 1) -> str:
 
 
 def test_company_views_of_cards_are_logged_once_per_company_card_and_day(app, client, db, login_as, make_user,
-                                                                          fits):
+                                                                          fits, company_user):
     offer, profiles = fits
     member = company_user(offer.company)
     login_as(member)
@@ -209,7 +208,7 @@ def test_company_views_of_cards_are_logged_once_per_company_card_and_day(app, cl
     assert member.email not in log and colleague.email not in log
 
 
-def test_only_the_cards_on_the_page_shown_are_logged(app, client, db, login_as, fits):
+def test_only_the_cards_on_the_page_shown_are_logged(app, client, db, login_as, fits, company_user):
     app.config["PAGE_SIZE"] = 2
     offer, profiles = fits
     login_as(company_user(offer.company))
@@ -227,7 +226,7 @@ def test_staff_looking_at_fits_writes_no_card_views(client, db, login_as, make_u
     assert card_views(db) == []
 
 
-def test_company_sees_the_card_on_an_introduction_and_it_is_logged_once_a_day(client, db, login_as, fits):
+def test_company_sees_the_card_on_an_introduction_and_it_is_logged_once_a_day(client, db, login_as, fits, company_user):
     offer, profiles = fits
     intro = Introduction(profile_id=profiles[0].id, company_id=offer.company_id, offer=offer,
                          started_by=Side.graduate, state=IntroductionState.accepted_by_graduate,

@@ -2,7 +2,7 @@ import logging
 import re
 
 import pytest
-from conftest import PASSWORD, link_in
+from helpers import PASSWORD, link_in
 
 from matchmaker.models import Company, Membership, Role, User
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from conftest import company_user
 
 from matchmaker.models import (AuditEntry, ConsentRecord, Introduction, IntroductionState, Note, OfferKind,
                                OutboxMessage, Role, Side, utcnow)
@@ -14,7 +13,7 @@ NAME = "Zyxwaniel Quorth"
 
 
 @pytest.fixture
-def people(make_user, make_company, make_offer, make_profile):
+def people(make_user, make_company, make_offer, make_profile, company_user):
     """A company with a published offer, a findable graduate, staff, and strangers on both sides."""
     company = make_company(name="Lausitz Energie GmbH", contact_email="jobs@lausitz-energie.example")
     offer = make_offer(company=company, title="Verfahrensingenieur (m/w/d)", required_skills=["python"])

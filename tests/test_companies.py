@@ -1,4 +1,3 @@
-from conftest import company_user
 
 from matchmaker.models import Company, Membership, OfferStatus, Role, Sector, SizeBand, User, utcnow
 
@@ -63,7 +62,8 @@ def test_company_page_shows_profile_and_only_open_offers(client, make_company, m
     assert "Nur Entwurf" not in body
 
 
-def test_unverified_company_page_only_for_its_members_and_staff(client, make_company, make_user, login_as):
+def test_unverified_company_page_only_for_its_members_and_staff(client, make_company, make_user, login_as,
+                                                                company_user):
     company = make_company(verified=False)
     assert client.get(f"/companies/{company.id}").status_code == 404
     assert client.get("/companies/999999").status_code == 404
@@ -83,7 +83,7 @@ def test_unsafe_website_stored_earlier_is_not_linked(client, db, make_company):
 
 # ---- the dashboard ------------------------------------------------------------------------------
 
-def test_dashboard_explains_verification_state(client, db, make_company, login_as):
+def test_dashboard_explains_verification_state(client, db, make_company, login_as, company_user):
     company = make_company(verified=False)
     login_as(company_user(company))
     body = client.get("/companies/mine").get_data(as_text=True)
@@ -100,7 +100,7 @@ def test_dashboard_explains_verification_state(client, db, make_company, login_a
     assert "You can publish offers" in client.get("/companies/mine").get_data(as_text=True)
 
 
-def test_dashboard_groups_own_offers_by_status(client, db, make_company, make_offer, login_as):
+def test_dashboard_groups_own_offers_by_status(client, db, make_company, make_offer, login_as, company_user):
     company = make_company()
     make_offer(company=company, title="Öffentlich")
     make_offer(company=company, title="Im Entwurf", published=False)
@@ -114,7 +114,7 @@ def test_dashboard_groups_own_offers_by_status(client, db, make_company, make_of
     assert "/publish" in body and "/close" in body and "/reopen" in body
 
 
-def test_dashboard_empty_state(client, make_company, login_as):
+def test_dashboard_empty_state(client, make_company, login_as, company_user):
     login_as(company_user(make_company()))
     body = client.get("/companies/mine").get_data(as_text=True)
     assert 'class="empty"' in body and "/offers/new" in body
@@ -122,7 +122,8 @@ def test_dashboard_empty_state(client, make_company, login_as):
 
 # ---- membership -----------------------------------------------------------------------------------
 
-def test_member_approves_a_colleague_who_is_told_by_mail(client, db, make_company, make_user, login_as, outbox):
+def test_member_approves_a_colleague_who_is_told_by_mail(client, db, make_company, make_user, login_as, outbox,
+                                                         company_user):
     company = make_company(name="Papierfabrik GmbH")
     colleague = make_user(Role.company, company_id=company.id, membership=Membership.pending, locale="en")
     login_as(company_user(company))
@@ -144,7 +145,7 @@ def test_member_approves_a_colleague_who_is_told_by_mail(client, db, make_compan
 
 
 def test_member_declines_a_request_which_unlinks_and_tells_them(client, db, make_company, make_user, login_as,
-                                                                outbox):
+                                                                outbox, company_user):
     company = make_company(name="Recycling Spreetal GmbH")
     stranger = make_user(Role.company, company_id=company.id, membership=Membership.pending)
     login_as(company_user(company))
@@ -161,7 +162,7 @@ def test_member_declines_a_request_which_unlinks_and_tells_them(client, db, make
 
 
 def test_members_of_other_companies_and_non_pending_users_are_404(client, db, make_company, make_user, login_as,
-                                                                  outbox):
+                                                                  outbox, company_user):
     mine = make_company()
     other = make_company()
     theirs = make_user(Role.company, company_id=other.id, membership=Membership.pending)
@@ -195,7 +196,7 @@ def test_pending_member_is_blocked_and_told_why(client, db, make_company, make_u
 
 # ---- the company profile ---------------------------------------------------------------------
 
-def test_member_edits_the_company_profile(client, db, make_company, login_as):
+def test_member_edits_the_company_profile(client, db, make_company, login_as, company_user):
     company = make_company(name="Alter Name GmbH")
     login_as(company_user(company))
     form = client.get("/companies/mine/edit").get_data(as_text=True)
@@ -240,7 +241,7 @@ BAD_PROFILE_INPUT = [
 ]
 
 
-def test_company_profile_rejects_bad_input_and_keeps_it(client, db, make_company, login_as):
+def test_company_profile_rejects_bad_input_and_keeps_it(client, db, make_company, login_as, company_user):
     company = make_company(site="Industriepark Schwarze Pumpe")
     login_as(company_user(company))
     for field, case in BAD_PROFILE_INPUT:

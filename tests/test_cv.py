@@ -4,54 +4,13 @@ from __future__ import annotations
 
 import io
 import re
-import zlib
 from pathlib import Path
 
 import pytest
-from conftest import company_user
+from helpers import first_extra_object, make_pdf
 
 from matchmaker.models import AuditEntry, GraduateProfile, Introduction, IntroductionState, Role, Side, utcnow
 
-
-def make_pdf(text: str = "Marta Kowalska, process engineer, Python", pages: int = 1, catalog_extra: bytes = b"",
-             content: bytes | None = None, flate: bool = False, page_extra: dict[int, bytes] | None = None,
-             extra_objects: list[bytes] = ()) -> bytes:
-    """A small valid PDF with one line of Helvetica text per page (built by hand, no library needed).
-
-    `page_extra` adds entries to the dictionary of a page (by index); `extra_objects` are numbered from
-    `first_extra_object(pages)` on.
-    """
-    page_extra = page_extra or {}
-    objects = [b"<< /Type /Catalog /Pages 2 0 R " + catalog_extra + b" >>",
-               f"<< /Type /Pages /Kids [{' '.join(f'{3 + 2 * i} 0 R' for i in range(pages))}] "
-               f"/Count {pages} >>".encode()]
-    font = 3 + 2 * pages
-    for i in range(pages):
-        stream = content if content is not None else f"BT /F1 12 Tf 72 720 Td ({text} {i + 1}) Tj ET".encode()
-        if flate:
-            stream = zlib.compress(stream, 9)
-            head = b"<< /Length %d /Filter /FlateDecode >>" % len(stream)
-        else:
-            head = b"<< /Length %d >>" % len(stream)
-        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 {font} "
-                       f"0 R >> >> /Contents {4 + 2 * i} 0 R ".encode() + page_extra.get(i, b"") + b" >>")
-        objects.append(head + b"\nstream\n" + stream + b"\nendstream")
-    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
-    objects.extend(extra_objects)
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
-
-
-def first_extra_object(pages: int = 1) -> int:
-    return 4 + 2 * pages
 
 
 def encrypted_pdf() -> bytes:
@@ -87,15 +46,6 @@ def graduate(make_user, make_profile, login_as):
     make_profile(user=user, name="Marta Kowalska", cv_text="typed before")
     login_as(user)
     return user
-
-
-def introduce(db, profile, company, offer, state=IntroductionState.introduced):
-    intro = Introduction(profile_id=profile.id, company_id=company.id, offer=offer, started_by=Side.staff,
-                         state=state, offer_kind=offer.kind,
-                         introduced_at=utcnow() if state != IntroductionState.proposed else None)
-    db.session.add(intro)
-    db.session.commit()
-    return intro
 
 
 # ---- upload -----------------------------------------------------------------------------------
@@ -355,9 +305,10 @@ def test_staff_download_is_audited(client, db, make_user, login_as, with_cv):
 
 @pytest.mark.parametrize("state", [IntroductionState.introduced, IntroductionState.interview,
                                    IntroductionState.hired])
-def test_introduced_company_downloads_and_is_audited(client, db, login_as, make_offer, with_cv, state):
+def test_introduced_company_downloads_and_is_audited(client, db, login_as, make_offer, with_cv, state, company_user,
+                                                     make_introduction):
     offer = make_offer()
-    introduce(db, with_cv, offer.company, offer, state)
+    make_introduction(state, offer=offer, profile=with_cv)
     member = company_user(offer.company)
     login_as(member)
     _assert_pdf_attachment(client.get(f"/graduates/{with_cv.id}/cv"))
@@ -366,17 +317,19 @@ def test_introduced_company_downloads_and_is_audited(client, db, login_as, make_
 
 
 @pytest.mark.parametrize("state", [None, IntroductionState.proposed, IntroductionState.accepted_by_company])
-def test_company_without_an_introduction_gets_404(client, db, login_as, make_offer, with_cv, state):
+def test_company_without_an_introduction_gets_404(client, db, login_as, make_offer, with_cv, state, company_user,
+                                                  make_introduction):
     offer = make_offer()
     if state is not None:
-        introduce(db, with_cv, offer.company, offer, state)
+        make_introduction(state, offer=offer, profile=with_cv)
     login_as(company_user(offer.company))
     assert client.get(f"/graduates/{with_cv.id}/cv").status_code == 404
 
 
-def test_other_company_than_the_introduced_one_gets_404(client, db, login_as, make_offer, make_company, with_cv):
+def test_other_company_than_the_introduced_one_gets_404(client, db, login_as, make_offer, make_company, with_cv,
+                                                        company_user, make_introduction):
     offer = make_offer()
-    introduce(db, with_cv, offer.company, offer)
+    make_introduction(IntroductionState.introduced, offer=offer, profile=with_cv)
     login_as(company_user(make_company()))
     assert client.get(f"/graduates/{with_cv.id}/cv").status_code == 404
 

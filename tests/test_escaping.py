@@ -14,12 +14,12 @@ import re
 from datetime import timedelta
 
 import pytest
-from conftest import PASSWORD
 from formscan import url_for_rule
-from test_permissions import ANON, PERMISSIONS, USERS
+from helpers import PASSWORD
+from permission_table import ANON, PERMISSIONS, USERS
 
-from matchmaker.models import (AuditEntry, ConsentRecord, Introduction, IntroductionState, Membership,
-                               Note, Role, Sector, Side, utcnow)
+from matchmaker.models import (AuditEntry, ConsentRecord, IntroductionState, Membership, Note, Role, Sector, Side,
+                               utcnow)
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'
@@ -49,7 +49,7 @@ QUERY = {"q": hostile("q"), "next": JS_LINK, "page": SCRIPT, "kind": IMG, "secto
 
 
 @pytest.fixture
-def hostile_world(db, make_user, make_company, make_offer, make_profile):
+def hostile_world(db, make_user, make_company, make_offer, make_profile, make_introduction):
     company = make_company(name=hostile("Firma"), site=hostile("site"), about=hostile("about") * 20,
                            website=JS_LINK, contact_email=JS_LINK, sector=Sector.energy)
     owner = next(u for u in company.users if u.membership == Membership.active)
@@ -69,16 +69,12 @@ def hostile_world(db, make_user, make_company, make_offer, make_profile):
         languages=[{"language": hostile("lang"), "level": hostile("level")}, {"language": "de", "level": "B2"}],
         places=hostile("places"), cv_text=hostile("cv") * 5, visible_to_companies=True, wanted_kinds=[])
     make_user(Role.graduate, email=f"{SCRIPT}@example.org")
-    intro = Introduction(profile=profile, company_id=company.id, offer=offer, started_by=Side.staff,
-                         state=IntroductionState.introduced, offer_kind=offer.kind,
-                         message_to_graduate=hostile("to-graduate"), message_to_company=hostile("to-company"),
-                         graduate_accepted_at=utcnow(), company_accepted_at=utcnow(), company_accepted_by_id=owner.id,
-                         introduced_at=utcnow(), close_reason=hostile("close"))
-    declined = Introduction(profile=profile, company_id=company.id, started_by=Side.graduate,
-                            state=IntroductionState.declined, closed_at=utcnow(), closed_by_side=Side.company,
-                            close_reason=hostile("declined"), created_at=utcnow() - timedelta(days=3))
-    db.session.add_all([intro, declined])
-    db.session.flush()
+    intro = make_introduction(IntroductionState.introduced, offer=offer, profile=profile,
+                              message_to_graduate=hostile("to-graduate"), message_to_company=hostile("to-company"),
+                              close_reason=hostile("close"))
+    declined = make_introduction(IntroductionState.declined, offer=None, company=company, profile=profile,
+                                 started_by=Side.graduate, close_reason=hostile("declined"),
+                                 created_at=utcnow() - timedelta(days=3))
     staff = {role: make_user(Role(role)) for role in USERS - {"graduate", "company"}}
     consent = ConsentRecord(user_id=graduate.id, introduction_id=intro.id, purpose="introduction",
                             text=hostile("consent"))

@@ -1,7 +1,7 @@
 """Random and hostile input to every form, query string and POST route of the app: never a 500.
 
 The targets come from the app itself: every rule in app.url_map (so a new route is fuzzed without being
-listed here), called as a role the permission table in test_permissions.py allows, with path arguments
+listed here), called as a role the permission table (permission_table.py) allows, with path arguments
 that name real objects. The field names come from the forms on the app's own pages, read with html.parser;
 a POST route whose form is not on any page gets common field names and random ones.
 
@@ -19,11 +19,11 @@ import traceback
 from urllib.parse import quote
 
 import pytest
-from conftest import PASSWORD
 from formscan import Field, endpoint_of, forms_in, url_for_rule
+from helpers import PASSWORD
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from test_permissions import ANON, PERMISSIONS, world  # noqa: F401  (world is a fixture used here)
+from permission_table import ANON, PERMISSIONS
 from werkzeug.datastructures import MultiDict
 
 from matchmaker.models import GraduateProfile
@@ -139,9 +139,9 @@ def _forms_by_target(app, client, role: str, people, values) -> dict[tuple[str, 
 
 
 @pytest.fixture
-def targets(app, client, db, world):
-    """The world of test_permissions, with its introduction's graduate as the graduate who logs in."""
-    people, ids, member_ids = world
+def targets(app, client, db, permission_world):
+    """The world of the permission walk, with its introduction's graduate as the graduate who logs in."""
+    people, ids, member_ids = permission_world
     people = dict(people)
     people["graduate"] = db.session.get(GraduateProfile, ids["profile_id"]).user
     return people, ids, member_ids
@@ -279,9 +279,31 @@ def test_a_choice_of_only_spaces_is_no_choice(client, make_company, login_as):
 
 
 @pytest.mark.parametrize("number", ["2147483648", "9223372036854775808", "99999999999999999999", "-1"])
-def test_ids_beyond_the_integer_range_are_not_found(client, make_offer, number):
-    """Row ids in paths are bounded before they reach the database (SQLite and PostgreSQL both failed)."""
+def test_ids_beyond_the_integer_range_are_not_found(client, make_offer, login_as, company_user, number):
+    """Row ids in paths are bounded before they reach the database (SQLite and PostgreSQL both failed).
+
+    Such a URL names no page at all, so it is 404 for everyone, before any login gate: an anonymous
+    visitor sent to the login page instead would mean the id had matched the route.
+    """
     offer = make_offer()
-    for path in (f"/offers/{number}", f"/companies/{number}", f"/offers/{number}/edit"):
-        assert client.get(path).status_code in (302, 404), path
+    paths = (f"/offers/{number}", f"/companies/{number}", f"/offers/{number}/edit")
+    for path in paths:
+        assert client.get(path).status_code == 404, ("anonymous", path)
+    login_as(company_user(offer.company))
+    assert client.get(f"/offers/{offer.id}/edit").status_code == 200  # this user may edit offers
+    for path in paths:
+        assert client.get(path).status_code == 404, ("company", path)
     assert client.get(f"/offers/{offer.id}").status_code == 200
+
+
+def test_the_largest_row_id_reaches_the_database_and_is_not_found(client, make_offer, login_as, company_user):
+    """The bound is the largest id an integer column holds, not less: that id is looked up like any other."""
+    largest = 2**31 - 1
+    offer = make_offer()
+    # Anonymous: the login gate answers first, as for any id of a page that needs a login.
+    response = client.get(f"/offers/{largest}/edit")
+    assert response.status_code == 302 and response.location.startswith("/auth/login"), response.location
+    assert client.get(f"/offers/{largest}").status_code == 404
+    login_as(company_user(offer.company))
+    for path in (f"/offers/{largest}", f"/companies/{largest}", f"/offers/{largest}/edit"):
+        assert client.get(path).status_code == 404, path

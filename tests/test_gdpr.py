@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections import Counter
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from conftest import PASSWORD, company_user
-from test_cv import make_pdf, upload
+from helpers import PASSWORD, make_pdf
 
 from matchmaker.audit import record_audit
 from matchmaker.models import (AlertDelivery, AuditEntry, Company, ConsentRecord, GraduateProfile, Introduction,
@@ -79,23 +79,21 @@ def test_being_findable_is_recorded_with_the_sentence_shown_and_revoked_in_one_c
 # ---- a graduate with data everywhere ----------------------------------------------------------
 
 @pytest.fixture
-def rich(app, client, db, make_user, make_profile, make_offer, login_as):
+def rich(app, client, db, make_user, make_profile, make_offer, make_introduction, login_as, company_user):
     """A graduate with a CV, consents, two introductions, notes, audit entries, alerts and mails."""
     user = make_user(Role.graduate, email=EMAIL)
     profile = make_profile(user=user, name=NAME, about=f"Ich bin {NAME}.", cv_text="typed")
     login_as(user)
-    upload(client, make_pdf(text="Zofia Wisniewska"))
+    assert client.post("/me/cv", data={"cv": (io.BytesIO(make_pdf(text="Zofia Wisniewska")), "cv.pdf",
+                                              "application/pdf")},
+                       content_type="multipart/form-data").status_code == 302
     client.post("/me/visibility", data={"visible": "1"})
     offer = make_offer(title="Ingenieurin Wasserstoff")
     other = make_offer()
     staff = make_user(Role.staff)
-    made = Introduction(profile_id=profile.id, company_id=offer.company_id, offer=offer, started_by=Side.staff,
-                        state=IntroductionState.hired, offer_kind=offer.kind, introduced_at=utcnow(),
-                        message_to_graduate=f"Liebe {NAME}, hier ist die Firma.", message_to_company="Please call.")
-    waiting = Introduction(profile_id=profile.id, company_id=other.company_id, offer=other, started_by=Side.graduate,
-                           state=IntroductionState.accepted_by_graduate, offer_kind=other.kind)
-    db.session.add_all([made, waiting])
-    db.session.flush()
+    made = make_introduction(IntroductionState.hired, offer=offer, profile=profile,
+                             message_to_graduate=f"Liebe {NAME}, hier ist die Firma.", message_to_company="Please call.")
+    make_introduction(IntroductionState.accepted_by_graduate, offer=other, profile=profile, started_by=Side.graduate)
     db.session.add_all([
         ConsentRecord(user_id=user.id, introduction_id=made.id, purpose="introduction", text="I agree."),
         Note(author_id=staff.id, profile_id=profile.id, body=f"{NAME} came to the office hour."),
@@ -157,7 +155,7 @@ NOTE = "Rückruf am Dienstag vereinbart."
 
 
 @pytest.fixture
-def closed_introductions(db, login_as, make_user, make_profile, make_offer):
+def closed_introductions(db, login_as, make_user, make_profile, make_offer, company_user):
     """Staff proposed with a message to each side and the company declined with a reason; the graduate
     declined another one with their own reason; staff wrote a note."""
     graduate = make_user(Role.graduate, email=EMAIL)
@@ -226,7 +224,7 @@ def test_company_user_export_holds_no_words_of_the_graduate_or_meant_for_them(cl
         assert text not in raw, text
 
 
-def test_company_user_export_has_their_company_and_offers(client, db, make_company, make_offer, login_as):
+def test_company_user_export_has_their_company_and_offers(client, db, make_company, make_offer, login_as, company_user):
     company = make_company(name="Lausitz Wasserstoff AG")
     member = company_user(company)
     offer = make_offer(company=company, created_by_id=member.id, title="Elektrolyse-Ingenieur")
@@ -300,7 +298,8 @@ def test_delete_ends_sessions_on_other_devices(app, db, rich, client):
     assert response.status_code == 302 and "/auth/login" in response.location
 
 
-def test_company_user_deletion_keeps_the_company(client, db, make_company, make_user, make_offer, login_as):
+def test_company_user_deletion_keeps_the_company(client, db, make_company, make_user, make_offer, login_as,
+                                                 company_user):
     company = make_company(name="Spreetal Recycling GmbH", contact_email="boss@spreetal.example")
     boss = company_user(company)
     boss.email = "boss@spreetal.example"

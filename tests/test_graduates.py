@@ -2,7 +2,6 @@ from datetime import date, timedelta
 from html import escape
 
 import pytest
-from conftest import company_user
 
 from matchmaker.models import Degree, GraduateProfile, Role
 
@@ -67,7 +66,7 @@ def test_anonymous_is_sent_to_login(client):
 
 
 @pytest.mark.parametrize("role", [Role.company, Role.staff, Role.admin, Role.researcher, Role.board])
-def test_other_roles_are_forbidden(client, make_user, make_company, login_as, role):
+def test_other_roles_are_forbidden(client, make_user, make_company, login_as, role, company_user):
     user = company_user(make_company()) if role == Role.company else make_user(role)
     login_as(user)
     for method, path in ROUTES:

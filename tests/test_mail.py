@@ -14,11 +14,9 @@ from urllib.parse import urlsplit
 
 import pytest
 from aiosmtpd.controller import Controller
-from conftest import PASSWORD, FreshContextClient, _empty_tables, make_config
+from helpers import PASSWORD
 
-from matchmaker import create_app
 from matchmaker.extensions import db as _db
-from matchmaker.matching.index import forget_indexes
 from matchmaker.models import OutboxMessage, Role
 from matchmaker.outbox import deliver_pending, queue_mail, recipient_ref
 
@@ -76,18 +74,10 @@ def smtp():
 
 
 @pytest.fixture
-def app(database_url, tmp_path, smtp):
+def app(make_app, smtp):
     """The shared app fixture, but with mail really sent to the loopback server."""
-    _empty_tables(database_url)
-    forget_indexes()
-    app = create_app(make_config(database_url, INSTANCE_DIR=tmp_path / "instance", MAIL_SERVER="127.0.0.1",
-                                 MAIL_PORT=smtp.port, MAIL_USE_TLS=False, MAIL_USE_SSL=False,
-                                 MAIL_SUPPRESS_SEND=False, MAIL_TIMEOUT=10))
-    app.test_client_class = FreshContextClient
-    with app.app_context():
-        yield app
-        _db.session.remove()
-        _db.engine.dispose()
+    return make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp.port, MAIL_USE_TLS=False, MAIL_USE_SSL=False,
+                    MAIL_SUPPRESS_SEND=False, MAIL_TIMEOUT=10)
 
 
 def queue(db, *recipients: str, kind: str = "") -> list[OutboxMessage]:

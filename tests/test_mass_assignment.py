@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from conftest import PASSWORD, company_user
+from helpers import PASSWORD
 
 from matchmaker.models import Company, GraduateProfile, Membership, Offer, OfferStatus, Role, User
 
@@ -64,7 +64,7 @@ def changes(before: dict, after: dict) -> dict:
 
 
 @pytest.fixture
-def world(db, make_user, make_company, make_offer, make_profile):
+def world(db, make_user, make_company, make_offer, make_profile, company_user):
     company = make_company(name="Eigene GmbH")
     other_company = make_company(name="Andere AG")
     pending_company = make_company(name="Wartend GmbH", verified=False)
@@ -232,11 +232,19 @@ def test_change_password(client, db, world, login_as):
 
 
 def test_alert_settings(client, db, world, login_as):
-    login_as(world["graduate"])
+    # Alerts on, switched off by the form while the extras ask for them on (alerts_enabled=1): the form's
+    # value must win and be the only change. With alerts off to begin with, a post that changed nothing
+    # at all would have passed too.
+    graduate = world["graduate"]
+    graduate.alerts_enabled = True
+    db.session.commit()
+    login_as(graduate)
     before = snapshot(db)
     _post(client, "/alerts/settings", {"enabled": "0"}, world)
     after = snapshot(db)
-    _only(changes(before, after), {})
+    key = ("User", graduate.id)
+    assert changes(before, after) == {key: {"alerts_enabled": (True, False)}}
+    _only(changes(before, after), {key: {"alerts_enabled"}})
 
 
 def test_staff_rejection_changes_only_that_company(client, db, world, make_user, login_as):

@@ -3,7 +3,6 @@
 from datetime import date, timedelta
 
 import pytest
-from conftest import company_user
 
 from matchmaker.matching import index
 from matchmaker.matching.bridge import resolve_path
@@ -61,7 +60,7 @@ def test_empty_profile_gets_fill_in_state_not_error(client, make_user, make_prof
     assert 'class="empty"' in body
 
 
-def test_new_offer_appears_after_it_is_published(client, make_profile, make_company, login_as):
+def test_new_offer_appears_after_it_is_published(client, make_profile, make_company, login_as, company_user):
     profile = make_profile(headline="Hydrogen engineer", skills=["electrolysis", "hydrogen"], wanted_kinds=[])
     login_as(profile.user)
     assert "Elektrolyse-Spezialist" not in _page(client, "/matches/offers")  # builds the index
@@ -98,7 +97,7 @@ def test_hard_conditions_filter_and_near_misses_show_what_failed(client, make_pr
 
 
 def test_company_sees_only_findable_graduates_and_consent_withdrawal_is_immediate(
-        client, make_profile, make_offer, login_as):
+        client, make_profile, make_offer, login_as, company_user):
     offer = make_offer(title="Verfahrensingenieur process engineering", required_skills=["process engineering"])
     visible = make_profile(name="Vera Visible", headline="Process engineering graduate",
                            skills=["process engineering"], visible_to_companies=True, wanted_kinds=[])
@@ -116,7 +115,7 @@ def test_company_sees_only_findable_graduates_and_consent_withdrawal_is_immediat
     assert visible.pseudonym not in body
 
 
-def test_deactivated_graduate_never_appears(client, db, make_profile, make_offer, login_as):
+def test_deactivated_graduate_never_appears(client, db, make_profile, make_offer, login_as, company_user):
     offer = make_offer(required_skills=["process engineering"])
     profile = make_profile(skills=["process engineering"], visible_to_companies=True, wanted_kinds=[])
     profile.user.active = False
@@ -125,7 +124,7 @@ def test_deactivated_graduate_never_appears(client, db, make_profile, make_offer
     assert profile.pseudonym not in _page(client, f"/matches/offers/{offer.id}/graduates")
 
 
-def test_company_cannot_rank_for_another_companys_offer(client, make_offer, make_company, login_as):
+def test_company_cannot_rank_for_another_companys_offer(client, make_offer, make_company, login_as, company_user):
     offer = make_offer()
     other = make_company()
     login_as(company_user(other))

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import time
 
-from conftest import company_user
 
 from matchmaker.matching import index
 from matchmaker.matching.personal import name_parts, scrub
@@ -58,7 +57,7 @@ def test_scrub_is_linear_in_the_texts_length():
 # ---- through the app ------------------------------------------------------------------------------
 
 def test_order_uses_the_whole_profile_but_company_reasons_only_the_card(
-        client, make_company, make_offer, make_profile, login_as):
+        client, make_company, make_offer, make_profile, login_as, company_user):
     """A CV word lifts a graduate in the company's list, yet no reason names it: the order is the
     matcher's order over whole profiles, the reasons come from the card alone."""
     company = make_company()
@@ -92,7 +91,7 @@ def test_staff_still_see_reasons_from_the_whole_profile(client, make_user, make_
 
 
 def test_a_crafted_offer_cannot_find_a_graduate_by_personal_data(
-        client, make_user, make_company, make_offer, make_profile, login_as):
+        client, make_user, make_company, make_offer, make_profile, login_as, company_user):
     """Name, address, postal code and phone from the CV are no features: an offer made of them
     does not rank the graduate at all."""
     graduate = make_user(Role.graduate, email="hannah.franke@mailbox.example")
@@ -110,7 +109,7 @@ def test_a_crafted_offer_cannot_find_a_graduate_by_personal_data(
     assert "Hannah" not in index.profile_document(profile).text
 
 
-def _ended_by_company_decline(client, login_as, offer, profile, company):
+def _ended_by_company_decline(client, login_as, offer, profile, company, company_user):
     login_as(profile.user)
     assert client.post(f"/introductions/offers/{offer.id}/interest").status_code == 302
     intro = Introduction.query.order_by(Introduction.id.desc()).first()
@@ -120,11 +119,11 @@ def _ended_by_company_decline(client, login_as, offer, profile, company):
 
 
 def test_an_ended_introduction_shows_the_card_as_it_was(client, db, make_company, make_offer, make_profile,
-                                                        login_as):
+                                                        login_as, company_user):
     company = make_company()
     offer = make_offer(company=company, required_skills=["Python"])
     profile = make_profile(skills=["Python", "Kältetechnik"], visible_to_companies=True, wanted_kinds=[])
-    intro_id = _ended_by_company_decline(client, login_as, offer, profile, company)
+    intro_id = _ended_by_company_decline(client, login_as, offer, profile, company, company_user)
     # Later the graduate changes the profile: the company keeps seeing the card of the day it ended.
     login_as(profile.user)
     profile = db.session.merge(profile)
@@ -138,11 +137,11 @@ def test_an_ended_introduction_shows_the_card_as_it_was(client, db, make_company
 
 
 def test_an_ended_introduction_shows_nothing_after_consent_was_revoked(
-        client, db, make_company, make_offer, make_profile, login_as):
+        client, db, make_company, make_offer, make_profile, login_as, company_user):
     company = make_company()
     offer = make_offer(company=company, required_skills=["Python"])
     profile = make_profile(skills=["Python", "Kältetechnik"], visible_to_companies=True, wanted_kinds=[])
-    intro_id = _ended_by_company_decline(client, login_as, offer, profile, company)
+    intro_id = _ended_by_company_decline(client, login_as, offer, profile, company, company_user)
     login_as(company_user(company))
     assert "Kältetechnik" in client.get(f"/introductions/{intro_id}").get_data(as_text=True)
     login_as(profile.user)

@@ -14,7 +14,6 @@ import time
 from datetime import date, timedelta
 
 import pytest
-from conftest import company_user
 
 from matchmaker.graduates.forms import ABOUT_MAX, CV_MAX, SKILL_LENGTH, SKILLS_MAX
 from matchmaker.matching import index
@@ -178,7 +177,7 @@ def _run(length: int, seed: int) -> str:
     return "".join(out)[:length]
 
 
-def test_longest_allowed_profile_and_offer_then_matching_pages(client, db, make_user, make_company, login_as):
+def test_longest_allowed_profile_and_offer_then_matching_pages(client, db, make_user, make_company, login_as, company_user):
     # the graduate saves every free-text field at its limit, each one unbroken word
     graduate = make_user(Role.graduate, locale="en")
     login_as(graduate)

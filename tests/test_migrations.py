@@ -2,10 +2,8 @@
 
 import pytest
 import sqlalchemy as sa
-from conftest import make_config
 from sqlalchemy.engine import make_url
 
-from matchmaker import create_app
 from matchmaker.extensions import db
 
 
@@ -26,8 +24,8 @@ def empty_database_url(database_url, tmp_path):
     admin.dispose()
 
 
-def test_upgrade_on_empty_database_then_models_and_migrations_agree(empty_database_url, tmp_path):
-    app = create_app(make_config(empty_database_url, INSTANCE_DIR=tmp_path / "instance"))
+def test_upgrade_on_empty_database_then_models_and_migrations_agree(empty_database_url, make_app):
+    app = make_app(SQLALCHEMY_DATABASE_URI=empty_database_url)
     runner = app.test_cli_runner()
     result = runner.invoke(args=["db", "upgrade"])
     assert result.exit_code == 0, (result.output, repr(result.exception))

@@ -1,7 +1,6 @@
 from datetime import date, datetime, timedelta
 
 import pytest
-from conftest import company_user
 
 from matchmaker.models import Degree, Membership, Offer, OfferKind, OfferStatus, Role, Sector, utcnow
 
@@ -172,7 +171,7 @@ def test_offer_page_shows_every_fact(client, make_offer):
         assert text in body, text
 
 
-def test_drafts_and_other_companies_offers_are_404(client, make_company, make_offer, make_user, login_as):
+def test_drafts_and_other_companies_offers_are_404(client, make_company, make_offer, make_user, login_as, company_user):
     mine = make_company()
     other = make_company()
     draft = make_offer(company=mine, published=False, title="Geheimer Entwurf")
@@ -212,7 +211,7 @@ def test_published_offer_of_a_company_no_longer_verified_is_404(client, make_com
 
 # ---- writing offers --------------------------------------------------------------------------
 
-def test_company_user_creates_a_draft_with_every_field(client, db, make_company, login_as):
+def test_company_user_creates_a_draft_with_every_field(client, db, make_company, login_as, company_user):
     company = make_company()
     login_as(company_user(company))
     assert client.get("/offers/new").status_code == 200
@@ -242,7 +241,7 @@ def test_company_user_creates_a_draft_with_every_field(client, db, make_company,
 
 
 @pytest.mark.parametrize("kind", [k.value for k in OfferKind])
-def test_all_six_kinds_can_be_created(client, db, make_company, login_as, kind):
+def test_all_six_kinds_can_be_created(client, db, make_company, login_as, kind, company_user):
     login_as(company_user(make_company()))
     assert client.post("/offers/new", data=offer_form(kind=kind)).status_code == 302
     assert db.session.scalar(db.select(Offer.kind)) == OfferKind(kind)
@@ -283,7 +282,7 @@ BAD_OFFER_INPUT = [
 ]
 
 
-def test_offer_form_rejects_bad_input_and_keeps_it(client, db, make_company, login_as):
+def test_offer_form_rejects_bad_input_and_keeps_it(client, db, make_company, login_as, company_user):
     login_as(company_user(make_company()))
     for field, case in BAD_OFFER_INPUT:
         data = offer_form(title="Mein Titel bleibt", **{k: v for k, v in case.items() if k != "title"})
@@ -298,7 +297,7 @@ def test_offer_form_rejects_bad_input_and_keeps_it(client, db, make_company, log
     assert count_offers(db) == 0
 
 
-def test_script_in_title_is_escaped_on_the_public_page(client, db, make_company, login_as):
+def test_script_in_title_is_escaped_on_the_public_page(client, db, make_company, login_as, company_user):
     company = make_company()
     login_as(company_user(company))
     client.post("/offers/new", data=offer_form(title="<script>alert('x')</script>"))
@@ -311,7 +310,7 @@ def test_script_in_title_is_escaped_on_the_public_page(client, db, make_company,
         assert "&lt;script&gt;" in body, path
 
 
-def test_owner_edits_an_offer(client, db, make_company, make_offer, login_as):
+def test_owner_edits_an_offer(client, db, make_company, make_offer, login_as, company_user):
     company = make_company()
     offer = make_offer(company=company, published=False)
     login_as(company_user(company))
@@ -328,7 +327,7 @@ def test_owner_edits_an_offer(client, db, make_company, make_offer, login_as):
     assert offer.title == "Neuer Titel" and offer.kind == OfferKind.thesis
 
 
-def test_edit_keeps_a_start_date_that_has_passed_since(client, db, make_company, make_offer, login_as):
+def test_edit_keeps_a_start_date_that_has_passed_since(client, db, make_company, make_offer, login_as, company_user):
     company = make_company()
     past = TODAY - timedelta(days=20)
     offer = make_offer(company=company, start_date=past)
@@ -339,7 +338,8 @@ def test_edit_keeps_a_start_date_that_has_passed_since(client, db, make_company,
     assert client.post(f"/offers/{offer.id}/edit", data=offer_form(start_date=earlier)).status_code == 400
 
 
-def test_editing_the_end_date_of_a_published_offer_moves_its_expiry(client, db, make_company, make_offer, login_as):
+def test_editing_the_end_date_of_a_published_offer_moves_its_expiry(client, db, make_company, make_offer, login_as,
+                                                                    company_user):
     company = make_company()
     offer = make_offer(company=company, start_date=None)
     login_as(company_user(company))
@@ -352,7 +352,7 @@ def test_editing_the_end_date_of_a_published_offer_moves_its_expiry(client, db, 
 
 # ---- the workflow ------------------------------------------------------------------------------
 
-def test_publish_close_reopen_lifecycle(app, client, db, make_company, make_offer, login_as):
+def test_publish_close_reopen_lifecycle(app, client, db, make_company, make_offer, login_as, company_user):
     company = make_company()
     offer = make_offer(company=company, published=False, end_date=None)
     login_as(company_user(company))
@@ -382,7 +382,7 @@ def test_publish_close_reopen_lifecycle(app, client, db, make_company, make_offe
     assert client.post(f"/offers/{offer.id}/publish").status_code == 302
 
 
-def test_publish_uses_the_end_date_for_expiry(client, db, make_company, make_offer, login_as):
+def test_publish_uses_the_end_date_for_expiry(client, db, make_company, make_offer, login_as, company_user):
     company = make_company()
     end = TODAY + timedelta(days=45)
     offer = make_offer(company=company, published=False, end_date=end)
@@ -392,7 +392,7 @@ def test_publish_uses_the_end_date_for_expiry(client, db, make_company, make_off
     assert offer.expires_at == datetime.combine(end + timedelta(days=1), datetime.min.time())
 
 
-def test_publish_refused_until_the_company_is_verified(client, db, make_company, make_offer, login_as):
+def test_publish_refused_until_the_company_is_verified(client, db, make_company, make_offer, login_as, company_user):
     company = make_company(verified=False)
     offer = make_offer(company=company, published=False)
     login_as(company_user(company))
@@ -403,7 +403,8 @@ def test_publish_refused_until_the_company_is_verified(client, db, make_company,
     assert offer.status == OfferStatus.draft and offer.published_at is None and offer.expires_at is None
 
 
-def test_publish_refused_for_a_draft_whose_start_has_passed(client, db, make_company, make_offer, login_as):
+def test_publish_refused_for_a_draft_whose_start_has_passed(client, db, make_company, make_offer, login_as,
+                                                            company_user):
     company = make_company()
     offer = make_offer(company=company, published=False, start_date=TODAY - timedelta(days=1))
     login_as(company_user(company))
@@ -413,7 +414,7 @@ def test_publish_refused_for_a_draft_whose_start_has_passed(client, db, make_com
 
 
 def test_expired_offer_shown_to_owner_and_expired_by_command(client, db, runner, make_company, make_offer,
-                                                             login_as):
+                                                             login_as, company_user):
     company = make_company()
     offer = make_offer(company=company, title="Bald vorbei")
     live = make_offer(company=company, title="Noch offen")

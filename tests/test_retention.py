@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from conftest import PASSWORD
+from helpers import PASSWORD
 
 from matchmaker.models import (AuditEntry, Introduction, IntroductionState, Offer, OfferStatus, OutboxMessage, Role,
-                               Side, User, utcnow)
+                               User, utcnow)
 
 NOW = utcnow().replace(microsecond=0)
 
@@ -79,7 +79,8 @@ def test_retention_erases_the_cv_file(app, db, runner, make_user, make_profile):
     assert not (folder / name).exists()
 
 
-def test_old_offers_are_purged_and_introductions_keep_their_kind(app, db, runner, make_offer, make_profile):
+def test_old_offers_are_purged_and_introductions_keep_their_kind(app, db, runner, make_offer, make_profile,
+                                                                 make_introduction):
     old = make_offer(title="Old")
     closed = make_offer(title="Closed long ago")
     recent = make_offer(title="Recently expired")
@@ -92,11 +93,7 @@ def test_old_offers_are_purged_and_introductions_keep_their_kind(app, db, runner
     db.session.execute(db.update(Offer).where(Offer.id == closed.id)
                        .values(status=OfferStatus.closed, expires_at=None, updated_at=long_ago))
     db.session.execute(db.update(Offer).where(Offer.id == draft.id).values(updated_at=long_ago))
-    profile = make_profile()
-    intro = Introduction(profile_id=profile.id, company_id=old.company_id, offer_id=old.id, started_by=Side.staff,
-                         state=IntroductionState.hired, offer_kind=old.kind, introduced_at=NOW)
-    db.session.add(intro)
-    db.session.commit()
+    intro = make_introduction(IntroductionState.hired, offer=old, profile=make_profile(), now=NOW)
     assert "purged 2 offer(s)" in run(runner, NOW)
     db.session.expire_all()
     assert {o.title for o in db.session.scalars(db.select(Offer))} == {recent.title, draft.title, live.title}

@@ -9,37 +9,16 @@ import uuid
 
 import pytest
 import sqlalchemy as sa
-from conftest import PASSWORD, _empty_tables, make_config
+from helpers import PASSWORD, link_in
 
 from matchmaker import create_app
 from matchmaker.auth.passwords import common_passwords, is_weak_password
-from matchmaker.extensions import db as _db
 from matchmaker.models import Role, User
+from matchmaker.extensions import db as _db
 from matchmaker.security import clean_for_log
 
 WEAK = ["Password2024!", "passwordpassword", "123456789012", "qwertzuiopasdf", "Matchmaker 2024",
         "aaaaaaaaaaaaaa", "iloveyou12345", "Spremberg2025!"]
-
-
-@pytest.fixture
-def make_app(database_url, tmp_path):
-    """An app with its own config (rate limits on, for instance); its context pushed."""
-    made = []
-
-    def make(**overrides):
-        if not made:  # a second app shares the first one's data (and its open transaction)
-            _empty_tables(database_url)
-        app = create_app(make_config(database_url, INSTANCE_DIR=tmp_path / "instance", **overrides))
-        ctx = app.app_context()
-        ctx.push()
-        made.append(ctx)
-        return app
-
-    yield make
-    for ctx in reversed(made):
-        _db.session.remove()
-        _db.engine.dispose()
-        ctx.pop()
 
 
 # ---- passwords ---------------------------------------------------------------------------------
@@ -83,8 +62,6 @@ def test_company_registration_refuses_common_password(client):
 
 
 def test_reset_and_change_refuse_common_passwords(client, db, make_user, login_as, outbox):
-    from conftest import link_in
-
     _english(client)
     user = make_user(email="jana.kraus@example.org", locale="en")
     client.post("/auth/forgot", data={"email": user.email})
@@ -264,8 +241,7 @@ def test_security_headers_on_pages_and_error_pages(client):
     _assert_security_headers(client.get("/auth/logout"))  # 405
 
 
-def test_no_store_for_auth_pages_and_logged_in_users(client, make_company, login_as):
-    from conftest import company_user
+def test_no_store_for_auth_pages_and_logged_in_users(client, make_company, login_as, company_user):
 
     assert client.get("/auth/login").headers["Cache-Control"] == "no-store"
     assert "no-store" not in client.get("/").headers.get("Cache-Control", "")
@@ -380,13 +356,12 @@ def test_reset_link_uses_base_url_not_a_forged_host(app, client, make_user, outb
     assert re.search(r"https://matchmaker\.example\.org/auth/reset/\S+", message.body), message.body
 
 
-def test_several_workers_without_redis_warn_in_the_log(database_url, tmp_path, caplog):
+def test_several_workers_without_redis_warn_in_the_log(make_app, caplog):
     caplog.set_level(logging.WARNING, logger="matchmaker.security")
-    settings = {"ENV_NAME": "production", "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://",
-                "INSTANCE_DIR": tmp_path / "instance"}
-    create_app(make_config(database_url, WORKERS=1, **settings))
+    settings = {"ENV_NAME": "production", "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://"}
+    make_app(WORKERS=1, **settings)
     assert "RATE LIMITS ARE PER PROCESS" not in caplog.text
-    create_app(make_config(database_url, WORKERS=2, **settings))
+    make_app(WORKERS=2, **settings)
     (record,) = [r for r in caplog.records if "RATE LIMITS ARE PER PROCESS" in r.getMessage()]
     assert record.levelno == logging.WARNING and "REDIS_URL" in record.getMessage()
 
@@ -411,24 +386,22 @@ def test_worker_count_from_web_concurrency(monkeypatch):
     assert importlib.reload(config).Config.WORKERS == 1
 
 
-def test_a_new_sqlite_database_file_is_private(tmp_path):
+def test_a_new_sqlite_database_file_is_private(make_app, tmp_path):
     import os
     import stat
 
     old_umask = os.umask(0o022)
     try:
         path = tmp_path / "instance" / "fresh.sqlite"
-        app = create_app(make_config(f"sqlite:///{path}", INSTANCE_DIR=tmp_path / "instance"))
-        with app.app_context():
-            _db.create_all()
-            _db.session.execute(sa.text("SELECT 1"))
-            _db.session.remove()
-            _db.engine.dispose()
+        make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}")
+        _db.create_all()
+        _db.session.execute(sa.text("SELECT 1"))
+        _db.session.remove()
         assert path.exists()
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
         # A file left with wider rights by an earlier version is narrowed when the app opens it.
         path.chmod(0o644)
-        create_app(make_config(f"sqlite:///{path}", INSTANCE_DIR=tmp_path / "instance"))
+        make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}")
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
     finally:
         os.umask(old_umask)

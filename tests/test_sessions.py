@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from conftest import PASSWORD
+from helpers import PASSWORD, link_in
 
 PRIVATE = "/auth/password"  # any page that needs a login
 
@@ -115,8 +115,6 @@ def test_password_change_ends_other_sessions_but_keeps_this_one(app, client, mak
 
 
 def test_password_reset_ends_all_sessions(app, client, make_user, outbox):
-    from conftest import link_in
-
     user = make_user()
     _login(client, user)
     visitor = app.test_client()

@@ -7,7 +7,7 @@ import time
 
 import pyotp
 import pytest
-from conftest import PASSWORD, link_in
+from helpers import PASSWORD, link_in
 
 from matchmaker.models import Role, User
 

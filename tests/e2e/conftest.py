@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
 
@@ -13,6 +14,9 @@ from werkzeug.serving import make_server
 from config import TestConfig
 from matchmaker import create_app
 from matchmaker.extensions import db as _db
+from matchmaker.models import OutboxMessage, Role, User, utcnow
+
+from .browsing import PASSWORD
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -109,64 +113,35 @@ def live_db(live_app):
     return run
 
 
-def last_link_to(live_db, recipient: str) -> str:
-    import re
+@pytest.fixture
+def last_link_to(live_db):
+    """The path of the link in the newest mail to `recipient`."""
 
-    from matchmaker.models import OutboxMessage
+    def find_link(recipient: str) -> str:
+        def find(db):
+            message = db.session.scalars(
+                sa.select(OutboxMessage).where(OutboxMessage.recipient == recipient).order_by(OutboxMessage.id.desc())
+            ).first()
+            assert message is not None, f"no mail to {recipient}"
+            return re.search(r"https?://[^/\s]+(/\S+)", message.body).group(1)
 
-    def find(db):
-        message = db.session.scalars(
-            sa.select(OutboxMessage).where(OutboxMessage.recipient == recipient).order_by(OutboxMessage.id.desc())
-        ).first()
-        assert message is not None, f"no mail to {recipient}"
-        return re.search(r"https?://[^/\s]+(/\S+)", message.body).group(1)
+        return live_db(find)
 
-    return live_db(find)
-
-
-# ---- helpers shared by the journeys -----------------------------------------------------------
-
-PASSWORD = "Lausitz-Pumpe-2031-ok"
+    return find_link
 
 
-def make_account(live_db, role, email: str, password: str = PASSWORD, **fields) -> int:
-    """A confirmed account straight in the database; returns its id."""
-    from matchmaker.models import Role, User, utcnow
+@pytest.fixture
+def make_account(live_db):
+    """A confirmed account straight in the database: `make_account(role, email, **fields)` returns its id."""
 
-    def create(db):
-        user = User(email=email, role=Role(role), confirmed_at=utcnow(), **fields)
-        user.set_password(password)
-        db.session.add(user)
-        db.session.commit()
-        return user.id
+    def make(role, email: str, password: str = PASSWORD, **fields) -> int:
+        def create(db):
+            user = User(email=email, role=Role(role), confirmed_at=utcnow(), **fields)
+            user.set_password(password)
+            db.session.add(user)
+            db.session.commit()
+            return user.id
 
-    return live_db(create)
+        return live_db(create)
 
-
-def submit(page, form: str = "main form[method=post]") -> None:
-    """Click the submit button of `form` and wait until the answer has loaded."""
-    with page.expect_navigation():
-        page.locator(form).locator("button[type=submit]").first.click()
-
-
-def log_in(page, email: str, password: str = PASSWORD) -> None:
-    page.goto("/auth/login")
-    page.fill("#email", email)
-    page.fill("#password", password)
-    submit(page)
-
-
-def register(page, path: str, email: str, password: str = PASSWORD, **extra) -> None:
-    """Fill a registration form; `extra` maps further field ids to values (select options by value)."""
-    page.goto(path)
-    page.fill("#email", email)
-    page.fill("#password", password)
-    page.fill("#password_again", password)
-    for field_id, value in extra.items():
-        target = page.locator(f"#{field_id}")
-        if target.evaluate("el => el.tagName") == "SELECT":
-            target.select_option(value)
-        else:
-            target.fill(value)
-    page.check("#accept_privacy")
-    submit(page)
+    return make

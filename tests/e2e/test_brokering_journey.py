@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from matchmaker.models import (Company, GraduateProfile, Introduction, Membership, Offer, OfferKind, OfferStatus,
                                Role, Sector, User, utcnow)
 
-from .conftest import last_link_to, log_in, make_account, submit
+from .browsing import log_in, submit
 
 pytestmark = pytest.mark.browser
 
@@ -22,7 +22,7 @@ COMPANY_USER = "personal@spreewerk.example"
 COMPANY_CONTACT = "karriere@spreewerk.example"
 
 
-def _seed(live_db) -> dict[str, int]:
+def _seed(live_db, make_account) -> dict[str, int]:
     def seed(db):
         company = Company(name="Spreewerk Wasserstoff GmbH", sector=Sector.hydrogen, verified_at=utcnow(),
                           contact_email=COMPANY_CONTACT)
@@ -36,9 +36,9 @@ def _seed(live_db) -> dict[str, int]:
         return {"company": company.id, "offer": offer.id}
 
     ids = live_db(seed)
-    make_account(live_db, Role.company, COMPANY_USER, company_id=ids["company"], membership=Membership.active)
-    make_account(live_db, Role.staff, STAFF)
-    graduate_id = make_account(live_db, Role.graduate, GRADUATE)
+    make_account(Role.company, COMPANY_USER, company_id=ids["company"], membership=Membership.active)
+    make_account(Role.staff, STAFF)
+    graduate_id = make_account(Role.graduate, GRADUATE)
 
     def profile(db):
         p = GraduateProfile(user_id=graduate_id, name=GRADUATE_NAME, headline="Elektrolyse und Python",
@@ -57,8 +57,9 @@ def _state(live_db) -> str:
     return live_db(lambda db: db.session.scalar(db.select(Introduction.state)).value)
 
 
-def test_staff_propose_both_accept_and_staff_record_hired(page, new_page, live_db):
-    ids = _seed(live_db)
+def test_staff_propose_both_accept_and_staff_record_hired(page, new_page, live_db, make_account,
+                                                          last_link_to):
+    ids = _seed(live_db, make_account)
 
     # Staff proposes the pair from the matching board, with a message to each side.
     log_in(page, STAFF)
@@ -79,7 +80,7 @@ def test_staff_propose_both_accept_and_staff_record_hired(page, new_page, live_d
     # The graduate follows the mailed link and accepts.
     graduate = new_page()
     log_in(graduate, GRADUATE)
-    graduate.goto(last_link_to(live_db, GRADUATE))
+    graduate.goto(last_link_to(GRADUATE))
     expect(graduate).to_have_url(re.compile(intro_path + "$"))
     expect(graduate.locator("#consent-text")).to_contain_text("Spreewerk Wasserstoff GmbH")
     submit(graduate, "#accept-form")
@@ -88,7 +89,7 @@ def test_staff_propose_both_accept_and_staff_record_hired(page, new_page, live_d
     # The company sees only the pseudonymous card, then accepts and sees the contact data.
     company = new_page()
     log_in(company, COMPANY_USER)
-    company.goto(last_link_to(live_db, COMPANY_USER))
+    company.goto(last_link_to(COMPANY_USER))
     expect(company).to_have_url(re.compile(intro_path + "$"))
     expect(company.locator("#contact .graduate-card")).to_be_visible()
     expect(company.locator("main")).not_to_contain_text(GRADUATE)

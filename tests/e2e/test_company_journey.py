@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from matchmaker.models import Company, Membership, Offer, OfferStatus, Role, User
 
-from .conftest import last_link_to, log_in, make_account, register, submit
+from .browsing import log_in, register, submit
 
 pytestmark = pytest.mark.browser
 
@@ -30,13 +30,14 @@ def _offer(db) -> tuple[int, OfferStatus]:
     return offer.id, offer.status
 
 
-def test_company_registers_writes_draft_gets_verified_and_publishes(page, new_page, live_app, live_db):
+def test_company_registers_writes_draft_gets_verified_and_publishes(page, new_page, live_app, live_db,
+                                                                   make_account, last_link_to):
     # Register a new company, confirm, log in: the dashboard says it waits for verification.
     register(page, "/auth/register/company", EMAIL, company_name=COMPANY, sector="automation")
     expect(page).to_have_url(re.compile(r"/auth/login$"))
     company_id, name, state, membership = live_db(_company_state)
     assert (name, state, membership) == (COMPANY, "pending", Membership.active)
-    page.goto(last_link_to(live_db, EMAIL))
+    page.goto(last_link_to(EMAIL))
     log_in(page, EMAIL)
     expect(page).to_have_url(re.compile(r"/companies/mine$"))
     expect(page.locator("main h1")).to_have_text(COMPANY)
@@ -81,7 +82,7 @@ def test_company_registers_writes_draft_gets_verified_and_publishes(page, new_pa
     assert anonymous.goto(f"/offers/{offer_id}").status == 404
 
     # Staff verifies the company in a second browser.
-    make_account(live_db, Role.staff, "praesenzstelle@btu.example")
+    make_account(Role.staff, "praesenzstelle@btu.example")
     staff = new_page()
     log_in(staff, "praesenzstelle@btu.example")
     expect(staff).to_have_url(re.compile(r"/staff/$"))

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from matchmaker.models import Company, Offer, OfferKind, OfferStatus, Sector, utcnow
 
-from .conftest import last_link_to, log_in, register, submit
+from .browsing import log_in, register, submit
 
 pytestmark = pytest.mark.browser
 
@@ -38,13 +38,13 @@ def _seed_offers(live_db) -> dict[str, int]:
     return live_db(seed)
 
 
-def test_graduate_registers_fills_profile_and_finds_offers(page, live_db):
+def test_graduate_registers_fills_profile_and_finds_offers(page, live_db, last_link_to):
     offers = _seed_offers(live_db)
 
     # Register, confirm by the mailed link, log in.
     register(page, "/auth/register", EMAIL)
     expect(page).to_have_url(re.compile(r"/auth/login$"))
-    page.goto(last_link_to(live_db, EMAIL))
+    page.goto(last_link_to(EMAIL))
     expect(page).to_have_url(re.compile(r"/auth/login$"))
     log_in(page, EMAIL)
     expect(page).to_have_url(re.compile(r"/me/$"))

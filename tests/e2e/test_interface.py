@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from matchmaker.models import User
 
-from .conftest import submit
+from .browsing import submit
 
 pytestmark = pytest.mark.browser
 

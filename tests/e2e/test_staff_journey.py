@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from matchmaker.models import Company, Membership, Role, Sector, User
 
-from .conftest import log_in, make_account, submit
+from .browsing import log_in, submit
 
 pytestmark = pytest.mark.browser
 
@@ -18,7 +18,7 @@ GRADUATE = "jonas.richter@example.org"
 REASON = "Im Handelsregister ist keine Firma dieses Namens eingetragen. Bitte senden Sie uns einen Auszug."
 
 
-def _waiting_company(live_db, name: str, sector: Sector, email: str) -> int:
+def _waiting_company(live_db, make_account, name: str, sector: Sector, email: str) -> int:
     def create(db):
         company = Company(name=name, sector=sector)
         db.session.add(company)
@@ -26,7 +26,7 @@ def _waiting_company(live_db, name: str, sector: Sector, email: str) -> int:
         return company.id
 
     company_id = live_db(create)
-    make_account(live_db, Role.company, email, company_id=company_id, membership=Membership.active)
+    make_account(Role.company, email, company_id=company_id, membership=Membership.active)
     return company_id
 
 
@@ -34,11 +34,14 @@ def _states(db) -> dict[str, str]:
     return {c.name: c.verification_state for c in db.session.scalars(db.select(Company))}
 
 
-def test_staff_rejects_and_verifies_companies_and_deactivates_an_account(page, new_page, live_db):
-    dubious = _waiting_company(live_db, "Briefkasten Energie UG", Sector.energy, "chef@briefkasten.example")
-    genuine = _waiting_company(live_db, "Kraftwerk Pumpe Service GmbH", Sector.services, "hr@kwps.example")
-    make_account(live_db, Role.graduate, GRADUATE)
-    make_account(live_db, Role.staff, STAFF)
+def test_staff_rejects_and_verifies_companies_and_deactivates_an_account(page, new_page, live_db,
+                                                                         make_account):
+    dubious = _waiting_company(live_db, make_account, "Briefkasten Energie UG", Sector.energy,
+                               "chef@briefkasten.example")
+    genuine = _waiting_company(live_db, make_account, "Kraftwerk Pumpe Service GmbH", Sector.services,
+                               "hr@kwps.example")
+    make_account(Role.graduate, GRADUATE)
+    make_account(Role.staff, STAFF)
 
     # The graduate is logged in somewhere while staff works.
     graduate = new_page()

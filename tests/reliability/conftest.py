@@ -1,17 +1,14 @@
-"""The fault checks of bench/faults.py, run with small numbers: they assert behaviour, not timings."""
+"""The fault checks of bench/faults.py, run with small numbers: they assert behaviour, not timings.
+
+Every test here carries the `reliability` marker: `pytest -m "not reliability"` leaves them out, the
+default run keeps them. `bench` is imported from the repository root (pytest's `pythonpath`).
+"""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
-
-from bench import faults  # noqa: E402
+from bench import faults
 
 
 @pytest.fixture

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bench import faults
+
+pytestmark = pytest.mark.reliability
 
 
 def test_every_acknowledged_write_survives_kill_9(need_gunicorn, tmp_path):

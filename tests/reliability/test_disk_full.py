@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bench import faults
+
+pytestmark = pytest.mark.reliability
 
 
 def test_full_disk_gives_an_error_page_and_keeps_earlier_data(need_gunicorn, tmp_path):

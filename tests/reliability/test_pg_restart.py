@@ -6,6 +6,8 @@ import pytest
 
 from bench import faults
 
+pytestmark = pytest.mark.reliability
+
 
 def test_restart_answers_503_then_recovers_without_errors(tmp_path):
     reason = faults.pg_cluster_unavailable_reason()

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bench import faults
+
+pytestmark = pytest.mark.reliability
 
 
 def test_concurrent_writers_never_see_a_locked_database(need_gunicorn, tmp_path):

@@ -1,0 +1,35 @@
+"""What a person does in the browser, shared by the journeys: log in, register, submit a form."""
+
+from __future__ import annotations
+
+# The password of every account the journeys make.
+PASSWORD = "Lausitz-Pumpe-2031-ok"
+
+
+def submit(page, form: str = "main form[method=post]") -> None:
+    """Click the submit button of `form` and wait until the answer has loaded."""
+    with page.expect_navigation():
+        page.locator(form).locator("button[type=submit]").first.click()
+
+
+def log_in(page, email: str, password: str = PASSWORD) -> None:
+    page.goto("/auth/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    submit(page)
+
+
+def register(page, path: str, email: str, password: str = PASSWORD, **extra) -> None:
+    """Fill a registration form; `extra` maps further field ids to values (select options by value)."""
+    page.goto(path)
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.fill("#password_again", password)
+    for field_id, value in extra.items():
+        target = page.locator(f"#{field_id}")
+        if target.evaluate("el => el.tagName") == "SELECT":
+            target.select_option(value)
+        else:
+            target.fill(value)
+    page.check("#accept_privacy")
+    submit(page)

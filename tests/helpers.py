@@ -1,0 +1,62 @@
+"""Plain values and functions the test files share (fixtures live in conftest.py).
+
+Only what a fixture cannot be: constants and builders used in parametrize lists and default arguments.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+
+# The password every factory-made account has.
+PASSWORD = "correct horse battery staple"
+
+
+def link_in(message) -> str:
+    """The path of the first link in a mail (an OutboxMessage)."""
+    match = re.search(r"https?://[^/\s]+(/\S+)", message.body)
+    assert match, message.body
+    return match.group(1)
+
+
+def make_pdf(text: str = "Marta Kowalska, process engineer, Python", pages: int = 1, catalog_extra: bytes = b"",
+             content: bytes | None = None, flate: bool = False, page_extra: dict[int, bytes] | None = None,
+             extra_objects: list[bytes] = ()) -> bytes:
+    """A small valid PDF with one line of Helvetica text per page (built by hand, no library needed).
+
+    `page_extra` adds entries to the dictionary of a page (by index); `extra_objects` are numbered from
+    `first_extra_object(pages)` on.
+    """
+    page_extra = page_extra or {}
+    objects = [b"<< /Type /Catalog /Pages 2 0 R " + catalog_extra + b" >>",
+               f"<< /Type /Pages /Kids [{' '.join(f'{3 + 2 * i} 0 R' for i in range(pages))}] "
+               f"/Count {pages} >>".encode()]
+    font = 3 + 2 * pages
+    for i in range(pages):
+        stream = content if content is not None else f"BT /F1 12 Tf 72 720 Td ({text} {i + 1}) Tj ET".encode()
+        if flate:
+            stream = zlib.compress(stream, 9)
+            head = b"<< /Length %d /Filter /FlateDecode >>" % len(stream)
+        else:
+            head = b"<< /Length %d >>" % len(stream)
+        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 {font} "
+                       f"0 R >> >> /Contents {4 + 2 * i} 0 R ".encode() + page_extra.get(i, b"") + b" >>")
+        objects.append(head + b"\nstream\n" + stream + b"\nendstream")
+    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    objects.extend(extra_objects)
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def first_extra_object(pages: int = 1) -> int:
+    """The number the first of `make_pdf`'s `extra_objects` gets."""
+    return 4 + 2 * pages
+
