@@ -2,7 +2,7 @@
 
 - `_base`: what the modules share: `utcnow` (stored times are naive UTC), `_enum` (enum columns stored as
   plain strings), `Degree` with `DEGREE_RANK`, the language levels `CEFR_LEVELS` / `LANGUAGE_LEVELS` and
-  `cefr_rank`.
+  `cefr_rank`, and the board's five `FieldOfAction`s.
 - `accounts`: `User`, `Role`, `Membership` (a company user's standing in their company).
 - `companies`: `Company`, `Sector`, `SizeBand`.
 - `graduates`: `GraduateProfile`.
@@ -10,6 +10,8 @@
 - `brokering`: `Introduction` (the double opt-in as a state machine), `IntroductionState` with its groups
   `WAITING_STATES`, `OUTCOME_STATES`, `ENDED_STATES`, `CLOSED_STATES`; `Side` (graduate, company, staff);
   `ConsentRecord`, `Note`.
+- `events`: the Präsenzstelle's `Event`s (`EventType`, `EventPlace`, `EventAudience`) and their
+  `EventRegistration`s (`RegistrationStatus`, with a waiting list).
 - `records`: what the service keeps about its own work: `AuditEntry`, `OutboxMessage`, `MatcherState`,
   `AlertDelivery`.
 
@@ -17,18 +19,22 @@ A new feature area adds its own module and re-exports its names here; the migrat
 once this package imports it.
 """
 
-from ._base import CEFR_LEVELS, DEGREE_RANK, LANGUAGE_LEVELS, Degree, _enum, cefr_rank, utcnow
+from ._base import CEFR_LEVELS, DEGREE_RANK, LANGUAGE_LEVELS, Degree, FieldOfAction, _enum, cefr_rank, utcnow
 from .accounts import Membership, Role, User
 from .companies import Company, Sector, SizeBand
 from .graduates import GraduateProfile
 from .offers import Offer, OfferKind, OfferStatus
 from .brokering import (CLOSED_STATES, ENDED_STATES, OUTCOME_STATES, WAITING_STATES, ConsentRecord, Introduction,
                         IntroductionState, Note, Side)
+from .events import (Event, EventAudience, EventPlace, EventRegistration, EventType, RegistrationStatus,
+                     event_company, event_offer)
 from .records import AlertDelivery, AuditEntry, MatcherState, OutboxMessage
 
 __all__ = [
     "CEFR_LEVELS", "CLOSED_STATES", "DEGREE_RANK", "ENDED_STATES", "LANGUAGE_LEVELS", "OUTCOME_STATES",
-    "WAITING_STATES", "AlertDelivery", "AuditEntry", "Company", "ConsentRecord", "Degree", "GraduateProfile",
+    "WAITING_STATES", "AlertDelivery", "AuditEntry", "Company", "ConsentRecord", "Degree", "Event", "EventAudience",
+    "EventPlace", "EventRegistration", "EventType", "FieldOfAction", "RegistrationStatus", "event_company",
+    "event_offer", "GraduateProfile",
     "Introduction", "IntroductionState", "MatcherState", "Membership", "Note", "Offer", "OfferKind", "OfferStatus",
     "OutboxMessage", "Role", "Sector", "Side", "SizeBand", "User", "_enum", "cefr_rank", "utcnow",
 ]

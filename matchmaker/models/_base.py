@@ -42,3 +42,14 @@ def cefr_rank(level: str | None) -> int:
         return LANGUAGE_LEVELS.index(level) + 1
     except ValueError:
         return 0
+
+
+class FieldOfAction(str, enum.Enum):
+    """The advisory board's five fields of action: every event, measure and figure of the report is filed
+    under one."""
+
+    qualification = "qualification"              # qualification and education
+    innovation = "innovation"                    # innovation and knowledge transfer
+    structural_change = "structural_change"
+    on_site = "on_site"                          # BTU on site in Spremberg
+    public_relations = "public_relations"
