@@ -38,7 +38,7 @@ def home_for(user: User) -> str:
         return url_for("graduates.dashboard")
     if user.role == Role.company:
         return url_for("companies.dashboard")
-    if user.role in (Role.staff, Role.admin):
+    if user.is_staff:
         return url_for("admin.dashboard")
     return url_for("main.index")
 

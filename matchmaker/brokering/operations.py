@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 
-from flask import abort, current_app
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -43,23 +43,6 @@ ERROR_MESSAGES = (
 def error_text(error: IntroductionError) -> str:
     """The error's message in the current language."""
     return _(error.message)
-
-
-# ---- access -------------------------------------------------------------------------------------
-
-def get_introduction_or_404(introduction_id: int, for_user) -> Introduction:
-    """An introduction its graduate, its company's active members and staff may see; 404 for anyone else."""
-    introduction = db.session.get(Introduction, introduction_id)
-    if introduction is None or introduction.side_of(for_user) is None:
-        abort(404)
-    return introduction
-
-
-def get_consent_or_404(consent_id: int, for_user) -> ConsentRecord:
-    consent = db.session.get(ConsentRecord, consent_id)
-    if consent is None or consent.user_id != getattr(for_user, "id", None):
-        abort(404)
-    return consent
 
 
 def is_findable(profile: GraduateProfile) -> bool:

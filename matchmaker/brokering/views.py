@@ -6,7 +6,8 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..access import get_company_or_404, get_offer_or_404, get_profile_or_404, role_required
+from ..access import (get_company_or_404, get_consent_or_404, get_introduction_or_404, get_offer_or_404,
+                      get_profile_or_404, role_required)
 from ..audit import record_audit, record_card_views
 from ..extensions import db
 from ..forms import EmptyForm
@@ -83,7 +84,7 @@ def _render_detail(introduction: Introduction, status: int = 200, **forms):
 @bp.route("/<int:introduction_id>")
 @role_required(Role.graduate, Role.company, Role.staff)
 def detail(introduction_id: int):
-    introduction = operations.get_introduction_or_404(introduction_id, current_user)
+    introduction = get_introduction_or_404(introduction_id, current_user)
     subject = operations._subject_user(introduction)
     side = introduction.side_of(current_user)
     # Staff always see the graduate's name and email here; a company only once both have accepted.
@@ -169,7 +170,7 @@ def propose(offer_id: int, profile_id: int):
 @bp.route("/<int:introduction_id>/accept", methods=["POST"])
 @role_required(Role.graduate, Role.company)
 def accept(introduction_id: int):
-    introduction = operations.get_introduction_or_404(introduction_id, current_user)
+    introduction = get_introduction_or_404(introduction_id, current_user)
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
@@ -182,7 +183,7 @@ def accept(introduction_id: int):
 
 
 def _close_step(introduction_id: int, step, message: str):
-    introduction = operations.get_introduction_or_404(introduction_id, current_user)
+    introduction = get_introduction_or_404(introduction_id, current_user)
     form = AnswerForm()
     if not form.validate_on_submit():
         return _render_detail(introduction, 400, answer_form=form)
@@ -211,7 +212,7 @@ def withdraw(introduction_id: int):
 @bp.route("/<int:introduction_id>/outcome", methods=["POST"])
 @role_required(Role.staff)
 def outcome(introduction_id: int):
-    introduction = operations.get_introduction_or_404(introduction_id, current_user)
+    introduction = get_introduction_or_404(introduction_id, current_user)
     form = OutcomeForm()
     if not form.validate_on_submit():
         flash(_("The outcome was not recorded: please check the form."), "error")
@@ -227,7 +228,7 @@ def outcome(introduction_id: int):
 @bp.route("/<int:introduction_id>/notes", methods=["POST"])
 @role_required(Role.staff)
 def add_note(introduction_id: int):
-    introduction = operations.get_introduction_or_404(introduction_id, current_user)
+    introduction = get_introduction_or_404(introduction_id, current_user)
     form = NoteForm()
     if not form.validate_on_submit():
         return _render_detail(introduction, 400, note_form=form)
@@ -312,7 +313,7 @@ def consents():
 @bp.route("/consents/<int:consent_id>/revoke", methods=["POST"])
 @role_required(Role.graduate)
 def revoke(consent_id: int):
-    consent = operations.get_consent_or_404(consent_id, current_user)
+    consent = get_consent_or_404(consent_id, current_user)
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:

@@ -62,7 +62,7 @@ def approve_member(company: Company, user: User, actor: User) -> bool:
     A colleague (an active member of the company) or staff may approve.  For
     staff a second approval is harmless and returns False; a colleague can
     only approve an open request."""
-    by_staff = actor.role in (Role.staff, Role.admin)
+    by_staff = actor.is_staff
     if not by_staff:
         _require_member(company, actor)
     if user.company_id != company.id or user.role != Role.company or user.membership is None:

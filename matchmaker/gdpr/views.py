@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import cv
-from ..access import login_required, role_required
+from ..access import get_cv_profile_or_404, login_required, role_required
 from ..extensions import db
 from ..forms import EmptyForm
 from ..models import Role, utcnow
@@ -78,7 +78,7 @@ def delete_cv():
 @bp.route("/graduates/<int:profile_id>/cv")
 @role_required(Role.graduate, Role.company, Role.staff)
 def download_cv(profile_id: int):
-    profile = cv.get_cv_profile_or_404(profile_id, current_user)
+    profile = get_cv_profile_or_404(profile_id, current_user)
     return cv.send_cv(profile, current_user)
 
 

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import contains_eager
 
-from ..access import can_edit_offer, get_offer_or_404, role_required
+from ..access import can_edit_offer, company_member_required, get_offer_or_404, role_required
 from ..extensions import db
 from ..forms import EmptyForm
 from ..models import Offer, Role
@@ -17,10 +17,6 @@ from .forms import OfferFilterForm, OfferForm
 from .queries import filter_offers, public_offers
 
 bp = Blueprint("offers", __name__)
-
-def _is_staff() -> bool:
-    return current_user.is_authenticated and current_user.is_staff
-
 
 @bp.route("/")
 def index():
@@ -34,19 +30,14 @@ def index():
 @bp.route("/<int:offer_id>")
 def detail(offer_id: int):
     offer = get_offer_or_404(offer_id, current_user)
-    owner = can_edit_offer(offer, current_user)
-    # A published offer of a company that lost its verification is no longer public.
-    if not offer.company.is_verified and not owner and not _is_staff():
-        abort(404)
-    return render_template("offers/detail.html", offer=offer, owner=owner, status=offer.effective_status())
+    return render_template("offers/detail.html", offer=offer, owner=can_edit_offer(offer, current_user),
+                           status=offer.effective_status())
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@role_required(Role.company)
+@company_member_required
 def new():
     company = current_user.active_company
-    if company is None:
-        return render_template("companies/not_member.html"), 403
     form = OfferForm()
     if form.validate_on_submit():
         offer = operations.create_offer(company, current_user, **form.offer_fields())
