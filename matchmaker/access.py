@@ -8,13 +8,9 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .errors import wants_json
 from .extensions import db
 from .models import Company, ConsentRecord, GraduateProfile, Introduction, Offer, Role, User
-
-
-def wants_json() -> bool:
-    """The client asked for JSON (the API, or an Accept header that prefers it)."""
-    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
 def role_required(*roles: Role):

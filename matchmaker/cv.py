@@ -26,6 +26,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from .audit import record_audit
+from .domain import InvalidInput
 from .extensions import db
 from .forms import _without_control_chars
 from .models import OUTCOME_STATES, GraduateProfile, Introduction, IntroductionState, User
@@ -56,11 +57,11 @@ ERROR_MESSAGES = {
 WORKER = Path(__file__).with_name("cv_worker.py")
 
 
-class CvError(Exception):
+class CvError(InvalidInput):
     """A file that is not accepted as a CV; `code` is a key of ERROR_MESSAGES."""
 
     def __init__(self, code: str):
-        super().__init__(code)
+        Exception.__init__(self, code)
         self.code = code
 
     @property

@@ -8,29 +8,12 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from ..access import is_staff
+from ..domain import NotAllowed, NotPossible
 from ..extensions import db
 from ..models import Company, Membership, Role, User, utcnow
 from ..outbox import external_url, queue_mail
 
 REASON_MAX = 2000
-
-
-class AdminError(Exception):
-    """A step staff may not take; `status` is the HTTP status the view answers with."""
-
-    status = 409
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
-
-
-class NotAllowed(AdminError):
-    status = 403
-
-
-class NotPossible(AdminError):
-    status = 409
 
 
 def _require_staff(actor: User) -> None:

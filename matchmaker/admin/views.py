@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import get_company_or_404, get_user_or_404, role_required
+from ..errors import on_domain_error
 from ..extensions import db
 from ..forms import EmptyForm
 from ..models import Company, GraduateProfile, Membership, Offer, OfferStatus, Role, User, utcnow
@@ -105,6 +106,11 @@ def _render_company(company: Company, reject_form: RejectForm | None = None, sta
                            reject_form=reject_form or RejectForm(formdata=None), button_form=EmptyForm()), status
 
 
+def _on_refusal_show(company: Company) -> None:
+    """A refused decision shows the company's page again, with the reason flashed."""
+    on_domain_error(lambda error, text: _render_company(company)[0])
+
+
 @bp.route("/companies/<int:company_id>")
 @role_required(Role.staff)
 def company(company_id: int):
@@ -117,12 +123,8 @@ def verify_company(company_id: int):
     company = get_company_or_404(company_id, current_user)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        changed = operations.verify_company(company, current_user)
-    except operations.AdminError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-        return _render_company(company, status=error.status)
+    _on_refusal_show(company)
+    changed = operations.verify_company(company, current_user)
     db.session.commit()
     deliver_pending()
     if changed:
@@ -139,12 +141,13 @@ def reject_company(company_id: int):
     form = RejectForm()
     if not form.validate_on_submit():
         return _render_company(company, reject_form=form, status=400)
-    try:
-        changed = operations.reject_company(company, current_user, form.reason.data)
-    except operations.AdminError as error:
-        db.session.rollback()
-        form.reason.errors = list(form.reason.errors) + [str(error.message)]
-        return _render_company(company, reject_form=form, status=error.status)
+
+    def reason_refused(error, text):
+        form.reason.errors = list(form.reason.errors) + [text]
+        return _render_company(company, reject_form=form)[0]
+
+    on_domain_error(reason_refused, flash_message=False)
+    changed = operations.reject_company(company, current_user, form.reason.data)
     db.session.commit()
     deliver_pending()
     if changed:
@@ -164,12 +167,8 @@ def approve_member(company_id: int, user_id: int):
         abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        changed = company_operations.approve_member(company, user, current_user)
-    except company_operations.CompanyError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-        return _render_company(company, status=409)
+    _on_refusal_show(company)
+    changed = company_operations.approve_member(company, user, current_user)
     db.session.commit()
     deliver_pending()
     if changed:
@@ -214,43 +213,43 @@ def user(user_id: int):
     return _render_user(get_user_or_404(user_id, current_user))
 
 
-def _switch_active(user_id: int, operation, done_message, same_message):
+def _account_for_a_step(user_id: int) -> User:
+    """The account a button on its page names; a refused step shows the page again with the reason."""
     user = get_user_or_404(user_id, current_user)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        changed = operation(user, current_user)
-    except operations.AdminError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-        return _render_user(user, status=error.status)
+    on_domain_error(lambda error, text: _render_user(user)[0])
+    return user
+
+
+def _account_done(user: User, changed: bool, done: str, same: str):
     db.session.commit()
-    if changed:
-        flash(done_message(user.email), "success")
-    else:
-        flash(same_message(user.email), "info")
+    flash(done if changed else same, "success" if changed else "info")
     return redirect(url_for("admin.user", user_id=user.id))
 
 
 @bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
 @role_required(Role.staff)
 def deactivate_user(user_id: int):
-    return _switch_active(user_id, operations.deactivate_user,
-                          lambda email: _("%(email)s is deactivated and can no longer log in.", email=email),
-                          lambda email: _("%(email)s was already deactivated.", email=email))
+    user = _account_for_a_step(user_id)
+    changed = operations.deactivate_user(user, current_user)
+    return _account_done(user, changed, _("%(email)s is deactivated and can no longer log in.", email=user.email),
+                         _("%(email)s was already deactivated.", email=user.email))
 
 
 @bp.route("/users/<int:user_id>/reactivate", methods=["POST"])
 @role_required(Role.staff)
 def reactivate_user(user_id: int):
-    return _switch_active(user_id, operations.reactivate_user,
-                          lambda email: _("%(email)s is active again and can log in.", email=email),
-                          lambda email: _("%(email)s was already active.", email=email))
+    user = _account_for_a_step(user_id)
+    changed = operations.reactivate_user(user, current_user)
+    return _account_done(user, changed, _("%(email)s is active again and can log in.", email=user.email),
+                         _("%(email)s was already active.", email=user.email))
 
 
 @bp.route("/users/<int:user_id>/unlock-two-factor", methods=["POST"])
 @role_required(Role.staff)
 def unlock_two_factor(user_id: int):
-    return _switch_active(user_id, operations.unlock_two_factor,
-                          lambda email: _("The two-factor login of %(email)s is unlocked.", email=email),
-                          lambda email: _("The two-factor login of %(email)s was not locked.", email=email))
+    user = _account_for_a_step(user_id)
+    changed = operations.unlock_two_factor(user, current_user)
+    return _account_done(user, changed, _("The two-factor login of %(email)s is unlocked.", email=user.email),
+                         _("The two-factor login of %(email)s was not locked.", email=user.email))

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..audit import record_card_views
 from ..catalog import OFFER_KIND_LABELS
+from ..domain import InvalidInput
 from ..extensions import db
 from ..matching.index import (findable_profiles_query, offers_for_profile, profile_has_content,
                               profiles_for_offer)
@@ -58,11 +59,13 @@ def alerts_ready(user: User) -> bool:
 
 # ---- one-click unsubscribe ---------------------------------------------------------------------
 
-class UnsubscribeError(Exception):
+class UnsubscribeError(InvalidInput):
     """A token that cannot be used: reason is `invalid`, `expired` or `unknown_list`."""
 
     def __init__(self, reason: str):
-        super().__init__(reason)
+        super().__init__(_l("This link to stop the mails is not valid. Perhaps it was not copied completely "
+                            "from the mail.") if reason != "expired"
+                         else _l("This link to stop the mails has expired."))
         self.reason = reason
 
 

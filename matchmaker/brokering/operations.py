@@ -11,13 +11,21 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..audit import record_audit
+from ..domain import NotAllowed, NotPossible
 from ..extensions import db
 from ..matching.engine import Reason
 from ..models import (CLOSED_STATES, ConsentRecord, Degree, GraduateProfile, Introduction, IntroductionState,
                       Membership, Note, Offer, Role, Side, User, utcnow)
 from ..outbox import external_url, queue_mail
 
-IntroductionError = Introduction.Error
+
+class DuplicateIntroduction(NotPossible):
+    """The pair already has an open introduction; the refusal links to it."""
+
+    def __init__(self, message, existing: Introduction):
+        super().__init__(message)
+        self.existing = existing
+
 
 REMIND_AFTER = timedelta(days=7)
 EXPIRE_AFTER = timedelta(days=30)
@@ -38,11 +46,6 @@ ERROR_MESSAGES = (
     _l("The interview is already recorded."),
     _l("Only an introduction that waits for an answer can expire."),
 )
-
-
-def error_text(error: IntroductionError) -> str:
-    """The error's message in the current language."""
-    return _(error.message)
 
 
 def is_findable(profile: GraduateProfile) -> bool:
@@ -154,9 +157,7 @@ def open_pairs() -> set[tuple[int, int]]:
 def _refuse_duplicate(offer: Offer, profile: GraduateProfile) -> None:
     existing = open_introduction(offer.id, profile.id)
     if existing is not None:
-        error = IntroductionError("There is already an open introduction for this offer.", 409)
-        error.existing = existing
-        raise error
+        raise DuplicateIntroduction("There is already an open introduction for this offer.", existing)
 
 
 def _new(offer: Offer, profile: GraduateProfile, side: Side, actor: User, state: IntroductionState,
@@ -176,10 +177,9 @@ def express_interest(user: User, offer: Offer, now: datetime | None = None) -> I
     now = now or utcnow()
     profile = user.profile
     if profile is None:
-        raise IntroductionError("Please fill in your profile first, so that the company learns what you can do.",
-                                409)
+        raise NotPossible("Please fill in your profile first, so that the company learns what you can do.")
     if not offer.is_public:
-        raise IntroductionError("This offer is not open.", 409)
+        raise NotPossible("This offer is not open.")
     _refuse_duplicate(offer, profile)
     introduction = _new(offer, profile, Side.graduate, user, IntroductionState.accepted_by_graduate, now,
                         graduate_accepted_at=now)
@@ -193,11 +193,11 @@ def invite_graduate(user: User, offer: Offer, profile: GraduateProfile, now: dat
     """A company invites a findable graduate to one of its published offers."""
     now = now or utcnow()
     if user.active_company is None or user.active_company.id != offer.company_id:
-        raise IntroductionError("Only the graduate or the company can take this step.", 403)
+        raise NotAllowed("Only the graduate or the company can take this step.")
     if not offer.is_public:
-        raise IntroductionError("Publish the offer first: graduates can be invited only to open offers.", 409)
+        raise NotPossible("Publish the offer first: graduates can be invited only to open offers.")
     if not is_findable(profile):
-        raise IntroductionError("This graduate cannot be invited.", 409)
+        raise NotPossible("This graduate cannot be invited.")
     _refuse_duplicate(offer, profile)
     introduction = _new(offer, profile, Side.company, user, IntroductionState.accepted_by_company, now,
                         company_accepted_at=now, company_accepted_by_id=user.id)
@@ -212,9 +212,9 @@ def propose_introduction(staff: User, offer: Offer, profile: GraduateProfile, me
     """Staff propose a pair from the matching board, with a personal message to each side."""
     now = now or utcnow()
     if not offer.is_public:
-        raise IntroductionError("This offer is not open.", 409)
+        raise NotPossible("This offer is not open.")
     if not is_findable(profile):
-        raise IntroductionError("This graduate cannot be invited.", 409)
+        raise NotPossible("This graduate cannot be invited.")
     _refuse_duplicate(offer, profile)
     introduction = _new(offer, profile, Side.staff, staff, IntroductionState.proposed, now,
                         message_to_graduate=message_to_graduate, message_to_company=message_to_company)
@@ -332,10 +332,10 @@ def revoke_consent(consent: ConsentRecord, user: User, now: datetime | None = No
     """
     now = now or utcnow()
     if consent.revoked_at is not None:
-        raise IntroductionError("This consent is already revoked.", 409)
+        raise NotPossible("This consent is already revoked.")
     if consent.purpose == "privacy":
         # Accepting the privacy notice is the basis of the account itself: it ends by deleting the account.
-        raise IntroductionError(_("To withdraw from the privacy notice, delete your account under “My data”."), 409)
+        raise NotPossible(_("To withdraw from the privacy notice, delete your account under “My data”."))
     if consent.purpose == "findable":
         from ..graduates.operations import set_visibility
 

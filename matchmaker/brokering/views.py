@@ -9,6 +9,7 @@ from flask_login import current_user
 from ..access import (get_company_or_404, get_consent_or_404, get_introduction_or_404, get_offer_or_404,
                       get_profile_or_404, role_required)
 from ..audit import record_audit, record_card_views
+from ..errors import on_domain_error
 from ..extensions import db
 from ..forms import EmptyForm
 from ..models import Company, ConsentRecord, Introduction, IntroductionState, Note, Role, Side, User
@@ -24,12 +25,11 @@ def _paginate(select):
     return db.paginate(select, page=page_arg(), per_page=current_app.config["PAGE_SIZE"], error_out=False)
 
 
-def _refused(error: operations.IntroductionError, back: str):
-    """A step that is not possible: say why, with the HTTP status the error names; nothing changed."""
-    db.session.rollback()
-    existing = getattr(error, "existing", None)
-    return render_template("brokering/refused.html", message=operations.error_text(error), back=back,
-                           existing=existing), error.status
+def _refused_back_to(back: str) -> None:
+    """A step that turns out not possible answers a page that says why and links back to `back`."""
+    on_domain_error(lambda error, text: render_template("brokering/refused.html", message=text, back=back,
+                                                        existing=getattr(error, "existing", None)),
+                    flash_message=False)
 
 
 def _done(message: str, introduction: Introduction):
@@ -124,10 +124,8 @@ def interest(offer_id: int):
     offer = get_offer_or_404(offer_id, current_user)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        introduction = operations.express_interest(current_user, offer)
-    except operations.IntroductionError as error:
-        return _refused(error, url_for("offers.detail", offer_id=offer.id))
+    _refused_back_to(url_for("offers.detail", offer_id=offer.id))
+    introduction = operations.express_interest(current_user, offer)
     return _done(_("The company now learns that you are interested. Your name and email address are passed "
                    "on only when the company accepts too."), introduction)
 
@@ -139,10 +137,8 @@ def invite(offer_id: int, profile_id: int):
     profile = get_profile_or_404(profile_id, current_user)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        introduction = operations.invite_graduate(current_user, offer, profile)
-    except operations.IntroductionError as error:
-        return _refused(error, url_for("matching.graduates_for_offer", offer_id=offer.id))
+    _refused_back_to(url_for("matching.graduates_for_offer", offer_id=offer.id))
+    introduction = operations.invite_graduate(current_user, offer, profile)
     return _done(_("The graduate is invited. You see their contact data once they accept."), introduction)
 
 
@@ -154,12 +150,9 @@ def propose(offer_id: int, profile_id: int):
     form = ProposeForm()
     existing = operations.open_introduction(offer.id, profile.id)
     if form.validate_on_submit():
-        try:
-            introduction = operations.propose_introduction(current_user, offer, profile,
-                                                           form.message_to_graduate.data,
-                                                           form.message_to_company.data)
-        except operations.IntroductionError as error:
-            return _refused(error, url_for("matching.board"))
+        _refused_back_to(url_for("matching.board"))
+        introduction = operations.propose_introduction(current_user, offer, profile, form.message_to_graduate.data,
+                                                       form.message_to_company.data)
         return _done(_("The introduction is proposed: both sides have been asked."), introduction)
     return render_template("brokering/propose.html", form=form, offer=offer, profile=profile,
                            existing=existing), (400 if form.errors else 200)
@@ -173,38 +166,35 @@ def accept(introduction_id: int):
     introduction = get_introduction_or_404(introduction_id, current_user)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        operations.accept_introduction(introduction, current_user)
-    except operations.IntroductionError as error:
-        return _refused(error, url_for("brokering.detail", introduction_id=introduction_id))
+    _refused_back_to(url_for("brokering.detail", introduction_id=introduction_id))
+    operations.accept_introduction(introduction, current_user)
     if introduction.state == IntroductionState.introduced:
         return _done(_("You have been introduced: you now see each other's contact data."), introduction)
     return _done(_("Thank you. The other side has been asked."), introduction)
 
 
-def _close_step(introduction_id: int, step, message: str):
+@bp.route("/<int:introduction_id>/decline", methods=["POST"])
+@role_required(Role.graduate, Role.company)
+def decline(introduction_id: int):
     introduction = get_introduction_or_404(introduction_id, current_user)
     form = AnswerForm()
     if not form.validate_on_submit():
         return _render_detail(introduction, 400, answer_form=form)
-    try:
-        step(introduction, current_user, form.reason.data or "")
-    except operations.IntroductionError as error:
-        return _refused(error, url_for("brokering.detail", introduction_id=introduction_id))
-    return _done(message, introduction)
-
-
-@bp.route("/<int:introduction_id>/decline", methods=["POST"])
-@role_required(Role.graduate, Role.company)
-def decline(introduction_id: int):
-    return _close_step(introduction_id, operations.decline_introduction, _("You have declined the introduction."))
+    _refused_back_to(url_for("brokering.detail", introduction_id=introduction_id))
+    operations.decline_introduction(introduction, current_user, form.reason.data or "")
+    return _done(_("You have declined the introduction."), introduction)
 
 
 @bp.route("/<int:introduction_id>/withdraw", methods=["POST"])
 @role_required(Role.graduate, Role.company)
 def withdraw(introduction_id: int):
-    return _close_step(introduction_id, operations.withdraw_introduction,
-                       _("You have withdrawn from the introduction."))
+    introduction = get_introduction_or_404(introduction_id, current_user)
+    form = AnswerForm()
+    if not form.validate_on_submit():
+        return _render_detail(introduction, 400, answer_form=form)
+    _refused_back_to(url_for("brokering.detail", introduction_id=introduction_id))
+    operations.withdraw_introduction(introduction, current_user, form.reason.data or "")
+    return _done(_("You have withdrawn from the introduction."), introduction)
 
 
 # ---- staff: outcomes, notes, pipeline, histories ------------------------------------------------
@@ -217,11 +207,8 @@ def outcome(introduction_id: int):
     if not form.validate_on_submit():
         flash(_("The outcome was not recorded: please check the form."), "error")
         return _render_detail(introduction, 400, outcome_form=form)
-    try:
-        operations.record_outcome(introduction, current_user, IntroductionState(form.outcome.data),
-                                  form.on_date.data)
-    except operations.IntroductionError as error:
-        return _refused(error, url_for("brokering.detail", introduction_id=introduction_id))
+    _refused_back_to(url_for("brokering.detail", introduction_id=introduction_id))
+    operations.record_outcome(introduction, current_user, IntroductionState(form.outcome.data), form.on_date.data)
     return _done(_("The outcome is recorded."), introduction)
 
 
@@ -316,10 +303,8 @@ def revoke(consent_id: int):
     consent = get_consent_or_404(consent_id, current_user)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        withdrawn = operations.revoke_consent(consent, current_user)
-    except operations.IntroductionError as error:
-        return _refused(error, url_for("brokering.consents"))
+    _refused_back_to(url_for("brokering.consents"))
+    withdrawn = operations.revoke_consent(consent, current_user)
     db.session.commit()
     deliver_pending()
     if withdrawn:
