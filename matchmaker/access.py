@@ -99,13 +99,14 @@ def get_company_or_404(company_id: int, for_user) -> Company:
 
 def get_profile_or_404(profile_id: int, for_user) -> GraduateProfile:
     """The owner and staff see a profile; companies only one that agreed to be found."""
+    from .graduates.queries import is_findable
+
     profile = db.session.get(GraduateProfile, profile_id)
     if profile is None or not for_user.is_authenticated:
         abort(404)
     if profile.user_id == for_user.id or is_staff(for_user):
         return profile
-    if (for_user.role == Role.company and for_user.active_company is not None
-            and profile.visible_to_companies and profile.user.active):
+    if for_user.role == Role.company and for_user.active_company is not None and is_findable(profile):
         return profile
     abort(404)
 

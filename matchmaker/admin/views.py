@@ -10,9 +10,9 @@ from ..access import get_company_or_404, get_user_or_404, role_required
 from ..errors import on_domain_error
 from ..extensions import db
 from ..forms import EmptyForm
-from ..models import Company, GraduateProfile, Membership, Offer, OfferStatus, Role, User, utcnow
+from ..models import Company, Role, User
 from ..outbox import deliver_pending
-from . import operations
+from . import operations, queries
 from ..companies import operations as company_operations
 from ..companies import queries as company_queries
 from ..pagination import page_arg
@@ -20,8 +20,6 @@ from ..security import rate_limits_per_process
 from .forms import CompanyFilterForm, RejectForm, UserFilterForm
 
 bp = Blueprint("admin", __name__)
-
-DASHBOARD_LIST = 20
 
 
 def _paginate(select):
@@ -33,40 +31,11 @@ def _valid(field, default):
     return default if field.errors else (field.data if field.data is not None else default)
 
 
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def _pending_companies():
-    return db.select(Company).where(Company.verified_at.is_(None), Company.rejected_at.is_(None))
-
-
-def _count(select) -> int:
-    return db.session.scalar(db.select(db.func.count()).select_from(select.subquery())) or 0
-
-
 @bp.route("/")
 @role_required(Role.staff)
 def dashboard():
-    now = utcnow()
-    counts = {
-        "pending": _count(_pending_companies()),
-        "verified": _count(db.select(Company.id).where(Company.verified_at.is_not(None))),
-        "graduates": _count(db.select(User.id).where(User.role == Role.graduate)),
-        "visible": _count(db.select(GraduateProfile.id).join(GraduateProfile.user).where(
-            GraduateProfile.visible_to_companies.is_(True), User.active.is_(True))),
-        "offers": _count(db.select(Offer.id).where(
-            Offer.status == OfferStatus.published, db.or_(Offer.expires_at.is_(None), Offer.expires_at > now))),
-        "users": _count(db.select(User.id)),
-    }
-    waiting = db.session.scalars(
-        _pending_companies().order_by(Company.created_at, Company.id).limit(DASHBOARD_LIST)).all()
-    members = db.session.scalars(
-        db.select(User).where(User.role == Role.company, User.membership == Membership.pending,
-                              User.active.is_(True))
-        .order_by(User.created_at, User.id).limit(DASHBOARD_LIST)).all()
-    return render_template("admin/dashboard.html", counts=counts, waiting=waiting, members=members,
+    return render_template("admin/dashboard.html", counts=queries.dashboard_counts(),
+                           waiting=queries.waiting_companies(), members=queries.waiting_members(),
                            rate_limits_per_process=rate_limits_per_process(current_app.config),
                            workers=current_app.config.get("WORKERS"))
 
@@ -76,32 +45,15 @@ def dashboard():
 def companies():
     form = CompanyFilterForm(formdata=request.args)
     form.validate()
-    state = _valid(form.state, "all")
-    query = _valid(form.q, "")
-    select = db.select(Company)
-    if state == "pending":
-        select = select.where(Company.verified_at.is_(None), Company.rejected_at.is_(None))
-    elif state == "verified":
-        select = select.where(Company.verified_at.is_not(None))
-    elif state == "rejected":
-        select = select.where(Company.rejected_at.is_not(None), Company.verified_at.is_(None))
-    if query:
-        select = select.where(Company.name.ilike(_like(query), escape="\\"))
-    # Waiting companies oldest first, so the longest wait comes up first; else by name.
-    order = (Company.created_at, Company.id) if state == "pending" else (Company.name, Company.id)
-    page = _paginate(select.order_by(*order))
+    page = _paginate(queries.companies(_valid(form.state, "all"), _valid(form.q, "")))
     waiting = [company for company in page.items if company.verified_at is None and company.rejected_at is None]
     return render_template("admin/companies.html", form=form, page=page,
                            look_alikes=company_queries.look_alikes(waiting)), (400 if form.errors else 200)
 
 
 def _render_company(company: Company, reject_form: RejectForm | None = None, status: int = 200):
-    members = db.session.scalars(
-        db.select(User).where(User.company_id == company.id).order_by(User.membership.desc(), User.email)).all()
-    offers = db.session.scalars(
-        db.select(Offer).where(Offer.company_id == company.id).order_by(Offer.created_at.desc(), Offer.id.desc())
-    ).all()
-    return render_template("admin/company.html", company=company, members=members, offers=offers,
+    return render_template("admin/company.html", company=company, members=queries.company_members(company),
+                           offers=queries.company_offers(company),
                            look_alikes=company_queries.look_alikes([company]).get(company.id, []),
                            reject_form=reject_form or RejectForm(formdata=None), button_form=EmptyForm()), status
 
@@ -183,19 +135,7 @@ def approve_member(company_id: int, user_id: int):
 def users():
     form = UserFilterForm(formdata=request.args)
     form.validate()
-    query = _valid(form.q, "")
-    role = _valid(form.role, "")
-    state = _valid(form.state, "")
-    select = db.select(User)
-    if query:
-        select = select.where(User.email.ilike(_like(query.lower()), escape="\\"))
-    if role:
-        select = select.where(User.role == Role(role))
-    if state == "active":
-        select = select.where(User.active.is_(True))
-    elif state == "inactive":
-        select = select.where(User.active.is_(False))
-    page = _paginate(select.order_by(User.email, User.id))
+    page = _paginate(queries.users(_valid(form.q, ""), _valid(form.role, ""), _valid(form.state, "")))
     return render_template("admin/users.html", form=form, page=page), (400 if form.errors else 200)
 
 

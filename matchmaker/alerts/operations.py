@@ -24,8 +24,8 @@ from ..audit import record_card_views
 from ..catalog import OFFER_KIND_LABELS
 from ..domain import InvalidInput
 from ..extensions import db
-from ..matching.index import (findable_profiles_query, offers_for_profile, profile_has_content,
-                              profiles_for_offer)
+from ..graduates.queries import findable_profiles
+from ..matching.index import offers_for_profile, profile_has_content, profiles_for_offer
 from ..models import AlertDelivery, GraduateProfile, Offer, Role, User
 from ..offers.queries import public_offers
 from ..outbox import external_url, queue_mail
@@ -176,7 +176,7 @@ def new_graduates_for(user: User, since: datetime, now: datetime, min_score: flo
     if not offers:
         return []
     candidates = list(db.session.scalars(
-        findable_profiles_query().where(GraduateProfile.consent_at >= since, GraduateProfile.consent_at <= now,
+        findable_profiles().where(GraduateProfile.consent_at >= since, GraduateProfile.consent_at <= now,
                                         GraduateProfile.id.not_in(_delivered_ids(user, "profile")))))
     best: dict[int, GraduateFit] = {}
     for offer in offers:

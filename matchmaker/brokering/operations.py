@@ -13,10 +13,12 @@ from flask_babel import lazy_gettext as _l
 from ..audit import record_audit
 from ..domain import NotAllowed, NotPossible
 from ..extensions import db
+from ..graduates.queries import is_findable
 from ..matching.engine import Reason
-from ..models import (CLOSED_STATES, ConsentRecord, Degree, GraduateProfile, Introduction, IntroductionState,
+from ..models import (ConsentRecord, Degree, GraduateProfile, Introduction, IntroductionState,
                       Membership, Note, Offer, Role, Side, User, utcnow)
 from ..outbox import external_url, queue_mail
+from .queries import open_introduction
 
 
 class DuplicateIntroduction(NotPossible):
@@ -46,10 +48,6 @@ ERROR_MESSAGES = (
     _l("The interview is already recorded."),
     _l("Only an introduction that waits for an answer can expire."),
 )
-
-
-def is_findable(profile: GraduateProfile) -> bool:
-    return bool(profile.visible_to_companies and profile.user is not None and profile.user.active)
 
 
 # ---- who gets the mail --------------------------------------------------------------------------
@@ -137,21 +135,6 @@ def _record_consent(introduction: Introduction, user: User, side: Side, now: dat
     db.session.add(record)
     db.session.flush()
     return record
-
-
-def open_introduction(offer_id: int, profile_id: int) -> Introduction | None:
-    """The introduction of this offer and graduate that is not closed yet, if any."""
-    return db.session.scalar(db.select(Introduction).where(
-        Introduction.offer_id == offer_id, Introduction.profile_id == profile_id,
-        Introduction.state.not_in(list(CLOSED_STATES))))
-
-
-def open_pairs() -> set[tuple[int, int]]:
-    """(offer id, profile id) of every introduction not closed: the board leaves them out."""
-    rows = db.session.execute(db.select(Introduction.offer_id, Introduction.profile_id).where(
-        Introduction.state.not_in(list(CLOSED_STATES)), Introduction.offer_id.is_not(None),
-        Introduction.profile_id.is_not(None)))
-    return {(offer_id, profile_id) for offer_id, profile_id in rows}
 
 
 def _refuse_duplicate(offer: Offer, profile: GraduateProfile) -> None:
@@ -439,45 +422,3 @@ def send_reminders(now: datetime | None = None) -> tuple[int, int]:
             reminded += 1
     db.session.flush()
     return reminded, expired
-
-
-# ---- lists --------------------------------------------------------------------------------------
-
-STATE_ORDER = [IntroductionState.proposed, IntroductionState.accepted_by_graduate,
-               IntroductionState.accepted_by_company, IntroductionState.introduced, IntroductionState.interview,
-               IntroductionState.hired, IntroductionState.internship, IntroductionState.thesis,
-               IntroductionState.project, IntroductionState.no_fit, IntroductionState.declined,
-               IntroductionState.withdrawn, IntroductionState.expired]
-
-
-def state_order():
-    return db.case({state.value: n for n, state in enumerate(STATE_ORDER)}, value=Introduction.state)
-
-
-def pipeline_query(filters: dict, now: datetime | None = None):
-    """All introductions for staff, filtered, grouped by state and oldest first within a state."""
-    from ..catalog import FIELD_OF_ACTION_KINDS
-
-    now = now or utcnow()
-    select = db.select(Introduction)
-    state = filters.get("state")
-    if state == "all":
-        pass
-    elif state:
-        select = select.where(Introduction.state == IntroductionState(state))
-    else:
-        select = select.where(Introduction.state.not_in(list(CLOSED_STATES)))
-    if filters.get("kind"):
-        select = select.where(Introduction.offer_kind == filters["kind"])
-    if filters.get("field"):
-        select = select.where(Introduction.offer_kind.in_(list(FIELD_OF_ACTION_KINDS[filters["field"]])))
-    if filters.get("company"):
-        select = select.where(Introduction.company_id == filters["company"])
-    if filters.get("older") is not None:
-        select = select.where(Introduction.created_at <= now - timedelta(days=filters["older"]))
-    return select.order_by(state_order(), Introduction.created_at, Introduction.id)
-
-
-def state_counts() -> dict[IntroductionState, int]:
-    rows = db.session.execute(db.select(Introduction.state, db.func.count()).group_by(Introduction.state))
-    return {state: count for state, count in rows}

@@ -12,10 +12,10 @@ from ..audit import record_audit, record_card_views
 from ..errors import on_domain_error
 from ..extensions import db
 from ..forms import EmptyForm
-from ..models import Company, ConsentRecord, Introduction, IntroductionState, Note, Role, Side, User
+from ..models import Introduction, IntroductionState, Role, Side
 from ..outbox import deliver_pending
 from ..pagination import page_arg
-from . import operations
+from . import operations, queries
 from .forms import AnswerForm, CloseStaleForm, NoteForm, OutcomeForm, PipelineFilterForm, ProposeForm
 
 bp = Blueprint("brokering", __name__)
@@ -45,14 +45,7 @@ def _done(message: str, introduction: Introduction):
 @role_required(Role.graduate, Role.company)
 def index():
     """The introductions of the graduate, or of the company user's company."""
-    select = db.select(Introduction)
-    if current_user.role == Role.graduate:
-        profile_id = current_user.profile.id if current_user.profile else -1
-        select = select.where(Introduction.profile_id == profile_id)
-    else:
-        company = current_user.active_company
-        select = select.where(Introduction.company_id == (company.id if company else -1))
-    page = _paginate(select.order_by(Introduction.updated_at.desc(), Introduction.id.desc()))
+    page = _paginate(queries.introductions_of(current_user))
     return render_template("brokering/index.html", page=page, side=current_user.role.value)
 
 
@@ -65,19 +58,15 @@ def _render_detail(introduction: Introduction, status: int = 200, **forms):
     elif side in (Side.company, Side.staff) and introduction.profile is not None and introduction.offer is not None:
         reasons, conditions = _reasons(introduction, side)
     if side == Side.staff:
-        notes = list(db.session.scalars(db.select(Note).where(Note.introduction_id == introduction.id)
-                                        .order_by(Note.created_at.desc(), Note.id.desc())))
-        consents = list(db.session.scalars(db.select(ConsentRecord).where(
-            ConsentRecord.introduction_id == introduction.id).order_by(ConsentRecord.given_at)))
-    accepted_by = (db.session.get(User, introduction.company_accepted_by_id)
-                   if introduction.company_accepted_by_id else None)
+        notes = queries.notes_on(introduction=introduction)
+        consents = queries.consents_for(introduction)
     consent_preview = ""
     if side in introduction.waiting_sides():
         consent_preview = operations.consent_text(introduction, side, current_user.locale or "de")
     context = {"answer_form": AnswerForm(formdata=None), "accept_form": EmptyForm(formdata=None),
                "note_form": NoteForm(formdata=None), "outcome_form": OutcomeForm(formdata=None), **forms}
     return render_template("brokering/detail.html", intro=introduction, side=side.value, reasons=reasons,
-                           conditions=conditions, notes=notes, consents=consents, accepted_by=accepted_by, card=card,
+                           conditions=conditions, notes=notes, consents=consents, accepted_by=queries.accepted_by(introduction), card=card,
                            consent_preview=consent_preview, **context), status
 
 
@@ -148,7 +137,7 @@ def propose(offer_id: int, profile_id: int):
     offer = get_offer_or_404(offer_id, current_user)
     profile = get_profile_or_404(profile_id, current_user)
     form = ProposeForm()
-    existing = operations.open_introduction(offer.id, profile.id)
+    existing = queries.open_introduction(offer.id, profile.id)
     if form.validate_on_submit():
         _refused_back_to(url_for("matching.board"))
         introduction = operations.propose_introduction(current_user, offer, profile, form.message_to_graduate.data,
@@ -230,11 +219,10 @@ def add_note(introduction_id: int):
 def pipeline():
     form = PipelineFilterForm(formdata=request.args)
     filters = form.valid_filters()
-    page = _paginate(operations.pipeline_query(filters))
-    companies = list(db.session.scalars(db.select(Company).order_by(Company.name)))
-    return render_template("brokering/pipeline.html", form=form, page=page, counts=operations.state_counts(),
-                           companies=companies, problems=bool(form.errors), close_form=CloseStaleForm(),
-                           order=operations.STATE_ORDER)
+    page = _paginate(queries.pipeline_query(filters))
+    return render_template("brokering/pipeline.html", form=form, page=page, counts=queries.state_counts(),
+                           companies=queries.all_companies(), problems=bool(form.errors),
+                           close_form=CloseStaleForm(), order=queries.STATE_ORDER)
 
 
 @bp.route("/pipeline/close-stale", methods=["POST"])
@@ -243,11 +231,10 @@ def close_stale():
     form = CloseStaleForm()
     if not form.validate_on_submit():
         filter_form = PipelineFilterForm(formdata=None)
-        page = _paginate(operations.pipeline_query({}))
-        companies = list(db.session.scalars(db.select(Company).order_by(Company.name)))
+        page = _paginate(queries.pipeline_query({}))
         return render_template("brokering/pipeline.html", form=filter_form, page=page,
-                               counts=operations.state_counts(), companies=companies, problems=False,
-                               close_form=form, order=operations.STATE_ORDER), 400
+                               counts=queries.state_counts(), companies=queries.all_companies(), problems=False,
+                               close_form=form, order=queries.STATE_ORDER), 400
     closed = operations.close_stale(current_user, form.days.data)
     db.session.commit()
     deliver_pending()
@@ -269,11 +256,9 @@ def graduate(profile_id: int):
     if request.method == "GET":
         record_audit(current_user, "view_profile", subject=profile.user, obj=profile)
         db.session.commit()
-    notes = list(db.session.scalars(db.select(Note).where(Note.profile_id == profile.id)
-                                    .order_by(Note.created_at.desc())))
-    page = _paginate(db.select(Introduction).where(Introduction.profile_id == profile.id)
-                     .order_by(Introduction.created_at.desc()))
-    return render_template("brokering/graduate.html", profile=profile, notes=notes, note_form=form,
+    page = _paginate(queries.introductions_of_profile(profile))
+    return render_template("brokering/graduate.html", profile=profile, notes=queries.notes_on(profile=profile),
+                           note_form=form,
                            page=page), (400 if form.errors else 200)
 
 
@@ -282,8 +267,7 @@ def graduate(profile_id: int):
 def company(company_id: int):
     """Every introduction of one company."""
     company = get_company_or_404(company_id, current_user)
-    page = _paginate(db.select(Introduction).where(Introduction.company_id == company.id)
-                     .order_by(Introduction.created_at.desc()))
+    page = _paginate(queries.introductions_of_company(company))
     return render_template("brokering/company.html", company=company, page=page)
 
 
@@ -292,8 +276,7 @@ def company(company_id: int):
 @bp.route("/consents")
 @role_required(Role.graduate)
 def consents():
-    page = _paginate(db.select(ConsentRecord).where(ConsentRecord.user_id == current_user.id)
-                     .order_by(ConsentRecord.given_at.desc(), ConsentRecord.id.desc()))
+    page = _paginate(queries.consents_of(current_user))
     return render_template("brokering/consents.html", page=page, revoke_form=EmptyForm())
 
 

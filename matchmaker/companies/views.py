@@ -9,11 +9,10 @@ from flask_login import current_user
 from ..access import acts_for, company_member_required, get_company_or_404
 from ..extensions import db
 from ..forms import EmptyForm
-from ..models import Company, Membership, Sector, User
 from ..offers.queries import offers_by_status, open_offers_of
 from ..pagination import page_arg
 from ..outbox import deliver_pending
-from . import operations
+from . import operations, queries
 from .forms import CompanyFilterForm, CompanyForm
 
 bp = Blueprint("companies", __name__)
@@ -23,11 +22,8 @@ bp = Blueprint("companies", __name__)
 def index():
     form = CompanyFilterForm(formdata=request.args)
     form.validate()
-    select = db.select(Company).where(Company.verified_at.is_not(None)).order_by(Company.name, Company.id)
     sector = form.sector.data if not form.sector.errors else None
-    if sector:
-        select = select.where(Company.sector == Sector(sector))
-    page = db.paginate(select, page=page_arg(), per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = db.paginate(queries.verified_companies(sector), page=page_arg(), per_page=current_app.config["PAGE_SIZE"], error_out=False)
     return render_template("companies/index.html", form=form, page=page, filtered=bool(sector))
 
 
@@ -70,8 +66,7 @@ def _member_request(user_id: int):
     company = current_user.active_company
     if not EmptyForm().validate_on_submit():
         abort(400)
-    user = db.session.scalar(db.select(User).where(
-        User.id == user_id, User.company_id == company.id, User.membership == Membership.pending))
+    user = queries.join_request(company, user_id)
     if user is None:
         abort(404)
     return company, user
