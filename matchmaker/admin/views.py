@@ -11,7 +11,6 @@ from ..errors import on_domain_error
 from ..extensions import db
 from ..forms import EmptyForm
 from ..models import Company, Role, User
-from ..outbox import deliver_pending
 from . import operations, queries
 from ..companies import operations as company_operations
 from ..companies import queries as company_queries
@@ -78,7 +77,6 @@ def verify_company(company_id: int):
     _on_refusal_show(company)
     changed = operations.verify_company(company, current_user)
     db.session.commit()
-    deliver_pending()
     if changed:
         flash(_("%(name)s is verified; its members have been told by mail.", name=company.name), "success")
     else:
@@ -101,7 +99,6 @@ def reject_company(company_id: int):
     on_domain_error(reason_refused, flash_message=False)
     changed = operations.reject_company(company, current_user, form.reason.data)
     db.session.commit()
-    deliver_pending()
     if changed:
         flash(_("%(name)s is rejected; its members have been told the reason by mail.", name=company.name),
               "success")
@@ -122,7 +119,6 @@ def approve_member(company_id: int, user_id: int):
     _on_refusal_show(company)
     changed = company_operations.approve_member(company, user, current_user)
     db.session.commit()
-    deliver_pending()
     if changed:
         flash(_("%(email)s may now act for %(name)s.", email=user.email, name=company.name), "success")
     else:

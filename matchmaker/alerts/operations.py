@@ -204,7 +204,8 @@ def alert_user(user: User, week: str, now: datetime, min_score: float, max_items
             _remember(user, "offer", [fit.offer.id for fit in fits], week, now)
             queue_mail(user.email, _l("New offers that fit you"), "alert_graduate", locale=user.locale,
                        kind="alert_graduate", dedupe_key=f"alert:{user.id}:{week}", items=items,
-                       all_link=external_url("matching.offers_for_me"), **_footer(user))
+                       all_link=external_url("matching.offers_for_me"),
+                       list_unsubscribe=unsubscribe_url(user, "alerts"), **_footer(user))
             count = len(fits)
     elif user.role == Role.company:
         fits = new_graduates_for(user, since, now, min_score, max_items)
@@ -219,7 +220,8 @@ def alert_user(user: User, week: str, now: datetime, min_score: float, max_items
             record_card_views(user, [fit.profile for fit in fits], action="mail_card", now=now)
             queue_mail(user.email, _l("New graduates for your offers"), "alert_company", locale=user.locale,
                        kind="alert_company", dedupe_key=f"alert:{user.id}:{week}", items=items,
-                       company=user.active_company.name, **_footer(user))
+                       company=user.active_company.name, list_unsubscribe=unsubscribe_url(user, "alerts"),
+                       **_footer(user))
             count = len(fits)
     user.alerts_last_week = week
     db.session.flush()

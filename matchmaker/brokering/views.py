@@ -13,7 +13,6 @@ from ..errors import on_domain_error
 from ..extensions import db
 from ..forms import EmptyForm
 from ..models import Introduction, IntroductionState, Role, Side
-from ..outbox import deliver_pending
 from ..pagination import page_arg
 from . import operations, queries
 from .forms import AnswerForm, CloseStaleForm, NoteForm, OutcomeForm, PipelineFilterForm, ProposeForm
@@ -34,7 +33,6 @@ def _refused_back_to(back: str) -> None:
 
 def _done(message: str, introduction: Introduction):
     db.session.commit()
-    deliver_pending()
     flash(message, "success")
     return redirect(url_for("brokering.detail", introduction_id=introduction.id))
 
@@ -237,7 +235,6 @@ def close_stale():
                                close_form=form, order=queries.STATE_ORDER), 400
     closed = operations.close_stale(current_user, form.days.data)
     db.session.commit()
-    deliver_pending()
     flash(_("%(n)d introductions closed as expired.", n=len(closed)), "success")
     return redirect(url_for("brokering.pipeline", state="expired"))
 
@@ -289,7 +286,6 @@ def revoke(consent_id: int):
     _refused_back_to(url_for("brokering.consents"))
     withdrawn = operations.revoke_consent(consent, current_user)
     db.session.commit()
-    deliver_pending()
     if withdrawn:
         flash(_("Your consent is revoked and the introduction is withdrawn: the company no longer sees your "
                 "contact data."), "success")

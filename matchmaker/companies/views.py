@@ -11,7 +11,6 @@ from ..extensions import db
 from ..forms import EmptyForm
 from ..offers.queries import offers_by_status, open_offers_of
 from ..pagination import page_arg
-from ..outbox import deliver_pending
 from . import operations, queries
 from .forms import CompanyFilterForm, CompanyForm
 
@@ -78,7 +77,6 @@ def approve_member(user_id: int):
     company, user = _member_request(user_id)
     operations.approve_member(company, user, current_user)
     db.session.commit()
-    deliver_pending()
     flash(_("%(email)s can now act for your company.", email=user.email), "success")
     return redirect(url_for("companies.dashboard"))
 
@@ -89,6 +87,5 @@ def decline_member(user_id: int):
     company, user = _member_request(user_id)
     operations.decline_member(company, user, current_user)
     db.session.commit()
-    deliver_pending()
     flash(_("The request of %(email)s is declined; we have told them by mail.", email=user.email), "success")
     return redirect(url_for("companies.dashboard"))
