@@ -130,6 +130,11 @@ def register(app) -> None:
 
     app.register_error_handler(DomainError, _domain_error)
 
+    @app.before_request
+    def forget_domain_error_page():
+        # `g` lives as long as the app context, which a test or a command may share between requests.
+        g.pop("domain_error_page", None)
+
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return error_response(400, _("The form has expired. Please reload the page and submit it again."))
