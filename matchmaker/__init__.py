@@ -89,6 +89,10 @@ def register_extensions(app: Flask) -> None:
 
     install_version_hook()
 
+    from .outbox import install_delivery_hook
+
+    install_delivery_hook(app)
+
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         from sqlalchemy import event
 

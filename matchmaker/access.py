@@ -1,19 +1,16 @@
-"""Who may do what: the role gate and the ownership-checked lookups."""
+"""Who may do what: the role gate, the company-member gate and every ownership-checked lookup."""
 
 from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort, flash, jsonify, redirect, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .errors import wants_json
 from .extensions import db
-from .models import Company, GraduateProfile, Offer, Role, User
-
-
-def _wants_json() -> bool:
-    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+from .models import Company, ConsentRecord, GraduateProfile, Introduction, Offer, Role, User
 
 
 def role_required(*roles: Role):
@@ -26,7 +23,7 @@ def role_required(*roles: Role):
         @wraps(view)
         def wrapped(*args, **kwargs):
             if not current_user.is_authenticated:
-                if _wants_json():
+                if wants_json():
                     return jsonify(error=_("Please log in.")), 401
                 flash(_("Please log in to open this page."), "info")
                 return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
@@ -45,13 +42,33 @@ def login_required(view):
     return role_required(*Role)(view)
 
 
-def _is_staff(user) -> bool:
-    return user.is_authenticated and user.role in (Role.staff, Role.admin)
+def company_member_required(view=None, *, status: int = 403):
+    """Company users who may act for their company; others of them see why not (a pending request)."""
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if current_user.active_company is None:
+                return render_template("companies/not_member.html"), status
+            return view(*args, **kwargs)
+
+        return role_required(Role.company)(wrapped)
+
+    return decorator(view) if view is not None else decorator
+
+
+def is_staff(user) -> bool:
+    """Staff or admin (the Präsenzstelle); False for anonymous visitors."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_staff)
+
+
+def acts_for(user, company_id: int) -> bool:
+    """The user is an active member of the company."""
+    company = getattr(user, "active_company", None) if getattr(user, "is_authenticated", False) else None
+    return company is not None and company.id == company_id
 
 
 def can_edit_offer(offer: Offer, user) -> bool:
-    company = getattr(user, "active_company", None) if user.is_authenticated else None
-    return company is not None and company.id == offer.company_id
+    return acts_for(user, offer.company_id)
 
 
 def get_offer_or_404(offer_id: int, for_user, edit: bool = False) -> Offer:
@@ -63,7 +80,7 @@ def get_offer_or_404(offer_id: int, for_user, edit: bool = False) -> Offer:
         if not can_edit_offer(offer, for_user):
             abort(404)
         return offer
-    if offer.is_public or can_edit_offer(offer, for_user) or _is_staff(for_user):
+    if offer.is_public or can_edit_offer(offer, for_user) or is_staff(for_user):
         return offer
     abort(404)
 
@@ -73,7 +90,7 @@ def get_company_or_404(company_id: int, for_user) -> Company:
     company = db.session.get(Company, company_id)
     if company is None:
         abort(404)
-    if company.is_verified or _is_staff(for_user):
+    if company.is_verified or is_staff(for_user):
         return company
     if for_user.is_authenticated and for_user.company_id == company.id:
         return company
@@ -82,19 +99,50 @@ def get_company_or_404(company_id: int, for_user) -> Company:
 
 def get_profile_or_404(profile_id: int, for_user) -> GraduateProfile:
     """The owner and staff see a profile; companies only one that agreed to be found."""
+    from .graduates.queries import is_findable
+
     profile = db.session.get(GraduateProfile, profile_id)
     if profile is None or not for_user.is_authenticated:
         abort(404)
-    if profile.user_id == for_user.id or _is_staff(for_user):
+    if profile.user_id == for_user.id or is_staff(for_user):
         return profile
-    if (for_user.role == Role.company and for_user.active_company is not None
-            and profile.visible_to_companies and profile.user.active):
+    if for_user.role == Role.company and for_user.active_company is not None and is_findable(profile):
         return profile
     abort(404)
 
 
 def get_user_or_404(user_id: int, for_user) -> User:
     user = db.session.get(User, user_id)
-    if user is None or not _is_staff(for_user):
+    if user is None or not is_staff(for_user):
         abort(404)
     return user
+
+
+def get_introduction_or_404(introduction_id: int, for_user) -> Introduction:
+    """An introduction its graduate, its company's active members and staff may see; 404 for anyone else."""
+    introduction = db.session.get(Introduction, introduction_id)
+    if introduction is None or introduction.side_of(for_user) is None:
+        abort(404)
+    return introduction
+
+
+def get_consent_or_404(consent_id: int, for_user) -> ConsentRecord:
+    """A consent record of the user's own; 404 for anyone else."""
+    consent = db.session.get(ConsentRecord, consent_id)
+    if consent is None or consent.user_id != getattr(for_user, "id", None):
+        abort(404)
+    return consent
+
+
+def get_cv_profile_or_404(profile_id: int, for_user) -> GraduateProfile:
+    """A profile whose CV file `for_user` may download: own, staff, or an introduced company; else 404."""
+    from .cv import company_was_introduced
+
+    profile = db.session.get(GraduateProfile, profile_id)
+    if profile is None or not profile.cv_file or not for_user.is_authenticated:
+        abort(404)
+    if profile.user_id == for_user.id or is_staff(for_user):
+        return profile
+    if for_user.role == Role.company and profile.user.active and company_was_introduced(profile, for_user):
+        return profile
+    abort(404)

@@ -26,9 +26,10 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from .audit import record_audit
+from .domain import InvalidInput
 from .extensions import db
 from .forms import _without_control_chars
-from .models import OUTCOME_STATES, GraduateProfile, Introduction, IntroductionState, Role, User
+from .models import OUTCOME_STATES, GraduateProfile, Introduction, IntroductionState, User
 
 log = logging.getLogger("matchmaker.cv")
 
@@ -56,11 +57,11 @@ ERROR_MESSAGES = {
 WORKER = Path(__file__).with_name("cv_worker.py")
 
 
-class CvError(Exception):
+class CvError(InvalidInput):
     """A file that is not accepted as a CV; `code` is a key of ERROR_MESSAGES."""
 
     def __init__(self, code: str):
-        super().__init__(code)
+        Exception.__init__(self, code)
         self.code = code
 
     @property
@@ -175,18 +176,6 @@ def company_was_introduced(profile: GraduateProfile, user) -> bool:
                                          Introduction.introduced_at.is_not(None),
                                          Introduction.state.in_(INTRODUCED_STATES)).limit(1)
     ) is not None
-
-
-def get_cv_profile_or_404(profile_id: int, for_user) -> GraduateProfile:
-    """A profile whose CV file `for_user` may download: own, staff, or an introduced company; else 404."""
-    profile = db.session.get(GraduateProfile, profile_id)
-    if profile is None or not profile.cv_file or not for_user.is_authenticated:
-        abort(404)
-    if profile.user_id == for_user.id or for_user.is_staff:
-        return profile
-    if for_user.role == Role.company and profile.user.active and company_was_introduced(profile, for_user):
-        return profile
-    abort(404)
 
 
 def send_cv(profile: GraduateProfile, viewer: User):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import uuid
 
-from flask import g, jsonify, make_response, render_template, request
+from flask import flash, g, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_babel import refresh as refresh_locale
 from flask_wtf.csrf import CSRFError
@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import OperationalError as SAOperationalError
 from werkzeug.exceptions import HTTPException
 
+from .domain import DomainError
 from .extensions import db, login_manager
 
 try:
@@ -38,14 +39,54 @@ def _messages() -> dict[int, str]:
     }
 
 
-def _render(code: int, message: str | None = None, error_id: str | None = None):
+def wants_json() -> bool:
+    """The client asked for JSON (the API, or an Accept header that prefers it)."""
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def error_response(code: int, message: str | None = None, error_id: str | None = None):
+    """The error page, or a JSON error when the client asked for JSON; the status is `code`."""
     text = message or _messages().get(code, _messages()[500 if code >= 500 else 400])
-    if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
+    if wants_json():
         body = {"error": text}
         if error_id:
             body["error_id"] = error_id
         return jsonify(body), code
     return render_template("errors/error.html", code=code, message=text, error_id=error_id), code
+
+
+def error_text(error: DomainError) -> str:
+    """The error's message in the current language.
+
+    Plain text is English marked for the catalogue where it was raised, and is looked up here; a lazy
+    string is already translated.
+    """
+    message = error.message
+    return _(message) if isinstance(message, str) else str(message)
+
+
+def on_domain_error(render, flash_message: bool = True) -> None:
+    """Name the page this request answers a DomainError with (HTML only), instead of the error page.
+
+    `render(error, text)` returns the page; the status is the error's. With `flash_message` the text is
+    flashed first, so a page that shows flashes shows it.
+    """
+    g.domain_error_page = (render, flash_message)
+
+
+def _domain_error(error: DomainError):
+    # Nothing of the refused step may be kept, and the page is made from the state before it.
+    db.session.rollback()
+    text = error_text(error)
+    if wants_json():
+        return jsonify(error=text), error.status
+    page = g.pop("domain_error_page", None)
+    if page is None:
+        return error_response(error.status, text)
+    render, flash_message = page
+    if flash_message:
+        flash(text, "error")
+    return render(error, text), error.status
 
 
 def is_database_outage(error: BaseException) -> bool:
@@ -70,7 +111,7 @@ def _database_unavailable(error: BaseException):
     # And in a visitor's language (session, then browser), chosen afresh: a language chosen earlier in the
     # request came from the account, and would make the page's language depend on how far the request got.
     refresh_locale()
-    response = make_response(_render(503, error_id=error_id))
+    response = make_response(error_response(503, error_id=error_id))
     response.headers["Retry-After"] = "5"
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -91,9 +132,16 @@ def register(app) -> None:
             except Exception:  # nothing more to release
                 db.session.registry.clear()
 
+    app.register_error_handler(DomainError, _domain_error)
+
+    @app.before_request
+    def forget_domain_error_page():
+        # `g` lives as long as the app context, which a test or a command may share between requests.
+        g.pop("domain_error_page", None)
+
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return _render(400, _("The form has expired. Please reload the page and submit it again."))
+        return error_response(400, _("The form has expired. Please reload the page and submit it again."))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
@@ -103,7 +151,7 @@ def register(app) -> None:
         original = getattr(error, "original_exception", None)
         if original is not None and is_database_outage(original):
             return _database_unavailable(original)
-        return _render(error.code)
+        return error_response(error.code)
 
     @app.errorhandler(Exception)
     def unhandled(error: Exception):
@@ -115,4 +163,4 @@ def register(app) -> None:
             db.session.rollback()
         except Exception:  # the session may be unusable; the page must still render
             log.exception("rollback failed for error id %s", error_id)
-        return _render(500, error_id=error_id)
+        return error_response(500, error_id=error_id)

@@ -1,5 +1,10 @@
 """Mail through an outbox: every message is stored first; with SMTP settings it is also sent.
 
+Mail queued by a request goes out at the end of that request, once its transaction has committed:
+`queue_mail` notes the message on the session, the session's after_commit event keeps the note only
+for a committed transaction (a rollback drops it), and `deliver_queued` then hands it on. That
+function is the one place to swap for a worker queue.
+
 Delivery (`deliver_pending`, `flask mail send`) sends a message at most once, also when two runs
 overlap. A run claims one message at a time in its own transaction and marks it sent (or keeps the
 error) in that same transaction, so the claim and its outcome commit together:
@@ -31,26 +36,30 @@ import sqlalchemy as sa
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_mail import Connection, Message
+from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from .extensions import db
-from .models import OutboxMessage, User, utcnow
+from .models import OutboxMessage, utcnow
 
 log = logging.getLogger("matchmaker.mail")
 
-# Mail kinds that belong to a list a person can leave with one click (RFC 8058 headers), by list name.
-UNSUBSCRIBE_LIST_OF_KIND = {"alert_graduate": "alerts", "alert_company": "alerts"}
+# Keys in Session.info: messages queued in the open transaction, and committed ones not yet handed on.
+_QUEUED = "outbox_queued"
+_COMMITTED = "outbox_committed"
 
 # Refusals of one message: the connection is still good for the next one.
 _MESSAGE_REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
 
 
 def queue_mail(recipient: str, subject: str, template: str, locale: str = "de", kind: str = "",
-               dedupe_key: str | None = None, **context) -> OutboxMessage:
+               dedupe_key: str | None = None, list_unsubscribe: str | None = None, **context) -> OutboxMessage:
     """Render `templates/mail/<template>.txt` in the recipient's language and store it.
 
     With a `dedupe_key`, a message already queued under that key is returned instead of a second one:
-    reminders and alerts use it so that running their command twice sends nothing twice.
+    reminders and alerts use it so that running their command twice sends nothing twice. A mail of a
+    list one can leave names its one-click unsubscribe address in `list_unsubscribe`.
     """
     if dedupe_key is not None:
         existing = db.session.scalar(db.select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
@@ -60,9 +69,10 @@ def queue_mail(recipient: str, subject: str, template: str, locale: str = "de", 
         body = render_template(f"mail/{template}.txt", **context)
         subject_text = str(subject)
     message = OutboxMessage(recipient=recipient, subject=subject_text, body=body, kind=kind or template,
-                            dedupe_key=dedupe_key)
+                            dedupe_key=dedupe_key, list_unsubscribe=list_unsubscribe)
     db.session.add(message)
     db.session.flush()
+    db.session.info[_QUEUED] = db.session.info.get(_QUEUED, 0) + 1
     log.info("outbox #%s queued: template=%s to=%s", message.id, template, recipient_ref(recipient))
     if body_may_be_logged():
         log.info("outbox #%s (development, not sent): %s\n%s", message.id, subject_text, mask_link_tokens(body))
@@ -172,15 +182,9 @@ def _claim_next(after_id: int, max_attempts: int) -> OutboxMessage | None:
 
 def _list_headers(message: OutboxMessage) -> dict[str, str]:
     """List-Unsubscribe and List-Unsubscribe-Post (RFC 8058) for mail of a list one can leave."""
-    list_name = UNSUBSCRIBE_LIST_OF_KIND.get(message.kind)
-    if list_name is None:
+    if not message.list_unsubscribe:
         return {}
-    user = db.session.scalar(sa.select(User).where(User.email == message.recipient))
-    if user is None:
-        return {}
-    from .alerts.operations import unsubscribe_url
-
-    return {"List-Unsubscribe": f"<{unsubscribe_url(user, list_name)}>",
+    return {"List-Unsubscribe": f"<{message.list_unsubscribe}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
@@ -235,6 +239,44 @@ def deliver_pending(limit: int = 100, max_attempts: int = 5) -> tuple[int, int]:
     finally:
         _close(connection)
     return sent, failed
+
+
+def deliver_queued(at_least: int = 100) -> tuple[int, int]:
+    """Hand on the mail this session queued and committed: today, send it now (with what else waits).
+
+    The one place where a worker queue would take over. Returns (sent, failed); (0, 0) when nothing
+    was committed since the last call.
+    """
+    committed = db.session.info.pop(_COMMITTED, 0)
+    if not committed:
+        return 0, 0
+    return deliver_pending(limit=max(at_least, committed))
+
+
+def _note_commit(session: Session) -> None:
+    queued = session.info.pop(_QUEUED, 0)
+    if queued:
+        session.info[_COMMITTED] = session.info.get(_COMMITTED, 0) + queued
+
+
+def _note_rollback(session: Session) -> None:
+    session.info.pop(_QUEUED, None)  # those messages are gone with the transaction
+
+
+def install_delivery_hook(app) -> None:
+    """Deliver a request's committed mail when the request ends.
+
+    Not inside after_commit itself: the session has no transaction there and must not start one. The
+    request's end is after the view's single commit and before the response leaves, as before.
+    """
+    if not event.contains(Session, "after_commit", _note_commit):
+        event.listen(Session, "after_commit", _note_commit)
+        event.listen(Session, "after_rollback", _note_rollback)
+
+    @app.after_request
+    def _deliver_committed_mail(response):
+        deliver_queued()
+        return response
 
 
 def undeliverable_count(max_attempts: int) -> int:

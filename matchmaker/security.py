@@ -236,11 +236,11 @@ def secure_headers(response):
 
 
 def too_many_requests(error: RateLimitExceeded):
-    from .errors import _render
+    from .errors import error_response
 
     security_event("rate_limited", logging.WARNING, method=request.method, path=request.path,
                    limit=error.description)
-    response = make_response(_render(429))
+    response = make_response(error_response(429))
     current = limiter.current_limit
     if current is not None and "Retry-After" not in response.headers:
         response.headers["Retry-After"] = str(max(1, int(current.reset_at - time.time())))

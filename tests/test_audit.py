@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from matchmaker.audit import record_audit
-from matchmaker.models import AuditEntry, Introduction, IntroductionState, Membership, Role, Side, utcnow
+from matchmaker.models import AuditEntry, IntroductionState, Membership, Role, Side
 
 
 @pytest.fixture
@@ -226,13 +226,11 @@ def test_staff_looking_at_fits_writes_no_card_views(client, db, login_as, make_u
     assert card_views(db) == []
 
 
-def test_company_sees_the_card_on_an_introduction_and_it_is_logged_once_a_day(client, db, login_as, fits, company_user):
+def test_company_sees_the_card_on_an_introduction_and_it_is_logged_once_a_day(client, db, login_as, fits,
+                                                                               company_user, make_introduction):
     offer, profiles = fits
-    intro = Introduction(profile_id=profiles[0].id, company_id=offer.company_id, offer=offer,
-                         started_by=Side.graduate, state=IntroductionState.accepted_by_graduate,
-                         offer_kind=offer.kind, graduate_accepted_at=utcnow())
-    db.session.add(intro)
-    db.session.commit()
+    intro = make_introduction(IntroductionState.accepted_by_graduate, offer=offer, profile=profiles[0],
+                              started_by=Side.graduate)
     login_as(company_user(offer.company))
     for _ in range(2):
         response = client.get(f"/introductions/{intro.id}")

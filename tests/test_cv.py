@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from helpers import first_extra_object, make_pdf
 
-from matchmaker.models import AuditEntry, GraduateProfile, Introduction, IntroductionState, Role, Side, utcnow
+from matchmaker.models import AuditEntry, GraduateProfile, IntroductionState, Role
 
 
 

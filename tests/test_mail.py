@@ -16,9 +16,10 @@ import pytest
 from aiosmtpd.controller import Controller
 from helpers import PASSWORD
 
+from matchmaker.alerts.operations import unsubscribe_url
 from matchmaker.extensions import db as _db
 from matchmaker.models import OutboxMessage, Role
-from matchmaker.outbox import deliver_pending, queue_mail, recipient_ref
+from matchmaker.outbox import deliver_pending, deliver_queued, queue_mail, recipient_ref
 
 
 def free_port() -> int:
@@ -175,7 +176,8 @@ def test_two_overlapping_runs_never_send_a_message_twice(app, db, smtp):
 
 def test_alert_mail_carries_one_click_unsubscribe_headers(runner, db, smtp, make_user, client):
     user = make_user(Role.graduate, alerts_enabled=True)
-    queue_mail(user.email, "Neue Angebote", "confirm", link="http://localhost/x", kind="alert_graduate")
+    queue_mail(user.email, "Neue Angebote", "confirm", link="http://localhost/x", kind="alert_graduate",
+               list_unsubscribe=unsubscribe_url(user, "alerts"))
     queue(db, "other@example.org")
     send(runner, db)
     (alert,) = smtp.inbox.to(user.email)
@@ -230,3 +232,37 @@ def test_a_refused_recipient_is_logged_by_pseudonym(runner, db, smtp, caplog):
     assert "sent 0, failed 1" in send(runner, db)
     assert "not sent" in caplog.text and recipient_ref("refused.person@example.org") in caplog.text
     assert "refused.person@example.org" not in caplog.text
+
+
+# ---- delivery at the end of the unit of work, and the unsubscribe address kept on the message ----
+
+def test_a_request_delivers_the_mail_it_committed(client, db, smtp, make_user):
+    known = make_user(Role.graduate, email="forgetful@example.org")
+    assert client.post("/auth/forgot", data={"email": known.email}).status_code == 302
+    (message,) = db.session.scalars(db.select(OutboxMessage))
+    assert message.sent_at is not None
+    assert len(smtp.inbox.to(known.email)) == 1
+
+
+def test_only_committed_mail_is_handed_on(app, db, smtp):
+    with app.test_request_context():
+        queue_mail("rolled.back@example.org", "Bitte bestätigen", "confirm", link="http://localhost/x")
+        db.session.rollback()
+        assert deliver_queued() == (0, 0)
+        queue(db, "committed@example.org")
+        assert deliver_queued() == (1, 0)
+        assert deliver_queued() == (0, 0)
+    assert [m.envelope_to for m in smtp.inbox.messages] == [["committed@example.org"]]
+
+
+def test_an_alert_keeps_its_unsubscribe_header_when_the_address_changes_before_sending(runner, db, smtp,
+                                                                                       make_user):
+    user = make_user(Role.graduate, email="old.address@example.org", alerts_enabled=True)
+    queue_mail(user.email, "Neue Angebote", "confirm", link="http://localhost/x", kind="alert_graduate",
+               list_unsubscribe=unsubscribe_url(user, "alerts"))
+    db.session.commit()
+    user.email = "new.address@example.org"
+    db.session.commit()
+    send(runner, db)
+    (alert,) = smtp.inbox.to("old.address@example.org")
+    assert "/alerts/unsubscribe/" in alert["List-Unsubscribe"]

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from ..access import is_staff
+from ..domain import NotAllowed, NotPossible
 from ..extensions import db
 from ..models import Company, Membership, Role, User, utcnow
 from ..outbox import external_url, queue_mail
@@ -14,26 +16,8 @@ from ..outbox import external_url, queue_mail
 REASON_MAX = 2000
 
 
-class AdminError(Exception):
-    """A step staff may not take; `status` is the HTTP status the view answers with."""
-
-    status = 409
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
-
-
-class NotAllowed(AdminError):
-    status = 403
-
-
-class NotPossible(AdminError):
-    status = 409
-
-
 def _require_staff(actor: User) -> None:
-    if actor is None or not actor.is_authenticated or actor.role not in (Role.staff, Role.admin):
+    if not is_staff(actor):
         raise NotAllowed(_l("Only the Präsenzstelle may do this."))
 
 
@@ -89,16 +73,16 @@ def can_change_active_state(user: User, actor: User) -> bool:
     """Nobody switches their own account; only an admin switches a staff or admin account."""
     if user.id == actor.id:
         return False
-    if user.role in (Role.staff, Role.admin):
+    if user.is_staff:
         return actor.role == Role.admin
-    return actor.role in (Role.staff, Role.admin)
+    return actor.is_staff
 
 
 def _check_active_change(user: User, actor: User) -> None:
     _require_staff(actor)
     if user.id == actor.id:
         raise NotAllowed(_l("You cannot deactivate or reactivate your own account."))
-    if user.role in (Role.staff, Role.admin) and actor.role != Role.admin:
+    if user.is_staff and actor.role != Role.admin:
         raise NotAllowed(_l("Only an admin may deactivate or reactivate a staff or admin account."))
 
 

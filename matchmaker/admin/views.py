@@ -7,11 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import get_company_or_404, get_user_or_404, role_required
+from ..errors import on_domain_error
 from ..extensions import db
 from ..forms import EmptyForm
-from ..models import Company, GraduateProfile, Membership, Offer, OfferStatus, Role, User, utcnow
-from ..outbox import deliver_pending
-from . import operations
+from ..models import Company, Role, User
+from . import operations, queries
 from ..companies import operations as company_operations
 from ..companies import queries as company_queries
 from ..pagination import page_arg
@@ -19,8 +19,6 @@ from ..security import rate_limits_per_process
 from .forms import CompanyFilterForm, RejectForm, UserFilterForm
 
 bp = Blueprint("admin", __name__)
-
-DASHBOARD_LIST = 20
 
 
 def _paginate(select):
@@ -32,40 +30,11 @@ def _valid(field, default):
     return default if field.errors else (field.data if field.data is not None else default)
 
 
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def _pending_companies():
-    return db.select(Company).where(Company.verified_at.is_(None), Company.rejected_at.is_(None))
-
-
-def _count(select) -> int:
-    return db.session.scalar(db.select(db.func.count()).select_from(select.subquery())) or 0
-
-
 @bp.route("/")
 @role_required(Role.staff)
 def dashboard():
-    now = utcnow()
-    counts = {
-        "pending": _count(_pending_companies()),
-        "verified": _count(db.select(Company.id).where(Company.verified_at.is_not(None))),
-        "graduates": _count(db.select(User.id).where(User.role == Role.graduate)),
-        "visible": _count(db.select(GraduateProfile.id).join(GraduateProfile.user).where(
-            GraduateProfile.visible_to_companies.is_(True), User.active.is_(True))),
-        "offers": _count(db.select(Offer.id).where(
-            Offer.status == OfferStatus.published, db.or_(Offer.expires_at.is_(None), Offer.expires_at > now))),
-        "users": _count(db.select(User.id)),
-    }
-    waiting = db.session.scalars(
-        _pending_companies().order_by(Company.created_at, Company.id).limit(DASHBOARD_LIST)).all()
-    members = db.session.scalars(
-        db.select(User).where(User.role == Role.company, User.membership == Membership.pending,
-                              User.active.is_(True))
-        .order_by(User.created_at, User.id).limit(DASHBOARD_LIST)).all()
-    return render_template("admin/dashboard.html", counts=counts, waiting=waiting, members=members,
+    return render_template("admin/dashboard.html", counts=queries.dashboard_counts(),
+                           waiting=queries.waiting_companies(), members=queries.waiting_members(),
                            rate_limits_per_process=rate_limits_per_process(current_app.config),
                            workers=current_app.config.get("WORKERS"))
 
@@ -75,34 +44,22 @@ def dashboard():
 def companies():
     form = CompanyFilterForm(formdata=request.args)
     form.validate()
-    state = _valid(form.state, "all")
-    query = _valid(form.q, "")
-    select = db.select(Company)
-    if state == "pending":
-        select = select.where(Company.verified_at.is_(None), Company.rejected_at.is_(None))
-    elif state == "verified":
-        select = select.where(Company.verified_at.is_not(None))
-    elif state == "rejected":
-        select = select.where(Company.rejected_at.is_not(None), Company.verified_at.is_(None))
-    if query:
-        select = select.where(Company.name.ilike(_like(query), escape="\\"))
-    # Waiting companies oldest first, so the longest wait comes up first; else by name.
-    order = (Company.created_at, Company.id) if state == "pending" else (Company.name, Company.id)
-    page = _paginate(select.order_by(*order))
+    page = _paginate(queries.companies(_valid(form.state, "all"), _valid(form.q, "")))
     waiting = [company for company in page.items if company.verified_at is None and company.rejected_at is None]
     return render_template("admin/companies.html", form=form, page=page,
                            look_alikes=company_queries.look_alikes(waiting)), (400 if form.errors else 200)
 
 
 def _render_company(company: Company, reject_form: RejectForm | None = None, status: int = 200):
-    members = db.session.scalars(
-        db.select(User).where(User.company_id == company.id).order_by(User.membership.desc(), User.email)).all()
-    offers = db.session.scalars(
-        db.select(Offer).where(Offer.company_id == company.id).order_by(Offer.created_at.desc(), Offer.id.desc())
-    ).all()
-    return render_template("admin/company.html", company=company, members=members, offers=offers,
+    return render_template("admin/company.html", company=company, members=queries.company_members(company),
+                           offers=queries.company_offers(company),
                            look_alikes=company_queries.look_alikes([company]).get(company.id, []),
                            reject_form=reject_form or RejectForm(formdata=None), button_form=EmptyForm()), status
+
+
+def _on_refusal_show(company: Company) -> None:
+    """A refused decision shows the company's page again, with the reason flashed."""
+    on_domain_error(lambda error, text: _render_company(company)[0])
 
 
 @bp.route("/companies/<int:company_id>")
@@ -117,14 +74,9 @@ def verify_company(company_id: int):
     company = get_company_or_404(company_id, current_user)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        changed = operations.verify_company(company, current_user)
-    except operations.AdminError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-        return _render_company(company, status=error.status)
+    _on_refusal_show(company)
+    changed = operations.verify_company(company, current_user)
     db.session.commit()
-    deliver_pending()
     if changed:
         flash(_("%(name)s is verified; its members have been told by mail.", name=company.name), "success")
     else:
@@ -139,14 +91,14 @@ def reject_company(company_id: int):
     form = RejectForm()
     if not form.validate_on_submit():
         return _render_company(company, reject_form=form, status=400)
-    try:
-        changed = operations.reject_company(company, current_user, form.reason.data)
-    except operations.AdminError as error:
-        db.session.rollback()
-        form.reason.errors = list(form.reason.errors) + [str(error.message)]
-        return _render_company(company, reject_form=form, status=error.status)
+
+    def reason_refused(error, text):
+        form.reason.errors = list(form.reason.errors) + [text]
+        return _render_company(company, reject_form=form)[0]
+
+    on_domain_error(reason_refused, flash_message=False)
+    changed = operations.reject_company(company, current_user, form.reason.data)
     db.session.commit()
-    deliver_pending()
     if changed:
         flash(_("%(name)s is rejected; its members have been told the reason by mail.", name=company.name),
               "success")
@@ -164,14 +116,9 @@ def approve_member(company_id: int, user_id: int):
         abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        changed = company_operations.approve_member(company, user, current_user)
-    except company_operations.CompanyError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-        return _render_company(company, status=409)
+    _on_refusal_show(company)
+    changed = company_operations.approve_member(company, user, current_user)
     db.session.commit()
-    deliver_pending()
     if changed:
         flash(_("%(email)s may now act for %(name)s.", email=user.email, name=company.name), "success")
     else:
@@ -184,19 +131,7 @@ def approve_member(company_id: int, user_id: int):
 def users():
     form = UserFilterForm(formdata=request.args)
     form.validate()
-    query = _valid(form.q, "")
-    role = _valid(form.role, "")
-    state = _valid(form.state, "")
-    select = db.select(User)
-    if query:
-        select = select.where(User.email.ilike(_like(query.lower()), escape="\\"))
-    if role:
-        select = select.where(User.role == Role(role))
-    if state == "active":
-        select = select.where(User.active.is_(True))
-    elif state == "inactive":
-        select = select.where(User.active.is_(False))
-    page = _paginate(select.order_by(User.email, User.id))
+    page = _paginate(queries.users(_valid(form.q, ""), _valid(form.role, ""), _valid(form.state, "")))
     return render_template("admin/users.html", form=form, page=page), (400 if form.errors else 200)
 
 
@@ -214,43 +149,43 @@ def user(user_id: int):
     return _render_user(get_user_or_404(user_id, current_user))
 
 
-def _switch_active(user_id: int, operation, done_message, same_message):
+def _account_for_a_step(user_id: int) -> User:
+    """The account a button on its page names; a refused step shows the page again with the reason."""
     user = get_user_or_404(user_id, current_user)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        changed = operation(user, current_user)
-    except operations.AdminError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-        return _render_user(user, status=error.status)
+    on_domain_error(lambda error, text: _render_user(user)[0])
+    return user
+
+
+def _account_done(user: User, changed: bool, done: str, same: str):
     db.session.commit()
-    if changed:
-        flash(done_message(user.email), "success")
-    else:
-        flash(same_message(user.email), "info")
+    flash(done if changed else same, "success" if changed else "info")
     return redirect(url_for("admin.user", user_id=user.id))
 
 
 @bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
 @role_required(Role.staff)
 def deactivate_user(user_id: int):
-    return _switch_active(user_id, operations.deactivate_user,
-                          lambda email: _("%(email)s is deactivated and can no longer log in.", email=email),
-                          lambda email: _("%(email)s was already deactivated.", email=email))
+    user = _account_for_a_step(user_id)
+    changed = operations.deactivate_user(user, current_user)
+    return _account_done(user, changed, _("%(email)s is deactivated and can no longer log in.", email=user.email),
+                         _("%(email)s was already deactivated.", email=user.email))
 
 
 @bp.route("/users/<int:user_id>/reactivate", methods=["POST"])
 @role_required(Role.staff)
 def reactivate_user(user_id: int):
-    return _switch_active(user_id, operations.reactivate_user,
-                          lambda email: _("%(email)s is active again and can log in.", email=email),
-                          lambda email: _("%(email)s was already active.", email=email))
+    user = _account_for_a_step(user_id)
+    changed = operations.reactivate_user(user, current_user)
+    return _account_done(user, changed, _("%(email)s is active again and can log in.", email=user.email),
+                         _("%(email)s was already active.", email=user.email))
 
 
 @bp.route("/users/<int:user_id>/unlock-two-factor", methods=["POST"])
 @role_required(Role.staff)
 def unlock_two_factor(user_id: int):
-    return _switch_active(user_id, operations.unlock_two_factor,
-                          lambda email: _("The two-factor login of %(email)s is unlocked.", email=email),
-                          lambda email: _("The two-factor login of %(email)s was not locked.", email=email))
+    user = _account_for_a_step(user_id)
+    changed = operations.unlock_two_factor(user, current_user)
+    return _account_done(user, changed, _("The two-factor login of %(email)s is unlocked.", email=user.email),
+                         _("The two-factor login of %(email)s was not locked.", email=user.email))

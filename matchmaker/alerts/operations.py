@@ -22,9 +22,10 @@ from sqlalchemy.exc import IntegrityError
 
 from ..audit import record_card_views
 from ..catalog import OFFER_KIND_LABELS
+from ..domain import InvalidInput
 from ..extensions import db
-from ..matching.index import (findable_profiles_query, offers_for_profile, profile_has_content,
-                              profiles_for_offer)
+from ..graduates.queries import findable_profiles
+from ..matching.index import offers_for_profile, profile_has_content, profiles_for_offer
 from ..models import AlertDelivery, GraduateProfile, Offer, Role, User
 from ..offers.queries import public_offers
 from ..outbox import external_url, queue_mail
@@ -58,11 +59,13 @@ def alerts_ready(user: User) -> bool:
 
 # ---- one-click unsubscribe ---------------------------------------------------------------------
 
-class UnsubscribeError(Exception):
+class UnsubscribeError(InvalidInput):
     """A token that cannot be used: reason is `invalid`, `expired` or `unknown_list`."""
 
     def __init__(self, reason: str):
-        super().__init__(reason)
+        super().__init__(_l("This link to stop the mails is not valid. Perhaps it was not copied completely "
+                            "from the mail.") if reason != "expired"
+                         else _l("This link to stop the mails has expired."))
         self.reason = reason
 
 
@@ -173,7 +176,7 @@ def new_graduates_for(user: User, since: datetime, now: datetime, min_score: flo
     if not offers:
         return []
     candidates = list(db.session.scalars(
-        findable_profiles_query().where(GraduateProfile.consent_at >= since, GraduateProfile.consent_at <= now,
+        findable_profiles().where(GraduateProfile.consent_at >= since, GraduateProfile.consent_at <= now,
                                         GraduateProfile.id.not_in(_delivered_ids(user, "profile")))))
     best: dict[int, GraduateFit] = {}
     for offer in offers:
@@ -201,7 +204,8 @@ def alert_user(user: User, week: str, now: datetime, min_score: float, max_items
             _remember(user, "offer", [fit.offer.id for fit in fits], week, now)
             queue_mail(user.email, _l("New offers that fit you"), "alert_graduate", locale=user.locale,
                        kind="alert_graduate", dedupe_key=f"alert:{user.id}:{week}", items=items,
-                       all_link=external_url("matching.offers_for_me"), **_footer(user))
+                       all_link=external_url("matching.offers_for_me"),
+                       list_unsubscribe=unsubscribe_url(user, "alerts"), **_footer(user))
             count = len(fits)
     elif user.role == Role.company:
         fits = new_graduates_for(user, since, now, min_score, max_items)
@@ -216,7 +220,8 @@ def alert_user(user: User, week: str, now: datetime, min_score: float, max_items
             record_card_views(user, [fit.profile for fit in fits], action="mail_card", now=now)
             queue_mail(user.email, _l("New graduates for your offers"), "alert_company", locale=user.locale,
                        kind="alert_company", dedupe_key=f"alert:{user.id}:{week}", items=items,
-                       company=user.active_company.name, **_footer(user))
+                       company=user.active_company.name, list_unsubscribe=unsubscribe_url(user, "alerts"),
+                       **_footer(user))
             count = len(fits)
     user.alerts_last_week = week
     db.session.flush()

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import role_required
+from ..errors import on_domain_error
 from ..extensions import csrf, db
 from ..models import Role
 from . import operations
@@ -38,10 +39,9 @@ def settings():
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
 @csrf.exempt
 def unsubscribe(token: str):
-    try:
-        user, list_name = operations.read_unsubscribe_token(token)
-    except operations.UnsubscribeError as error:
-        return render_template("alerts/unsubscribe_invalid.html", reason=error.reason), 400
+    on_domain_error(lambda error, text: render_template("alerts/unsubscribe_invalid.html", reason=error.reason),
+                    flash_message=False)
+    user, list_name = operations.read_unsubscribe_token(token)
     label = operations.LIST_LABELS[list_name]
     if request.method == "POST":
         operations.unsubscribe(user, list_name)

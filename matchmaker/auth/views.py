@@ -15,7 +15,6 @@ from ..access import login_required, role_required
 from ..extensions import db
 from ..forms import EmptyForm
 from ..models import Role, User, utcnow
-from ..outbox import deliver_pending
 from ..security import (end_session, login_account_key, rate_limit, renew_session, security_event,
                         start_session)
 from . import operations, totp
@@ -38,7 +37,7 @@ def home_for(user: User) -> str:
         return url_for("graduates.dashboard")
     if user.role == Role.company:
         return url_for("companies.dashboard")
-    if user.role in (Role.staff, Role.admin):
+    if user.is_staff:
         return url_for("admin.dashboard")
     return url_for("main.index")
 
@@ -75,7 +74,6 @@ def _address_taken(email: str, password: str) -> bool:
 
 def _registered():
     db.session.commit()
-    deliver_pending()
     flash(_("Almost done: we have sent you a link to confirm your email address."), "success")
     return redirect(url_for("auth.login"))
 
@@ -118,7 +116,6 @@ def resend_confirmation():
         if user is not None and user.confirmed_at is None and user.active:
             operations.send_confirmation(user)
             db.session.commit()
-            deliver_pending()
         flash(_("If an unconfirmed account exists for this address, we have sent a new link."), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/resend.html", form=form), (400 if form.errors else 200)
@@ -235,7 +232,6 @@ def two_factor_login():
                        failed_codes=user.totp_failed_attempts)
         if totp.is_locked(user):
             security_event("two_factor_locked", logging.WARNING, user=user.id)
-            deliver_pending()
             return _two_factor_locked()
         form.code.errors.append(_("This code is wrong or has already been used. Please enter the current code."))
         return render_template("auth/two_factor_login.html", form=form), 400
@@ -257,7 +253,6 @@ def forgot_password():
     if form.validate_on_submit():
         operations.send_password_reset(form.email.data)
         db.session.commit()
-        deliver_pending()
         flash(_("If an account exists for this address, we have sent a link to reset the password."), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/forgot.html", form=form), (400 if form.errors else 200)

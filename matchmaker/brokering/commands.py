@@ -8,7 +8,7 @@ import click
 from flask.cli import AppGroup
 
 from ..extensions import db
-from ..outbox import deliver_pending
+from ..outbox import deliver_queued
 
 brokering_cli = AppGroup("brokering", help="Brokered introductions: reminders and expiry.")
 
@@ -31,7 +31,7 @@ def remind_command(now_text: str | None) -> None:
 
     reminded, expired = send_reminders(now=_parse_now(now_text))
     db.session.commit()
-    deliver_pending(limit=10_000)
+    deliver_queued(at_least=10_000)
     click.echo(f"reminders {reminded}, expired {expired}")
 
 
@@ -44,5 +44,5 @@ def close_stale_command(days: int, now_text: str | None) -> None:
 
     closed = close_stale(None, days, now=_parse_now(now_text))
     db.session.commit()
-    deliver_pending(limit=10_000)
+    deliver_queued(at_least=10_000)
     click.echo(f"expired {len(closed)}")

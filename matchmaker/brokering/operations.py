@@ -5,19 +5,29 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 
-from flask import abort, current_app
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..audit import record_audit
+from ..domain import NotAllowed, NotPossible
 from ..extensions import db
+from ..graduates.queries import is_findable
 from ..matching.engine import Reason
-from ..models import (CLOSED_STATES, ConsentRecord, Degree, GraduateProfile, Introduction, IntroductionState,
+from ..models import (ConsentRecord, Degree, GraduateProfile, Introduction, IntroductionState,
                       Membership, Note, Offer, Role, Side, User, utcnow)
 from ..outbox import external_url, queue_mail
+from .queries import open_introduction
 
-IntroductionError = Introduction.Error
+
+class DuplicateIntroduction(NotPossible):
+    """The pair already has an open introduction; the refusal links to it."""
+
+    def __init__(self, message, existing: Introduction):
+        super().__init__(message)
+        self.existing = existing
+
 
 REMIND_AFTER = timedelta(days=7)
 EXPIRE_AFTER = timedelta(days=30)
@@ -38,32 +48,6 @@ ERROR_MESSAGES = (
     _l("The interview is already recorded."),
     _l("Only an introduction that waits for an answer can expire."),
 )
-
-
-def error_text(error: IntroductionError) -> str:
-    """The error's message in the current language."""
-    return _(error.message)
-
-
-# ---- access -------------------------------------------------------------------------------------
-
-def get_introduction_or_404(introduction_id: int, for_user) -> Introduction:
-    """An introduction its graduate, its company's active members and staff may see; 404 for anyone else."""
-    introduction = db.session.get(Introduction, introduction_id)
-    if introduction is None or introduction.side_of(for_user) is None:
-        abort(404)
-    return introduction
-
-
-def get_consent_or_404(consent_id: int, for_user) -> ConsentRecord:
-    consent = db.session.get(ConsentRecord, consent_id)
-    if consent is None or consent.user_id != getattr(for_user, "id", None):
-        abort(404)
-    return consent
-
-
-def is_findable(profile: GraduateProfile) -> bool:
-    return bool(profile.visible_to_companies and profile.user is not None and profile.user.active)
 
 
 # ---- who gets the mail --------------------------------------------------------------------------
@@ -153,27 +137,10 @@ def _record_consent(introduction: Introduction, user: User, side: Side, now: dat
     return record
 
 
-def open_introduction(offer_id: int, profile_id: int) -> Introduction | None:
-    """The introduction of this offer and graduate that is not closed yet, if any."""
-    return db.session.scalar(db.select(Introduction).where(
-        Introduction.offer_id == offer_id, Introduction.profile_id == profile_id,
-        Introduction.state.not_in(list(CLOSED_STATES))))
-
-
-def open_pairs() -> set[tuple[int, int]]:
-    """(offer id, profile id) of every introduction not closed: the board leaves them out."""
-    rows = db.session.execute(db.select(Introduction.offer_id, Introduction.profile_id).where(
-        Introduction.state.not_in(list(CLOSED_STATES)), Introduction.offer_id.is_not(None),
-        Introduction.profile_id.is_not(None)))
-    return {(offer_id, profile_id) for offer_id, profile_id in rows}
-
-
 def _refuse_duplicate(offer: Offer, profile: GraduateProfile) -> None:
     existing = open_introduction(offer.id, profile.id)
     if existing is not None:
-        error = IntroductionError("There is already an open introduction for this offer.", 409)
-        error.existing = existing
-        raise error
+        raise DuplicateIntroduction("There is already an open introduction for this offer.", existing)
 
 
 def _new(offer: Offer, profile: GraduateProfile, side: Side, actor: User, state: IntroductionState,
@@ -193,10 +160,9 @@ def express_interest(user: User, offer: Offer, now: datetime | None = None) -> I
     now = now or utcnow()
     profile = user.profile
     if profile is None:
-        raise IntroductionError("Please fill in your profile first, so that the company learns what you can do.",
-                                409)
+        raise NotPossible("Please fill in your profile first, so that the company learns what you can do.")
     if not offer.is_public:
-        raise IntroductionError("This offer is not open.", 409)
+        raise NotPossible("This offer is not open.")
     _refuse_duplicate(offer, profile)
     introduction = _new(offer, profile, Side.graduate, user, IntroductionState.accepted_by_graduate, now,
                         graduate_accepted_at=now)
@@ -210,11 +176,11 @@ def invite_graduate(user: User, offer: Offer, profile: GraduateProfile, now: dat
     """A company invites a findable graduate to one of its published offers."""
     now = now or utcnow()
     if user.active_company is None or user.active_company.id != offer.company_id:
-        raise IntroductionError("Only the graduate or the company can take this step.", 403)
+        raise NotAllowed("Only the graduate or the company can take this step.")
     if not offer.is_public:
-        raise IntroductionError("Publish the offer first: graduates can be invited only to open offers.", 409)
+        raise NotPossible("Publish the offer first: graduates can be invited only to open offers.")
     if not is_findable(profile):
-        raise IntroductionError("This graduate cannot be invited.", 409)
+        raise NotPossible("This graduate cannot be invited.")
     _refuse_duplicate(offer, profile)
     introduction = _new(offer, profile, Side.company, user, IntroductionState.accepted_by_company, now,
                         company_accepted_at=now, company_accepted_by_id=user.id)
@@ -229,9 +195,9 @@ def propose_introduction(staff: User, offer: Offer, profile: GraduateProfile, me
     """Staff propose a pair from the matching board, with a personal message to each side."""
     now = now or utcnow()
     if not offer.is_public:
-        raise IntroductionError("This offer is not open.", 409)
+        raise NotPossible("This offer is not open.")
     if not is_findable(profile):
-        raise IntroductionError("This graduate cannot be invited.", 409)
+        raise NotPossible("This graduate cannot be invited.")
     _refuse_duplicate(offer, profile)
     introduction = _new(offer, profile, Side.staff, staff, IntroductionState.proposed, now,
                         message_to_graduate=message_to_graduate, message_to_company=message_to_company)
@@ -349,10 +315,10 @@ def revoke_consent(consent: ConsentRecord, user: User, now: datetime | None = No
     """
     now = now or utcnow()
     if consent.revoked_at is not None:
-        raise IntroductionError("This consent is already revoked.", 409)
+        raise NotPossible("This consent is already revoked.")
     if consent.purpose == "privacy":
         # Accepting the privacy notice is the basis of the account itself: it ends by deleting the account.
-        raise IntroductionError(_("To withdraw from the privacy notice, delete your account under “My data”."), 409)
+        raise NotPossible(_("To withdraw from the privacy notice, delete your account under “My data”."))
     if consent.purpose == "findable":
         from ..graduates.operations import set_visibility
 
@@ -456,45 +422,3 @@ def send_reminders(now: datetime | None = None) -> tuple[int, int]:
             reminded += 1
     db.session.flush()
     return reminded, expired
-
-
-# ---- lists --------------------------------------------------------------------------------------
-
-STATE_ORDER = [IntroductionState.proposed, IntroductionState.accepted_by_graduate,
-               IntroductionState.accepted_by_company, IntroductionState.introduced, IntroductionState.interview,
-               IntroductionState.hired, IntroductionState.internship, IntroductionState.thesis,
-               IntroductionState.project, IntroductionState.no_fit, IntroductionState.declined,
-               IntroductionState.withdrawn, IntroductionState.expired]
-
-
-def state_order():
-    return db.case({state.value: n for n, state in enumerate(STATE_ORDER)}, value=Introduction.state)
-
-
-def pipeline_query(filters: dict, now: datetime | None = None):
-    """All introductions for staff, filtered, grouped by state and oldest first within a state."""
-    from ..catalog import FIELD_OF_ACTION_KINDS
-
-    now = now or utcnow()
-    select = db.select(Introduction)
-    state = filters.get("state")
-    if state == "all":
-        pass
-    elif state:
-        select = select.where(Introduction.state == IntroductionState(state))
-    else:
-        select = select.where(Introduction.state.not_in(list(CLOSED_STATES)))
-    if filters.get("kind"):
-        select = select.where(Introduction.offer_kind == filters["kind"])
-    if filters.get("field"):
-        select = select.where(Introduction.offer_kind.in_(list(FIELD_OF_ACTION_KINDS[filters["field"]])))
-    if filters.get("company"):
-        select = select.where(Introduction.company_id == filters["company"])
-    if filters.get("older") is not None:
-        select = select.where(Introduction.created_at <= now - timedelta(days=filters["older"]))
-    return select.order_by(state_order(), Introduction.created_at, Introduction.id)
-
-
-def state_counts() -> dict[IntroductionState, int]:
-    rows = db.session.execute(db.select(Introduction.state, db.func.count()).group_by(Introduction.state))
-    return {state: count for state, count in rows}

@@ -6,14 +6,15 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..access import get_company_or_404, get_offer_or_404, get_profile_or_404, role_required
+from ..access import (get_company_or_404, get_consent_or_404, get_introduction_or_404, get_offer_or_404,
+                      get_profile_or_404, role_required)
 from ..audit import record_audit, record_card_views
+from ..errors import on_domain_error
 from ..extensions import db
 from ..forms import EmptyForm
-from ..models import Company, ConsentRecord, Introduction, IntroductionState, Note, Role, Side, User
-from ..outbox import deliver_pending
+from ..models import Introduction, IntroductionState, Role, Side
 from ..pagination import page_arg
-from . import operations
+from . import operations, queries
 from .forms import AnswerForm, CloseStaleForm, NoteForm, OutcomeForm, PipelineFilterForm, ProposeForm
 
 bp = Blueprint("brokering", __name__)
@@ -23,17 +24,15 @@ def _paginate(select):
     return db.paginate(select, page=page_arg(), per_page=current_app.config["PAGE_SIZE"], error_out=False)
 
 
-def _refused(error: operations.IntroductionError, back: str):
-    """A step that is not possible: say why, with the HTTP status the error names; nothing changed."""
-    db.session.rollback()
-    existing = getattr(error, "existing", None)
-    return render_template("brokering/refused.html", message=operations.error_text(error), back=back,
-                           existing=existing), error.status
+def _refused_back_to(back: str) -> None:
+    """A step that turns out not possible answers a page that says why and links back to `back`."""
+    on_domain_error(lambda error, text: render_template("brokering/refused.html", message=text, back=back,
+                                                        existing=getattr(error, "existing", None)),
+                    flash_message=False)
 
 
 def _done(message: str, introduction: Introduction):
     db.session.commit()
-    deliver_pending()
     flash(message, "success")
     return redirect(url_for("brokering.detail", introduction_id=introduction.id))
 
@@ -44,14 +43,7 @@ def _done(message: str, introduction: Introduction):
 @role_required(Role.graduate, Role.company)
 def index():
     """The introductions of the graduate, or of the company user's company."""
-    select = db.select(Introduction)
-    if current_user.role == Role.graduate:
-        profile_id = current_user.profile.id if current_user.profile else -1
-        select = select.where(Introduction.profile_id == profile_id)
-    else:
-        company = current_user.active_company
-        select = select.where(Introduction.company_id == (company.id if company else -1))
-    page = _paginate(select.order_by(Introduction.updated_at.desc(), Introduction.id.desc()))
+    page = _paginate(queries.introductions_of(current_user))
     return render_template("brokering/index.html", page=page, side=current_user.role.value)
 
 
@@ -64,26 +56,22 @@ def _render_detail(introduction: Introduction, status: int = 200, **forms):
     elif side in (Side.company, Side.staff) and introduction.profile is not None and introduction.offer is not None:
         reasons, conditions = _reasons(introduction, side)
     if side == Side.staff:
-        notes = list(db.session.scalars(db.select(Note).where(Note.introduction_id == introduction.id)
-                                        .order_by(Note.created_at.desc(), Note.id.desc())))
-        consents = list(db.session.scalars(db.select(ConsentRecord).where(
-            ConsentRecord.introduction_id == introduction.id).order_by(ConsentRecord.given_at)))
-    accepted_by = (db.session.get(User, introduction.company_accepted_by_id)
-                   if introduction.company_accepted_by_id else None)
+        notes = queries.notes_on(introduction=introduction)
+        consents = queries.consents_for(introduction)
     consent_preview = ""
     if side in introduction.waiting_sides():
         consent_preview = operations.consent_text(introduction, side, current_user.locale or "de")
     context = {"answer_form": AnswerForm(formdata=None), "accept_form": EmptyForm(formdata=None),
                "note_form": NoteForm(formdata=None), "outcome_form": OutcomeForm(formdata=None), **forms}
     return render_template("brokering/detail.html", intro=introduction, side=side.value, reasons=reasons,
-                           conditions=conditions, notes=notes, consents=consents, accepted_by=accepted_by, card=card,
+                           conditions=conditions, notes=notes, consents=consents, accepted_by=queries.accepted_by(introduction), card=card,
                            consent_preview=consent_preview, **context), status
 
 
 @bp.route("/<int:introduction_id>")
 @role_required(Role.graduate, Role.company, Role.staff)
 def detail(introduction_id: int):
-    introduction = operations.get_introduction_or_404(introduction_id, current_user)
+    introduction = get_introduction_or_404(introduction_id, current_user)
     subject = operations._subject_user(introduction)
     side = introduction.side_of(current_user)
     # Staff always see the graduate's name and email here; a company only once both have accepted.
@@ -123,10 +111,8 @@ def interest(offer_id: int):
     offer = get_offer_or_404(offer_id, current_user)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        introduction = operations.express_interest(current_user, offer)
-    except operations.IntroductionError as error:
-        return _refused(error, url_for("offers.detail", offer_id=offer.id))
+    _refused_back_to(url_for("offers.detail", offer_id=offer.id))
+    introduction = operations.express_interest(current_user, offer)
     return _done(_("The company now learns that you are interested. Your name and email address are passed "
                    "on only when the company accepts too."), introduction)
 
@@ -138,10 +124,8 @@ def invite(offer_id: int, profile_id: int):
     profile = get_profile_or_404(profile_id, current_user)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        introduction = operations.invite_graduate(current_user, offer, profile)
-    except operations.IntroductionError as error:
-        return _refused(error, url_for("matching.graduates_for_offer", offer_id=offer.id))
+    _refused_back_to(url_for("matching.graduates_for_offer", offer_id=offer.id))
+    introduction = operations.invite_graduate(current_user, offer, profile)
     return _done(_("The graduate is invited. You see their contact data once they accept."), introduction)
 
 
@@ -151,14 +135,11 @@ def propose(offer_id: int, profile_id: int):
     offer = get_offer_or_404(offer_id, current_user)
     profile = get_profile_or_404(profile_id, current_user)
     form = ProposeForm()
-    existing = operations.open_introduction(offer.id, profile.id)
+    existing = queries.open_introduction(offer.id, profile.id)
     if form.validate_on_submit():
-        try:
-            introduction = operations.propose_introduction(current_user, offer, profile,
-                                                           form.message_to_graduate.data,
-                                                           form.message_to_company.data)
-        except operations.IntroductionError as error:
-            return _refused(error, url_for("matching.board"))
+        _refused_back_to(url_for("matching.board"))
+        introduction = operations.propose_introduction(current_user, offer, profile, form.message_to_graduate.data,
+                                                       form.message_to_company.data)
         return _done(_("The introduction is proposed: both sides have been asked."), introduction)
     return render_template("brokering/propose.html", form=form, offer=offer, profile=profile,
                            existing=existing), (400 if form.errors else 200)
@@ -169,41 +150,38 @@ def propose(offer_id: int, profile_id: int):
 @bp.route("/<int:introduction_id>/accept", methods=["POST"])
 @role_required(Role.graduate, Role.company)
 def accept(introduction_id: int):
-    introduction = operations.get_introduction_or_404(introduction_id, current_user)
+    introduction = get_introduction_or_404(introduction_id, current_user)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        operations.accept_introduction(introduction, current_user)
-    except operations.IntroductionError as error:
-        return _refused(error, url_for("brokering.detail", introduction_id=introduction_id))
+    _refused_back_to(url_for("brokering.detail", introduction_id=introduction_id))
+    operations.accept_introduction(introduction, current_user)
     if introduction.state == IntroductionState.introduced:
         return _done(_("You have been introduced: you now see each other's contact data."), introduction)
     return _done(_("Thank you. The other side has been asked."), introduction)
 
 
-def _close_step(introduction_id: int, step, message: str):
-    introduction = operations.get_introduction_or_404(introduction_id, current_user)
-    form = AnswerForm()
-    if not form.validate_on_submit():
-        return _render_detail(introduction, 400, answer_form=form)
-    try:
-        step(introduction, current_user, form.reason.data or "")
-    except operations.IntroductionError as error:
-        return _refused(error, url_for("brokering.detail", introduction_id=introduction_id))
-    return _done(message, introduction)
-
-
 @bp.route("/<int:introduction_id>/decline", methods=["POST"])
 @role_required(Role.graduate, Role.company)
 def decline(introduction_id: int):
-    return _close_step(introduction_id, operations.decline_introduction, _("You have declined the introduction."))
+    introduction = get_introduction_or_404(introduction_id, current_user)
+    form = AnswerForm()
+    if not form.validate_on_submit():
+        return _render_detail(introduction, 400, answer_form=form)
+    _refused_back_to(url_for("brokering.detail", introduction_id=introduction_id))
+    operations.decline_introduction(introduction, current_user, form.reason.data or "")
+    return _done(_("You have declined the introduction."), introduction)
 
 
 @bp.route("/<int:introduction_id>/withdraw", methods=["POST"])
 @role_required(Role.graduate, Role.company)
 def withdraw(introduction_id: int):
-    return _close_step(introduction_id, operations.withdraw_introduction,
-                       _("You have withdrawn from the introduction."))
+    introduction = get_introduction_or_404(introduction_id, current_user)
+    form = AnswerForm()
+    if not form.validate_on_submit():
+        return _render_detail(introduction, 400, answer_form=form)
+    _refused_back_to(url_for("brokering.detail", introduction_id=introduction_id))
+    operations.withdraw_introduction(introduction, current_user, form.reason.data or "")
+    return _done(_("You have withdrawn from the introduction."), introduction)
 
 
 # ---- staff: outcomes, notes, pipeline, histories ------------------------------------------------
@@ -211,23 +189,20 @@ def withdraw(introduction_id: int):
 @bp.route("/<int:introduction_id>/outcome", methods=["POST"])
 @role_required(Role.staff)
 def outcome(introduction_id: int):
-    introduction = operations.get_introduction_or_404(introduction_id, current_user)
+    introduction = get_introduction_or_404(introduction_id, current_user)
     form = OutcomeForm()
     if not form.validate_on_submit():
         flash(_("The outcome was not recorded: please check the form."), "error")
         return _render_detail(introduction, 400, outcome_form=form)
-    try:
-        operations.record_outcome(introduction, current_user, IntroductionState(form.outcome.data),
-                                  form.on_date.data)
-    except operations.IntroductionError as error:
-        return _refused(error, url_for("brokering.detail", introduction_id=introduction_id))
+    _refused_back_to(url_for("brokering.detail", introduction_id=introduction_id))
+    operations.record_outcome(introduction, current_user, IntroductionState(form.outcome.data), form.on_date.data)
     return _done(_("The outcome is recorded."), introduction)
 
 
 @bp.route("/<int:introduction_id>/notes", methods=["POST"])
 @role_required(Role.staff)
 def add_note(introduction_id: int):
-    introduction = operations.get_introduction_or_404(introduction_id, current_user)
+    introduction = get_introduction_or_404(introduction_id, current_user)
     form = NoteForm()
     if not form.validate_on_submit():
         return _render_detail(introduction, 400, note_form=form)
@@ -242,11 +217,10 @@ def add_note(introduction_id: int):
 def pipeline():
     form = PipelineFilterForm(formdata=request.args)
     filters = form.valid_filters()
-    page = _paginate(operations.pipeline_query(filters))
-    companies = list(db.session.scalars(db.select(Company).order_by(Company.name)))
-    return render_template("brokering/pipeline.html", form=form, page=page, counts=operations.state_counts(),
-                           companies=companies, problems=bool(form.errors), close_form=CloseStaleForm(),
-                           order=operations.STATE_ORDER)
+    page = _paginate(queries.pipeline_query(filters))
+    return render_template("brokering/pipeline.html", form=form, page=page, counts=queries.state_counts(),
+                           companies=queries.all_companies(), problems=bool(form.errors),
+                           close_form=CloseStaleForm(), order=queries.STATE_ORDER)
 
 
 @bp.route("/pipeline/close-stale", methods=["POST"])
@@ -255,14 +229,12 @@ def close_stale():
     form = CloseStaleForm()
     if not form.validate_on_submit():
         filter_form = PipelineFilterForm(formdata=None)
-        page = _paginate(operations.pipeline_query({}))
-        companies = list(db.session.scalars(db.select(Company).order_by(Company.name)))
+        page = _paginate(queries.pipeline_query({}))
         return render_template("brokering/pipeline.html", form=filter_form, page=page,
-                               counts=operations.state_counts(), companies=companies, problems=False,
-                               close_form=form, order=operations.STATE_ORDER), 400
+                               counts=queries.state_counts(), companies=queries.all_companies(), problems=False,
+                               close_form=form, order=queries.STATE_ORDER), 400
     closed = operations.close_stale(current_user, form.days.data)
     db.session.commit()
-    deliver_pending()
     flash(_("%(n)d introductions closed as expired.", n=len(closed)), "success")
     return redirect(url_for("brokering.pipeline", state="expired"))
 
@@ -281,11 +253,9 @@ def graduate(profile_id: int):
     if request.method == "GET":
         record_audit(current_user, "view_profile", subject=profile.user, obj=profile)
         db.session.commit()
-    notes = list(db.session.scalars(db.select(Note).where(Note.profile_id == profile.id)
-                                    .order_by(Note.created_at.desc())))
-    page = _paginate(db.select(Introduction).where(Introduction.profile_id == profile.id)
-                     .order_by(Introduction.created_at.desc()))
-    return render_template("brokering/graduate.html", profile=profile, notes=notes, note_form=form,
+    page = _paginate(queries.introductions_of_profile(profile))
+    return render_template("brokering/graduate.html", profile=profile, notes=queries.notes_on(profile=profile),
+                           note_form=form,
                            page=page), (400 if form.errors else 200)
 
 
@@ -294,8 +264,7 @@ def graduate(profile_id: int):
 def company(company_id: int):
     """Every introduction of one company."""
     company = get_company_or_404(company_id, current_user)
-    page = _paginate(db.select(Introduction).where(Introduction.company_id == company.id)
-                     .order_by(Introduction.created_at.desc()))
+    page = _paginate(queries.introductions_of_company(company))
     return render_template("brokering/company.html", company=company, page=page)
 
 
@@ -304,23 +273,19 @@ def company(company_id: int):
 @bp.route("/consents")
 @role_required(Role.graduate)
 def consents():
-    page = _paginate(db.select(ConsentRecord).where(ConsentRecord.user_id == current_user.id)
-                     .order_by(ConsentRecord.given_at.desc(), ConsentRecord.id.desc()))
+    page = _paginate(queries.consents_of(current_user))
     return render_template("brokering/consents.html", page=page, revoke_form=EmptyForm())
 
 
 @bp.route("/consents/<int:consent_id>/revoke", methods=["POST"])
 @role_required(Role.graduate)
 def revoke(consent_id: int):
-    consent = operations.get_consent_or_404(consent_id, current_user)
+    consent = get_consent_or_404(consent_id, current_user)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        withdrawn = operations.revoke_consent(consent, current_user)
-    except operations.IntroductionError as error:
-        return _refused(error, url_for("brokering.consents"))
+    _refused_back_to(url_for("brokering.consents"))
+    withdrawn = operations.revoke_consent(consent, current_user)
     db.session.commit()
-    deliver_pending()
     if withdrawn:
         flash(_("Your consent is revoked and the introduction is withdrawn: the company no longer sees your "
                 "contact data."), "success")

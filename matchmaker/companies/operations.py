@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from ..domain import NotAllowed, NotPossible
 from ..extensions import db
 from ..models import Company, Membership, Role, SizeBand, Sector, User
 from ..outbox import external_url, queue_mail
@@ -11,17 +12,9 @@ from ..outbox import external_url, queue_mail
 PROFILE_FIELDS = ("sector", "size_band", "site", "about", "website", "contact_email")
 
 
-class CompanyError(Exception):
-    """A step on a company or its members that is not allowed; the message says why."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
-
-
 def _require_member(company: Company, actor: User) -> None:
     if actor.active_company is None or actor.active_company.id != company.id:
-        raise CompanyError(_l("Only active members of the company may do this."))
+        raise NotAllowed(_l("Only active members of the company may do this."))
 
 
 def update_company(company: Company, actor: User, **fields) -> Company:
@@ -53,7 +46,7 @@ def pending_members(company: Company) -> list[User]:
 
 def _require_pending(company: Company, user: User) -> None:
     if user.company_id != company.id or user.membership != Membership.pending:
-        raise CompanyError(_l("This person has no open request to join your company."))
+        raise NotPossible(_l("This person has no open request to join your company."))
 
 
 def approve_member(company: Company, user: User, actor: User) -> bool:
@@ -62,15 +55,15 @@ def approve_member(company: Company, user: User, actor: User) -> bool:
     A colleague (an active member of the company) or staff may approve.  For
     staff a second approval is harmless and returns False; a colleague can
     only approve an open request."""
-    by_staff = actor.role in (Role.staff, Role.admin)
+    by_staff = actor.is_staff
     if not by_staff:
         _require_member(company, actor)
     if user.company_id != company.id or user.role != Role.company or user.membership is None:
-        raise CompanyError(_l("This person has no open request to join your company."))
+        raise NotPossible(_l("This person has no open request to join your company."))
     if user.membership == Membership.active:
         if by_staff:
             return False
-        raise CompanyError(_l("This person has no open request to join your company."))
+        raise NotPossible(_l("This person has no open request to join your company."))
     user.membership = Membership.active
     queue_mail(user.email, _l("You can now act for %(company)s", company=company.name), "member_approved",
                locale=user.locale, kind="member_approved", company=company, by_staff=by_staff,

@@ -4,9 +4,25 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+import sqlalchemy as sa
+
 from ..extensions import db
-from ..models import Company
+from ..models import Company, Membership, Sector, User
 from ..names import skeleton
+
+
+def verified_companies(sector: str | None = None) -> sa.Select:
+    """The public company list: verified companies by name, of one sector if given."""
+    select = sa.select(Company).where(Company.verified_at.is_not(None)).order_by(Company.name, Company.id)
+    if sector:
+        select = select.where(Company.sector == Sector(sector))
+    return select
+
+
+def join_request(company: Company, user_id: int) -> User | None:
+    """The user, if they asked to join the company and wait for an answer."""
+    return db.session.scalar(sa.select(User).where(
+        User.id == user_id, User.company_id == company.id, User.membership == Membership.pending))
 
 
 def look_alikes(companies: list[Company]) -> dict[int, list[str]]:

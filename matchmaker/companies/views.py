@@ -6,14 +6,12 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..access import get_company_or_404, role_required
+from ..access import acts_for, company_member_required, get_company_or_404
 from ..extensions import db
 from ..forms import EmptyForm
-from ..models import Company, Membership, Role, Sector, User
 from ..offers.queries import offers_by_status, open_offers_of
 from ..pagination import page_arg
-from ..outbox import deliver_pending
-from . import operations
+from . import operations, queries
 from .forms import CompanyFilterForm, CompanyForm
 
 bp = Blueprint("companies", __name__)
@@ -23,38 +21,30 @@ bp = Blueprint("companies", __name__)
 def index():
     form = CompanyFilterForm(formdata=request.args)
     form.validate()
-    select = db.select(Company).where(Company.verified_at.is_not(None)).order_by(Company.name, Company.id)
     sector = form.sector.data if not form.sector.errors else None
-    if sector:
-        select = select.where(Company.sector == Sector(sector))
-    page = db.paginate(select, page=page_arg(), per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = db.paginate(queries.verified_companies(sector), page=page_arg(), per_page=current_app.config["PAGE_SIZE"], error_out=False)
     return render_template("companies/index.html", form=form, page=page, filtered=bool(sector))
 
 
 @bp.route("/<int:company_id>")
 def detail(company_id: int):
     company = get_company_or_404(company_id, current_user)
-    member = current_user.is_authenticated and current_user.active_company is not None \
-        and current_user.active_company.id == company.id
-    return render_template("companies/detail.html", company=company, offers=open_offers_of(company), member=member)
+    return render_template("companies/detail.html", company=company, offers=open_offers_of(company),
+                           member=acts_for(current_user, company.id))
 
 
 @bp.route("/mine")
-@role_required(Role.company)
+@company_member_required(status=200)
 def dashboard():
     company = current_user.active_company
-    if company is None:
-        return render_template("companies/not_member.html")
     return render_template("companies/dashboard.html", company=company, groups=offers_by_status(company),
                            pending=operations.pending_members(company))
 
 
 @bp.route("/mine/edit", methods=["GET", "POST"])
-@role_required(Role.company)
+@company_member_required
 def edit():
     company = current_user.active_company
-    if company is None:
-        return render_template("companies/not_member.html"), 403
     if request.method == "GET":
         form = CompanyForm(data={
             "sector": company.sector.value, "size_band": company.size_band.value if company.size_band else "",
@@ -73,34 +63,29 @@ def edit():
 def _member_request(user_id: int):
     """The own company and a user who asked to join it; anything else is 404."""
     company = current_user.active_company
-    if company is None:
-        abort(403)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    user = db.session.scalar(db.select(User).where(
-        User.id == user_id, User.company_id == company.id, User.membership == Membership.pending))
+    user = queries.join_request(company, user_id)
     if user is None:
         abort(404)
     return company, user
 
 
 @bp.route("/mine/members/<int:user_id>/approve", methods=["POST"])
-@role_required(Role.company)
+@company_member_required
 def approve_member(user_id: int):
     company, user = _member_request(user_id)
     operations.approve_member(company, user, current_user)
     db.session.commit()
-    deliver_pending()
     flash(_("%(email)s can now act for your company.", email=user.email), "success")
     return redirect(url_for("companies.dashboard"))
 
 
 @bp.route("/mine/members/<int:user_id>/decline", methods=["POST"])
-@role_required(Role.company)
+@company_member_required
 def decline_member(user_id: int):
     company, user = _member_request(user_id)
     operations.decline_member(company, user, current_user)
     db.session.commit()
-    deliver_pending()
     flash(_("The request of %(email)s is declined; we have told them by mail.", email=user.email), "success")
     return redirect(url_for("companies.dashboard"))

@@ -18,14 +18,14 @@ def retention_command(now) -> None:
     the warning, delete offers ended OFFER_PURGE_DAYS ago and logs older than LOG_RETENTION_DAYS."""
     from ..cv import remove_file
     from ..extensions import db
-    from ..outbox import deliver_pending
+    from ..outbox import deliver_queued
     from .operations import run_retention
 
     done, files = run_retention(now or utcnow())
     db.session.commit()
     for name in files:
         remove_file(name)
-    deliver_pending()
+    deliver_queued()
     click.echo(f"warned {done['warned']} inactive graduate(s); erased {done['erased']} account(s); "
                f"purged {done['offers']} offer(s), {done['audit_entries']} audit entr(ies), "
                f"{done['mails']} sent mail(s)")

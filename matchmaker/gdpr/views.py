@@ -9,7 +9,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import cv
-from ..access import login_required, role_required
+from ..access import get_cv_profile_or_404, login_required, role_required
+from ..errors import on_domain_error
 from ..extensions import db
 from ..forms import EmptyForm
 from ..models import Role, utcnow
@@ -40,21 +41,23 @@ def cv_file():
     if form.validate_on_submit():
         # One byte more than allowed tells a too large file from one of exactly the limit.
         data = form.cv.data.stream.read(current_app.config["CV_MAX_BYTES"] + 1)
-        try:
-            text = cv.extract_text(data)
-        except cv.CvError as error:
-            form.cv.errors = list(form.cv.errors) + [error.message]
-        else:
-            old = operations.store_cv(profile, data, text)
-            db.session.commit()
-            cv.remove_file(old)
-            if text:
-                flash(_("Your CV is saved. We have put the text we read from it into your profile: please check "
-                        "it and correct it where needed."), "success")
-                return redirect(url_for("graduates.profile", _anchor="cv_text"))
-            flash(_("Your CV is saved, but we could not read any text from it (perhaps it is a scanned image). "
-                    "You can type the text into your profile."), "info")
-            return redirect(url_for("gdpr.cv_file"))
+
+        def file_refused(error, text):
+            form.cv.errors = list(form.cv.errors) + [text]
+            return _render_cv(form)
+
+        on_domain_error(file_refused, flash_message=False)
+        text = cv.extract_text(data)
+        old = operations.store_cv(profile, data, text)
+        db.session.commit()
+        cv.remove_file(old)
+        if text:
+            flash(_("Your CV is saved. We have put the text we read from it into your profile: please check "
+                    "it and correct it where needed."), "success")
+            return redirect(url_for("graduates.profile", _anchor="cv_text"))
+        flash(_("Your CV is saved, but we could not read any text from it (perhaps it is a scanned image). "
+                "You can type the text into your profile."), "info")
+        return redirect(url_for("gdpr.cv_file"))
     return _render_cv(form), (400 if form.errors else 200)
 
 
@@ -78,7 +81,7 @@ def delete_cv():
 @bp.route("/graduates/<int:profile_id>/cv")
 @role_required(Role.graduate, Role.company, Role.staff)
 def download_cv(profile_id: int):
-    profile = cv.get_cv_profile_or_404(profile_id, current_user)
+    profile = get_cv_profile_or_404(profile_id, current_user)
     return cv.send_cv(profile, current_user)
 
 

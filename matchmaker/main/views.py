@@ -1,25 +1,16 @@
-import sqlalchemy as sa
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from ..auth.views import is_safe_next
 from ..extensions import db
-from ..models import Company, GraduateProfile
-from ..offers.queries import public_offers
+from . import queries
 
 bp = Blueprint("main", __name__)
 
 
 @bp.route("/")
 def index():
-    open_offers = public_offers()
-    latest = db.session.scalars(open_offers.limit(6)).all()
-    counts = {
-        "offers": db.session.scalar(sa.select(sa.func.count()).select_from(open_offers.subquery())) or 0,
-        "companies": db.session.scalar(db.select(db.func.count(Company.id)).where(Company.verified_at.is_not(None))) or 0,
-        "graduates": db.session.scalar(db.select(db.func.count(GraduateProfile.id))) or 0,
-    }
-    return render_template("main/index.html", latest=latest, counts=counts)
+    return render_template("main/index.html", latest=queries.latest_offers(), counts=queries.start_page_counts())
 
 
 @bp.route("/lang/<code>")

@@ -46,8 +46,9 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from ..extensions import db
-from ..models import (DEGREE_RANK, GraduateProfile, MatcherState, Offer, OfferStatus, User, cefr_rank,
-                      utcnow)
+from ..graduates.queries import findable_profiles
+from ..models import GraduateProfile, MatcherState, Offer, OfferStatus, utcnow
+from ..requirements import degree_enough, german_enough
 from .engine import Document, Match, Matcher, Reason
 from .personal import name_parts, scrub
 
@@ -270,12 +271,8 @@ def conditions(profile: GraduateProfile, offer: Offer) -> list[Condition]:
     result = []
     wanted = set(profile.wanted_kinds or [])
     result.append(Condition("kind", not wanted or offer.kind.value in wanted))
-    result.append(Condition("german", cefr_rank(offer.min_german_level) <= cefr_rank(profile.german_level)))
-    if offer.degree is not None:
-        held = profile.degree is not None and DEGREE_RANK[profile.degree] >= DEGREE_RANK[offer.degree]
-        result.append(Condition("degree", held))
-    else:
-        result.append(Condition("degree", True))
+    result.append(Condition("german", german_enough(offer.min_german_level, profile.german_level)))
+    result.append(Condition("degree", degree_enough(offer.degree, profile.degree)))
     start_ok = True
     if profile.earliest_start and offer.start_date:
         # The post must not start before the graduate can; a post open until later still fits.
@@ -289,10 +286,8 @@ def all_held(conds: list[Condition]) -> bool:
     return all(c.held for c in conds)
 
 
-def findable_profiles_query():
-    """Profiles whose owner agreed to be found and whose account is active."""
-    return (sa.select(GraduateProfile).join(GraduateProfile.user)
-            .where(GraduateProfile.visible_to_companies.is_(True), User.active.is_(True)))
+# "Findable" is defined once, in graduates/queries.py; the old name stays for the matcher's callers.
+findable_profiles_query = findable_profiles
 
 
 @dataclass

@@ -10,6 +10,7 @@ from ..access import get_offer_or_404, role_required
 from ..audit import record_card_views
 from ..catalog import BTU_PROGRAMMES
 from ..extensions import db
+from ..graduates.queries import findable_profiles
 from ..models import Company, GraduateProfile, Offer, OfferKind, Role, Sector
 from ..offers.forms import OfferFilterForm
 from ..offers.queries import filter_offers, public_offers
@@ -53,7 +54,7 @@ def graduates_for_offer(offer_id: int):
         offer = get_offer_or_404(offer_id, current_user)
     ranked = []
     if offer.is_public:
-        candidates = list(db.session.scalars(index.findable_profiles_query()))
+        candidates = list(db.session.scalars(findable_profiles()))
         ranked = index.profiles_for_offer(offer, candidates, strict=_strict(), k=RANK_LIMIT)
     page = ListPage(ranked, page_arg(), current_app.config["PAGE_SIZE"])
     if page.items:
@@ -96,11 +97,11 @@ def board():
     if "sector" in filters:
         select = select.where(Company.sector == filters["sector"])
     offers = list(db.session.scalars(select).unique())
-    profiles_select = index.findable_profiles_query()
+    profiles_select = findable_profiles()
     if "study" in filters:
         profiles_select = profiles_select.where(GraduateProfile.study_programme == filters["study"])
     profiles = list(db.session.scalars(profiles_select))
-    from ..brokering.operations import open_pairs
+    from ..brokering.queries import open_pairs
 
     pairs = index.best_pairs(offers, profiles, per_offer=5, exclude=open_pairs())
     page = ListPage(pairs, page_arg(), current_app.config["PAGE_SIZE"])

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain import NotAllowed, NotPossible
 from ..extensions import db
 from ._base import _enum, utcnow
 from .accounts import Role
@@ -96,14 +97,6 @@ class Introduction(db.Model):
 
     # ---- the double opt-in as a state machine ---------------------------------------------------
 
-    class Error(Exception):
-        """A step that is not possible: `status` 409 for the wrong state, 403 for the wrong person."""
-
-        def __init__(self, message: str, status: int = 409):
-            super().__init__(message)
-            self.message = message
-            self.status = status
-
     @property
     def is_open(self) -> bool:
         return self.state not in CLOSED_STATES
@@ -165,7 +158,7 @@ class Introduction(db.Model):
     def _party(self, user) -> Side:
         side = self.side_of(user)
         if side not in (Side.graduate, Side.company):
-            raise Introduction.Error("Only the graduate or the company can take this step.", 403)
+            raise NotAllowed("Only the graduate or the company can take this step.")
         return side
 
     def accept(self, by, now: datetime | None = None) -> Side:
@@ -173,9 +166,9 @@ class Introduction(db.Model):
         now = now or utcnow()
         side = self._party(by)
         if self.state not in WAITING_STATES:
-            raise Introduction.Error("This introduction no longer waits for an answer.")
+            raise NotPossible("This introduction no longer waits for an answer.")
         if self.has_accepted(side):
-            raise Introduction.Error("You have already accepted this introduction.")
+            raise NotPossible("You have already accepted this introduction.")
         if side == Side.graduate:
             self.graduate_accepted_at = now
         else:
@@ -199,7 +192,7 @@ class Introduction(db.Model):
         """One side says no while the introduction waits."""
         side = self._party(by)
         if self.state not in WAITING_STATES:
-            raise Introduction.Error("This introduction no longer waits for an answer.")
+            raise NotPossible("This introduction no longer waits for an answer.")
         self._close(IntroductionState.declined, side, reason, now or utcnow())
         return side
 
@@ -211,25 +204,25 @@ class Introduction(db.Model):
         side = self._party(by)
         if revocation:
             if side != Side.graduate:
-                raise Introduction.Error("Only the graduate can revoke their consent.", 403)
+                raise NotAllowed("Only the graduate can revoke their consent.")
             if not self.is_open:
-                raise Introduction.Error("This introduction is already closed.")
+                raise NotPossible("This introduction is already closed.")
         elif self.state != IntroductionState.introduced:
-            raise Introduction.Error("Only an introduction that has been made and has no outcome yet "
-                                     "can be withdrawn.")
+            raise NotPossible("Only an introduction that has been made and has no outcome yet "
+                              "can be withdrawn.")
         self._close(IntroductionState.withdrawn, side, reason, now or utcnow())
         return side
 
     def record_outcome(self, by, state: IntroductionState, on_date: date, now: datetime | None = None) -> None:
         """Staff note what came of it; an interview may still move on to a final outcome."""
         if self.side_of(by) != Side.staff:
-            raise Introduction.Error("Only the Präsenzstelle records outcomes.", 403)
+            raise NotAllowed("Only the Präsenzstelle records outcomes.")
         if state not in OUTCOME_STATES:
-            raise Introduction.Error("This is not an outcome.")
+            raise NotPossible("This is not an outcome.")
         if self.state not in (IntroductionState.introduced, IntroductionState.interview):
-            raise Introduction.Error("An outcome can be recorded only after the introduction has been made.")
+            raise NotPossible("An outcome can be recorded only after the introduction has been made.")
         if state == IntroductionState.interview and self.state == IntroductionState.interview:
-            raise Introduction.Error("The interview is already recorded.")
+            raise NotPossible("The interview is already recorded.")
         self.state = state
         self.outcome_on = on_date
         if state in CLOSED_STATES:
@@ -239,7 +232,7 @@ class Introduction(db.Model):
     def expire(self, now: datetime | None = None) -> None:
         """Close an introduction that waited too long for an answer."""
         if self.state not in WAITING_STATES:
-            raise Introduction.Error("Only an introduction that waits for an answer can expire.")
+            raise NotPossible("Only an introduction that waits for an answer can expire.")
         self._close(IntroductionState.expired, None, "", now or utcnow())
 
     def __repr__(self) -> str:

@@ -64,6 +64,8 @@ class OutboxMessage(db.Model):
     # Set for mails that must go out at most once (reminders, weekly alerts): a second queue_mail
     # with the same key finds the first and adds nothing.
     dedupe_key: Mapped[str | None] = mapped_column(sa.String(160), unique=True)
+    # A list mail's one-click unsubscribe address (RFC 8058 List-Unsubscribe), set when it is queued.
+    list_unsubscribe: Mapped[str | None] = mapped_column(sa.String(500))
 
 
 class MatcherState(db.Model):

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from ..domain import NotAllowed, NotPossible
 from ..extensions import db
 from ..models import Company, Offer, OfferStatus, User, utcnow
 
@@ -17,18 +18,10 @@ EDITABLE_FIELDS = (
 )
 
 
-class OfferError(Exception):
-    """A step the offer's workflow does not allow; the message says why, in the user's words."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
-
-
 def _require_editor(offer: Offer, actor: User) -> None:
     company = actor.active_company
     if company is None or company.id != offer.company_id:
-        raise OfferError(_l("Only active members of the offering company may change this offer."))
+        raise NotAllowed(_l("Only active members of the offering company may change this offer."))
 
 
 def _apply(offer: Offer, fields: dict) -> None:
@@ -42,7 +35,7 @@ def _apply(offer: Offer, fields: dict) -> None:
 def create_offer(company: Company, actor: User, **fields) -> Offer:
     """A new draft of `company`, written by `actor`."""
     if actor.active_company is None or actor.active_company.id != company.id:
-        raise OfferError(_l("Only active members of a company may write its offers."))
+        raise NotAllowed(_l("Only active members of a company may write its offers."))
     offer = Offer(company=company, created_by_id=actor.id, status=OfferStatus.draft)
     _apply(offer, fields)
     db.session.add(offer)
@@ -66,17 +59,17 @@ def publish_offer(offer: Offer, actor: User, now: datetime | None = None) -> Off
     _require_editor(offer, actor)
     now = now or utcnow()
     if not offer.company.is_verified:
-        raise OfferError(_l("Your company is not verified yet: the Präsenzstelle checks every company before "
+        raise NotPossible(_l("Your company is not verified yet: the Präsenzstelle checks every company before "
                             "its offers go public. Until then your offer stays a draft."))
     status = offer.effective_status()
     if status == OfferStatus.published:
-        raise OfferError(_l("This offer is already published."))
+        raise NotPossible(_l("This offer is already published."))
     if status in (OfferStatus.closed, OfferStatus.expired):
-        raise OfferError(_l("This offer has ended. Reopen it as a draft, check it, then publish it again."))
+        raise NotPossible(_l("This offer has ended. Reopen it as a draft, check it, then publish it again."))
     if offer.end_date and offer.end_date <= now.date():
-        raise OfferError(_l("The end date of this offer has passed. Please edit the offer first."))
+        raise NotPossible(_l("The end date of this offer has passed. Please edit the offer first."))
     if offer.start_date and offer.start_date < date.today():
-        raise OfferError(_l("The start date of this offer has passed. Please edit the offer first."))
+        raise NotPossible(_l("The start date of this offer has passed. Please edit the offer first."))
     offer.status = OfferStatus.published
     offer.published_at = now
     offer.expires_at = offer.expiry_for(now, current_app.config["OFFER_DEFAULT_LIFETIME_DAYS"])
@@ -88,9 +81,9 @@ def close_offer(offer: Offer, actor: User) -> Offer:
     """Take a published offer off the public list, e.g. because the post is filled."""
     _require_editor(offer, actor)
     if offer.status == OfferStatus.draft:
-        raise OfferError(_l("A draft is not public, so there is nothing to close."))
+        raise NotPossible(_l("A draft is not public, so there is nothing to close."))
     if offer.status == OfferStatus.closed:
-        raise OfferError(_l("This offer is already closed."))
+        raise NotPossible(_l("This offer is already closed."))
     offer.status = OfferStatus.closed
     db.session.flush()
     return offer
@@ -100,7 +93,7 @@ def reopen_offer(offer: Offer, actor: User) -> Offer:
     """A closed or expired offer becomes a draft again, to be checked and published anew."""
     _require_editor(offer, actor)
     if offer.effective_status() not in (OfferStatus.closed, OfferStatus.expired):
-        raise OfferError(_l("Only closed or expired offers can be reopened."))
+        raise NotPossible(_l("Only closed or expired offers can be reopened."))
     offer.status = OfferStatus.draft
     offer.published_at = None
     offer.expires_at = None

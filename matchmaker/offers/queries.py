@@ -8,18 +8,23 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models import (CEFR_LEVELS, DEGREE_RANK, LANGUAGE_LEVELS, Company, Degree, Offer, OfferKind, OfferStatus,
-                      Sector, utcnow)
+from ..models import Company, Degree, Offer, OfferKind, OfferStatus, Sector, utcnow
+from ..requirements import degree_clause, german_clause
 
 MAX_SEARCH_WORDS = 8
 
 
+def public_clause(now: datetime | None = None) -> sa.ColumnElement[bool]:
+    """What makes an offer public: published, not past its expiry, its company verified (needs the company
+    joined). `Offer.is_public` is the same rule for one loaded offer."""
+    now = now or utcnow()
+    return sa.and_(Offer.status == OfferStatus.published, Offer.expires_at > now, Company.verified_at.is_not(None))
+
+
 def public_offers(now: datetime | None = None) -> sa.Select:
     """Published, unexpired offers of verified companies, newest first."""
-    now = now or utcnow()
     return (
-        db.select(Offer).join(Offer.company)
-        .where(Offer.status == OfferStatus.published, Offer.expires_at > now, Company.verified_at.is_not(None))
+        db.select(Offer).join(Offer.company).where(public_clause(now))
         .order_by(Offer.published_at.desc(), Offer.id.desc())
     )
 
@@ -62,15 +67,10 @@ def filter_offers(select: sa.Select, filters: dict) -> sa.Select:
         select = select.where(Company.sector == Sector(filters["sector"]))
     if filters.get("degree"):
         # "I have a Master": offers that ask for a Master, a lower degree, or none.
-        rank = DEGREE_RANK[Degree(filters["degree"])]
-        enough = [degree for degree, needed in DEGREE_RANK.items() if needed <= rank]
-        select = select.where(sa.or_(Offer.degree.is_(None), Offer.degree.in_(enough)))
+        select = select.where(degree_clause(Degree(filters["degree"])))
     if filters.get("german"):
         # "My German is B1": offers that need at most B1, or no German at all.
-        level = filters["german"]
-        enough = CEFR_LEVELS[:LANGUAGE_LEVELS.index(level) + 1]
-        select = select.where(sa.or_(Offer.min_german_level.is_(None), Offer.min_german_level == "",
-                                     Offer.min_german_level.in_(enough)))
+        select = select.where(german_clause(filters["german"]))
     if filters.get("remote"):
         select = select.where(Offer.remote_share > 0)
     if filters.get("start_by"):

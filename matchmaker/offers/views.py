@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import contains_eager
 
-from ..access import can_edit_offer, get_offer_or_404, role_required
+from ..access import can_edit_offer, company_member_required, get_offer_or_404, role_required
+from ..errors import on_domain_error
 from ..extensions import db
 from ..forms import EmptyForm
 from ..models import Offer, Role
@@ -17,10 +18,6 @@ from .forms import OfferFilterForm, OfferForm
 from .queries import filter_offers, public_offers
 
 bp = Blueprint("offers", __name__)
-
-def _is_staff() -> bool:
-    return current_user.is_authenticated and current_user.is_staff
-
 
 @bp.route("/")
 def index():
@@ -34,19 +31,14 @@ def index():
 @bp.route("/<int:offer_id>")
 def detail(offer_id: int):
     offer = get_offer_or_404(offer_id, current_user)
-    owner = can_edit_offer(offer, current_user)
-    # A published offer of a company that lost its verification is no longer public.
-    if not offer.company.is_verified and not owner and not _is_staff():
-        abort(404)
-    return render_template("offers/detail.html", offer=offer, owner=owner, status=offer.effective_status())
+    return render_template("offers/detail.html", offer=offer, owner=can_edit_offer(offer, current_user),
+                           status=offer.effective_status())
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@role_required(Role.company)
+@company_member_required
 def new():
     company = current_user.active_company
-    if company is None:
-        return render_template("companies/not_member.html"), 403
     form = OfferForm()
     if form.validate_on_submit():
         offer = operations.create_offer(company, current_user, **form.offer_fields())
@@ -77,36 +69,41 @@ def edit(offer_id: int):
             (400 if form.errors else 200))
 
 
-def _step(offer_id: int, step, done_message: str):
-    """Run one workflow step on an own offer; an illegal step answers 409 and changes nothing."""
+def _own_offer_for_a_step(offer_id: int) -> Offer:
+    """The own offer a workflow button names; a refused step shows the offer again with the reason."""
     offer = get_offer_or_404(offer_id, current_user, edit=True)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        step(offer, current_user)
-    except operations.OfferError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-        return render_template("offers/detail.html", offer=offer, owner=True, status=offer.effective_status()), 409
+    on_domain_error(lambda error, text: render_template("offers/detail.html", offer=offer, owner=True,
+                                                        status=offer.effective_status()))
+    return offer
+
+
+def _done(offer: Offer, message: str):
     db.session.commit()
-    flash(done_message, "success")
+    flash(message, "success")
     return redirect(url_for("offers.detail", offer_id=offer.id))
 
 
 @bp.route("/<int:offer_id>/publish", methods=["POST"])
 @role_required(Role.company)
 def publish(offer_id: int):
-    return _step(offer_id, operations.publish_offer, _("Your offer is published."))
+    offer = _own_offer_for_a_step(offer_id)
+    operations.publish_offer(offer, current_user)
+    return _done(offer, _("Your offer is published."))
 
 
 @bp.route("/<int:offer_id>/close", methods=["POST"])
 @role_required(Role.company)
 def close(offer_id: int):
-    return _step(offer_id, operations.close_offer, _("Your offer is closed and no longer listed."))
+    offer = _own_offer_for_a_step(offer_id)
+    operations.close_offer(offer, current_user)
+    return _done(offer, _("Your offer is closed and no longer listed."))
 
 
 @bp.route("/<int:offer_id>/reopen", methods=["POST"])
 @role_required(Role.company)
 def reopen(offer_id: int):
-    return _step(offer_id, operations.reopen_offer,
-                 _("Your offer is a draft again. Check it, then publish it."))
+    offer = _own_offer_for_a_step(offer_id)
+    operations.reopen_offer(offer, current_user)
+    return _done(offer, _("Your offer is a draft again. Check it, then publish it."))

@@ -10,7 +10,7 @@ from ..audit import record_audit
 from ..extensions import db
 from ..models import Role
 from ..pagination import page_arg
-from . import operations
+from . import queries
 from .forms import AuditFilterForm
 
 bp = Blueprint("privacy", __name__)
@@ -19,9 +19,9 @@ bp = Blueprint("privacy", __name__)
 @bp.route("/me/privacy/log")
 @role_required(Role.graduate)
 def log():
-    page = db.paginate(operations.entries_about(current_user), page=page_arg(),
+    page = db.paginate(queries.entries_about(current_user), page=page_arg(),
                        per_page=current_app.config["PAGE_SIZE"], error_out=False)
-    return render_template("privacy/log.html", page=page, who=operations.who_label, what=operations.action_label)
+    return render_template("privacy/log.html", page=page, who=queries.who_label, what=queries.action_label)
 
 
 @bp.route("/staff/audit")
@@ -30,7 +30,7 @@ def audit():
     form = AuditFilterForm(formdata=request.args)
     if not form.validate():
         return render_template("privacy/audit.html", form=form, page=None), 400
-    page = db.paginate(operations.audit_query(form.start.data, form.end.data), page=page_arg(),
+    page = db.paginate(queries.audit_query(form.start.data, form.end.data), page=page_arg(),
                        per_page=current_app.config["PAGE_SIZE"], error_out=False)
     return render_template("privacy/audit.html", form=form, page=page)
 
@@ -46,7 +46,7 @@ def audit_export():
                  detail=f"from {start.isoformat() if start else '-'} to {end.isoformat() if end else '-'}")
     db.session.commit()
     name = f"audit-{start.isoformat() if start else 'start'}-{end.isoformat() if end else 'today'}.csv"
-    rows = operations.audit_csv(db.session, start, end)
+    rows = queries.audit_csv(db.session, start, end)
     return Response(stream_with_context(rows), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"',
                              "Cache-Control": "no-store"})

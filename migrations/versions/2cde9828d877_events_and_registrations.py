@@ -1,7 +1,7 @@
 """Events of the Präsenzstelle, the companies and offers they show, and registrations with a waiting list.
 
 Revision ID: 2cde9828d877
-Revises: 3c5e7a9b1d20
+Revises: 5d2b8e4f7a31
 Create Date: 2026-11-30 09:35:54.609379
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '2cde9828d877'
-down_revision = '3c5e7a9b1d20'
+down_revision = '5d2b8e4f7a31'
 branch_labels = None
 depends_on = None
 

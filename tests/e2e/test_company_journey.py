@@ -61,13 +61,14 @@ def test_company_registers_writes_draft_gets_verified_and_publishes(page, new_pa
 
     # Publishing is refused, and the page says why: the company is not verified yet.
     def refusal(db):
+        from matchmaker.domain import DomainError
         from matchmaker.offers import operations
 
         user = db.session.scalar(db.select(User).where(User.email == EMAIL))
         with live_app.test_request_context(), force_locale("de"):
             try:
                 operations.publish_offer(db.session.get(Offer, offer_id), user)
-            except operations.OfferError as error:
+            except DomainError as error:
                 return str(error.message)
             finally:
                 db.session.rollback()

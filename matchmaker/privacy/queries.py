@@ -49,7 +49,7 @@ def who_label(actor: User | None, viewer: User):
         return _l("A deleted account")
     if actor.id == viewer.id:
         return _l("You")
-    if actor.role in (Role.staff, Role.admin):
+    if actor.is_staff:
         return "Präsenzstelle"
     if actor.role == Role.company:
         return actor.company.name if actor.company is not None else _l("A company user")

@@ -1,0 +1,122 @@
+"""Read-only questions about introductions: the two sides' lists, the staff pipeline, notes and consents."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from ..extensions import db
+from ..models import (CLOSED_STATES, Company, ConsentRecord, GraduateProfile, Introduction, IntroductionState, Note,
+                      Role, User, utcnow)
+
+
+def introductions_of(user: User) -> sa.Select:
+    """The graduate's introductions, or those of the company user's company; newest change first."""
+    select = sa.select(Introduction)
+    if user.role == Role.graduate:
+        select = select.where(Introduction.profile_id == (user.profile.id if user.profile else -1))
+    else:
+        company = user.active_company
+        select = select.where(Introduction.company_id == (company.id if company else -1))
+    return select.order_by(Introduction.updated_at.desc(), Introduction.id.desc())
+
+
+def introductions_of_profile(profile: GraduateProfile) -> sa.Select:
+    return sa.select(Introduction).where(Introduction.profile_id == profile.id).order_by(
+        Introduction.created_at.desc())
+
+
+def introductions_of_company(company: Company) -> sa.Select:
+    return sa.select(Introduction).where(Introduction.company_id == company.id).order_by(
+        Introduction.created_at.desc())
+
+
+def notes_on(introduction: Introduction | None = None, profile: GraduateProfile | None = None) -> list[Note]:
+    """Staff notes on an introduction or on a graduate's profile, newest first."""
+    if introduction is not None:
+        where, order = Note.introduction_id == introduction.id, (Note.created_at.desc(), Note.id.desc())
+    else:
+        where, order = Note.profile_id == profile.id, (Note.created_at.desc(),)
+    return list(db.session.scalars(sa.select(Note).where(where).order_by(*order)))
+
+
+def consents_for(introduction: Introduction) -> list[ConsentRecord]:
+    """The consents given for an introduction, oldest first."""
+    return list(db.session.scalars(sa.select(ConsentRecord).where(
+        ConsentRecord.introduction_id == introduction.id).order_by(ConsentRecord.given_at)))
+
+
+def consents_of(user: User) -> sa.Select:
+    """The user's own consent records, newest first."""
+    return sa.select(ConsentRecord).where(ConsentRecord.user_id == user.id).order_by(
+        ConsentRecord.given_at.desc(), ConsentRecord.id.desc())
+
+
+def accepted_by(introduction: Introduction) -> User | None:
+    """The company user who said yes for the company, if any."""
+    if not introduction.company_accepted_by_id:
+        return None
+    return db.session.get(User, introduction.company_accepted_by_id)
+
+
+def all_companies() -> list[Company]:
+    """Every company by name, for the pipeline's filter."""
+    return list(db.session.scalars(sa.select(Company).order_by(Company.name)))
+
+
+def open_introduction(offer_id: int, profile_id: int) -> Introduction | None:
+    """The introduction of this offer and graduate that is not closed yet, if any."""
+    return db.session.scalar(db.select(Introduction).where(
+        Introduction.offer_id == offer_id, Introduction.profile_id == profile_id,
+        Introduction.state.not_in(list(CLOSED_STATES))))
+
+
+def open_pairs() -> set[tuple[int, int]]:
+    """(offer id, profile id) of every introduction not closed: the board leaves them out."""
+    rows = db.session.execute(db.select(Introduction.offer_id, Introduction.profile_id).where(
+        Introduction.state.not_in(list(CLOSED_STATES)), Introduction.offer_id.is_not(None),
+        Introduction.profile_id.is_not(None)))
+    return {(offer_id, profile_id) for offer_id, profile_id in rows}
+
+
+# ---- lists --------------------------------------------------------------------------------------
+
+STATE_ORDER = [IntroductionState.proposed, IntroductionState.accepted_by_graduate,
+               IntroductionState.accepted_by_company, IntroductionState.introduced, IntroductionState.interview,
+               IntroductionState.hired, IntroductionState.internship, IntroductionState.thesis,
+               IntroductionState.project, IntroductionState.no_fit, IntroductionState.declined,
+               IntroductionState.withdrawn, IntroductionState.expired]
+
+
+def state_order():
+    return db.case({state.value: n for n, state in enumerate(STATE_ORDER)}, value=Introduction.state)
+
+
+def pipeline_query(filters: dict, now: datetime | None = None):
+    """All introductions for staff, filtered, grouped by state and oldest first within a state."""
+    from ..catalog import FIELD_OF_ACTION_KINDS
+
+    now = now or utcnow()
+    select = db.select(Introduction)
+    state = filters.get("state")
+    if state == "all":
+        pass
+    elif state:
+        select = select.where(Introduction.state == IntroductionState(state))
+    else:
+        select = select.where(Introduction.state.not_in(list(CLOSED_STATES)))
+    if filters.get("kind"):
+        select = select.where(Introduction.offer_kind == filters["kind"])
+    if filters.get("field"):
+        select = select.where(Introduction.offer_kind.in_(list(FIELD_OF_ACTION_KINDS[filters["field"]])))
+    if filters.get("company"):
+        select = select.where(Introduction.company_id == filters["company"])
+    if filters.get("older") is not None:
+        select = select.where(Introduction.created_at <= now - timedelta(days=filters["older"]))
+    return select.order_by(state_order(), Introduction.created_at, Introduction.id)
+
+
+def state_counts() -> dict[IntroductionState, int]:
+    rows = db.session.execute(db.select(Introduction.state, db.func.count()).group_by(Introduction.state))
+    return {state: count for state, count in rows}

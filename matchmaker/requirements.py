@@ -1,0 +1,36 @@
+"""What an offer asks of a graduate (German level, degree): each as a SQL clause and a Python check, side by side.
+
+The offer list filters with the clauses ("my German is B1": offers that need at most B1); the matcher's
+conditions use the checks for one graduate and one offer. Both read the same rank tables (models), so
+the list and the matcher cannot disagree about what is enough.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from .models import DEGREE_RANK, LANGUAGE_LEVELS, Degree, Offer, cefr_rank
+
+
+def german_enough(required: str | None, held: str | None) -> bool:
+    """The graduate's German meets the offer's minimum (no minimum: always)."""
+    return cefr_rank(required) <= cefr_rank(held)
+
+
+def german_clause(held: str | None) -> sa.ColumnElement[bool]:
+    """Offers whose minimum German level `held` meets, or that ask for none."""
+    enough = [level for level in LANGUAGE_LEVELS if german_enough(level, held)]
+    return sa.or_(Offer.min_german_level.is_(None), Offer.min_german_level == "", Offer.min_german_level.in_(enough))
+
+
+def degree_enough(required: Degree | None, held: Degree | None) -> bool:
+    """The graduate's degree is at least the one the offer asks for (none asked: always)."""
+    if required is None:
+        return True
+    return held is not None and DEGREE_RANK[held] >= DEGREE_RANK[required]
+
+
+def degree_clause(held: Degree | None) -> sa.ColumnElement[bool]:
+    """Offers that ask for `held`, a lower degree, or none."""
+    enough = [degree for degree in DEGREE_RANK if degree_enough(degree, held)]
+    return sa.or_(Offer.degree.is_(None), Offer.degree.in_(enough))
