@@ -44,13 +44,20 @@ def test_no_feature_keeps_its_own_error_class_or_the_private_renderer():
     assert "_render" not in sources["matchmaker/security.py"]
 
 
-def test_a_refused_step_answers_json_when_asked(client, db, make_company, make_offer, login_as, company_user):
+@pytest.fixture
+def published_by_german_member(db, make_company, make_offer, login_as, company_user):
+    """A published offer, and its company's member logged in with German as their language."""
     company = make_company()
     offer = make_offer(company=company)
     member = company_user(company)
     member.locale = "de"
     db.session.commit()
     login_as(member)
+    return offer
+
+
+def test_a_refused_step_answers_json_when_asked(client, db, published_by_german_member):
+    offer = published_by_german_member
     response = client.post(f"/offers/{offer.id}/publish", headers={"Accept": "application/json"})
     assert response.status_code == 409
     assert response.get_json() == {"error": "Dieses Angebot ist bereits veröffentlicht."}
@@ -58,14 +65,8 @@ def test_a_refused_step_answers_json_when_asked(client, db, make_company, make_o
     assert offer.status == OfferStatus.published
 
 
-def test_a_refused_step_shows_the_page_with_the_reason_in_the_users_language(client, db, make_company,
-                                                                             make_offer, login_as, company_user):
-    company = make_company()
-    offer = make_offer(company=company)
-    member = company_user(company)
-    member.locale = "de"
-    db.session.commit()
-    login_as(member)
+def test_a_refused_step_shows_the_page_with_the_reason_in_the_users_language(client, published_by_german_member):
+    offer = published_by_german_member
     response = client.post(f"/offers/{offer.id}/publish")
     body = response.get_data(as_text=True)
     assert response.status_code == 409

@@ -163,25 +163,24 @@ def accept(introduction_id: int):
 @bp.route("/<int:introduction_id>/decline", methods=["POST"])
 @role_required(Role.graduate, Role.company)
 def decline(introduction_id: int):
-    introduction = get_introduction_or_404(introduction_id, current_user)
-    form = AnswerForm()
-    if not form.validate_on_submit():
-        return _render_detail(introduction, 400, answer_form=form)
-    _refused_back_to(url_for("brokering.detail", introduction_id=introduction_id))
-    operations.decline_introduction(introduction, current_user, form.reason.data or "")
-    return _done(_("You have declined the introduction."), introduction)
+    return _end(introduction_id, operations.decline_introduction, _("You have declined the introduction."))
 
 
 @bp.route("/<int:introduction_id>/withdraw", methods=["POST"])
 @role_required(Role.graduate, Role.company)
 def withdraw(introduction_id: int):
+    return _end(introduction_id, operations.withdraw_introduction, _("You have withdrawn from the introduction."))
+
+
+def _end(introduction_id: int, step, done: str):
+    """A side ends the introduction (declines or withdraws), with an optional reason for staff."""
     introduction = get_introduction_or_404(introduction_id, current_user)
     form = AnswerForm()
     if not form.validate_on_submit():
         return _render_detail(introduction, 400, answer_form=form)
     _refused_back_to(url_for("brokering.detail", introduction_id=introduction_id))
-    operations.withdraw_introduction(introduction, current_user, form.reason.data or "")
-    return _done(_("You have withdrawn from the introduction."), introduction)
+    step(introduction, current_user, form.reason.data or "")
+    return _done(done, introduction)
 
 
 # ---- staff: outcomes, notes, pipeline, histories ------------------------------------------------
