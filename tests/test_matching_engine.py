@@ -625,3 +625,60 @@ def test_reasons_leave_out_words_that_share_only_an_ending():
     typo = m.rank_id("p-typo", "profiles", k=1)[0]
     assert typo.id == "o-plant"
     assert [(r.query_term, r.candidate_term) for r in typo.reasons] == [("Pfanzenbauerin", "Pflanzenbauer")]
+
+
+# -- the engine knows no Flask -------------------------------------------------
+
+NO_WEB_STACK = '''
+import sys
+
+sys.path.insert(0, ROOT)  # -I leaves the working directory out of the path
+REFUSED = ("flask", "werkzeug", "jinja2", "sqlalchemy", "flask_sqlalchemy", "babel", "wtforms")
+
+
+class RefuseWebStack:
+    """A finder that fails every import of the web stack, installed or not."""
+
+    def find_spec(self, name, path=None, target=None):
+        top = name.partition(".")[0]
+        if top in REFUSED or top.startswith("flask_"):
+            raise ImportError(f"{name} must not be imported by the matcher engine")
+        return None
+
+
+sys.meta_path.insert(0, RefuseWebStack())
+try:
+    import flask  # noqa: F401
+except ImportError:
+    pass
+else:
+    raise SystemExit("the finder let flask through")
+
+from matchmaker.matching.bridge import Bridge
+from matchmaker.matching.engine import Document, Matcher
+from matchmaker.matching.thesaurus import Thesaurus
+
+offers = [Document("o-bake", title="Bäcker", text="Brot und Brötchen backen", lang="de"),
+          Document("o-garden", title="Gärtner", text="Rasen und Bäume im Park pflegen", lang="de")]
+profiles = [Document("p-bake", title="Bäckerin", skills=["Brot backen"], lang="de")]
+m = Matcher(bridge=Bridge(), thesaurus=Thesaurus(), thesaurus_en=Thesaurus()).fit(offers, profiles)
+hits = m.rank_id("p-bake", "profiles", k=2)
+assert hits and hits[0].id == "o-bake", hits
+loaded = sorted(name for name in sys.modules if name.partition(".")[0] in REFUSED or name.startswith("flask_"))
+assert not loaded, loaded
+print("ranked", hits[0].id, "with reasons", [r.query_term for r in hits[0].reasons])
+'''
+
+
+def test_the_engine_imports_fits_and_ranks_without_flask():
+    """`import matchmaker.matching.engine` in a process that cannot import Flask, Werkzeug, Jinja,
+    SQLAlchemy, Babel or WTForms: the engine is plain Python (numpy, scipy, simplemma, PyStemmer)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = str(Path(__file__).resolve().parents[1])
+    code = f"ROOT = {root!r}\n" + NO_WEB_STACK
+    result = subprocess.run([sys.executable, "-I", "-c", code], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "ranked o-bake" in result.stdout
