@@ -682,3 +682,38 @@ def test_the_engine_imports_fits_and_ranks_without_flask():
     result = subprocess.run([sys.executable, "-I", "-c", code], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "ranked o-bake" in result.stdout
+
+
+# -- sides are registrations ---------------------------------------------------
+
+UNITS = [
+    Document("u-bake", title="Lehrstuhl Lebensmitteltechnik", skills=["Brot backen", "Backstube"], lang="de"),
+    Document("u-plant", title="Gartenbau", skills=["Pflanzen", "Bäume", "Rasen"], lang="de"),
+]
+
+
+def test_a_third_side_is_a_registration_that_leaves_the_other_pair_alone(mono):
+    two = Matcher(bridge=mono).fit(OFFERS, PROFILES)
+    three = Matcher(bridge=mono, pairs=[("offers", "profiles"), ("offers", "units")])
+    three.fit_sides({"offers": OFFERS, "profiles": PROFILES, "units": []})
+    # no units yet: offers and profiles rank and measure their hub values as in the two-side matcher
+    assert set(three.stores["offers"].hub) == {"profiles", "units"}
+    assert np.array_equal(two.stores["offers"].hub["profiles"], three.stores["offers"].hub["profiles"])
+    for p in PROFILES:
+        assert three.rank_id(p.id, "profiles", k=None, explain=False) == two.rank_id(p.id, "profiles", k=None, explain=False)
+    for u in UNITS:
+        three.upsert("units", u)
+    # units are ranked against offers and offers against units, each with its own hub values
+    assert three.rank_id("u-bake", "units", k=1)[0].id == "o-bake"
+    assert three.rank_id("o-garden", "offers", k=1, side="units")[0].id == "u-plant"
+    assert three.rank(Document(None, title="Backstube", lang="de"), "units", k=1, query_side="offers")[0].id == "u-bake"
+    assert len(three.stores["offers"].hub["units"]) == len(three.stores["offers"].ids)
+    reasons = three.reasons("u-bake", "offers", ["o-bake"], query_side="units")["o-bake"]
+    assert "Brot" in {r.query_term for r in reasons}
+    # an offer is matched with two sides: which one must be said; units are not matched with profiles
+    with pytest.raises(ValueError):
+        three.rank_id("o-bake", "offers")
+    with pytest.raises(ValueError):
+        three.rank_id("u-bake", "units", side="profiles")
+    with pytest.raises(ValueError):
+        two.fit_sides({"units": UNITS})
