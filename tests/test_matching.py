@@ -173,3 +173,41 @@ def test_index_follows_changes_by_version_without_rebuilding(app, db, make_profi
     db.session.delete(second)
     db.session.commit()
     assert second.id not in index.get_matcher().ids("offers")
+
+
+def test_a_side_registered_once_is_built_synced_and_ranked(app, db, make_profile, make_offer, monkeypatch):
+    """A further kind of matched document is one `SideSpec`: here companies' research questions (offers
+    of that kind) ranked for graduates, beside the offers and profiles, without any code of its own."""
+    import sqlalchemy as sa
+
+    from matchmaker.models import Offer, OfferStatus
+
+    monkeypatch.setattr(index, "SIDES", dict(index.SIDES))
+    monkeypatch.setattr(index, "PAIRS", list(index.PAIRS))
+    index.register_side(index.SideSpec(
+        name="questions", model=Offer, document=index.offer_document,
+        live_rows=lambda: sa.select(Offer.id, Offer.updated_at).where(
+            Offer.status == OfferStatus.published, Offer.kind == OfferKind.research_project),
+        item="offer", ranked=index.RankedOffer,
+        conditions=lambda profile, offer: index.conditions(profile, offer),
+    ), matched_with=("profiles",))
+    index.forget_indexes()
+    profile = make_profile(headline="Elektrochemikerin", skills=["Elektrolyse", "Wasserstoff"], wanted_kinds=[])
+    question = make_offer(kind=OfferKind.research_project, title="Forschungsfrage Elektrolyse",
+                          required_skills=["Elektrolyse"], description="Wasserstoff aus Elektrolyse.")
+    job = make_offer(title="Elektrolyse-Anlagenfahrer", required_skills=["Elektrolyse"])
+    matcher = index.get_matcher()
+    assert index.get_index().builds == 1
+    assert matcher.ids("questions") == [question.id]
+    assert sorted(matcher.ids("offers")) == sorted([question.id, job.id])
+    ranked = index.rank_for(profile, "questions", [question, job], strict=False)
+    assert [item.offer.id for item in ranked] == [question.id]  # the job is no research question
+    index.explain(profile, "questions", ranked)
+    assert "Elektrolyse" in {r.query_term for r in ranked[0].match.reasons}
+    # the pages' pair still works beside it: offers for the profile, profiles for the offer
+    assert {item.offer.id for item in index.offers_for_profile(profile, [question, job], strict=False)} == {question.id, job.id}
+    # a change is followed like any other
+    second = make_offer(kind=OfferKind.research_project, title="Forschungsfrage Wasserstoffspeicher",
+                        required_skills=["Wasserstoff"])
+    assert second.id in index.get_matcher().ids("questions")
+    assert index.get_index().builds == 1 and index.get_index().updates == 1

@@ -113,14 +113,14 @@ def test_filters_exclude_before_top_k(mono):
 
 def test_upsert_and_remove_without_refit(mono):
     m = Matcher(bridge=mono).fit(OFFERS, PROFILES)
-    idf_before = m.idf.copy()
+    idf_before = m.vectoriser.idf.copy()
     q = Document("q", title="Schornsteinfeger Kehrbezirk", lang="de")
     assert all(h.id != "o-new" for h in m.rank(q, "offers"))
     m.upsert("offers", Document("o-new", title="Schornsteinfeger", text="Kehrbezirk in Cottbus", lang="de"))
     hits = m.rank(q, "offers", k=3)
     assert hits[0].id == "o-new"
     # fitted weights of known features are unchanged (no refit)
-    assert np.array_equal(m.idf[: len(idf_before)], idf_before)
+    assert np.array_equal(m.vectoriser.idf[: len(idf_before)], idf_before)
     # a change replaces the document, it does not duplicate it
     m.upsert("offers", Document("o-new", title="Dachdecker", lang="de"))
     assert m.rank(q, "offers", k=1)[0].id != "o-new"
@@ -346,11 +346,11 @@ def test_fit_with_worker_processes_gives_the_same_index(which, keep, request, mo
     numbers span chunks) and forked passes (several chunks per worker, kept
     between the passes or, beyond ``keep`` bytes, expanded again) give the
     index of one process, which expands each chunk twice."""
-    from matchmaker.matching import engine
+    from matchmaker.matching import workers
 
     bridge = request.getfixturevalue(which)
-    monkeypatch.setattr(engine, "_ANALYSE_CHUNK", 7)  # analysis is forked too
-    monkeypatch.setattr(engine, "_KEEP_BYTES", keep)
+    monkeypatch.setattr(workers, "ANALYSE_CHUNK", 7)  # analysis is forked too
+    monkeypatch.setattr(workers, "KEEP_BYTES", keep)
     docs = [Document(f"o{i}", title=f"Gärtner {i % 7}", skills=["Rasen", f"Baum{i % 5}"], text="Park pflegen " * (i % 4 + 1), lang="de")
             for i in range(40)]
     docs += [Document(f"oe{i}", title="Automatisierungstechniker", skills=["Steuerungstechnik", "Anlagenbau"][: i % 2 + 1],
@@ -366,13 +366,14 @@ def test_fit_with_worker_processes_gives_the_same_index(which, keep, request, mo
         a, b = one.stores[side].rows, two.stores[side].rows
         assert a.shape == b.shape and np.array_equal(a.indptr, b.indptr)
         assert np.array_equal(a.indices, b.indices) and np.array_equal(a.data, b.data)
-    assert np.array_equal(one.idf, two.idf)
-    assert one._units == two._units and one._features == two._features
-    assert one._feature_block == two._feature_block
+    v1, v2 = one.vectoriser, two.vectoriser
+    assert np.array_equal(v1.idf, v2.idf)
+    assert v1.units == v2.units and v1.features == v2.features
+    assert v1.feature_block == v2.feature_block
     assert one.rank_id("pe3", "profiles") == two.rank_id("pe3", "profiles")
     # some character n-grams are known to be cut before the first pass
-    T, _, _ = Matcher(bridge=bridge)._analyse(docs + profs)
-    assert one._surely_cut(T, len(docs) + len(profs)).any()
+    T, _, _ = Matcher(bridge=bridge).vectoriser.analyse_corpus(docs + profs)
+    assert v1.surely_cut(T, len(docs) + len(profs)).any()
 
 
 # A generic offer that shares a few common words with every profile, and
@@ -409,37 +410,37 @@ def test_hubness_correction_ranks_the_specific_fit_above_the_generic_one(mono):
     # the office profile, which only shares the generic words, still finds the generic offer
     assert m.rank_id("p-office", "profiles", k=1)[0].id == "o-hub"
     # the hub value of the generic offer is the highest
-    hub = dict(zip(m.stores["offers"].ids, m.stores["offers"].hub))
+    hub = dict(zip(m.stores["offers"].ids, m.stores["offers"].hub["profiles"]))
     assert max(hub, key=hub.get) == "o-hub"
 
 
 def test_hub_values_from_a_sample_of_a_large_side(mono):
     exact = Matcher(bridge=mono).fit(HUB_OFFERS, HUB_PROFILES)
     sampled = Matcher(MatcherConfig(hub_sample=2, hub_k=2), bridge=mono).fit(HUB_OFFERS, HUB_PROFILES)
-    ref, k = sampled._hub_reference("profiles")
+    ref, k = sampled.hubs.reference("profiles")
     assert ref is not None and ref.shape[1] == 2 and k == 1
     # every offer's hub value is its best similarity to one of the two sampled profiles
     S = (sampled.stores["offers"].rows @ ref).toarray()
-    assert sampled.stores["offers"].hub == pytest.approx(S.max(axis=1), rel=1e-5)
-    assert exact.stores["offers"].hub.shape == sampled.stores["offers"].hub.shape
+    assert sampled.stores["offers"].hub["profiles"] == pytest.approx(S.max(axis=1), rel=1e-5)
+    assert exact.stores["offers"].hub["profiles"].shape == sampled.stores["offers"].hub["profiles"].shape
 
 
 def test_hub_values_follow_upserts_and_changes_of_the_other_side(mono):
     m = Matcher(bridge=mono).fit(HUB_OFFERS, HUB_PROFILES[:1])
     m.upsert("offers", Document("o-new", title="welding inspector", text="welding quality", lang="en"))
-    new_hub = m.stores["offers"].hub[m.stores["offers"].row_of["o-new"]]
+    new_hub = m.stores["offers"].hub["profiles"][m.stores["offers"].row_of["o-new"]]
     assert new_hub > 0  # measured against the one profile at once
-    before = m.stores["offers"].hub.copy()
+    before = m.stores["offers"].hub["profiles"].copy()
     # many new profiles: the offers' hub values are computed again when next used
     for i in range(12):
         m.upsert("profiles", Document(f"p-x{i}", skills=["planning", "safety", "customer", f"skill{i}"], lang="en"))
-    assert (m.stores["offers"].hub == before).all()  # not yet: nothing asked for them
+    assert (m.stores["offers"].hub["profiles"] == before).all()  # not yet: nothing asked for them
     m.rank_id("p-x0", "profiles", k=3)
-    after = m.stores["offers"].hub.copy()
+    after = m.stores["offers"].hub["profiles"].copy()
     assert not np.allclose(after, before)
     # the same values as measured afresh against all 13 profiles now
-    m._refresh_hubs("offers")
-    assert after == pytest.approx(m.stores["offers"].hub, rel=1e-6)
+    m.hubs.refresh("offers", "profiles")
+    assert after == pytest.approx(m.stores["offers"].hub["profiles"], rel=1e-6)
     rows = m.stores["offers"]
     o_hub = rows.row("o-hub", m.n_features)
     sims = np.sort(m.stores["profiles"].scores(o_hub))[::-1][:10]
@@ -450,10 +451,10 @@ def test_hub_sample_of_a_side_that_grew_by_upserts(mono):
     m = Matcher(MatcherConfig(hub_sample=3, hub_k=2), bridge=mono).fit(HUB_OFFERS, [])
     for p in HUB_PROFILES:  # six profiles, all in the append buffer
         m.upsert("profiles", p)
-    ref, k = m._hub_reference("profiles")
+    ref, k = m.hubs.reference("profiles")
     assert ref.shape[1] == 3 and k == 1
-    m._refresh_hubs("offers")
-    assert (m.stores["offers"].hub > 0).any()
+    m.hubs.refresh("offers", "profiles")
+    assert (m.stores["offers"].hub["profiles"] > 0).any()
     hits = m.rank_id("p-lab", "profiles", k=None, explain=False)
     assert hits and hits[0].id in {"o-lab", "o-hub"}
 
@@ -577,30 +578,31 @@ def test_features_left_out_of_the_first_pass_give_the_same_index(ding):
     docs += [Document(f"e{i}", title="automation engineer", text=f"planning of plants {i % 5}", lang="en") for i in range(40)]
     cfg = MatcherConfig(char_max_df_min_docs=10)
     m = Matcher(cfg, bridge=ding).fit(docs[:50], docs[50:])
-    T, _, _ = m._analyse(docs)
-    sure = m._surely_cut(T, len(docs))
-    assert sure.any() and (m.idf[sure] == 0).all()
+    T, _, _ = m.vectoriser.analyse_corpus(docs)
+    sure = m.vectoriser.surely_cut(T, len(docs))
+    assert sure.any() and (m.vectoriser.idf[sure] == 0).all()
     full = Matcher(cfg, bridge=ding)
-    T, B, lengths = full._analyse(docs)
-    D = full._expand(T, B)
-    full._set_idf(np.bincount(D.indices, minlength=full.n_features), len(docs), lengths)
-    assert np.array_equal(full.idf, m.idf)
-    W = full._chunk_rows(D, lengths)
+    v = full.vectoriser
+    T, B, lengths = v.analyse_corpus(docs)
+    D = v.expand(T, B)
+    v.set_idf(np.bincount(D.indices, minlength=v.n_features), len(docs), lengths)
+    assert np.array_equal(v.idf, m.vectoriser.idf)
+    W = v.chunk_rows(D, lengths)
     rows = m.stores["offers"].rows
     assert np.array_equal(W[:50].toarray().astype(np.float32), rows.toarray())
 
 
 def test_hub_values_from_worker_processes_are_the_same(mono, monkeypatch):
-    from matchmaker.matching import engine
+    from matchmaker.matching import workers
 
-    monkeypatch.setattr(engine, "_HUB_CHUNK", 2)  # several tasks per side
+    monkeypatch.setattr(workers, "HUB_CHUNK", 2)  # several tasks per side
     for cfg in ({}, {"hub_sample": 3}):  # all rows, and a sample
         one = Matcher(MatcherConfig(**cfg), bridge=mono).fit(HUB_OFFERS, HUB_PROFILES)
         two = Matcher(MatcherConfig(workers=2, **cfg), bridge=mono).fit(HUB_OFFERS, HUB_PROFILES)
-        for side in ("offers", "profiles"):
-            assert len(two.stores[side].hub) == len(one.stores[side].ids)
-            assert np.array_equal(one.stores[side].hub, two.stores[side].hub), (cfg, side)
-        assert (two.stores["offers"].hub > 0).all()
+        for side, other in (("offers", "profiles"), ("profiles", "offers")):
+            assert len(two.stores[side].hub[other]) == len(one.stores[side].ids)
+            assert np.array_equal(one.stores[side].hub[other], two.stores[side].hub[other]), (cfg, side)
+        assert (two.stores["offers"].hub["profiles"] > 0).all()
 
 
 def test_reasons_leave_out_words_that_share_only_an_ending():
@@ -623,3 +625,95 @@ def test_reasons_leave_out_words_that_share_only_an_ending():
     typo = m.rank_id("p-typo", "profiles", k=1)[0]
     assert typo.id == "o-plant"
     assert [(r.query_term, r.candidate_term) for r in typo.reasons] == [("Pfanzenbauerin", "Pflanzenbauer")]
+
+
+# -- the engine knows no Flask -------------------------------------------------
+
+NO_WEB_STACK = '''
+import sys
+
+sys.path.insert(0, ROOT)  # -I leaves the working directory out of the path
+REFUSED = ("flask", "werkzeug", "jinja2", "sqlalchemy", "flask_sqlalchemy", "babel", "wtforms")
+
+
+class RefuseWebStack:
+    """A finder that fails every import of the web stack, installed or not."""
+
+    def find_spec(self, name, path=None, target=None):
+        top = name.partition(".")[0]
+        if top in REFUSED or top.startswith("flask_"):
+            raise ImportError(f"{name} must not be imported by the matcher engine")
+        return None
+
+
+sys.meta_path.insert(0, RefuseWebStack())
+try:
+    import flask  # noqa: F401
+except ImportError:
+    pass
+else:
+    raise SystemExit("the finder let flask through")
+
+from matchmaker.matching.bridge import Bridge
+from matchmaker.matching.engine import Document, Matcher
+from matchmaker.matching.thesaurus import Thesaurus
+
+offers = [Document("o-bake", title="Bäcker", text="Brot und Brötchen backen", lang="de"),
+          Document("o-garden", title="Gärtner", text="Rasen und Bäume im Park pflegen", lang="de")]
+profiles = [Document("p-bake", title="Bäckerin", skills=["Brot backen"], lang="de")]
+m = Matcher(bridge=Bridge(), thesaurus=Thesaurus(), thesaurus_en=Thesaurus()).fit(offers, profiles)
+hits = m.rank_id("p-bake", "profiles", k=2)
+assert hits and hits[0].id == "o-bake", hits
+loaded = sorted(name for name in sys.modules if name.partition(".")[0] in REFUSED or name.startswith("flask_"))
+assert not loaded, loaded
+print("ranked", hits[0].id, "with reasons", [r.query_term for r in hits[0].reasons])
+'''
+
+
+def test_the_engine_imports_fits_and_ranks_without_flask():
+    """`import matchmaker.matching.engine` in a process that cannot import Flask, Werkzeug, Jinja,
+    SQLAlchemy, Babel or WTForms: the engine is plain Python (numpy, scipy, simplemma, PyStemmer)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = str(Path(__file__).resolve().parents[1])
+    code = f"ROOT = {root!r}\n" + NO_WEB_STACK
+    result = subprocess.run([sys.executable, "-I", "-c", code], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "ranked o-bake" in result.stdout
+
+
+# -- sides are registrations ---------------------------------------------------
+
+UNITS = [
+    Document("u-bake", title="Lehrstuhl Lebensmitteltechnik", skills=["Brot backen", "Backstube"], lang="de"),
+    Document("u-plant", title="Gartenbau", skills=["Pflanzen", "Bäume", "Rasen"], lang="de"),
+]
+
+
+def test_a_third_side_is_a_registration_that_leaves_the_other_pair_alone(mono):
+    two = Matcher(bridge=mono).fit(OFFERS, PROFILES)
+    three = Matcher(bridge=mono, pairs=[("offers", "profiles"), ("offers", "units")])
+    three.fit_sides({"offers": OFFERS, "profiles": PROFILES, "units": []})
+    # no units yet: offers and profiles rank and measure their hub values as in the two-side matcher
+    assert set(three.stores["offers"].hub) == {"profiles", "units"}
+    assert np.array_equal(two.stores["offers"].hub["profiles"], three.stores["offers"].hub["profiles"])
+    for p in PROFILES:
+        assert three.rank_id(p.id, "profiles", k=None, explain=False) == two.rank_id(p.id, "profiles", k=None, explain=False)
+    for u in UNITS:
+        three.upsert("units", u)
+    # units are ranked against offers and offers against units, each with its own hub values
+    assert three.rank_id("u-bake", "units", k=1)[0].id == "o-bake"
+    assert three.rank_id("o-garden", "offers", k=1, side="units")[0].id == "u-plant"
+    assert three.rank(Document(None, title="Backstube", lang="de"), "units", k=1, query_side="offers")[0].id == "u-bake"
+    assert len(three.stores["offers"].hub["units"]) == len(three.stores["offers"].ids)
+    reasons = three.reasons("u-bake", "offers", ["o-bake"], query_side="units")["o-bake"]
+    assert "Brot" in {r.query_term for r in reasons}
+    # an offer is matched with two sides: which one must be said; units are not matched with profiles
+    with pytest.raises(ValueError):
+        three.rank_id("o-bake", "offers")
+    with pytest.raises(ValueError):
+        three.rank_id("u-bake", "units", side="profiles")
+    with pytest.raises(ValueError):
+        two.fit_sides({"units": UNITS})

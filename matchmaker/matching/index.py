@@ -1,10 +1,16 @@
 """The matcher fed from the database: documents from models, one index per process, kept in step.
 
-The engine (engine.py) knows nothing of Flask or SQLAlchemy. This module turns offers and profiles
-into engine documents, builds the index on first use, and follows changes: every flush that touches
-an offer or a profile raises the version in `matcher_state` (same transaction), and a process that
-sees a newer version re-reads only the rows whose `updated_at` changed (upsert) or that are gone
-(remove). A page never waits for a refit of the whole corpus.
+The engine (engine.py) knows nothing of Flask or SQLAlchemy. This module turns database rows into
+engine documents, builds the index on first use, and follows changes: every flush that touches a
+matched row raises the version in `matcher_state` (same transaction), and a process that sees a newer
+version re-reads only the rows whose `updated_at` changed (upsert) or that are gone (remove). A page
+never waits for a refit of the whole corpus.
+
+Sides: each kind of document the index matches is registered once as a `SideSpec` (its model, its
+document function, the query for the rows the index holds, its ranked items and the conditions a
+candidate of it must meet), and `PAIRS` says which side is matched against which. Ranking
+(`rank_for`), explaining (`explain`), building and syncing go through the registrations; research
+units are one more registration, not a copy of `offers_for_profile`.
 
 Threads (Flask's development server runs a thread per request; so may a WSGI server): one index per
 process is shared by every request, and a request must not wait while another analyses documents.
@@ -40,6 +46,7 @@ import threading
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -95,8 +102,9 @@ def profile_has_content(profile: GraduateProfile) -> bool:
 # ---- the version: bumped in the same transaction as the change -----------------------------------
 
 def _touches_matcher(session: Session) -> bool:
+    models = tuple(spec.model for spec in SIDES.values())
     for obj in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(obj, (Offer, GraduateProfile)):
+        if isinstance(obj, models):
             if obj in session.dirty and not session.is_modified(obj, include_collections=False):
                 continue
             return True
@@ -145,18 +153,16 @@ class MatcherIndex:
 
     matcher: Matcher | None = None
     version: int = -1
-    seen: dict[str, dict[int, datetime]] = field(default_factory=lambda: {"offers": {}, "profiles": {}})
+    seen: dict[str, dict[int, datetime]] = field(default_factory=lambda: {name: {} for name in SIDES})
     build_lock: threading.Lock = field(default_factory=threading.Lock)
     sync_lock: threading.Lock = field(default_factory=threading.Lock)
     builds: int = 0
     updates: int = 0
     progress: Callable[[str, str, Hashable], None] | None = None
 
-    def _rows(self) -> tuple[dict[int, datetime], dict[int, datetime]]:
-        offers = dict(db.session.execute(
-            sa.select(Offer.id, Offer.updated_at).where(Offer.status == OfferStatus.published)).all())
-        profiles = dict(db.session.execute(sa.select(GraduateProfile.id, GraduateProfile.updated_at)).all())
-        return offers, profiles
+    def _rows(self) -> dict[str, dict[int, datetime]]:
+        """Per side: id -> updated_at of the rows the index holds."""
+        return {name: dict(db.session.execute(spec.live_rows()).all()) for name, spec in SIDES.items()}
 
     def _load(self, model, ids):
         if not ids:
@@ -165,16 +171,17 @@ class MatcherIndex:
 
     def build(self, dictionary: str | None = None) -> None:
         version = current_version()
-        offers, profiles = self._rows()
-        offer_docs = [offer_document(o) for o in self._load(Offer, offers)]
-        profile_docs = [profile_document(p) for p in self._load(GraduateProfile, profiles)]
-        matcher = Matcher(bridge=_bridge(dictionary))
-        matcher.fit(offer_docs, profile_docs)
-        self.seen = {"offers": offers, "profiles": profiles}
+        rows = self._rows()
+        docs = {name: [spec.document(obj) for obj in self._load(spec.model, rows[name])]
+                for name, spec in SIDES.items()}
+        matcher = Matcher(bridge=_bridge(dictionary), pairs=PAIRS)
+        matcher.fit_sides(docs)
+        self.seen = rows
         self.version = version
         self.matcher = matcher  # last: a request that sees it may sync against `seen` and `version`
         self.builds += 1
-        log.info("matcher index built: %d offers, %d profiles (version %d)", len(offers), len(profiles), version)
+        log.info("matcher index built: %s (version %d)",
+                 ", ".join(f"{len(ids)} {name}" for name, ids in rows.items()), version)
 
     def sync(self) -> None:
         """Apply what changed since our version: upsert changed rows, remove vanished ones.
@@ -184,17 +191,16 @@ class MatcherIndex:
         version = current_version()
         if version == self.version:
             return  # another request synced while we looked
-        offers, profiles = self._rows()
+        live = self._rows()
         matcher = self.matcher
         progress = self.progress
-        for side, rows, model, to_doc in (("offers", offers, Offer, offer_document),
-                                          ("profiles", profiles, GraduateProfile, profile_document)):
-            seen = self.seen[side]
+        for side, spec in SIDES.items():
+            rows, seen = live[side], self.seen[side]
             for gone in set(seen) - set(rows):
                 matcher.remove(side, gone)
             changed = [i for i, stamp in rows.items() if seen.get(i) != stamp]
-            for obj in self._load(model, changed):
-                doc = to_doc(obj)
+            for obj in self._load(spec.model, changed):
+                doc = spec.document(obj)
                 if progress is not None:
                     progress("analyse", side, doc.id)
                 analysed = matcher.analyse(doc)  # the costly part: no lock held
@@ -304,47 +310,100 @@ class RankedProfile:
     conditions: list[Condition]
 
 
+# ---- the sides: what the index matches, registered once -------------------------------------------
+
+@dataclass(frozen=True)
+class SideSpec:
+    """A kind of document the index matches, and everything the index needs to know of it."""
+
+    name: str  # the engine's side name
+    model: type  # its rows; a flush touching one raises the version
+    document: Callable[[Any], Document]  # a row as the engine's document
+    live_rows: Callable[[], sa.Select]  # select (id, updated_at) of the rows the index holds
+    item: str  # the attribute a ranked item (and a Pair) holds the row under
+    ranked: Callable[[Any, Match, list[Condition]], Any]  # a ranked candidate for a page
+    conditions: Callable[[Any, Any], list[Condition]]  # (query row, candidate row) -> hard conditions
+    has_content: Callable[[Any], bool] = lambda _row: True  # can a row of this side be a query at all
+
+
+SIDES: dict[str, SideSpec] = {}
+PAIRS: list[tuple[str, str]] = []  # which side is matched against which (both ways)
+
+
+def register_side(spec: SideSpec, matched_with: tuple[str, ...] = ()) -> None:
+    """Register a side, matched against the sides already registered that are named."""
+    SIDES[spec.name] = spec
+    PAIRS.extend((other, spec.name) for other in matched_with)
+
+
+def side_of(row) -> SideSpec:
+    """The registration of a row's side."""
+    for spec in SIDES.values():
+        if isinstance(row, spec.model):
+            return spec
+    raise LookupError(f"no matched side for {type(row).__name__}")
+
+
+register_side(SideSpec(
+    name="offers", model=Offer, document=offer_document,
+    live_rows=lambda: sa.select(Offer.id, Offer.updated_at).where(Offer.status == OfferStatus.published),
+    item="offer", ranked=RankedOffer,
+    conditions=lambda profile, offer: conditions(profile, offer),
+))
+register_side(SideSpec(
+    name="profiles", model=GraduateProfile, document=profile_document,
+    live_rows=lambda: sa.select(GraduateProfile.id, GraduateProfile.updated_at),
+    item="profile", ranked=RankedProfile,
+    conditions=lambda offer, profile: conditions(profile, offer),
+    has_content=profile_has_content,
+), matched_with=("offers",))
+
+
+def rank_for(query, side: str, candidates: list, strict: bool = True, k: int = 200) -> list:
+    """Rank the candidate rows of `side` for a query row of a side matched with it; with strict, the
+    hard conditions filter before ranking. Items of the side's ranked type, best first."""
+    spec, asking = SIDES[side], side_of(query)
+    by_id = {}
+    conds = {}
+    for candidate in candidates:
+        c = spec.conditions(query, candidate)
+        if strict and not all_held(c):
+            continue
+        by_id[candidate.id] = candidate
+        conds[candidate.id] = c
+    if not by_id or not asking.has_content(query):
+        return []
+    matcher = get_matcher()
+    matches = matcher.rank(asking.document(query), side, k=k, allowed=set(by_id), explain=False,
+                           query_side=asking.name)
+    return [spec.ranked(by_id[m.id], m, conds[m.id]) for m in matches if m.score >= MIN_SCORE]
+
+
+def explain(query, side: str, ranked: list) -> None:
+    """Fill in the reasons of the ranked items of `side` a page shows (ranking itself skips them: they
+    cost more)."""
+    spec, asking = SIDES[side], side_of(query)
+    ids = [getattr(item, spec.item).id for item in ranked]
+    reasons = get_matcher().reasons(asking.document(query), side, ids, query_side=asking.name)
+    for item, candidate_id in zip(ranked, ids):
+        item.match.reasons = reasons.get(candidate_id, [])
+
+
 def offers_for_profile(profile: GraduateProfile, candidates: list[Offer], strict: bool = True,
                        k: int = 200) -> list[RankedOffer]:
     """Rank the candidate offers for a profile; with strict, the hard conditions filter before ranking."""
-    by_id = {}
-    conds = {}
-    for offer in candidates:
-        c = conditions(profile, offer)
-        if strict and not all_held(c):
-            continue
-        by_id[offer.id] = offer
-        conds[offer.id] = c
-    if not by_id or not profile_has_content(profile):
-        return []
-    matcher = get_matcher()
-    matches = matcher.rank(profile_document(profile), "offers", k=k, allowed=set(by_id), explain=False)
-    return [RankedOffer(by_id[m.id], m, conds[m.id]) for m in matches if m.score >= MIN_SCORE]
+    return rank_for(profile, "offers", candidates, strict, k)
 
 
 def profiles_for_offer(offer: Offer, candidates: list[GraduateProfile], strict: bool = True,
                        k: int = 200) -> list[RankedProfile]:
     """Rank the candidate (findable) profiles for an offer."""
-    by_id = {}
-    conds = {}
-    for profile in candidates:
-        c = conditions(profile, offer)
-        if strict and not all_held(c):
-            continue
-        by_id[profile.id] = profile
-        conds[profile.id] = c
-    if not by_id:
-        return []
-    matcher = get_matcher()
-    matches = matcher.rank(offer_document(offer), "profiles", k=k, allowed=set(by_id), explain=False)
-    return [RankedProfile(by_id[m.id], m, conds[m.id]) for m in matches if m.score >= MIN_SCORE]
+    return rank_for(offer, "profiles", candidates, strict, k)
 
 
 def explain_offers(profile: GraduateProfile, ranked: list[RankedOffer]) -> None:
-    """Fill in the reasons of the offers a page shows (ranking itself skips them: they cost more)."""
-    reasons = get_matcher().reasons(profile_document(profile), "offers", [item.offer.id for item in ranked])
-    for item in ranked:
-        item.match.reasons = reasons.get(item.offer.id, [])
+    """Fill in the reasons of the offers a page shows."""
+    explain(profile, "offers", ranked)
 
 
 def explain_profiles(offer: Offer, ranked: list, for_company: bool = False) -> None:
@@ -356,9 +415,7 @@ def explain_profiles(offer: Offer, ranked: list, for_company: bool = False) -> N
         for item in ranked:
             item.match.reasons = card_reasons(offer, item.profile)
         return
-    reasons = get_matcher().reasons(offer_document(offer), "profiles", [item.profile.id for item in ranked])
-    for item in ranked:
-        item.match.reasons = reasons.get(item.profile.id, [])
+    explain(offer, "profiles", ranked)
 
 
 # The card fields a company's reason may name, in the order they are looked in.

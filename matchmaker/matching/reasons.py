@@ -1,0 +1,183 @@
+"""Why a candidate fits: the words behind each feature (provenance) and the reasons from two rows.
+
+A reason is the pair of words, one per side, behind the largest elementwise
+products of the two rows, with its share of the score.  The words behind a
+stored document's features are worked out once, on first use, and cached per
+(side, id) until the document changes.  Working them out means analysing the
+document again, so it is done outside the matcher's lock (the ``analyse_*``
+and ``prepare_*`` methods); the rest of :class:`Explainer` runs with the lock
+held (see engine.py).
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Hashable, Iterable, Sequence
+from threading import RLock
+
+import numpy as np
+import scipy.sparse as sp
+
+from .config import MatcherConfig
+from .documents import Document, Reason
+from .store import Store
+from .text import char_ngram_count, fold
+from .vectorise import BLOCKS, Vectoriser
+
+PROV_CACHE_SIZE = 4096  # stored documents whose words are kept
+REASON_FEATURES = 256  # the heaviest shared features looked at
+
+
+class Explainer:
+    """Reasons for pairs of rows, and the cache of stored documents' words."""
+
+    def __init__(self, config: MatcherConfig, vectoriser: Vectoriser, stores: dict[str, Store], lock: RLock):
+        self.config = config
+        self.vectoriser = vectoriser
+        self.stores = stores
+        self.lock = lock
+        self.cache: OrderedDict = OrderedDict()
+
+    def forget(self, side: str, doc_id) -> None:
+        self.cache.pop((side, doc_id), None)
+
+    def clear(self) -> None:
+        self.cache.clear()
+
+    # -- outside the lock ----------------------------------------------------
+    def analyse_stored(self, side: str, doc_ids: Iterable[Hashable]) -> dict:
+        """Outside the lock: for the stored documents of ``side`` among
+        ``doc_ids`` whose words are not cached, ``id -> (document, its
+        analysis with provenance)``, for :meth:`stored_words`."""
+        with self.lock:
+            docs = self.stores[side].docs
+            todo = [(i, docs[i]) for i in doc_ids if i in docs and (side, i) not in self.cache]
+        analyze = self.vectoriser.analyzer.analyze
+        return {i: (doc, analyze(doc, provenance=True)) for i, doc in todo}
+
+    def prepare_query(self, doc: Document, sides: Sequence[str]):
+        """Outside the lock: what :meth:`query_row` needs of a query
+        document, ``(side, analyses of its words)`` when it is stored
+        unchanged on one of ``sides`` (its row is taken from there), else
+        ``(None, (its analysis, its analysis with provenance))``."""
+        with self.lock:
+            side = next((s for s in sides if doc.id is not None and self.stores[s].docs.get(doc.id) == doc), None)
+        if side is not None:
+            return side, self.analyse_stored(side, [doc.id])
+        v = self.vectoriser
+        return None, (v.analyse(doc), v.analyzer.analyze(doc, provenance=True))
+
+    # -- with the lock held --------------------------------------------------
+    def query_row(self, doc: Document, prepared) -> tuple[sp.csr_matrix, dict[int, str]]:
+        """The row and the words of a query document."""
+        v = self.vectoriser
+        side, got = prepared
+        if side is not None:
+            if self.stores[side].docs.get(doc.id) == doc:
+                return self.stores[side].row(doc.id, v.n_features), self.stored_words(side, doc.id, got)
+            # the stored document changed since it was looked at (rare): analysed here
+            got = (v.analyse(doc), v.analyzer.analyze(doc, provenance=True))
+        return v.transform([got[0]]), self.words(doc, analysed=got[1])
+
+    def stored_words(self, side: str, doc_id, pre: dict | None = None) -> dict[int, str]:
+        """Feature id -> word for a stored document, cached; ``pre``:
+        analyses from :meth:`analyse_stored`, used when they are of the
+        document stored now."""
+        key = (side, doc_id)
+        hit = self.cache.get(key)
+        if hit is not None:
+            self.cache.move_to_end(key)
+            return hit
+        store = self.stores[side]
+        doc = store.docs[doc_id]
+        row = store.row(doc_id, self.vectoriser.n_features)
+        got = pre.get(doc_id) if pre else None
+        prov = self.words(doc, set(row.indices.tolist()), got[1] if got is not None and got[0] is doc else None)
+        self.cache[key] = prov
+        if len(self.cache) > PROV_CACHE_SIZE:
+            self.cache.popitem(last=False)
+        return prov
+
+    def words(self, doc: Document, only: set | None = None, analysed: tuple | None = None) -> dict[int, str]:
+        """Feature id -> the word of ``doc`` that contributes most to it
+        (restricted to the features in ``only`` when given); ``analysed``:
+        ``analyzer.analyze(doc, provenance=True)`` done before."""
+        v = self.vectoriser
+        units, direct, _, prov = analysed if analysed is not None else v.analyzer.analyze(doc, provenance=True)
+        best: dict[int, tuple[float, str]] = {}
+        for key, w in units.items():
+            uid = v.units.get(key)
+            if uid is None:
+                continue
+            surface = prov[key]
+            for f, x in zip(v.unit_feats[uid].tolist(), v.unit_wts[uid].tolist()):
+                if only is not None and f not in only:
+                    continue
+                val = w * x
+                cur = best.get(f)
+                if cur is None or val > cur[0]:
+                    best[f] = (val, surface)
+        for key, w in direct.items():
+            f = v.features.get(key)
+            if f is not None and (only is None or f in only):
+                cur = best.get(f)
+                if cur is None or w > cur[0]:
+                    best[f] = (w, prov[key])
+        return {f: s for f, (_, s) in best.items()}
+
+    def reasons(self, q, qprov, c, cprov, score: float | None = None) -> list[Reason]:
+        """Reasons from two stored or transformed rows; ``score`` defaults to
+        their dot product."""
+        q = q.tocsr()
+        c = c.tocsr()
+        common, qi, ci = np.intersect1d(q.indices, c.indices, assume_unique=True, return_indices=True)
+        prod = q.data[qi].astype(np.float64) * c.data[ci]
+        if score is None:
+            score = float(prod.sum())
+        if len(common) == 0 or score <= 0:
+            return []
+        if len(common) > REASON_FEATURES:
+            top = np.argpartition(-prod, REASON_FEATURES - 1)[:REASON_FEATURES]
+            common, prod = common[top], prod[top]
+        pairs: dict[tuple[str, str], float] = {}
+        # pairs that name the same words with different case are merged
+        merged: dict[tuple[str, str], float] = {}
+        grams: dict[tuple[str, str], int] = {}  # shared char n-grams per merged pair
+        solid: set[tuple[str, str]] = set()  # merged pairs that share a word or a bigram
+        blocks, char = self.vectoriser.feature_block, BLOCKS["c"]
+        for f, p in zip(common.tolist(), prod.tolist()):
+            a, b = qprov.get(f), cprov.get(f)
+            if a is None or b is None:
+                continue
+            pairs[(a, b)] = pairs.get((a, b), 0.0) + p
+            key = (a.casefold(), b.casefold())
+            merged[key] = merged.get(key, 0.0) + p
+            if blocks[f] == char:
+                grams[key] = grams.get(key, 0) + 1
+            else:
+                solid.add(key)
+        names = {}
+        for (a, b) in sorted(pairs, key=pairs.get, reverse=True):
+            names.setdefault((a.casefold(), b.casefold()), (a, b))
+        lo, hi = self.config.char_ngram_range
+
+        def linked(key) -> bool:
+            if key in solid or key[0] == key[1]:
+                return True
+            shorter = min(fold(key[0]), fold(key[1]), key=len)
+            return grams.get(key, 0) >= self.config.reason_char_cover * max(char_ngram_count(len(shorter), lo, hi), 1)
+
+        top = sorted(((k, p) for k, p in merged.items() if linked(k)), key=lambda kv: kv[1], reverse=True)
+        top = top[: self.config.n_reasons]
+        return [Reason(*names[key], share=round(min(p / score, 1.0), 3)) for key, p in top if p / score >= 0.01]
+
+
+def dot(a: sp.csr_matrix, b: sp.csr_matrix) -> float:
+    """The score of two rows, widened to the same vocabulary."""
+    n = max(a.shape[1], b.shape[1])
+    if a.shape[1] != n:
+        a = a.copy()
+        a.resize((1, n))
+    if b.shape[1] != n:
+        b = b.copy()
+        b.resize((1, n))
+    return float((a @ b.T).toarray()[0, 0])
