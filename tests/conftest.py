@@ -320,3 +320,13 @@ def outbox(app):
 
     return messages
 
+
+@pytest.fixture(scope="session")
+def ding():
+    """The German-English dictionary the matcher's tests build on; they skip without it."""
+    from matchmaker.matching.bridge import Bridge
+
+    bridge = Bridge.load()
+    if not bridge.available:
+        pytest.skip("German-English dictionary (trans-de-en) not installed; set MATCHER_DICTIONARY or run the Makefile")
+    return bridge

@@ -14,14 +14,6 @@ from matchmaker.matching.thesaurus import Thesaurus
 
 
 @pytest.fixture(scope="module")
-def ding():
-    b = Bridge.load()
-    if not b.available:
-        pytest.skip("German-English dictionary (trans-de-en) not installed; set MATCHER_DICTIONARY or run the Makefile")
-    return b
-
-
-@pytest.fixture(scope="module")
 def thes():
     t = Thesaurus.load()
     if not t.available:

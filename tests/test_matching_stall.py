@@ -27,14 +27,6 @@ MAX_RATIO = 5.0
 
 
 @pytest.fixture(scope="module")
-def ding():
-    b = Bridge.load()
-    if not b.available:
-        pytest.skip("German-English dictionary (trans-de-en) not installed; set MATCHER_DICTIONARY or run the Makefile")
-    return b
-
-
-@pytest.fixture(scope="module")
 def words(ding):
     return sorted(w for w in ding.german_words() if w.isalpha() and 4 <= len(w) <= 14)
 
