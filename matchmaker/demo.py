@@ -1,10 +1,13 @@
 """Fictional demo data for `flask seed-demo`: companies of the Industriepark Schwarze Pumpe, their offers,
-graduate profiles and one account each for staff, board and admin.
+graduate profiles and one account each for staff, board, admin and a researcher; two years of
+introductions between them (`demo_brokering.py`) and the Präsenzstelle's events (`demo_events.py`).
 
 Everything here is invented and marked: `is_demo` on every row, company names start with "Demo: ",
-company texts with "[Demo]", and every address is under demo.matchmaker.example (a reserved domain).
-Seeding is idempotent: users are keyed by email, companies by name, offers by company and title,
-profiles by their user; what is already there is left exactly as it is.
+company and event texts with "[Demo]", and every address is under demo.matchmaker.example (a reserved
+domain). Seeding is idempotent: users are keyed by email, companies by name, offers by company and
+title, profiles by their user, events by their German title; introductions are told once, when no demo
+graduate has one yet. What is already there is left exactly as it is. One seeded generator per part
+draws every value, new or not, so the data is the same on every run.
 """
 
 from __future__ import annotations
@@ -843,7 +846,10 @@ def _graduate_specs(today: date, now) -> list[GraduateSpec]:
 
 # ---- seeding -----------------------------------------------------------------------------------
 
-STAFF_ACCOUNTS = ((Role.staff, "staff"), (Role.board, "board"), (Role.admin, "admin"))
+STAFF_ACCOUNTS = ((Role.staff, "staff"), (Role.board, "board"), (Role.admin, "admin"),
+                  (Role.researcher, "researcher"))
+# The staff, board and admin accounts have been there since the service started.
+STAFF_SINCE_DAYS = 700
 
 
 class _Accounts:
@@ -873,9 +879,13 @@ class _Accounts:
 
 def seed_demo() -> list[str]:
     """Load the fictional demo data where it is missing, commit, and return the lines to print."""
+    from .demo_brokering import (date_accounts, date_offers, demo_introductions_exist, publication,
+                                 seed_introductions)
+    from .demo_events import demo_event_people, seed_events
+
     # Seeded on purpose: the same fictional data every time; nothing secret is drawn from it.
     rng = random.Random(SEED)  # nosec B311
-    now = utcnow()
+    now = utcnow().replace(microsecond=0)
     today = now.date()
     lifetime = current_app.config["OFFER_DEFAULT_LIFETIME_DAYS"]
     graduates = _graduate_specs(today, now)
@@ -885,7 +895,10 @@ def seed_demo() -> list[str]:
     accounts = _Accounts({u.email: u for u in db.session.scalars(db.select(User).where(User.email.in_(emails)))},
                          now)
     for role, local in STAFF_ACCOUNTS:
-        accounts.get_or_create(demo_email(local), role)
+        user, created = accounts.get_or_create(demo_email(local), role)
+        if created:
+            user.created_at = user.confirmed_at = now - timedelta(days=STAFF_SINCE_DAYS)
+    staff = accounts.existing[demo_email("staff")]
 
     names = [spec.full_name for spec in COMPANIES]
     companies = {c.name: c for c in db.session.scalars(db.select(Company).where(Company.name.in_(names)))}
@@ -893,14 +906,16 @@ def seed_demo() -> list[str]:
     owners: dict[str, tuple[Company, User | None]] = {}
     for spec in COMPANIES:
         # Drawn whether or not the company is new, so that each company always gets the same dates.
-        created_days_ago, verified_days_ago = rng.randint(20, 60), rng.randint(10, 19)
+        # Verified companies joined before their first offer (up to two years ago); the others are new.
+        created_days_ago = rng.randint(640, 690) if spec.verified else rng.randint(5, 20)
+        verified_after_days = rng.randint(2, 12)
         company = companies.get(spec.full_name)
         if company is None:
+            created_at = now - timedelta(days=created_days_ago)
             company = Company(name=spec.full_name, sector=spec.sector, size_band=spec.size, site=spec.site,
                               about=ABOUT_PREFIX + spec.about, website=f"https://{spec.slug}.example.org",
-                              contact_email=spec.email, is_demo=True,
-                              created_at=now - timedelta(days=created_days_ago),
-                              verified_at=now - timedelta(days=verified_days_ago) if spec.verified else None)
+                              contact_email=spec.email, is_demo=True, created_at=created_at,
+                              verified_at=created_at + timedelta(days=verified_after_days) if spec.verified else None)
             db.session.add(company)
             new_companies += 1
         if not company.is_demo:  # a real company of that name: leave it and its people alone
@@ -908,11 +923,12 @@ def seed_demo() -> list[str]:
         user, created = accounts.get_or_create(spec.email, Role.company)
         if created:
             user.company, user.membership = company, Membership.active
+            user.created_at = user.confirmed_at = company.created_at
         owners[spec.slug] = (company, user if user.company is company else None)
     db.session.flush()
 
-    new_offers = _seed_offers(owners, rng, now, today, lifetime)
-    new_profiles = 0
+    new_offers, planned = _seed_offers(owners, rng, now, today, lifetime, publication)
+    new_profiles: list[GraduateProfile] = []
     for spec in graduates:
         user, _ = accounts.get_or_create(spec.email, Role.graduate, locale=spec.locale)
         if not user.is_demo or user.role != Role.graduate or user.profile is not None:
@@ -920,22 +936,37 @@ def seed_demo() -> list[str]:
         profile = GraduateProfile(user=user, is_demo=True, **spec.fields)
         profile.sync_german_level()
         db.session.add(profile)
-        new_profiles += 1
+        new_profiles.append(profile)
+    db.session.flush()
+
+    # Seeded on purpose, one generator per part, so that a change to one part leaves the others as they were.
+    introductions, first_seen = [], {}
+    if not demo_introductions_exist():
+        offers = {offer.title: offer for company, _ in owners.values() for offer in company.offers}
+        profiles = list(db.session.scalars(db.select(GraduateProfile).where(GraduateProfile.is_demo.is_(True))))
+        introductions, first_seen = seed_introductions(offers, profiles, staff, now,
+                                                       random.Random(SEED + 1))  # nosec B311
+    date_offers(planned, now, lifetime)
+    date_accounts(new_profiles, first_seen, now, random.Random(SEED + 2))  # nosec B311
+    new_events = seed_events(staff if staff.is_demo else None, *demo_event_people(), now,
+                             random.Random(SEED + 3))  # nosec B311
     db.session.commit()
 
-    if accounts.created or new_companies or new_offers or new_profiles:
-        lines = [f"Demo data loaded: {new_companies} companies, {new_offers} offers, {new_profiles} graduate "
-                 f"profiles, {accounts.created} accounts created."]
+    if accounts.created or new_companies or new_offers or new_profiles or introductions or new_events:
+        lines = [f"Demo data loaded: {new_companies} companies, {new_offers} offers, {len(new_profiles)} graduate "
+                 f"profiles, {len(introductions)} introductions, {new_events} events, {accounts.created} accounts "
+                 f"created."]
     else:
         lines = ["Demo data already present: nothing added, nothing changed."]
     return lines + _login_lines(graduates[0].email, COMPANIES[0].email)
 
 
 def _seed_offers(owners: dict[str, tuple[Company, User | None]], rng: random.Random, now, today: date,
-                 lifetime: int) -> int:
+                 lifetime: int, publication) -> tuple[int, list]:
+    """Add the missing offers, all open for now; returns how many, and their history for `date_offers`."""
     existing = set(db.session.execute(db.select(Offer.company_id, Offer.title).where(
         Offer.company_id.in_([company.id for company, _ in owners.values()]))).all())
-    created = 0
+    planned, created = [], 0
     for spec in OFFERS:
         # Drawn for every offer, new or not, so that each offer always gets the same dates.
         published_days_ago = rng.randint(1, 35)
@@ -950,16 +981,18 @@ def _seed_offers(owners: dict[str, tuple[Company, User | None]], rng: random.Ran
                       duration_months=spec.duration, place=spec.place, remote_share=spec.remote,
                       language=spec.language, is_demo=True, created_at=now - timedelta(days=published_days_ago + 2))
         status = spec.status if company.is_verified else OfferStatus.draft
-        if status == OfferStatus.closed:
-            offer.published_at = now - timedelta(days=published_days_ago + 60)
-            offer.expires_at = offer.expiry_for(offer.published_at, lifetime)
-        elif status == OfferStatus.published:
+        if status in (OfferStatus.published, OfferStatus.closed):
+            # Open while the introductions are made; `date_offers` then writes its history.
+            offer.status = OfferStatus.published
             offer.published_at = now - timedelta(days=published_days_ago)
             offer.expires_at = offer.expiry_for(offer.published_at, lifetime)
-        offer.status = status
+            days_ago, over = publication(spec.title, published_days_ago)
+            planned.append((offer, days_ago, over, status))
+        else:
+            offer.status = status
         db.session.add(offer)
         created += 1
-    return created
+    return created, planned
 
 
 def _login_lines(graduate_email: str, company_email: str) -> list[str]:
@@ -968,5 +1001,5 @@ def _login_lines(graduate_email: str, company_email: str) -> list[str]:
     demo_users = set(db.session.scalars(db.select(User.email).where(
         User.email.in_([email for _, email in logins]), User.is_demo.is_(True))))
     lines = [f"Demo accounts (fictional data only, never for real use); password for all: {DEMO_PASSWORD}"]
-    lines += [f"  {role:<9} {email}" for role, email in logins if email in demo_users]
+    lines += [f"  {role:<10} {email}" for role, email in logins if email in demo_users]
     return lines

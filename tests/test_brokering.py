@@ -573,3 +573,17 @@ def test_the_privacy_consent_cannot_be_revoked_apart_from_the_account(client, db
     assert response.status_code in (302, 409)
     db.session.refresh(consent)
     assert consent.revoked_at is None
+
+
+def test_an_ending_kept_without_reasons_leaves_the_matcher_alone(db, people):
+    """The demo data replays past endings with explain=False: the card is kept, the matcher is not built."""
+    from matchmaker.brokering import operations
+    from matchmaker.matching.index import get_index
+
+    intro = operations.invite_graduate(people["member"], people["offer"], people["profile"])
+    assert intro.state == IntroductionState.accepted_by_company
+    operations.decline_introduction(intro, people["graduate"], reason="Not now", explain=False)
+    assert intro.state == IntroductionState.declined
+    assert intro.card_snapshot == {"card": operations.card_snapshot(people["profile"]), "reasons": []}
+    assert NAME not in str(intro.card_snapshot)
+    assert get_index().matcher is None

@@ -258,15 +258,19 @@ def card_snapshot(profile: GraduateProfile) -> dict:
             "skills": list(profile.skills or [])}
 
 
-def freeze_card(introduction: Introduction) -> None:
-    """Keep what the company was shown (card and reasons) as the introduction ends without contact."""
+def freeze_card(introduction: Introduction, explain: bool = True) -> None:
+    """Keep what the company was shown (card and reasons) as the introduction ends without contact.
+
+    Without `explain` the card is kept without reasons: the demo data's past endings use that, so that
+    seeding does not build the matcher.
+    """
     from ..matching.index import card_reasons
 
     profile = introduction.profile
     if profile is None:
         introduction.card_snapshot = None
         return
-    reasons = card_reasons(introduction.offer, profile) if introduction.offer is not None else []
+    reasons = card_reasons(introduction.offer, profile) if explain and introduction.offer is not None else []
     introduction.card_snapshot = {"card": card_snapshot(profile), "reasons": [r.as_dict() for r in reasons]}
 
 
@@ -289,21 +293,21 @@ def forget_cards(profile: GraduateProfile) -> None:
 
 
 def decline_introduction(introduction: Introduction, user: User, reason: str = "",
-                         now: datetime | None = None) -> None:
+                         now: datetime | None = None, explain: bool = True) -> None:
     side = introduction.decline(by=user, reason=reason, now=now or utcnow())
-    freeze_card(introduction)
+    freeze_card(introduction, explain)
     _audit(user, "decline", introduction)
     # The other side learns only that it ended, never the reason.
     _mail_side(introduction, _other(side), _l("An introduction has ended"), "introduction_closed")
 
 
 def withdraw_introduction(introduction: Introduction, user: User, reason: str = "",
-                          now: datetime | None = None, revocation: bool = False) -> None:
+                          now: datetime | None = None, revocation: bool = False, explain: bool = True) -> None:
     side = introduction.withdraw(by=user, reason=reason, now=now or utcnow(), revocation=revocation)
     if revocation:
         introduction.card_snapshot = None
     else:
-        freeze_card(introduction)
+        freeze_card(introduction, explain)
     _audit(user, "withdraw", introduction, "revocation" if revocation else "")
     _mail_side(introduction, _other(side), _l("An introduction has ended"), "introduction_closed")
 
@@ -362,9 +366,10 @@ def add_note(author: User, body: str, introduction: Introduction | None = None,
 
 # ---- staying on time ----------------------------------------------------------------------------
 
-def expire_introduction(introduction: Introduction, actor: User | None, now: datetime) -> None:
+def expire_introduction(introduction: Introduction, actor: User | None, now: datetime,
+                        explain: bool = True) -> None:
     introduction.expire(now=now)
-    freeze_card(introduction)
+    freeze_card(introduction, explain)
     _audit(actor, "expire", introduction)
     _mail_graduate(introduction, _l("An introduction has ended"), "introduction_expired",
                    dedupe_key=f"expired:{introduction.id}:graduate")
