@@ -30,8 +30,9 @@ def bar_chart(chart_id: str, title: str, labels: list[str], values: list[int | N
             parts.append(f'<rect x="0" y="{top}" width="{usable}" height="{BAR}" class="chart-empty"/>')
             parts.append(f'<text x="6" y="{top + BAR - 5}" class="chart-value">{escape(SUPPRESSED)}</text>')
             continue
-        width = round(usable * value / largest) if value else 0
-        parts.append(f'<rect x="0" y="{top}" width="{width}" height="{BAR}" class="chart-bar"/>')
+        width = round(usable * value / largest)
+        if width:
+            parts.append(f'<rect x="0" y="{top}" width="{width}" height="{BAR}" class="chart-bar"/>')
         parts.append(f'<text x="{width + 6}" y="{top + BAR - 5}" class="chart-value">{value}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -80,9 +80,14 @@ class ReportFilterForm(BaseForm):
         if not match or not EARLIEST.year <= int(match.group(1)) <= LATEST.year:
             raise ValidationError(_l("Please choose a quarter such as 2026-Q2."))
 
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if ok and (self.start.data is None) != (self.end.data is None):
+            self.end.errors = list(self.end.errors) + [_l("Please give both dates of the range, or neither.")]
+            ok = False
+        return ok
+
     def validate_end(self, field):
-        if (field.data is None) != (self.start.data is None) and not self.start.errors:
-            raise ValidationError(_l("Please give both dates of the range, or neither."))
         if field.data and self.start.data and field.data < self.start.data:
             raise ValidationError(_l("The end date must not be before the start date."))
 

@@ -384,8 +384,9 @@ def retention_due(today: date) -> list[DueCheck]:
         Introduction.outcome_on <= today - timedelta(days=180)).order_by(Introduction.outcome_on, Introduction.id)))
     if not hired:
         return []
-    checked = set(db.session.execute(sa.select(RetentionCheck.introduction_id, RetentionCheck.months).where(
-        RetentionCheck.introduction_id.in_([i.id for i in hired]))).tuples())
+    checked = {(introduction_id, months) for introduction_id, months in db.session.execute(
+        sa.select(RetentionCheck.introduction_id, RetentionCheck.months).where(
+            RetentionCheck.introduction_id.in_([i.id for i in hired])))}
     due = []
     for introduction in hired:
         for months in (6, 12):

@@ -92,9 +92,9 @@ def table_csv(table: str):
 
 # ---- regional retention -------------------------------------------------------------------------
 
-def _render_retention(status: int = 200, failed=None):
+def _render_retention(status: int = 200):
     due = ListPage(queries.retention_due(queries.berlin_today()), page_arg(), current_app.config["PAGE_SIZE"])
-    return render_template("reports/retention.html", page=due, failed=failed), status
+    return render_template("reports/retention.html", page=due), status
 
 
 @bp.route("/retention")
@@ -109,8 +109,9 @@ def record_retention(introduction_id: int):
     introduction = get_hire_or_404(introduction_id, current_user)
     form = RetentionForm()
     if not form.validate_on_submit():
-        flash(_("Please answer whether the graduate still works in the region."), "error")
-        return _render_retention(400, failed=(introduction.id, form))
+        for message in form.months.errors or form.in_region.errors or [_("Please try again.")]:
+            flash(str(message), "error")
+        return _render_retention(400)
     on_domain_error(lambda error, text: _render_retention()[0])
     operations.record_retention(introduction, current_user, int(form.months.data), form.in_region.data == "yes")
     db.session.commit()
