@@ -8,6 +8,7 @@ from datetime import date
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..audit import record_audit
@@ -37,9 +38,9 @@ def as_text(value) -> str:
 
 def _check(fields: dict) -> None:
     if fields["period_end"] < fields["period_start"]:
-        raise DomainError("The end of the period must not be before its start.", 400)
+        raise DomainError(_l("The end of the period must not be before its start."), 400)
     if fields.get("metric_key") and fields["metric_key"] not in queries.METRICS:
-        raise DomainError("This metric is not one of the report's.", 400)
+        raise DomainError(_l("This metric is not one of the report's."), 400)
 
 
 def _log(measure: Measure, actor: User | None, field: str, old: str, new: str) -> None:
@@ -81,7 +82,7 @@ def update_measure(measure: Measure, actor: User, **fields) -> list[str]:
 def add_figure(measure: Measure, actor: User, value: float, as_of: date, source: str) -> MeasureFigure:
     """A figure staff entered towards the measure's target; kept in the history too."""
     if measure.metric_key:
-        raise NotPossible("This measure's progress is counted from the report's data; figures cannot be entered.")
+        raise NotPossible(_l("This measure's progress is counted from the report's data; figures cannot be entered."))
     figure = MeasureFigure(measure=measure, value=value, as_of=as_of, source=source, entered_by_id=actor.id)
     db.session.add(figure)
     _log(measure, actor, "figure", "", f"{as_text(value)} ({as_of.isoformat()}; {source})")
@@ -96,13 +97,13 @@ def record_retention(introduction: Introduction, actor: User, months: int, in_re
     """Staff note whether the graduate of a hire still works in the region, 6 or 12 months after it."""
     today = today or queries.berlin_today()
     if months not in RETENTION_MONTHS:
-        raise DomainError("Only the checks after 6 and 12 months are recorded.", 400)
+        raise DomainError(_l("Only the checks after 6 and 12 months are recorded."), 400)
     if introduction.state != IntroductionState.hired or introduction.outcome_on is None:
-        raise NotPossible("Only a hire is checked for staying in the region.")
+        raise NotPossible(_l("Only a hire is checked for staying in the region."))
     if queries.add_months(introduction.outcome_on, months) > today:
-        raise NotPossible("This check is not due yet.")
+        raise NotPossible(_l("This check is not due yet."))
     if months in queries.retention_checks_of(introduction):
-        raise NotPossible("This check has already been recorded.")
+        raise NotPossible(_l("This check has already been recorded."))
     check = RetentionCheck(introduction_id=introduction.id, months=months, in_region=in_region,
                            checked_at=utcnow(), checked_by_id=actor.id)
     db.session.add(check)
