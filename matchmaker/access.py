@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from .errors import wants_json
 from .extensions import db
-from .models import Company, ConsentRecord, GraduateProfile, Introduction, Offer, Role, User
+from .models import Company, ConsentRecord, GraduateProfile, Introduction, Measure, Offer, Role, User
 
 
 def role_required(*roles: Role):
@@ -146,3 +146,22 @@ def get_cv_profile_or_404(profile_id: int, for_user) -> GraduateProfile:
     if for_user.role == Role.company and profile.user.active and company_was_introduced(profile, for_user):
         return profile
     abort(404)
+
+
+def get_measure_or_404(measure_id: int, for_user) -> Measure:
+    """A measure of the board's plan: board members and staff read every one; 404 for anyone else."""
+    measure = db.session.get(Measure, measure_id)
+    if measure is None or not getattr(for_user, "is_authenticated", False) or not (
+            for_user.is_staff or for_user.role == Role.board):
+        abort(404)
+    return measure
+
+
+def get_hire_or_404(introduction_id: int, for_user) -> Introduction:
+    """A hire whose retention staff record; 404 for anything else and anyone else."""
+    from .models import IntroductionState
+
+    introduction = db.session.get(Introduction, introduction_id)
+    if introduction is None or not is_staff(for_user) or introduction.state != IntroductionState.hired:
+        abort(404)
+    return introduction

@@ -159,6 +159,7 @@ def register_blueprints(app: Flask) -> None:
     from .matching.views import bp as matching_bp
     from .offers.views import bp as offers_bp
     from .privacy.views import bp as privacy_bp
+    from .reports.views import bp as report_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
@@ -171,6 +172,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(privacy_bp)
     app.register_blueprint(gdpr_bp)
     app.register_blueprint(brokering_bp, url_prefix="/introductions")
+    app.register_blueprint(report_bp, url_prefix="/report")
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -15,9 +15,10 @@ from config import TestConfig
 from matchmaker import create_app
 from matchmaker.extensions import db as _db
 from matchmaker.matching.index import forget_indexes
-from matchmaker.models import (CLOSED_STATES, OUTCOME_STATES, Company, ConsentRecord, Degree,
-                               GraduateProfile, Introduction, IntroductionState, Membership, Offer, OfferKind,
-                               OfferStatus, OutboxMessage, Role, Sector, Side, User, utcnow)
+from matchmaker.models import (CLOSED_STATES, OUTCOME_STATES, Company, ConsentRecord, Degree, Event, EventAudience,
+                               EventPlace, EventType, FieldOfAction, GraduateProfile, Introduction,
+                               IntroductionState, Measure, Membership, Offer, OfferKind, OfferStatus, OutboxMessage,
+                               Role, Sector, Side, User, utcnow)
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
@@ -269,6 +270,42 @@ def make_introduction(app, make_company, make_offer, make_profile, company_user)
 
 
 @pytest.fixture
+def make_event(app):
+    """An event of the Präsenzstelle starting at `starts_at` (naive UTC), two hours long; any column can be
+    overridden."""
+
+    def make(starts_at: datetime | None = None, **overrides) -> Event:
+        starts_at = starts_at or utcnow() + timedelta(days=7)
+        values = {"type": EventType.office_hours, "title_de": "Sprechstunde", "title_en": "Office hours",
+                  "place": EventPlace.spremberg, "starts_at": starts_at, "ends_at": starts_at + timedelta(hours=2),
+                  "audience": EventAudience.both, "field_of_action": FieldOfAction.on_site}
+        values.update(overrides)
+        event = Event(**values)
+        _db.session.add(event)
+        _db.session.commit()
+        return event
+
+    return make
+
+
+@pytest.fixture
+def make_measure(app):
+    """A measure of the board's plan (no history: the operations write that)."""
+
+    def make(**overrides) -> Measure:
+        values = {"title": "Praktika im Industriepark", "field_of_action": FieldOfAction.qualification,
+                  "owner": "Präsenzstelle", "period_start": date(2026, 1, 1), "period_end": date(2026, 12, 31),
+                  "target_label": "Praktika begonnen", "target_value": 10.0}
+        values.update(overrides)
+        measure = Measure(**values)
+        _db.session.add(measure)
+        _db.session.commit()
+        return measure
+
+    return make
+
+
+@pytest.fixture
 def permission_world(app, db, make_user, make_company, make_offer, make_profile, make_introduction, company_user):
     """One object of each kind, owned by the company user who takes part in the walk of every route
     (test_permissions, test_fuzz): (people by role, ids for the routes' arguments, member ids by endpoint)."""
@@ -292,6 +329,12 @@ def permission_world(app, db, make_user, make_company, make_offer, make_profile,
     db.session.add(consent)
     db.session.commit()
     ids.update(introduction_id=introduction.id, consent_id=consent.id)
+    measure = Measure(title="Praktika im Park", field_of_action=FieldOfAction.qualification, owner="Präsenzstelle",
+                      period_start=date(2026, 1, 1), period_end=date(2026, 12, 31), target_label="Praktika",
+                      target_value=10)
+    db.session.add(measure)
+    db.session.commit()
+    ids.update(measure_id=measure.id, table="funnel")
     member_ids = {"companies.approve_member": pending.id, "companies.decline_member": pending.id,
                   "admin.approve_member": pending.id}
     return people, ids, member_ids

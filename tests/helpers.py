@@ -60,3 +60,40 @@ def first_extra_object(pages: int = 1) -> int:
     """The number the first of `make_pdf`'s `extra_objects` gets."""
     return 4 + 2 * pages
 
+
+
+def html_tables(html: str) -> dict[str, list[list[str]]]:
+    """The tables of a page that have an id, as rows of cell texts (header row first)."""
+    from html.parser import HTMLParser
+
+    class Parser(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.tables, self.current, self.row, self.cell = {}, None, None, None
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "table" and attrs.get("id"):
+                self.current = self.tables.setdefault(attrs["id"], [])
+            elif tag == "tr" and self.current is not None:
+                self.row = []
+            elif tag in ("td", "th") and self.row is not None:
+                self.cell = []
+
+        def handle_data(self, data):
+            if self.cell is not None:
+                self.cell.append(data)
+
+        def handle_endtag(self, tag):
+            if tag in ("td", "th") and self.cell is not None:
+                self.row.append(" ".join("".join(self.cell).split()))
+                self.cell = None
+            elif tag == "tr" and self.row is not None:
+                self.current.append(self.row)
+                self.row = None
+            elif tag == "table":
+                self.current = None
+
+    parser = Parser()
+    parser.feed(html)
+    return parser.tables

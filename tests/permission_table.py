@@ -46,6 +46,9 @@ PERMISSIONS: dict[str, set[str]] = {
     "gdpr.cv_file": {"graduate"}, "gdpr.delete_cv": {"graduate"},
     "gdpr.download_cv": {"graduate", "company", *STAFF}, "gdpr.index": USERS, "gdpr.export": USERS,
     "gdpr.delete_account": {"graduate", "company", "researcher"},
+    "report.index": {"board", *STAFF}, "report.table_csv": {"board", *STAFF}, "report.plan": {"board", *STAFF},
+    "report.measure": {"board", *STAFF}, "report.new_measure": STAFF, "report.edit_measure": STAFF,
+    "report.add_figure": STAFF, "report.retention": STAFF, "report.record_retention": STAFF,
 }
 
 # Pages of the login flow itself may send a visitor back to the login page without that meaning "refused".

@@ -11,15 +11,15 @@ unescaped, a template expression evaluated, or a javascript: link.
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from formscan import url_for_rule
 from helpers import PASSWORD
 from permission_table import ANON, PERMISSIONS, USERS
 
-from matchmaker.models import (AuditEntry, ConsentRecord, IntroductionState, Membership, Note, Role, Sector, Side,
-                               utcnow)
+from matchmaker.models import (AuditEntry, ConsentRecord, FieldOfAction, IntroductionState, Measure, MeasureChange,
+                               MeasureFigure, Membership, Note, Role, Sector, Side, utcnow)
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'
@@ -68,7 +68,7 @@ def hostile_world(db, make_user, make_company, make_offer, make_profile, make_in
         study_programme=hostile("programme"), study_other=hostile("other"), skills=["python", hostile("skill")],
         languages=[{"language": hostile("lang"), "level": hostile("level")}, {"language": "de", "level": "B2"}],
         places=hostile("places"), cv_text=hostile("cv") * 5, visible_to_companies=True, wanted_kinds=[])
-    make_user(Role.graduate, email=f"{SCRIPT}@example.org")
+    make_user(Role.graduate, email=f"{SCRIPT}@example.org", signup_source=SCRIPT, signup_referrer_domain=IMG)
     intro = make_introduction(IntroductionState.introduced, offer=offer, profile=profile,
                               message_to_graduate=hostile("to-graduate"), message_to_company=hostile("to-company"),
                               close_reason=hostile("close"))
@@ -86,11 +86,21 @@ def hostile_world(db, make_user, make_company, make_offer, make_profile, make_in
         AuditEntry(actor_id=owner.id, subject_user_id=graduate.id, action="view_profile", object_type="profile",
                    object_id=profile.id, detail=hostile("audit")),
     ])
+    measure = Measure(title=hostile("measure"), field_of_action=FieldOfAction.qualification, owner=hostile("owner"),
+                      period_start=date(2026, 1, 1), period_end=date(2026, 12, 31), comments=hostile("comments"),
+                      target_label=hostile("target"), target_value=10)
+    db.session.add(measure)
+    db.session.flush()
+    db.session.add_all([
+        MeasureFigure(measure_id=measure.id, value=3, as_of=date(2026, 2, 1), source=hostile("source")),
+        MeasureChange(measure_id=measure.id, changed_by_id=staff["staff"].id, field="title",
+                      old_value=hostile("old"), new_value=hostile("new")),
+    ])
     db.session.commit()
     people = {"graduate": graduate, "company": owner, **staff}
     ids = {"offer_id": offer.id, "company_id": company.id, "user_id": graduate.id, "profile_id": profile.id,
            "introduction_id": intro.id, "consent_id": consent.id, "token": SCRIPT.replace("/", ""), "code": "en",
-           "filename": "style.css"}
+           "filename": "style.css", "measure_id": measure.id, "table": "sources"}
     # The same walk again with the other objects: the rejected company, the draft, the declined
     # introduction, the company member with a hostile email.
     other_ids = dict(ids, company_id=rejected.id, offer_id=draft.id, introduction_id=declined.id, user_id=pending.id)
@@ -142,7 +152,9 @@ def test_no_page_shows_user_data_unescaped(app, client, hostile_world, who):
         "company": {"companies.dashboard", "companies.edit", "offers.edit", "matching.graduates_for_offer",
                     "brokering.detail"},
         "staff": {"admin.company", "admin.companies", "brokering.detail", "brokering.graduate",
-                  "brokering.company", "matching.graduates_for_offer"},
+                  "brokering.company", "matching.graduates_for_offer", "report.index", "report.plan",
+                  "report.measure", "report.edit_measure"},
+        "board": {"report.index", "report.plan", "report.measure"},
     }.get(who, set())
     assert expected <= shown, sorted(expected - shown)
 

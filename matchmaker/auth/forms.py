@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Regexp, ValidationError
 
 from ..catalog import SECTOR_LABELS, choices
@@ -34,8 +34,16 @@ def _email_field():
     ])
 
 
+def _origin_filter(value):
+    # Carried from the registration page's link; cut to size here, checked where it is stored.
+    return value.strip()[:120] if isinstance(value, str) else None
+
+
 class _NewAccount(BaseForm):
     email = _email_field()
+    # Where the registration came from (a `?src=` tag, the referring domain), for the board's report.
+    src = HiddenField(filters=[_origin_filter])
+    ref = HiddenField(filters=[_origin_filter])
     password = _password_field(_l("Password (at least 12 characters)"))
     password_again = PasswordField(_l("Password again"), validators=[
         InputRequired(_l("Please repeat the password.")),

@@ -17,6 +17,7 @@ from ..forms import EmptyForm
 from ..models import Role, User, utcnow
 from ..security import (end_session, login_account_key, rate_limit, renew_session, security_event,
                         start_session)
+from ..reports.operations import clean_source, record_signup_origin, referrer_domain
 from . import operations, totp
 from .forms import (ChangePasswordForm, CompanyRegisterForm, EmailOnlyForm, GraduateRegisterForm, LoginForm,
                     ResetPasswordForm, TotpCodeForm)
@@ -39,6 +40,8 @@ def home_for(user: User) -> str:
         return url_for("companies.dashboard")
     if user.is_staff:
         return url_for("admin.dashboard")
+    if user.role == Role.board:
+        return url_for("report.index")
     return url_for("main.index")
 
 
@@ -53,11 +56,23 @@ def register():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
     form = GraduateRegisterForm()
+    _carry_origin(form)
     if form.validate_on_submit():
         if not _address_taken(form.email.data, form.password.data):
-            operations.register_graduate(form.email.data, form.password.data, _locale())
+            user = operations.register_graduate(form.email.data, form.password.data, _locale())
+            record_signup_origin(user, form.src.data, form.ref.data)
         return _registered()
     return render_template("auth/register.html", form=form), (400 if form.errors else 200)
+
+
+def _carry_origin(form) -> None:
+    """On the registration page, note the `?src=` tag and the referring site's domain in the form's hidden
+    fields, so that the registration carries them; nothing is kept if the visitor does not register."""
+    if request.method == "GET":
+        form.src.data = clean_source(request.args.get("src")) or ""
+        form.ref.data = referrer_domain(request.referrer, request.host) or ""
+    elif not form.src.data:
+        form.src.data = clean_source(request.args.get("src")) or ""
 
 
 def _address_taken(email: str, password: str) -> bool:
@@ -84,12 +99,14 @@ def register_company():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
     form = CompanyRegisterForm()
+    _carry_origin(form)
     if form.validate_on_submit():
         if not _address_taken(form.email.data, form.password.data):
             join_id = int(form.existing_company.data) if form.mode.data == "join" else None
-            operations.register_company_user(form.email.data, form.password.data, _locale(),
-                                             company_name=form.company_name.data, sector=form.sector.data,
-                                             join_company_id=join_id)
+            user = operations.register_company_user(form.email.data, form.password.data, _locale(),
+                                                    company_name=form.company_name.data, sector=form.sector.data,
+                                                    join_company_id=join_id)
+            record_signup_origin(user, form.src.data, form.ref.data)
         return _registered()
     return render_template("auth/register_company.html", form=form), (400 if form.errors else 200)
 

@@ -6,11 +6,13 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..access import acts_for, company_member_required, get_company_or_404
+from ..access import acts_for, company_member_required, get_company_or_404, is_staff
 from ..extensions import db
 from ..forms import EmptyForm
 from ..offers.queries import offers_by_status, open_offers_of
+from ..models import PageViewKind
 from ..pagination import page_arg
+from ..reports.views import count_public_view
 from . import operations, queries
 from .forms import CompanyFilterForm, CompanyForm
 
@@ -29,6 +31,8 @@ def index():
 @bp.route("/<int:company_id>")
 def detail(company_id: int):
     company = get_company_or_404(company_id, current_user)
+    if company.is_verified and not acts_for(current_user, company.id) and not is_staff(current_user):
+        count_public_view(PageViewKind.company, company.id)
     return render_template("companies/detail.html", company=company, offers=open_offers_of(company),
                            member=acts_for(current_user, company.id))
 

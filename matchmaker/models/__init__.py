@@ -12,6 +12,9 @@
   `ConsentRecord`, `Note`.
 - `events`: the Präsenzstelle's `Event`s (`EventType`, `EventPlace`, `EventAudience`) and their
   `EventRegistration`s (`RegistrationStatus`, with a waiting list).
+- `reports`: what the board's report keeps besides the data it counts: `PageView` (public views per day,
+  no personal data), `RetentionCheck` (still in the region after a hire), the plan's `Measure`
+  (`MeasureStatus`) with its `MeasureFigure`s and `MeasureChange` history.
 - `records`: what the service keeps about its own work: `AuditEntry`, `OutboxMessage`, `MatcherState`,
   `AlertDelivery`.
 
@@ -29,12 +32,15 @@ from .brokering import (CLOSED_STATES, ENDED_STATES, OUTCOME_STATES, WAITING_STA
 from .events import (Event, EventAudience, EventPlace, EventRegistration, EventType, RegistrationStatus,
                      event_company, event_offer)
 from .records import AlertDelivery, AuditEntry, MatcherState, OutboxMessage
+from .reports import (RETENTION_MONTHS, Measure, MeasureChange, MeasureFigure, MeasureStatus, PageView,
+                      PageViewKind, RetentionCheck)
 
 __all__ = [
     "CEFR_LEVELS", "CLOSED_STATES", "DEGREE_RANK", "ENDED_STATES", "LANGUAGE_LEVELS", "OUTCOME_STATES",
     "WAITING_STATES", "AlertDelivery", "AuditEntry", "Company", "ConsentRecord", "Degree", "Event", "EventAudience",
     "EventPlace", "EventRegistration", "EventType", "FieldOfAction", "RegistrationStatus", "event_company",
     "event_offer", "GraduateProfile",
-    "Introduction", "IntroductionState", "MatcherState", "Membership", "Note", "Offer", "OfferKind", "OfferStatus",
+    "Introduction", "IntroductionState", "MatcherState", "Measure", "MeasureChange", "MeasureFigure",
+    "MeasureStatus", "PageView", "PageViewKind", "RETENTION_MONTHS", "RetentionCheck", "Membership", "Note", "Offer", "OfferKind", "OfferStatus",
     "OutboxMessage", "Role", "Sector", "Side", "SizeBand", "User", "_enum", "cefr_rank", "utcnow",
 ]

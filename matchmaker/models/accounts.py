@@ -50,6 +50,10 @@ class User(UserMixin, db.Model):
     company_id: Mapped[int | None] = mapped_column(sa.ForeignKey("company.id"), index=True)
     membership: Mapped[Membership | None] = mapped_column(_enum(Membership, 16))
     is_demo: Mapped[bool] = mapped_column(default=False)
+    # Where a registration came from, for the board's report: a `?src=` tag on the link, and the
+    # domain (only) of the site that linked to the registration page.
+    signup_source: Mapped[str | None] = mapped_column(sa.String(40))
+    signup_referrer_domain: Mapped[str | None] = mapped_column(sa.String(100))
     # Sessions: part of the login id; raising it ends every session and remember-me cookie.
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     # Weekly mail of new fits (graduates: offers; company users: graduates), switched on by the user.

@@ -7,12 +7,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import contains_eager
 
-from ..access import can_edit_offer, company_member_required, get_offer_or_404, role_required
+from ..access import can_edit_offer, company_member_required, get_offer_or_404, is_staff, role_required
 from ..errors import on_domain_error
 from ..extensions import db
 from ..forms import EmptyForm
-from ..models import Offer, Role
+from ..models import Offer, PageViewKind, Role
 from ..pagination import page_arg
+from ..reports.views import count_public_view
 from . import operations
 from .forms import OfferFilterForm, OfferForm
 from .queries import filter_offers, public_offers
@@ -31,6 +32,8 @@ def index():
 @bp.route("/<int:offer_id>")
 def detail(offer_id: int):
     offer = get_offer_or_404(offer_id, current_user)
+    if offer.is_public and not can_edit_offer(offer, current_user) and not is_staff(current_user):
+        count_public_view(PageViewKind.offer, offer.id)
     return render_template("offers/detail.html", offer=offer, owner=can_edit_offer(offer, current_user),
                            status=offer.effective_status())
 
