@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from .errors import wants_json
 from .extensions import db
-from .models import Company, ConsentRecord, GraduateProfile, Introduction, Offer, Role, User
+from .models import Company, ConsentRecord, Event, GraduateProfile, Introduction, Offer, Role, User
 
 
 def role_required(*roles: Role):
@@ -146,3 +146,11 @@ def get_cv_profile_or_404(profile_id: int, for_user) -> GraduateProfile:
     if for_user.role == Role.company and profile.user.active and company_was_introduced(profile, for_user):
         return profile
     abort(404)
+
+
+def get_event_or_404(event_id: int, for_user) -> Event:
+    """Events are public, also past and cancelled ones (reachable by id); 404 only for no such event."""
+    event = db.session.get(Event, event_id)
+    if event is None:
+        abort(404)
+    return event

@@ -15,9 +15,10 @@ from config import TestConfig
 from matchmaker import create_app
 from matchmaker.extensions import db as _db
 from matchmaker.matching.index import forget_indexes
-from matchmaker.models import (CLOSED_STATES, OUTCOME_STATES, Company, ConsentRecord, Degree,
+from matchmaker.models import (CLOSED_STATES, OUTCOME_STATES, Company, ConsentRecord, Degree, Event,
+                               EventAudience, EventPlace, EventRegistration, EventType, FieldOfAction,
                                GraduateProfile, Introduction, IntroductionState, Membership, Offer, OfferKind,
-                               OfferStatus, OutboxMessage, Role, Sector, Side, User, utcnow)
+                               OfferStatus, OutboxMessage, RegistrationStatus, Role, Sector, Side, User, utcnow)
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
@@ -269,7 +270,41 @@ def make_introduction(app, make_company, make_offer, make_profile, company_user)
 
 
 @pytest.fixture
-def permission_world(app, db, make_user, make_company, make_offer, make_profile, make_introduction, company_user):
+def make_event(app):
+    """An event starting in 10 days for 2 hours (graduates and companies, no limit); any column overridden."""
+
+    def make(**overrides) -> Event:
+        starts = overrides.pop("starts_at", None) or utcnow().replace(microsecond=0) + timedelta(days=10)
+        values = {"type": EventType.company_visit, "title_de": "Besuch bei LEAG", "title_en": "Visit to LEAG",
+                  "description_de": "Rundgang durch das Kraftwerk.", "description_en": "A tour of the power plant.",
+                  "place": EventPlace.spremberg, "venue": "Präsenzstelle, Am Markt 1", "starts_at": starts,
+                  "ends_at": starts + timedelta(hours=2), "capacity": None, "audience": EventAudience.both,
+                  "field_of_action": FieldOfAction.on_site}
+        values.update(overrides)
+        event = Event(**values)
+        _db.session.add(event)
+        _db.session.commit()
+        return event
+
+    return make
+
+
+@pytest.fixture
+def make_registration(app):
+    def make(event: Event, user: User, status: RegistrationStatus | str = RegistrationStatus.registered,
+             **overrides) -> EventRegistration:
+        registration = EventRegistration(event_id=event.id, user_id=user.id, status=RegistrationStatus(status),
+                                         **overrides)
+        _db.session.add(registration)
+        _db.session.commit()
+        return registration
+
+    return make
+
+
+@pytest.fixture
+def permission_world(app, db, make_user, make_company, make_offer, make_profile, make_introduction, company_user,
+                     make_event):
     """One object of each kind, owned by the company user who takes part in the walk of every route
     (test_permissions, test_fuzz): (people by role, ids for the routes' arguments, member ids by endpoint)."""
     company = make_company(name="Walk GmbH")
@@ -291,7 +326,7 @@ def permission_world(app, db, make_user, make_company, make_offer, make_profile,
                             text="I agree.")
     db.session.add(consent)
     db.session.commit()
-    ids.update(introduction_id=introduction.id, consent_id=consent.id)
+    ids.update(introduction_id=introduction.id, consent_id=consent.id, event_id=make_event(capacity=5).id)
     member_ids = {"companies.approve_member": pending.id, "companies.decline_member": pending.id,
                   "admin.approve_member": pending.id}
     return people, ids, member_ids

@@ -46,6 +46,10 @@ PERMISSIONS: dict[str, set[str]] = {
     "gdpr.cv_file": {"graduate"}, "gdpr.delete_cv": {"graduate"},
     "gdpr.download_cv": {"graduate", "company", *STAFF}, "gdpr.index": USERS, "gdpr.export": USERS,
     "gdpr.delete_account": {"graduate", "company", "researcher"},
+    "events.index": ALL, "events.detail": ALL, "events.ics": ALL, "events.feed": ALL,
+    "events.register": {"graduate", "company"}, "events.unregister": {"graduate", "company"},
+    "events.manage": STAFF, "events.new": STAFF, "events.edit": STAFF, "events.cancel": STAFF,
+    "events.registrations": STAFF, "events.registrations_csv": STAFF, "events.attendance": STAFF,
 }
 
 # Pages of the login flow itself may send a visitor back to the login page without that meaning "refused".
