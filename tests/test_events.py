@@ -151,6 +151,10 @@ def test_staff_cancel_an_event_and_registrants_hear_of_it(client, db, make_user,
     assert response.status_code == 302
     db.session.refresh(event)
     assert event.cancelled_at is not None
+    login_as(registered)
+    page = client.get(f"/events/{event.id}").get_data(as_text=True)
+    assert "This event has been cancelled" in page and "You are registered." not in page
+    login_as(make_user(Role.staff))
     assert [m.kind for m in outbox(registered.email)] == ["event_cancelled"]
     assert [m.kind for m in outbox(waiting.email)] == ["event_cancelled"]
     assert outbox(gone.email) == []
