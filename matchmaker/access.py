@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from .errors import wants_json
 from .extensions import db
-from .models import Company, ConsentRecord, GraduateProfile, Introduction, Measure, Offer, Role, User
+from .models import Company, ConsentRecord, Event, GraduateProfile, Introduction, Measure, Offer, Role, User
 
 
 def role_required(*roles: Role):
@@ -165,3 +165,11 @@ def get_hire_or_404(introduction_id: int, for_user) -> Introduction:
     if introduction is None or not is_staff(for_user) or introduction.state != IntroductionState.hired:
         abort(404)
     return introduction
+
+
+def get_event_or_404(event_id: int, for_user) -> Event:
+    """Events are public, also past and cancelled ones (reachable by id); 404 only for no such event."""
+    event = db.session.get(Event, event_id)
+    if event is None:
+        abort(404)
+    return event

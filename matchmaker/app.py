@@ -153,6 +153,7 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .brokering.views import bp as brokering_bp
     from .companies.views import bp as companies_bp
+    from .events.views import bp as events_bp
     from .gdpr.views import bp as gdpr_bp
     from .graduates.views import bp as graduates_bp
     from .main.views import bp as main_bp
@@ -173,6 +174,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(gdpr_bp)
     app.register_blueprint(brokering_bp, url_prefix="/introductions")
     app.register_blueprint(report_bp, url_prefix="/report")
+    app.register_blueprint(events_bp, url_prefix="/events")
 
 
 def register_errorhandlers(app: Flask) -> None:

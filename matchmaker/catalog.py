@@ -143,3 +143,44 @@ FIELD_OF_ACTION_LABELS = {
 }
 
 OFFER_KIND_FIELD_OF_ACTION = {kind: field for field, kinds in FIELD_OF_ACTION_KINDS.items() for kind in kinds}
+
+
+# ---- the board's fields of action and the Präsenzstelle's events ------------------------------
+
+from .models import EventAudience, EventPlace, EventType, FieldOfAction, RegistrationStatus  # noqa: E402
+
+FIELD_OF_ACTION_NAMES = {
+    FieldOfAction.qualification: _l("Qualification and education"),
+    FieldOfAction.innovation: _l("Innovation and knowledge transfer"),
+    FieldOfAction.structural_change: _l("Structural change"),
+    FieldOfAction.on_site: _l("BTU on site in Spremberg"),
+    FieldOfAction.public_relations: _l("Public relations"),
+}
+
+EVENT_TYPE_LABELS = {
+    EventType.company_visit: _l("Company visit"),
+    EventType.job_fair: _l("Job fair"),
+    EventType.office_hours: _l("Office hours in Spremberg"),
+    EventType.talk: _l("Talk or workshop"),
+    EventType.info_day: _l("Information day"),
+}
+
+EVENT_PLACE_LABELS = {
+    EventPlace.spremberg: _l("Spremberg"),
+    EventPlace.dock3: _l("Dock3 Lausitz"),
+    EventPlace.online: _l("Online"),
+    EventPlace.elsewhere: _l("Elsewhere"),
+}
+
+EVENT_AUDIENCE_LABELS = {
+    EventAudience.graduates: _l("Graduates"),
+    EventAudience.companies: _l("Companies"),
+    EventAudience.both: _l("Graduates and companies"),
+    EventAudience.public: _l("Everyone"),
+}
+
+REGISTRATION_STATUS_LABELS = {
+    RegistrationStatus.registered: _l("Registered"),
+    RegistrationStatus.waiting: _l("Waiting list"),
+    RegistrationStatus.cancelled: _l("Cancelled"),
+}

@@ -92,6 +92,10 @@ def register(app: Flask) -> None:
 
     app.cli.add_command(brokering_cli)
 
+    from .events.commands import events_cli
+
+    app.cli.add_command(events_cli)
+
     from .offers.commands import register_commands as register_offer_commands
 
     register_offer_commands(app)

@@ -15,10 +15,10 @@ from config import TestConfig
 from matchmaker import create_app
 from matchmaker.extensions import db as _db
 from matchmaker.matching.index import forget_indexes
-from matchmaker.models import (CLOSED_STATES, OUTCOME_STATES, Company, ConsentRecord, Degree, Event, EventAudience,
-                               EventPlace, EventType, FieldOfAction, GraduateProfile, Introduction,
-                               IntroductionState, Measure, Membership, Offer, OfferKind, OfferStatus, OutboxMessage,
-                               Role, Sector, Side, User, utcnow)
+from matchmaker.models import (CLOSED_STATES, OUTCOME_STATES, Company, ConsentRecord, Degree, Event,
+                               EventAudience, EventPlace, EventRegistration, EventType, FieldOfAction,
+                               GraduateProfile, Introduction, IntroductionState, Measure, Membership, Offer, OfferKind,
+                               OfferStatus, OutboxMessage, RegistrationStatus, Role, Sector, Side, User, utcnow)
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
@@ -271,14 +271,16 @@ def make_introduction(app, make_company, make_offer, make_profile, company_user)
 
 @pytest.fixture
 def make_event(app):
-    """An event of the Präsenzstelle starting at `starts_at` (naive UTC), two hours long; any column can be
-    overridden."""
+    """An event starting at `starts_at` (naive UTC; by default in 10 days) for 2 hours, for graduates and
+    companies, with no limit; any column can be overridden."""
 
     def make(starts_at: datetime | None = None, **overrides) -> Event:
-        starts_at = starts_at or utcnow() + timedelta(days=7)
-        values = {"type": EventType.office_hours, "title_de": "Sprechstunde", "title_en": "Office hours",
-                  "place": EventPlace.spremberg, "starts_at": starts_at, "ends_at": starts_at + timedelta(hours=2),
-                  "audience": EventAudience.both, "field_of_action": FieldOfAction.on_site}
+        starts = starts_at or utcnow().replace(microsecond=0) + timedelta(days=10)
+        values = {"type": EventType.company_visit, "title_de": "Besuch bei LEAG", "title_en": "Visit to LEAG",
+                  "description_de": "Rundgang durch das Kraftwerk.", "description_en": "A tour of the power plant.",
+                  "place": EventPlace.spremberg, "venue": "Präsenzstelle, Am Markt 1", "starts_at": starts,
+                  "ends_at": starts + timedelta(hours=2), "capacity": None, "audience": EventAudience.both,
+                  "field_of_action": FieldOfAction.on_site}
         values.update(overrides)
         event = Event(**values)
         _db.session.add(event)
@@ -306,7 +308,21 @@ def make_measure(app):
 
 
 @pytest.fixture
-def permission_world(app, db, make_user, make_company, make_offer, make_profile, make_introduction, company_user):
+def make_registration(app):
+    def make(event: Event, user: User, status: RegistrationStatus | str = RegistrationStatus.registered,
+             **overrides) -> EventRegistration:
+        registration = EventRegistration(event_id=event.id, user_id=user.id, status=RegistrationStatus(status),
+                                         **overrides)
+        _db.session.add(registration)
+        _db.session.commit()
+        return registration
+
+    return make
+
+
+@pytest.fixture
+def permission_world(app, db, make_user, make_company, make_offer, make_profile, make_introduction, company_user,
+                     make_event, make_measure):
     """One object of each kind, owned by the company user who takes part in the walk of every route
     (test_permissions, test_fuzz): (people by role, ids for the routes' arguments, member ids by endpoint)."""
     company = make_company(name="Walk GmbH")
@@ -328,13 +344,8 @@ def permission_world(app, db, make_user, make_company, make_offer, make_profile,
                             text="I agree.")
     db.session.add(consent)
     db.session.commit()
-    ids.update(introduction_id=introduction.id, consent_id=consent.id)
-    measure = Measure(title="Praktika im Park", field_of_action=FieldOfAction.qualification, owner="Präsenzstelle",
-                      period_start=date(2026, 1, 1), period_end=date(2026, 12, 31), target_label="Praktika",
-                      target_value=10)
-    db.session.add(measure)
-    db.session.commit()
-    ids.update(measure_id=measure.id, table="funnel")
+    ids.update(introduction_id=introduction.id, consent_id=consent.id, event_id=make_event(capacity=5).id)
+    ids.update(measure_id=make_measure(title="Praktika im Park", target_label="Praktika").id, table="funnel")
     member_ids = {"companies.approve_member": pending.id, "companies.decline_member": pending.id,
                   "admin.approve_member": pending.id}
     return people, ids, member_ids

@@ -49,6 +49,10 @@ PERMISSIONS: dict[str, set[str]] = {
     "report.index": {"board", *STAFF}, "report.table_csv": {"board", *STAFF}, "report.plan": {"board", *STAFF},
     "report.measure": {"board", *STAFF}, "report.new_measure": STAFF, "report.edit_measure": STAFF,
     "report.add_figure": STAFF, "report.retention": STAFF, "report.record_retention": STAFF,
+    "events.index": ALL, "events.detail": ALL, "events.ics": ALL, "events.feed": ALL,
+    "events.register": {"graduate", "company"}, "events.unregister": {"graduate", "company"},
+    "events.manage": STAFF, "events.new": STAFF, "events.edit": STAFF, "events.cancel": STAFF,
+    "events.registrations": STAFF, "events.registrations_csv": STAFF, "events.attendance": STAFF,
 }
 
 # Pages of the login flow itself may send a visitor back to the login page without that meaning "refused".

@@ -43,13 +43,14 @@ ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 
 # Not HTML, or not a page: left out of the walk.
 NOT_PAGES = {"static", "main.set_language", "auth.logout", "privacy.audit_export", "gdpr.export",
-             "gdpr.download_cv"}
+             "gdpr.download_cv", "events.ics", "events.feed", "events.registrations_csv"}
 QUERY = {"q": hostile("q"), "next": JS_LINK, "page": SCRIPT, "kind": IMG, "sector": SSTI, "state": RAW,
          "study": hostile("study"), "all": IMG, "role": SCRIPT, "action": hostile("action")}
 
 
 @pytest.fixture
-def hostile_world(db, make_user, make_company, make_offer, make_profile, make_introduction):
+def hostile_world(db, make_user, make_company, make_offer, make_profile, make_introduction, make_event,
+                  make_registration):
     company = make_company(name=hostile("Firma"), site=hostile("site"), about=hostile("about") * 20,
                            website=JS_LINK, contact_email=JS_LINK, sector=Sector.energy)
     owner = next(u for u in company.users if u.membership == Membership.active)
@@ -97,13 +98,23 @@ def hostile_world(db, make_user, make_company, make_offer, make_profile, make_in
                       old_value=hostile("old"), new_value=hostile("new")),
     ])
     db.session.commit()
+    event = make_event(title_de=hostile("event-de"), title_en=hostile("event-en"),
+                       description_de=hostile("event-about-de"), description_en=hostile("event-about-en"),
+                       venue=hostile("venue"), capacity=1)
+    event.companies = [company]
+    event.offers = [offer]
+    past_event = make_event(title_en=hostile("past-event"), starts_at=utcnow() - timedelta(days=1))
+    make_registration(event, graduate)
+    make_registration(past_event, graduate)
+    make_registration(event, make_user(Role.graduate, email=f"{SCRIPT}x@example.org"), "waiting")
     people = {"graduate": graduate, "company": owner, **staff}
-    ids = {"offer_id": offer.id, "company_id": company.id, "user_id": graduate.id, "profile_id": profile.id,
+    ids = {"event_id": event.id, "offer_id": offer.id, "company_id": company.id, "user_id": graduate.id, "profile_id": profile.id,
            "introduction_id": intro.id, "consent_id": consent.id, "token": SCRIPT.replace("/", ""), "code": "en",
            "filename": "style.css", "measure_id": measure.id, "table": "sources"}
     # The same walk again with the other objects: the rejected company, the draft, the declined
     # introduction, the company member with a hostile email.
-    other_ids = dict(ids, company_id=rejected.id, offer_id=draft.id, introduction_id=declined.id, user_id=pending.id)
+    other_ids = dict(ids, company_id=rejected.id, offer_id=draft.id, introduction_id=declined.id, user_id=pending.id,
+                     event_id=past_event.id)
     return people, [ids, other_ids]
 
 
@@ -146,14 +157,16 @@ def test_no_page_shows_user_data_unescaped(app, client, hostile_world, who):
     assert not problems, "\n".join(problems)
     # The walk saw the data, escaped, where each role should see it: the test is not empty.
     expected = {
-        ANON: {"offers.index", "offers.detail", "companies.index", "companies.detail"},
+        ANON: {"offers.index", "offers.detail", "companies.index", "companies.detail", "events.index",
+               "events.detail", "main.index"},
         "graduate": {"graduates.dashboard", "graduates.profile", "graduates.card", "offers.detail",
                      "brokering.detail", "brokering.consents"},
         "company": {"companies.dashboard", "companies.edit", "offers.edit", "matching.graduates_for_offer",
                     "brokering.detail"},
         "staff": {"admin.company", "admin.companies", "brokering.detail", "brokering.graduate",
                   "brokering.company", "matching.graduates_for_offer", "report.index", "report.plan",
-                  "report.measure", "report.edit_measure"},
+                  "report.measure", "report.edit_measure", "events.manage", "events.edit",
+                  "events.registrations", "events.attendance"},
         "board": {"report.index", "report.plan", "report.measure"},
     }.get(who, set())
     assert expected <= shown, sorted(expected - shown)

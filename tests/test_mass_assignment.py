@@ -12,7 +12,8 @@ from datetime import date, timedelta
 import pytest
 from helpers import PASSWORD
 
-from matchmaker.models import Company, GraduateProfile, Membership, Offer, OfferStatus, Role, User
+from matchmaker.models import (Company, Event, EventRegistration, GraduateProfile, Membership, Offer, OfferStatus,
+                               RegistrationStatus, Role, User, utcnow)
 
 NEW_PASSWORD = "violet tram orbit seven"
 
@@ -23,6 +24,8 @@ PROTECTED = {
     Company: ("name", "verified_at", "rejected_at", "rejection_reason", "is_demo", "created_at"),
     GraduateProfile: ("user_id", "visible_to_companies", "consent_at", "is_demo", "cv_file", "created_at"),
     Offer: ("company_id", "created_by_id", "status", "published_at", "expires_at", "is_demo", "created_at"),
+    Event: ("created_by_id", "walk_ins", "cancelled_at", "created_at"),
+    EventRegistration: ("event_id", "user_id", "status", "attended", "reminded_at", "cancelled_at", "created_at"),
 }
 
 
@@ -39,6 +42,8 @@ def extras(world) -> dict:
         "alerts_enabled": "1", "privacy_version": "999", "name": "Injected Name", "email": "injected@example.org",
         "offer_id": str(world["other_offer"].id), "profile_id": str(world["other_profile"].id),
         "cv_file": "../../etc/passwd", "locale": "xx",
+        "walk_ins": "99", "cancelled_at": "2020-01-01 00:00:00", "attended": "1", "reminded_at": "2020-01-01",
+        "event_id": "1", "registered_count": "0",
     }
 
 
@@ -256,3 +261,47 @@ def test_staff_rejection_changes_only_that_company(client, db, world, make_user,
     key = ("Company", world["pending_company"].id)
     _only(changes(before, after), {key: {"rejected_at", "rejection_reason"}})
     assert db.session.get(Company, key[1]).rejection_reason == "Kein Unternehmen im Park."
+
+
+def _event_data(**fields) -> dict:
+    return {"type": "talk", "title_de": "Vortrag Wasserstoff", "title_en": "", "description_de": "Ein Vortrag.",
+            "description_en": "", "place": "spremberg", "venue": "", "starts_at": "2030-05-02T18:00",
+            "ends_at": "2030-05-02T19:30", "capacity": "", "audience": "public", "field_of_action": "innovation",
+            **fields}
+
+
+def test_new_event_takes_only_the_form_fields(client, db, world, make_user, login_as):
+    staff = make_user(Role.staff)
+    login_as(staff)
+    before = snapshot(db)
+    _post(client, "/events/new", _event_data(), world)
+    after = snapshot(db)
+    _only(changes(before, after), {})
+    (event,) = _new(db, before, after, Event)
+    assert (event.created_by_id, event.walk_ins, event.cancelled_at, event.title_de) == (
+        staff.id, 0, None, "Vortrag Wasserstoff")
+
+
+def test_registering_takes_nothing_from_the_request(client, db, world, make_event, make_registration, login_as):
+    event = make_event(capacity=1)
+    make_registration(event, world["other_user"])
+    login_as(world["graduate"])
+    before = snapshot(db)
+    _post(client, f"/events/{event.id}/register", {"status": "registered"}, world)
+    after = snapshot(db)
+    _only(changes(before, after), {})
+    (registration,) = _new(db, before, after, EventRegistration)
+    assert (registration.user_id, registration.event_id, registration.status, registration.attended,
+            registration.reminded_at) == (world["graduate"].id, event.id, RegistrationStatus.waiting, None, None)
+
+
+def test_attendance_changes_only_attendance_and_walk_ins(client, db, world, make_user, make_event,
+                                                         make_registration, login_as):
+    event = make_event(starts_at=utcnow() - timedelta(hours=1))
+    came = make_registration(event, world["graduate"])
+    login_as(make_user(Role.staff))
+    before = snapshot(db)
+    _post(client, f"/events/{event.id}/attendance", {"attended": [str(came.id)], "walk_ins": "4"}, world)
+    after = snapshot(db)
+    _only(changes(before, after), {("Event", event.id): {"walk_ins"}, ("EventRegistration", came.id): {"attended"}})
+    assert db.session.get(Event, event.id).walk_ins == 4

@@ -19,6 +19,8 @@ from ..extensions import db
 from ..models import (WAITING_STATES, AlertDelivery, AuditEntry, Company, ConsentRecord, GraduateProfile, Introduction,
                       IntroductionState, Membership, Note, Offer, OfferStatus, OutboxMessage, Role, Side, User,
                       utcnow)
+from ..events import queries as event_queries
+from ..events.operations import forget_registrations
 from ..outbox import external_url, queue_mail
 from ..security import end_all_sessions
 
@@ -197,6 +199,20 @@ def _offer_export(offer: Offer) -> dict:
     }
 
 
+def _registration_export(registration) -> dict:
+    event = registration.event
+    return {
+        "id": registration.id, "event_id": event.id, "event_title": event.title(user_locale(registration.user)),
+        "event_starts_at": _time(event.starts_at), "status": registration.status.value,
+        "attended": registration.attended, "registered_at": _time(registration.created_at),
+        "cancelled_at": _time(registration.cancelled_at), "reminded_at": _time(registration.reminded_at),
+    }
+
+
+def user_locale(user: User) -> str:
+    return user.locale if user.locale in ("de", "en") else "de"
+
+
 def export_data(user: User, now: datetime | None = None) -> dict:
     """Everything stored about this person, as one JSON-ready document (Art. 15 and 20 GDPR).
 
@@ -265,6 +281,7 @@ def export_data(user: User, now: datetime | None = None) -> dict:
                    "sent_at": _time(m.sent_at)} for m in mails],
         "company": _company_export(company) if company is not None else None,
         "offers_created": [_offer_export(offer) for offer in offers],
+        "event_registrations": [_registration_export(r) for r in event_queries.registrations_of_user(user)],
         "withheld": _withheld(withheld),
     }
 
@@ -289,6 +306,9 @@ def erase_user(user: User) -> list[str]:
     """
     files: list[str] = []
     email = user.email
+    # Registrations go; a place at an upcoming event passes to the next person waiting, and attendance of a
+    # past event stays only as an anonymous number (see forget_registrations).
+    forget_registrations(user)
     profile = user.profile
     needles = [email]
     if profile is not None:

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..models import Company, GraduateProfile, Offer
+from ..events.queries import next_events  # noqa: F401  (the start page's next three events)
 from ..offers.queries import public_offers
 
 

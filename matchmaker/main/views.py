@@ -1,4 +1,5 @@
 from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_login import current_user
 
 from ..auth.views import is_safe_next
@@ -10,7 +11,8 @@ bp = Blueprint("main", __name__)
 
 @bp.route("/")
 def index():
-    return render_template("main/index.html", latest=queries.latest_offers(), counts=queries.start_page_counts())
+    return render_template("main/index.html", latest=queries.latest_offers(), counts=queries.start_page_counts(),
+                           events=queries.next_events(), locale=str(get_locale() or "de"))
 
 
 @bp.route("/lang/<code>")

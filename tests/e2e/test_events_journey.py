@@ -1,0 +1,88 @@
+"""Staff create an event, a graduate registers, staff record attendance; the event pages fit a phone."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from matchmaker.models import Event, EventRegistration, RegistrationStatus, Role, utcnow
+
+from .browsing import log_in, submit
+
+pytestmark = pytest.mark.browser
+
+STAFF = "veranstaltungen@praesenzstelle.example"
+GRADUATE = "lena.schulz@example.org"
+
+
+def test_staff_create_an_event_a_graduate_registers_and_staff_record_attendance(page, new_page, live_db,
+                                                                                make_account):
+    make_account(Role.staff, STAFF)
+    make_account(Role.graduate, GRADUATE, locale="de")
+
+    log_in(page, STAFF)
+    page.goto("/staff/")
+    with page.expect_navigation():
+        page.locator("main nav a[href='/events/manage']").click()
+    with page.expect_navigation():
+        page.locator("main a[href='/events/new']").click()
+    page.select_option("#type", "office_hours")
+    page.fill("#title_de", "Sprechstunde in Spremberg")
+    page.fill("#description_de", "Fragen zu Praktikum, Abschlussarbeit und Berufseinstieg.")
+    page.select_option("#place", "spremberg")
+    page.fill("#venue", "Präsenzstelle, Am Markt 1")
+    page.fill("#starts_at", "2030-03-12T09:00")
+    page.fill("#ends_at", "2030-03-12T08:00")  # before the start: refused at the field
+    page.fill("#capacity", "1")
+    page.select_option("#audience", "graduates")
+    page.select_option("#field_of_action", "on_site")
+    submit(page)
+    expect(page.locator("#ends_at-err")).to_contain_text("Das Ende muss nach dem Beginn liegen.")
+    page.fill("#ends_at", "2030-03-12T12:00")
+    submit(page)
+    expect(page.locator("h1")).to_have_text("Sprechstunde in Spremberg")
+    event_id = int(re.search(r"/events/(\d+)$", page.url).group(1))
+
+    graduate = new_page("de-DE")
+    graduate.set_viewport_size({"width": 390, "height": 844})
+    log_in(graduate, GRADUATE)
+    graduate.goto("/events/")
+    with graduate.expect_navigation():
+        graduate.get_by_role("link", name="Sprechstunde in Spremberg").click()
+    with graduate.expect_navigation():
+        graduate.get_by_role("button", name="Für diese Veranstaltung anmelden").click()
+    expect(graduate.locator("main")).to_contain_text("Sie sind angemeldet.")
+    for path in ("/events/", f"/events/{event_id}", "/"):
+        graduate.goto(path)
+        overflow = graduate.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, (path, overflow)
+
+    # The event has taken place.
+    def move_into_the_past(db):
+        event = db.session.get(Event, event_id)
+        event.starts_at = utcnow() - timedelta(hours=3)
+        event.ends_at = utcnow() - timedelta(hours=1)
+        db.session.commit()
+
+    live_db(move_into_the_past)
+    page.goto(f"/events/{event_id}/attendance")
+    page.get_by_label(re.compile(re.escape(GRADUATE))).check()
+    page.fill("#walk_ins", "4")
+    submit(page)
+    expect(page.locator("main")).to_contain_text("Die Teilnahme ist gespeichert.")
+
+    def attendance(db):
+        event = db.session.get(Event, event_id)
+        (registration,) = db.session.scalars(db.select(EventRegistration).where(
+            EventRegistration.event_id == event_id))
+        return registration.status, registration.attended, event.walk_ins
+
+    assert live_db(attendance) == (RegistrationStatus.registered, True, 4)
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path in ("/events/manage?when=past", f"/events/{event_id}/registrations", f"/events/{event_id}/edit"):
+        page.goto(path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, (path, overflow)
