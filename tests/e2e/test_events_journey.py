@@ -1,12 +1,16 @@
-"""Staff create an event, a graduate registers, staff record attendance; the event pages fit a phone."""
+"""Staff create an event, a graduate registers, staff record attendance, and a board member finds the attendance
+in the report and prints it; the event pages fit a phone."""
 
 from __future__ import annotations
 
+import io
 import re
+import unicodedata
 from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from matchmaker.models import Event, EventRegistration, RegistrationStatus, Role, utcnow
 
@@ -16,12 +20,14 @@ pytestmark = pytest.mark.browser
 
 STAFF = "veranstaltungen@praesenzstelle.example"
 GRADUATE = "lena.schulz@example.org"
+BOARD = "beirat@stadt-spremberg.example"
 
 
-def test_staff_create_an_event_a_graduate_registers_and_staff_record_attendance(page, new_page, live_db,
-                                                                                make_account):
+def test_staff_create_an_event_a_graduate_registers_staff_record_attendance_and_the_board_reads_it(
+        page, new_page, live_db, make_account):
     make_account(Role.staff, STAFF)
     make_account(Role.graduate, GRADUATE, locale="de")
+    make_account(Role.board, BOARD, locale="de")
 
     log_in(page, STAFF)
     page.goto("/staff/")
@@ -86,3 +92,14 @@ def test_staff_create_an_event_a_graduate_registers_and_staff_record_attendance(
         page.goto(path)
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, (path, overflow)
+
+    # The board member reads this quarter's report: the registered graduate and the four walk-ins.
+    board = new_page("de-DE")
+    log_in(board, BOARD)
+    expect(board).to_have_url(re.compile(r"/report/$"))
+    row = board.locator("#table-on_site tr", has_text="Teilnahme an diesen Veranstaltungen")
+    expect(row).to_contain_text("5")
+    assert board.locator("svg.chart").count() >= 1
+    pdf = PdfReader(io.BytesIO(board.pdf(prefer_css_page_size=True)))
+    text = unicodedata.normalize("NFKC", " ".join(" ".join((p.extract_text() or "").split()) for p in pdf.pages))
+    assert "BTU vor Ort in Spremberg" in text and "Teilnahme an diesen Veranstaltungen" in text
