@@ -882,6 +882,8 @@ def seed_demo() -> list[str]:
     from .demo_brokering import (date_accounts, date_offers, demo_introductions_exist, publication,
                                  seed_introductions)
     from .demo_events import demo_event_people, seed_events
+    from .demo_report import seed_measures, seed_retention_checks
+    from .reports.queries import berlin_today
 
     # Seeded on purpose: the same fictional data every time; nothing secret is drawn from it.
     rng = random.Random(SEED)  # nosec B311
@@ -950,12 +952,16 @@ def seed_demo() -> list[str]:
     date_accounts(new_profiles, first_seen, now, random.Random(SEED + 2))  # nosec B311
     new_events = seed_events(staff if staff.is_demo else None, *demo_event_people(), now,
                              random.Random(SEED + 3))  # nosec B311
+    board_today = berlin_today()
+    new_measures = seed_measures(staff if staff.is_demo else None, board_today)
+    new_checks = seed_retention_checks(staff if staff.is_demo else None, board_today)
     db.session.commit()
 
-    if accounts.created or new_companies or new_offers or new_profiles or introductions or new_events:
+    if (accounts.created or new_companies or new_offers or new_profiles or introductions or new_events
+            or new_measures or new_checks):
         lines = [f"Demo data loaded: {new_companies} companies, {new_offers} offers, {len(new_profiles)} graduate "
-                 f"profiles, {len(introductions)} introductions, {new_events} events, {accounts.created} accounts "
-                 f"created."]
+                 f"profiles, {len(introductions)} introductions, {new_events} events, {new_measures} measures, "
+                 f"{new_checks} retention checks, {accounts.created} accounts created."]
     else:
         lines = ["Demo data already present: nothing added, nothing changed."]
     return lines + _login_lines(graduates[0].email, COMPANIES[0].email)

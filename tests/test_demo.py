@@ -10,8 +10,8 @@ from matchmaker.catalog import BTU_PROGRAMMES
 from matchmaker.demo import ABOUT_PREFIX, COMPANY_PREFIX, DEMO_DOMAIN, DEMO_PASSWORD
 from matchmaker.models import (CEFR_LEVELS, CLOSED_STATES, OUTCOME_STATES, WAITING_STATES, AuditEntry, Company,
                                ConsentRecord, Event, EventAudience, EventPlace, EventType, FieldOfAction,
-                               GraduateProfile, Introduction, IntroductionState, Membership, Offer, OfferKind,
-                               OfferStatus, RegistrationStatus, Role, Side, User, utcnow)
+                               GraduateProfile, Introduction, IntroductionState, Measure, MeasureStatus, Membership, Offer,
+                               OfferKind, OfferStatus, RegistrationStatus, RetentionCheck, Role, Side, User, utcnow)
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -319,7 +319,8 @@ def test_every_acceptance_has_its_consent_and_every_step_its_backdated_audit_ent
         assert entries[0].action == "introduction_start" and entries[0].created_at == intro.created_at
         assert entries[0].subject_user_id == intro.profile.user_id
         assert [e.created_at for e in entries] == sorted(e.created_at for e in entries)
-        assert entries[-1].created_at <= intro.updated_at
+        steps = [e for e in entries if e.action != "retention_check"]  # staff ask later, about a hire
+        assert steps[-1].created_at <= intro.updated_at
     # Nothing is mailed about fictional introductions.
     assert outbox() == []
 
@@ -357,6 +358,48 @@ def test_staff_find_the_pipeline_and_the_matching_board_filled(db, client, seede
     assert 'class="empty"' not in text
     public_titles = [o.title for o in _all(db, Offer) if o.is_public]
     assert sum(title in text for title in public_titles) >= 3
+
+
+# ---- the board's plan and report ---------------------------------------------------------------
+
+def test_a_plan_of_eight_measures_across_the_five_fields_with_history(db, seeded):
+    measures = _all(db, Measure)
+    assert len(measures) == 8
+    assert {m.field_of_action for m in measures} == set(FieldOfAction)
+    assert {m.status for m in measures} == set(MeasureStatus)
+    assert any(m.metric_key for m in measures) and any(m.figures for m in measures)
+    for measure in measures:
+        assert measure.title.startswith("[Demo] ")
+        assert measure.period_start <= measure.period_end
+        assert any(change.field == "created" for change in measure.changes)
+        assert (measure.status == MeasureStatus.planned) or any(c.field == "status" for c in measure.changes)
+
+
+def test_retention_checks_recorded_and_some_still_due(db, seeded):
+    from matchmaker.reports.queries import add_months, berlin_today
+
+    checks = _all(db, RetentionCheck)
+    assert {c.months for c in checks} == {6, 12}
+    assert any(c.in_region for c in checks) and not all(c.in_region for c in checks)
+    today = berlin_today()
+    for check in checks:
+        hire = db.session.get(Introduction, check.introduction_id)
+        assert hire.state == IntroductionState.hired and add_months(hire.outcome_on, check.months) <= today
+    checked = {(c.introduction_id, c.months) for c in checks}
+    hires = db.session.scalars(db.select(Introduction).where(Introduction.state == IntroductionState.hired))
+    assert any((h.id, m) not in checked and add_months(h.outcome_on, m) <= today for h in hires for m in (6, 12))
+
+
+def test_the_board_reads_a_filled_report_and_plan(db, client, seeded):
+    board = db.session.scalar(db.select(User).where(User.role == Role.board, User.is_demo.is_(True)))
+    assert client.post("/auth/login", data={"email": board.email, "password": DEMO_PASSWORD}).status_code == 302
+    year_ago = (date.today() - timedelta(days=365)).isoformat()
+    report = client.get(f"/report/?start={year_ago}&end={date.today().isoformat()}")
+    assert report.status_code == 200
+    page = report.get_data(as_text=True)
+    assert page.count("<svg") >= 6
+    plan = client.get("/report/plan").get_data(as_text=True)
+    assert sum(m.title in plan for m in _all(db, Measure)) == 8
 
 
 # ---- events -------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ shown beside it (the table is what screen readers read); suppressed cells draw n
 
 from __future__ import annotations
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .tables import SUPPRESSED
 
@@ -14,25 +14,30 @@ LABEL_GAP = 16
 
 
 def bar_chart(chart_id: str, title: str, labels: list[str], values: list[int | None]) -> Markup:
-    """Horizontal bars, one per label, scaled to the largest shown value; `None` is a suppressed count."""
+    """Horizontal bars, one per label, scaled to the largest shown value; `None` is a suppressed count.
+
+    Built from literal markup whose `format` escapes every value put into it."""
     largest = max([v for v in values if v is not None] + [1])
     height = ROW * len(labels) + 8
     title_id = f"{chart_id}-title"
-    parts = [f'<svg class="chart" role="img" aria-labelledby="{escape(title_id)}" '
-             f'viewBox="0 0 {WIDTH} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '
-             f'xmlns="http://www.w3.org/2000/svg">',
-             f'<title id="{escape(title_id)}">{escape(title)}</title>']
+    parts = [Markup('<svg class="chart" role="img" aria-labelledby="{}" viewBox="0 0 {} {}" width="100%" '
+                    'preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">')
+             .format(title_id, WIDTH, height),
+             Markup('<title id="{}">{}</title>').format(title_id, title)]
     usable = WIDTH - 80
     for index, (label, value) in enumerate(zip(labels, values)):
         top = index * ROW + LABEL_GAP
-        parts.append(f'<text x="0" y="{top - 3}" class="chart-label">{escape(label)}</text>')
+        parts.append(Markup('<text x="0" y="{}" class="chart-label">{}</text>').format(top - 3, label))
         if value is None:
-            parts.append(f'<rect x="0" y="{top}" width="{usable}" height="{BAR}" class="chart-empty"/>')
-            parts.append(f'<text x="6" y="{top + BAR - 5}" class="chart-value">{escape(SUPPRESSED)}</text>')
+            parts.append(Markup('<rect x="0" y="{}" width="{}" height="{}" class="chart-empty"/>')
+                         .format(top, usable, BAR))
+            parts.append(Markup('<text x="6" y="{}" class="chart-value">{}</text>').format(top + BAR - 5, SUPPRESSED))
             continue
         width = round(usable * value / largest)
         if width:
-            parts.append(f'<rect x="0" y="{top}" width="{width}" height="{BAR}" class="chart-bar"/>')
-        parts.append(f'<text x="{width + 6}" y="{top + BAR - 5}" class="chart-value">{value}</text>')
-    parts.append("</svg>")
-    return Markup("".join(parts))
+            parts.append(Markup('<rect x="0" y="{}" width="{}" height="{}" class="chart-bar"/>')
+                         .format(top, width, BAR))
+        parts.append(Markup('<text x="{}" y="{}" class="chart-value">{}</text>').format(width + 6, top + BAR - 5,
+                                                                                      int(value)))
+    parts.append(Markup("</svg>"))
+    return Markup("").join(parts)
