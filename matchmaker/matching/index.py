@@ -57,6 +57,7 @@ from ..graduates.queries import findable_profiles
 from ..models import GraduateProfile, MatcherState, Offer, OfferStatus, utcnow
 from ..requirements import degree_enough, german_enough
 from .engine import Document, Match, Matcher, Reason
+from .language import detect_language
 from .personal import name_parts, scrub
 
 log = logging.getLogger("matchmaker.matching")
@@ -79,20 +80,24 @@ def profile_document(profile: GraduateProfile) -> Document:
     """Headline and skills weigh most; studies, about and CV text are free text.
 
     The whole profile serves the ranking, but never the person's name, contact data, street or
-    numbers: they are scrubbed from every field first, so they cannot become features."""
+    numbers: they are scrubbed from every field first, so they cannot become features. A profile
+    names no language of its own: it is detected from its text (language.py)."""
     names = name_parts(profile.name, profile.user.email if profile.user is not None else "")
     text = "\n".join([profile.study_programme or "", profile.study_other or "", profile.about or "",
                       profile.cv_text or ""])
-    return Document(id=profile.id, title=scrub(profile.headline or "", names),
-                    skills=[s for s in (scrub(skill, names) for skill in profile.skills or []) if s],
-                    text=scrub(text, names))
+    title = scrub(profile.headline or "", names)
+    skills = [s for s in (scrub(skill, names) for skill in profile.skills or []) if s]
+    text = scrub(text, names)
+    return Document(id=profile.id, title=title, skills=skills, text=text,
+                    lang=detect_language("\n".join([title, *skills, text])))
 
 
 def card_document(profile: GraduateProfile) -> Document:
     """What the pseudonymous card shows, and nothing else: the only text a reason shown to a company
     may come from (headline, skills, field of study). It is explained against, never ranked."""
-    return Document(id=None, title=profile.headline or "", skills=list(profile.skills or []),
-                    text=profile.field_of_study or "")
+    title, skills, text = profile.headline or "", list(profile.skills or []), profile.field_of_study or ""
+    return Document(id=None, title=title, skills=skills, text=text,
+                    lang=detect_language("\n".join([title, *skills, text])))
 
 
 def profile_has_content(profile: GraduateProfile) -> bool:
@@ -464,3 +469,4 @@ def best_pairs(offers: list[Offer], profiles: list[GraduateProfile], per_offer: 
             pairs.append(Pair(offer, ranked.profile, ranked.match))
     pairs.sort(key=lambda pair: pair.match.score, reverse=True)
     return pairs
+
