@@ -56,7 +56,7 @@ from ..extensions import db
 from ..graduates.queries import findable_profiles
 from ..models import GraduateProfile, MatcherState, Offer, OfferStatus, utcnow
 from ..requirements import degree_enough, german_enough
-from .engine import Document, Match, Matcher, Reason
+from .engine import Document, Match, Matcher, Reason, label_fits
 from .language import detect_language
 from .personal import name_parts, scrub
 
@@ -65,6 +65,8 @@ log = logging.getLogger("matchmaker.matching")
 STATE_NAME = "main"
 # Below this a "fit" rests on stray character n-grams (e.g. a shared "-er" ending): not worth a person's time.
 MIN_SCORE = 0.03
+# The fits of a query its labels are taken among (documents.py, `fit_labels`), however few a caller lists.
+LABEL_POOL = 200
 
 
 # ---- documents ---------------------------------------------------------------------------------
@@ -366,7 +368,8 @@ register_side(SideSpec(
 
 def rank_for(query, side: str, candidates: list, strict: bool = True, k: int = 200) -> list:
     """Rank the candidate rows of `side` for a query row of a side matched with it; with strict, the
-    hard conditions filter before ranking. Items of the side's ranked type, best first."""
+    hard conditions filter before ranking. Items of the side's ranked type, best first, each with its
+    fit label among the query's fits."""
     spec, asking = SIDES[side], side_of(query)
     by_id = {}
     conds = {}
@@ -379,9 +382,11 @@ def rank_for(query, side: str, candidates: list, strict: bool = True, k: int = 2
     if not by_id or not asking.has_content(query):
         return []
     matcher = get_matcher()
-    matches = matcher.rank(asking.document(query), side, k=k, allowed=set(by_id), explain=False,
+    matches = matcher.rank(asking.document(query), side, k=max(k, LABEL_POOL), allowed=set(by_id), explain=False,
                            query_side=asking.name)
-    return [spec.ranked(by_id[m.id], m, conds[m.id]) for m in matches if m.score >= MIN_SCORE]
+    matches = [m for m in matches if m.score >= MIN_SCORE]
+    label_fits(matches)  # among all the fits the query gets, not only the k listed
+    return [spec.ranked(by_id[m.id], m, conds[m.id]) for m in matches[:k]]
 
 
 def explain(query, side: str, ranked: list) -> None:
