@@ -86,6 +86,20 @@ def test_labels_spread_over_a_realistic_ranked_list(app, client, make_profile, m
     assert "good fit" in body and "among the best fifth of the offers that fit your profile" in body
 
 
+@needs_dictionary
+def test_words_typed_on_the_graduates_list_find_both_languages(client, make_profile, make_offer, login_as):
+    profile = make_profile(headline="Process engineer", skills=["process engineering", "hydrogen"], wanted_kinds=[])
+    make_offer(title="Verfahrensingenieur Wasserstoff (m/w/d)", required_skills=["Verfahrenstechnik"],
+               description="Betrieb unserer Elektrolyseanlage.")
+    make_offer(title="Process engineer (m/f/d)", required_skills=["process engineering"],
+               description="Run our paper machines.", language="en")
+    login_as(profile.user)
+    body = _page(client, "/matches/offers?q=hydrogen")
+    assert "Verfahrensingenieur Wasserstoff" in body and "Process engineer (m/f/d)" not in body
+    body = _page(client, "/matches/offers")
+    assert "Verfahrensingenieur Wasserstoff" in body and "Process engineer (m/f/d)" in body
+
+
 def test_empty_profile_gets_fill_in_state_not_error(client, make_user, make_profile, make_offer, login_as):
     make_offer()
     user = make_user(Role.graduate)

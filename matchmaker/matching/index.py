@@ -475,3 +475,66 @@ def best_pairs(offers: list[Offer], profiles: list[GraduateProfile], per_offer: 
     pairs.sort(key=lambda pair: pair.match.score, reverse=True)
     return pairs
 
+
+# ---- words typed into the public search --------------------------------------------------------
+
+# Below this the query shares too little with an offer to list it (one stray character n-gram or a
+# far translation); a single word found in the title or the skills scores far above it.
+SEARCH_MIN_SCORE = 0.04
+# A search is a short text: at most this many of its characters are analysed.
+SEARCH_MAX_CHARS = 200
+
+
+@dataclass
+class SearchHit:
+    """An offer found by the words typed into the search, and the offer's own words that met them."""
+
+    offer: Offer
+    match: Match
+    lang: str
+    words: list[str] = field(default_factory=list)
+
+
+def search_document(text: str, lang: str) -> Document:
+    """The words typed into the search as a query document of the profiles' side (a title: a few
+    words that weigh as much as a headline)."""
+    return Document(id=None, title=text[:SEARCH_MAX_CHARS], lang=lang)
+
+
+def search_offers(text: str, candidates: list[Offer], k: int = 200) -> list[SearchHit]:
+    """The candidate offers the words meet through the matcher (lemmas, the dictionary both ways,
+    compounds, synonyms), best first, with a score of at least `SEARCH_MIN_SCORE`.
+
+    A few typed words say little about their language ("Elektrolyse", "Kamera", "hydrogen"), so the
+    query is analysed both ways, as German and as English, and each offer keeps the better score."""
+    by_id = {offer.id: offer for offer in candidates}
+    if not by_id or not text.strip():
+        return []
+    matcher = get_matcher()
+    best: dict[Any, tuple[Match, str]] = {}
+    for lang in ("de", "en"):
+        for m in matcher.rank(search_document(text, lang), "offers", k=k, allowed=set(by_id), explain=False,
+                              query_side="profiles"):
+            if m.score >= SEARCH_MIN_SCORE and (m.id not in best or m.score > best[m.id][0].score):
+                best[m.id] = (m, lang)
+    ranked = sorted(best.values(), key=lambda found: (-found[0].score, str(found[0].id)))
+    return [SearchHit(by_id[m.id], m, lang) for m, lang in ranked[:k]]
+
+
+def explain_search(text: str, hits: list[SearchHit]) -> None:
+    """Fill in the offer's words each hit a page shows was found by (for highlighting)."""
+    matcher = get_matcher()
+    for lang in ("de", "en"):
+        mine = [hit for hit in hits if hit.lang == lang]
+        if not mine:
+            continue
+        reasons = matcher.reasons(search_document(text, lang), "offers", [hit.offer.id for hit in mine],
+                                  query_side="profiles")
+        for hit in mine:
+            hit.match.reasons = reasons.get(hit.offer.id, [])
+            words = []
+            for reason in hit.match.reasons:
+                for word in reason.candidate_term.split():
+                    if word and word not in words:
+                        words.append(word)
+            hit.words = words
