@@ -49,6 +49,57 @@ def test_english_profile_finds_german_offer_over_unrelated_one(client, make_prof
     assert other == -1 or auto < other
 
 
+@needs_dictionary
+def test_labels_spread_over_a_realistic_ranked_list(app, client, make_profile, make_offer, login_as):
+    """Hand-written offers of the park for an international graduate: the best fits are called good,
+    not every one "partial fit" as the fixed thresholds did, and the page says what a label means."""
+    profile = make_profile(headline="MSc Power Engineering", wanted_kinds=[],
+                           skills=["hydrogen", "electrolysis", "power plants", "Python", "German B1"],
+                           about="I want to work on green hydrogen and the energy transition in Lusatia.")
+    titles = [
+        ("Verfahrensingenieur Elektrolyse (m/w/d)", ["Elektrolyse", "Wasserstoff"],
+         "Sie betreiben unsere PEM-Elektrolyseanlage zur Erzeugung von grünem Wasserstoff."),
+        ("Ingenieur Kraftwerkstechnik (m/w/d)", ["Kraftwerkstechnik", "Energietechnik"],
+         "Betrieb und Optimierung unseres Gas- und Dampfkraftwerks, Umstellung auf Wasserstoff."),
+        ("Werkstudent Datenanalyse (m/w/d)", ["Python", "SQL"], "Auswertung von Produktionsdaten mit Python."),
+        ("Elektroniker für Betriebstechnik (m/w/d)", ["Elektrotechnik", "Schaltanlagen"],
+         "Wartung der elektrischen Anlagen im Kraftwerk."),
+        ("Praktikum Energiemanagement", ["Energiemanagement", "Excel"], "Energiedaten erfassen und bewerten."),
+        ("Chemielaborant (m/w/d)", ["Analytik", "Labor"], "Analysen von Wasser- und Gasproben."),
+        ("Trainee Projektmanagement Anlagenbau", ["Projektmanagement"], "Projekte im Anlagenbau für die Energiewende."),
+        ("Industriemechaniker (m/w/d)", ["Instandhaltung", "Pumpen"], "Instandhaltung von Pumpen und Verdichtern."),
+        ("Mitarbeiter Arbeitssicherheit (m/w/d)", ["Arbeitsschutz"], "Gefährdungsbeurteilungen in der Produktion."),
+        ("Sachbearbeiter Logistik (m/w/d)", ["SAP", "Logistik"], "Disposition und Versand, Energie sparen im Lager."),
+    ]
+    for title, skills, description in titles:
+        make_offer(title=title, required_skills=skills, description=description)
+    with app.test_request_context():
+        ranked = index.offers_for_profile(profile, list(index.db.session.scalars(index.sa.select(index.Offer))))
+    assert len(ranked) >= 5, [r.offer.title for r in ranked]
+    labels = [r.match.label for r in ranked]
+    assert labels[0] in ("good", "very_good") and "partial" in labels
+    good = sum(1 for label in labels if label != "partial")
+    assert good == max(1, -(-len(labels) // 5))  # the best fifth
+    assert labels == sorted(labels, key=["very_good", "good", "partial"].index)  # never better lower down
+    login_as(profile.user)
+    body = _page(client, "/matches/offers")
+    assert "good fit" in body and "among the best fifth of the offers that fit your profile" in body
+
+
+@needs_dictionary
+def test_words_typed_on_the_graduates_list_find_both_languages(client, make_profile, make_offer, login_as):
+    profile = make_profile(headline="Process engineer", skills=["process engineering", "hydrogen"], wanted_kinds=[])
+    make_offer(title="Verfahrensingenieur Wasserstoff (m/w/d)", required_skills=["Verfahrenstechnik"],
+               description="Betrieb unserer Elektrolyseanlage.")
+    make_offer(title="Process engineer (m/f/d)", required_skills=["process engineering"],
+               description="Run our paper machines.", language="en")
+    login_as(profile.user)
+    body = _page(client, "/matches/offers?q=hydrogen")
+    assert "Verfahrensingenieur Wasserstoff" in body and "Process engineer (m/f/d)" not in body
+    body = _page(client, "/matches/offers")
+    assert "Verfahrensingenieur Wasserstoff" in body and "Process engineer (m/f/d)" in body
+
+
 def test_empty_profile_gets_fill_in_state_not_error(client, make_user, make_profile, make_offer, login_as):
     make_offer()
     user = make_user(Role.graduate)

@@ -8,7 +8,7 @@ import pytest
 from matchmaker.matching import bridge as bridge_mod
 from matchmaker.matching import thesaurus as thesaurus_mod
 from matchmaker.matching.bridge import Bridge
-from matchmaker.matching.engine import Document, Matcher, MatcherConfig, fit_label
+from matchmaker.matching.engine import Document, Matcher, MatcherConfig, fit_labels
 from matchmaker.matching.text import CompoundSplitter, fold
 from matchmaker.matching.thesaurus import Thesaurus
 
@@ -182,10 +182,20 @@ def test_known_words_are_split_only_at_a_real_head():
     assert CompoundSplitter({"wasserstoff", "ion"}).split("wasserstoffion") == ("wasserstoff", "ion")
 
 
-def test_fit_label_thresholds():
-    assert fit_label(0.9) == "very_good"
-    assert fit_label(0.2) == "good"
-    assert fit_label(0.01) == "partial"
+def test_fit_labels_are_relative_to_the_fits_a_query_gets():
+    # scores of hand-written sets: every right pair scored about 0.12 and was called "partial" by the
+    # old fixed thresholds (0.18 / 0.45); among the query's own fits the best fifth is "good"
+    ranked = [0.16, 0.14, 0.12, 0.11, 0.09, 0.08, 0.07, 0.06, 0.05, 0.05]
+    assert fit_labels(ranked) == ["good"] * 2 + ["partial"] * 8
+    # "very good" only with a clear margin: 1.5 times the best fit below the best fifth
+    ranked = [0.52, 0.25, 0.2, 0.12, 0.11, 0.09, 0.08, 0.07, 0.06, 0.05]
+    assert fit_labels(ranked) == ["very_good", "good"] + ["partial"] * 8
+    # a flat list has good fits but none clearly ahead; order decides, not the score alone
+    assert fit_labels([0.2, 0.2, 0.2, 0.2, 0.2]) == ["good", "partial", "partial", "partial", "partial"]
+    # one fit is good (nothing to stand ahead of); none, none
+    assert fit_labels([0.05]) == ["good"]
+    assert fit_labels([0.4, 0.1]) == ["very_good", "partial"]
+    assert fit_labels([]) == []
 
 
 def test_reasons_api_explains_chosen_candidates_from_stored_rows(ding):

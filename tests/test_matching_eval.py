@@ -67,6 +67,37 @@ def test_load_set_maps_fields(tmp_path):
     assert es.qrels[("p1", "o4")] == 1
 
 
+def test_load_set_builds_documents_the_apps_way(tmp_path):
+    """By default the eval knows what the app knows: a profile's language is detected from its text
+    (the app has no field for it), an offer's is the one the company chose on the form."""
+    folder = tmp_path / "langs"
+    folder.mkdir()
+    profiles = [  # the file's language is wrong on purpose: the app would not know it
+        {"id": "p1", "lang": "en", "headline": "Schauspiellehrerin", "skills": [], "about": ""},
+        {"id": "p2", "lang": "de", "headline": "", "skills": ["maintain electrical equipment"], "about": ""},
+        {"id": "p3", "lang": "en", "headline": "Max Mustermann", "skills": ["Schweißen"],
+         "about": "Erreichbar unter max@example.org oder 0355 123456."},
+    ]
+    offers = [{"id": "o1", "lang": "en", "title": "Elektriker", "description": "", "skills": []}]
+    (folder / "profiles.jsonl").write_text("\n".join(json.dumps(p) for p in profiles) + "\n", encoding="utf-8")
+    (folder / "offers.jsonl").write_text("\n".join(json.dumps(o) for o in offers) + "\n", encoding="utf-8")
+    (folder / "qrels.tsv").write_text("profile_id\toffer_id\tgrade\np1\to1\t2\n", encoding="utf-8")
+
+    es = load_set(folder)
+    assert [p.lang for p in es.profiles] == ["de", "en", "de"]
+    assert es.offers[0].lang == "en"  # as the company chose it
+    assert "max@example.org" not in es.profiles[2].text and "123456" not in es.profiles[2].text  # scrubbed
+    given = load_set(folder, given_language=True)
+    assert [p.lang for p in given.profiles] == ["en", "de", "en"]
+
+
+def test_cli_given_language_flag(tmp_path):
+    _write_set(tmp_path / "one")
+    res = CliRunner().invoke(matcher_cli, ["eval", "--given-language", "--json", str(tmp_path / "one")])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.output)[0]["systems"]["matcher"]["profile->offers"]["queries"] == 3
+
+
 def test_evaluate_both_directions_three_systems(tmp_path):
     _write_set(tmp_path / "tiny")
     (r,) = evaluate([tmp_path / "tiny"])

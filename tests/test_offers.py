@@ -1,10 +1,16 @@
+import re
 from datetime import date, datetime, timedelta
 
 import pytest
 
+from matchmaker.matching.bridge import resolve_path
+
 from matchmaker.models import Degree, Membership, Offer, OfferKind, OfferStatus, Role, Sector, utcnow
 
 TODAY = date.today()
+
+needs_dictionary = pytest.mark.skipif(resolve_path() is None,
+                                      reason="German-English dictionary (Debian trans-de-en) not installed")
 
 
 def offer_form(**overrides):
@@ -58,20 +64,111 @@ def test_search_is_case_insensitive_over_title_description_skills_and_company(cl
 
     def hits(q):
         body, _ = listed_titles(client, q=q)
+        body = re.sub(r"</?mark>", "", body)
         return ("Ingenieur Wasserstoff" in body, "Logistiker" in body)
 
     assert hits("wasserstoff") == (True, False)          # title, other case
-    assert hits("MEGAWATT") == (True, False)             # description
+    assert hits("MEGAWATT") == (True, False)             # part of a compound in the description
     assert hits("prozessführung") == (True, False)       # required skill with an umlaut
-    assert hits("Prozessführung") == (True, False)
+    assert hits("Prozessfuehrung") == (True, False)      # and spelled without it
     assert hits("sap") == (True, False)                  # nice-to-have skill
     assert hits("pumpenwerk") == (True, False)           # company name
     assert hits("über-kopf") == (False, True)            # non-ASCII first letter, other case
-    assert hits("wasserstoff sps") == (True, False)      # every word must match
-    assert hits("wasserstoff staplerschein") == (False, False)
-    assert hits("%") == (False, False)                   # wildcards are taken literally
+    assert hits("wasserstoff sps") == (True, False)
+    assert hits("%") == (False, False)                   # no word, no wildcard
     assert hits("_") == (False, False)
     assert hits("   ") == (True, True)                   # blank search lists everything
+    # the words are ranked by how well they fit, not all required: both are listed, each for its word
+    body, _ = listed_titles(client, q="wasserstoff staplerschein")
+    body = re.sub(r"</?mark>", "", body)
+    assert "Ingenieur Wasserstoff" in body and "Logistiker" in body
+
+
+def _park_offers(make_company, make_offer):
+    """Offers of the park in German and English, a few on hydrogen, the others not."""
+    energie = make_company(name="Lausitzer Energie AG")
+    make_offer(company=energie, title="Verfahrensingenieur Elektrolyse (m/w/d)", required_skills=["Elektrolyse"],
+               description="Sie betreiben unsere PEM-Elektrolyseanlage zur Erzeugung von grünem Wasserstoff.")
+    make_offer(title="Internship: Hydrogen safety", kind=OfferKind.internship, language="en",
+               required_skills=["hydrogen", "risk assessment"],
+               description="Help us assess the risks of our new hydrogen storage and electrolysis plant.")
+    make_offer(title="Werkstudent Datenanalyse Wasserstoffproduktion (m/w/d)", kind=OfferKind.working_student,
+               required_skills=["Python", "SQL"],
+               description="Als Werkstudent werten Sie Messdaten unserer Wasserstoffproduktion aus.")
+    make_offer(title="Working student: supply chain data", kind=OfferKind.working_student, language="en",
+               required_skills=["Excel"], description="As a working student you analyse our supply chain data.")
+    make_offer(title="Buchhalter (m/w/d)", required_skills=["Buchhaltung", "DATEV"],
+               description="Sie erstellen Monatsabschlüsse und betreuen die Kreditoren.")
+    make_offer(title="Staplerfahrer Lager (m/w/d)", required_skills=["Staplerschein"],
+               description="Sie be- und entladen Lkw und halten das Lager in Ordnung.")
+
+
+TITLES = ("Verfahrensingenieur Elektrolyse", "Internship: Hydrogen safety", "Werkstudent Datenanalyse Wasserstoffproduktion",
+          "Working student: supply chain data", "Buchhalter", "Staplerfahrer Lager")
+
+
+def _found(client, **params):
+    body, _ = listed_titles(client, **params)
+    plain = re.sub(r"</?mark>", "", body)
+    return {t for t in TITLES if t in plain}
+
+
+@needs_dictionary
+def test_search_finds_the_same_offers_in_german_and_english(client, make_company, make_offer):
+    _park_offers(make_company, make_offer)
+    hydrogen = {"Verfahrensingenieur Elektrolyse", "Internship: Hydrogen safety",
+                "Werkstudent Datenanalyse Wasserstoffproduktion"}
+    assert _found(client, q="hydrogen") == hydrogen
+    assert _found(client, q="Wasserstoff") == hydrogen
+    electrolysis = {"Verfahrensingenieur Elektrolyse", "Internship: Hydrogen safety"}
+    assert _found(client, q="electrolysis") == electrolysis
+    assert _found(client, q="Elektrolyse") == electrolysis
+    students = {"Werkstudent Datenanalyse Wasserstoffproduktion", "Working student: supply chain data"}
+    assert _found(client, q="working student") == students
+    assert _found(client, q="Werkstudent") == students
+    assert _found(client, q="Kamera") == set()  # an unrelated word lists nothing
+
+
+@needs_dictionary
+def test_search_ranks_by_relevance_and_keeps_the_facets(client, make_company, make_offer):
+    _park_offers(make_company, make_offer)
+    body, _ = listed_titles(client, q="hydrogen")
+    plain = re.sub(r"</?mark>", "", body)
+    assert plain.index("Internship: Hydrogen safety") < plain.index("Werkstudent Datenanalyse Wasserstoffproduktion")
+    assert _found(client, q="hydrogen", kind="internship") == {"Internship: Hydrogen safety"}
+    assert _found(client, q="Wasserstoff", kind="working_student") == {"Werkstudent Datenanalyse Wasserstoffproduktion"}
+    assert _found(client, q="Wasserstoff", kind="thesis") == set()
+    body, _ = listed_titles(client, q="Wasserstoff", kind="thesis")
+    assert 'class="empty"' in body and "Clear all filters" in body
+    assert _found(client, q="  ") == set(TITLES)  # an empty search lists every offer, newest first
+
+
+@needs_dictionary
+def test_search_marks_the_words_found_and_escapes_the_rest(client, make_offer):
+    make_offer(title="Wasserstoff <script>alert(1)</script> Ingenieur", required_skills=["Elektrolyse & Co"],
+               description="Sie <b>planen</b> Anlagen für grünen Wasserstoff und deren Betrieb.")
+    body, _ = listed_titles(client, q="hydrogen")
+    assert "<mark>Wasserstoff</mark> &lt;script&gt;alert(1)&lt;/script&gt; Ingenieur" in body
+    assert "<script>alert(1)</script>" not in body and "<b>planen</b>" not in body
+    assert "&lt;b&gt;planen&lt;/b&gt; Anlagen für grünen <mark>Wasserstoff</mark>" in body
+    assert "Elektrolyse &amp; Co" in body
+
+
+@needs_dictionary
+def test_search_results_are_paginated(app, client, make_company, make_offer):
+    company = make_company()
+    size = app.config["PAGE_SIZE"]
+    for n in range(size + 2):
+        make_offer(company=company, title=f"Ingenieur Wasserstoff {n:03d}", description="Elektrolyse.")
+    make_offer(company=company, title="Buchhalter (m/w/d)", required_skills=["Buchhaltung"])
+    first, _ = listed_titles(client, q="hydrogen")
+    second, _ = listed_titles(client, q="hydrogen", page=2)
+    found = lambda body: set(re.findall(r"Wasserstoff</mark> (\d{3})", body))  # noqa: E731
+    assert len(found(first)) == size and len(found(second)) == 2
+    assert not found(first) & found(second)
+    assert 'rel="next"' in first and "q=hydrogen" in first
+    assert "Buchhalter" not in first + second
+    assert f"{size + 2} offers" in first
 
 
 def test_each_facet_and_combinations(client, make_company, make_offer):

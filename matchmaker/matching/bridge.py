@@ -38,10 +38,13 @@ DEFAULT_PATHS = (
 )
 ENV_VAR = "MATCHER_DICTIONARY"
 CACHE_ENV_VAR = "MATCHER_CACHE_DIR"
-_FORMAT = 8  # bump when the parsed structure changes
+_FORMAT = 9  # bump when the parsed structure changes
 _MAGIC = "matchmaker-trans-de-en"
 
-_ANNOT_RE = re.compile(r"\{[^}]*\}|\[[^\]]*\]|\([^)]*\)|<[^>]*>")
+# Annotations dropped from an entry: {gender}, [domain], (note), <variant>, and an abbreviation
+# between slashes ("Wasserstoff {m} /H/ [chem.]"), which would otherwise become a word of the key
+# ("wasserstoff h") and leave "Wasserstoff" without a translation.
+_ANNOT_RE = re.compile(r"\{[^}]*\}|\[[^\]]*\]|\([^)]*\)|<[^>]*>|(?<!\S)/[^/\s][^/]*/(?=[\s;|]|$)")
 _GENDER_RE = re.compile(r"\{([^}]*)\}")
 # Placeholders used inside Ding entries ("jdn. etw. fragen", "to ask sb. sth.").
 _PLACEHOLDERS = frozenset(

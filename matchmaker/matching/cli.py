@@ -1,4 +1,4 @@
-"""``flask matcher eval DIR [DIR ...] [--json]``: measured matcher quality."""
+"""``flask matcher eval DIR [DIR ...] [--json] [--given-language]``: measured matcher quality."""
 from __future__ import annotations
 
 import json
@@ -14,11 +14,15 @@ matcher_cli = AppGroup("matcher", help="Matcher tools: quality evaluation on lab
 @matcher_cli.command("eval")
 @click.argument("dirs", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON instead of a table.")
-def eval_command(dirs, as_json):
+@click.option("--given-language", is_flag=True,
+              help="Take every document's language from the file instead of building the documents "
+                   "the app's way (profiles' language detected, offers' as chosen on the form).")
+def eval_command(dirs, as_json, given_language):
     """Evaluate the matcher and two baselines (TF-IDF defaults, BM25) on
     evaluation sets (folders with profiles.jsonl, offers.jsonl, qrels.tsv),
-    both directions: MRR, recall@10, nDCG@10, MAP."""
-    results = evaluate(dirs)
+    both directions: MRR, recall@10, nDCG@10, MAP. Documents are built the
+    way the app builds them (see evaluation.py)."""
+    results = evaluate(dirs, given_language=given_language)
     if as_json:
         click.echo(json.dumps(results, indent=2))
     else:

@@ -57,7 +57,7 @@ import scipy.sparse as sp
 from . import workers
 from .bridge import Bridge, default_bridge
 from .config import MatcherConfig
-from .documents import GOOD, VERY_GOOD, Analysed, Document, Match, Reason, fit_label
+from .documents import Analysed, Document, Match, Reason, fit_labels, label_fits
 from .hubness import HubValues
 from .ranking import top, top_batch
 from .reasons import Explainer, dot
@@ -67,8 +67,8 @@ from .text import Analyzer
 from .thesaurus import Thesaurus, default_thesaurus
 from .vectorise import Vectoriser
 
-__all__ = ["Analysed", "Document", "GOOD", "Match", "Matcher", "MatcherConfig", "OFFERS_PROFILES", "Pairing",
-           "Reason", "VERY_GOOD", "fit_label"]
+__all__ = ["Analysed", "Document", "Match", "Matcher", "MatcherConfig", "OFFERS_PROFILES", "Pairing",
+           "Reason", "fit_labels", "label_fits"]
 
 log = logging.getLogger("matchmaker.matching")
 

@@ -7,6 +7,14 @@ one).  Every system ranks all candidates of the other side for every query,
 in both directions (profile -> offers, and offer -> profiles with the qrels
 read the other way).  Queries without any grade-2 candidate are skipped.
 
+Documents are built the way the app builds them (`index.offer_document` and
+`index.profile_document` on transient model objects, never added to a
+session): a profile's language is not taken from the file, since the app does
+not know it either (it detects it, see language.py); an offer's is, since the
+company names it on the offer form (`Offer.language`).  With
+``given_language=True`` every document takes the file's ``lang`` as it is
+(the figures before the app's way was measured).
+
 Metrics (per query, averaged):
 - MRR: 1 / rank of the first grade-2 hit (0 if none is retrieved);
 - recall@10: share of the grade-2 candidates in the top 10;
@@ -54,15 +62,41 @@ def offer_document(rec: dict) -> Document:
     )
 
 
+def app_profile_document(rec: dict) -> Document:
+    """The profile as the app would index it: a transient GraduateProfile through
+    `index.profile_document` (personal data scrubbed, language detected, not read from the file)."""
+    from ..models import GraduateProfile
+    from .index import profile_document as app_document
+
+    profile = GraduateProfile(id=rec["id"], headline=rec.get("headline") or "", skills=list(rec.get("skills") or ()),
+                              about=rec.get("about") or "", name="", study_programme="", study_other="", cv_text="")
+    return app_document(profile)
+
+
+def app_offer_document(rec: dict) -> Document:
+    """The offer as the app would index it: a transient Offer through `index.offer_document`, with the
+    language the company would have chosen on the form."""
+    from ..models import Offer
+    from .index import offer_document as app_document
+
+    offer = Offer(id=rec["id"], title=rec.get("title") or "", description=rec.get("description") or "",
+                  required_skills=list(rec.get("skills") or ()), nice_skills=[], fields_of_study=[],
+                  language=rec.get("lang") or "de")
+    return app_document(offer)
+
+
 def _jsonl(path: Path) -> list[dict]:
     with open(path, encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def load_set(folder: str | Path) -> EvalSet:
+def load_set(folder: str | Path, given_language: bool = False) -> EvalSet:
+    """A set's documents, built the app's way (default) or with the file's languages."""
     folder = Path(folder)
-    profiles = [profile_document(r) for r in _jsonl(folder / "profiles.jsonl")]
-    offers = [offer_document(r) for r in _jsonl(folder / "offers.jsonl")]
+    make_profile, make_offer = ((profile_document, offer_document) if given_language
+                                else (app_profile_document, app_offer_document))
+    profiles = [make_profile(r) for r in _jsonl(folder / "profiles.jsonl")]
+    offers = [make_offer(r) for r in _jsonl(folder / "offers.jsonl")]
     qrels = {}
     with open(folder / "qrels.tsv", encoding="utf-8", newline="") as fh:
         reader = csv.reader(fh, delimiter="\t")
@@ -188,8 +222,8 @@ def evaluate_set(es: EvalSet, matcher_factory: Callable[[], Matcher] | None = No
     return result
 
 
-def evaluate(folders: Sequence[str | Path], matcher_factory=None) -> list[dict]:
-    return [evaluate_set(load_set(f), matcher_factory) for f in folders]
+def evaluate(folders: Sequence[str | Path], matcher_factory=None, given_language: bool = False) -> list[dict]:
+    return [evaluate_set(load_set(f, given_language), matcher_factory) for f in folders]
 
 
 def format_report(results: list[dict]) -> str:

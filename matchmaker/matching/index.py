@@ -56,7 +56,8 @@ from ..extensions import db
 from ..graduates.queries import findable_profiles
 from ..models import GraduateProfile, MatcherState, Offer, OfferStatus, utcnow
 from ..requirements import degree_enough, german_enough
-from .engine import Document, Match, Matcher, Reason
+from .engine import Document, Match, Matcher, Reason, label_fits
+from .language import detect_language
 from .personal import name_parts, scrub
 
 log = logging.getLogger("matchmaker.matching")
@@ -64,6 +65,8 @@ log = logging.getLogger("matchmaker.matching")
 STATE_NAME = "main"
 # Below this a "fit" rests on stray character n-grams (e.g. a shared "-er" ending): not worth a person's time.
 MIN_SCORE = 0.03
+# The fits of a query its labels are taken among (documents.py, `fit_labels`), however few a caller lists.
+LABEL_POOL = 200
 
 
 # ---- documents ---------------------------------------------------------------------------------
@@ -79,20 +82,24 @@ def profile_document(profile: GraduateProfile) -> Document:
     """Headline and skills weigh most; studies, about and CV text are free text.
 
     The whole profile serves the ranking, but never the person's name, contact data, street or
-    numbers: they are scrubbed from every field first, so they cannot become features."""
+    numbers: they are scrubbed from every field first, so they cannot become features. A profile
+    names no language of its own: it is detected from its text (language.py)."""
     names = name_parts(profile.name, profile.user.email if profile.user is not None else "")
     text = "\n".join([profile.study_programme or "", profile.study_other or "", profile.about or "",
                       profile.cv_text or ""])
-    return Document(id=profile.id, title=scrub(profile.headline or "", names),
-                    skills=[s for s in (scrub(skill, names) for skill in profile.skills or []) if s],
-                    text=scrub(text, names))
+    title = scrub(profile.headline or "", names)
+    skills = [s for s in (scrub(skill, names) for skill in profile.skills or []) if s]
+    text = scrub(text, names)
+    return Document(id=profile.id, title=title, skills=skills, text=text,
+                    lang=detect_language("\n".join([title, *skills, text])))
 
 
 def card_document(profile: GraduateProfile) -> Document:
     """What the pseudonymous card shows, and nothing else: the only text a reason shown to a company
     may come from (headline, skills, field of study). It is explained against, never ranked."""
-    return Document(id=None, title=profile.headline or "", skills=list(profile.skills or []),
-                    text=profile.field_of_study or "")
+    title, skills, text = profile.headline or "", list(profile.skills or []), profile.field_of_study or ""
+    return Document(id=None, title=title, skills=skills, text=text,
+                    lang=detect_language("\n".join([title, *skills, text])))
 
 
 def profile_has_content(profile: GraduateProfile) -> bool:
@@ -361,7 +368,8 @@ register_side(SideSpec(
 
 def rank_for(query, side: str, candidates: list, strict: bool = True, k: int = 200) -> list:
     """Rank the candidate rows of `side` for a query row of a side matched with it; with strict, the
-    hard conditions filter before ranking. Items of the side's ranked type, best first."""
+    hard conditions filter before ranking. Items of the side's ranked type, best first, each with its
+    fit label among the query's fits."""
     spec, asking = SIDES[side], side_of(query)
     by_id = {}
     conds = {}
@@ -374,9 +382,11 @@ def rank_for(query, side: str, candidates: list, strict: bool = True, k: int = 2
     if not by_id or not asking.has_content(query):
         return []
     matcher = get_matcher()
-    matches = matcher.rank(asking.document(query), side, k=k, allowed=set(by_id), explain=False,
+    matches = matcher.rank(asking.document(query), side, k=max(k, LABEL_POOL), allowed=set(by_id), explain=False,
                            query_side=asking.name)
-    return [spec.ranked(by_id[m.id], m, conds[m.id]) for m in matches if m.score >= MIN_SCORE]
+    matches = [m for m in matches if m.score >= MIN_SCORE]
+    label_fits(matches)  # among all the fits the query gets, not only the k listed
+    return [spec.ranked(by_id[m.id], m, conds[m.id]) for m in matches[:k]]
 
 
 def explain(query, side: str, ranked: list) -> None:
@@ -464,3 +474,67 @@ def best_pairs(offers: list[Offer], profiles: list[GraduateProfile], per_offer: 
             pairs.append(Pair(offer, ranked.profile, ranked.match))
     pairs.sort(key=lambda pair: pair.match.score, reverse=True)
     return pairs
+
+
+# ---- words typed into the public search --------------------------------------------------------
+
+# Below this the query shares too little with an offer to list it (one stray character n-gram or a
+# far translation); a single word found in the title or the skills scores far above it.
+SEARCH_MIN_SCORE = 0.04
+# A search is a short text: at most this many of its characters are analysed.
+SEARCH_MAX_CHARS = 200
+
+
+@dataclass
+class SearchHit:
+    """An offer found by the words typed into the search, and the offer's own words that met them."""
+
+    offer: Offer
+    match: Match
+    lang: str
+    words: list[str] = field(default_factory=list)
+
+
+def search_document(text: str, lang: str) -> Document:
+    """The words typed into the search as a query document of the profiles' side (a title: a few
+    words that weigh as much as a headline)."""
+    return Document(id=None, title=text[:SEARCH_MAX_CHARS], lang=lang)
+
+
+def search_offers(text: str, candidates: list[Offer], k: int = 200) -> list[SearchHit]:
+    """The candidate offers the words meet through the matcher (lemmas, the dictionary both ways,
+    compounds, synonyms), best first, with a score of at least `SEARCH_MIN_SCORE`.
+
+    A few typed words say little about their language ("Elektrolyse", "Kamera", "hydrogen"), so the
+    query is analysed both ways, as German and as English, and each offer keeps the better score."""
+    by_id = {offer.id: offer for offer in candidates}
+    if not by_id or not text.strip():
+        return []
+    matcher = get_matcher()
+    best: dict[Any, tuple[Match, str]] = {}
+    for lang in ("de", "en"):
+        for m in matcher.rank(search_document(text, lang), "offers", k=k, allowed=set(by_id), explain=False,
+                              query_side="profiles"):
+            if m.score >= SEARCH_MIN_SCORE and (m.id not in best or m.score > best[m.id][0].score):
+                best[m.id] = (m, lang)
+    ranked = sorted(best.values(), key=lambda found: (-found[0].score, str(found[0].id)))
+    return [SearchHit(by_id[m.id], m, lang) for m, lang in ranked[:k]]
+
+
+def explain_search(text: str, hits: list[SearchHit]) -> None:
+    """Fill in the offer's words each hit a page shows was found by (for highlighting)."""
+    matcher = get_matcher()
+    for lang in ("de", "en"):
+        mine = [hit for hit in hits if hit.lang == lang]
+        if not mine:
+            continue
+        reasons = matcher.reasons(search_document(text, lang), "offers", [hit.offer.id for hit in mine],
+                                  query_side="profiles")
+        for hit in mine:
+            hit.match.reasons = reasons.get(hit.offer.id, [])
+            words = []
+            for reason in hit.match.reasons:
+                for word in reason.candidate_term.split():
+                    if word and word not in words:
+                        words.append(word)
+            hit.words = words

@@ -13,7 +13,7 @@ from ..extensions import db
 from ..graduates.queries import findable_profiles
 from ..models import Company, GraduateProfile, Offer, OfferKind, Role, Sector
 from ..offers.forms import OfferFilterForm
-from ..offers.queries import filter_offers, public_offers
+from ..offers.queries import filter_offers, public_offers, search_public_offers
 from ..pagination import ListPage, page_arg
 from . import index
 
@@ -35,8 +35,11 @@ def offers_for_me():
     filters = form.valid_filters()
     ranked = []
     if profile is not None and index.profile_has_content(profile):
-        select = filter_offers(public_offers(), filters).options(contains_eager(Offer.company))
-        candidates = list(db.session.scalars(select).unique())
+        if filters.get("q"):  # the words typed narrow the offers as on the public list
+            candidates = [hit.offer for hit in search_public_offers(filters)]
+        else:
+            select = filter_offers(public_offers(), filters).options(contains_eager(Offer.company))
+            candidates = list(db.session.scalars(select).unique())
         ranked = index.offers_for_profile(profile, candidates, strict=_strict(), k=RANK_LIMIT)
     page = ListPage(ranked, page_arg(), current_app.config["PAGE_SIZE"])
     if page.items:

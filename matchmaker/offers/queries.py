@@ -1,11 +1,11 @@
-"""Read-only queries for offers: what the public sees, and the word search."""
+"""Read-only queries for offers: what the public sees, its facets, and the search by words."""
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager
 
 from ..extensions import db
 from ..models import Company, Degree, Offer, OfferKind, OfferStatus, Sector, utcnow
@@ -29,38 +29,37 @@ def public_offers(now: datetime | None = None) -> sa.Select:
     )
 
 
-def _like(text: str) -> str:
-    """A LIKE pattern that finds `text` anywhere, with the wildcards in `text` taken literally."""
-    escaped = text.replace("!", "!!").replace("%", "!%").replace("_", "!_")
-    return f"%{escaped}%"
+def company_named(offer: Offer, q: str) -> bool:
+    """Does the company's name hold every word typed (any case)? Company names carry no weight in the
+    matcher, so a search for a company is answered here, in Python (no SQL LIKE, the same on every
+    database)."""
+    name = (offer.company.name if offer.company is not None else "").casefold()
+    words = q.casefold().split()[:MAX_SEARCH_WORDS]
+    return bool(words) and all(word in name for word in words)
 
 
-def _spellings(word: str) -> set[str]:
-    # SQLite folds case of ASCII letters only, so "über" must also be tried as "Über".
-    return {word, word.lower(), word.capitalize(), word.upper()}
+def search_public_offers(filters: dict) -> list:
+    """The public offers the facets allow that the words in `filters["q"]` find, best first.
 
+    The words go through the matcher's analysis and dictionary (see `matching.index.search_offers`), so
+    "hydrogen" finds the offers that say "Wasserstoff"; the company's own name is looked up as well
+    (those offers come after the ones the words fit). Items are `SearchHit`s."""
+    from ..matching.index import SearchHit, search_offers
+    from ..matching.engine import Match
 
-def _json_spellings(word: str) -> set[str]:
-    # JSON columns are stored with non-ASCII letters escaped ("f\u00fchrung"); search that form too.
-    spellings = _spellings(word)
-    return spellings | {json.dumps(s)[1:-1] for s in spellings}
-
-
-def search_words(select: sa.Select, q: str) -> sa.Select:
-    """Every word must occur in the title, description, skills or company name (any case)."""
-    texts = (Offer.title, Offer.description, Company.name)
-    lists = (sa.cast(Offer.required_skills, sa.Text), sa.cast(Offer.nice_skills, sa.Text))
-    for word in q.split()[:MAX_SEARCH_WORDS]:
-        conditions = [column.ilike(_like(s), escape="!") for column in texts for s in _spellings(word)]
-        conditions += [column.ilike(_like(s), escape="!") for column in lists for s in _json_spellings(word)]
-        select = select.where(sa.or_(*conditions))
-    return select
+    select = filter_offers(public_offers(), filters).options(contains_eager(Offer.company))
+    candidates = list(db.session.scalars(select).unique())
+    q = filters.get("q", "")
+    hits = search_offers(q, candidates)
+    found = {hit.offer.id for hit in hits}
+    hits += [SearchHit(offer, Match(offer.id, 0.0), "") for offer in candidates
+             if offer.id not in found and company_named(offer, q)]
+    return hits
 
 
 def filter_offers(select: sa.Select, filters: dict) -> sa.Select:
-    """Apply the understood filters of the public list (see OfferFilterForm.valid_filters)."""
-    if filters.get("q"):
-        select = search_words(select, filters["q"])
+    """Apply the understood facets of the public list (see OfferFilterForm.valid_filters). The words
+    typed (`q`) are not a facet: `search_public_offers` ranks by them."""
     if filters.get("kind"):
         select = select.where(Offer.kind == OfferKind(filters["kind"]))
     if filters.get("sector"):

@@ -11,12 +11,14 @@ from ..access import can_edit_offer, company_member_required, get_offer_or_404, 
 from ..errors import on_domain_error
 from ..extensions import db
 from ..forms import EmptyForm
+from ..matching.index import explain_search
 from ..models import Offer, PageViewKind, Role
-from ..pagination import page_arg
+from ..pagination import ListPage, page_arg
 from ..reports.views import count_public_view
 from . import operations
 from .forms import OfferFilterForm, OfferForm
-from .queries import filter_offers, public_offers
+from .highlight import mark_hit
+from .queries import filter_offers, public_offers, search_public_offers
 
 bp = Blueprint("offers", __name__)
 
@@ -24,9 +26,14 @@ bp = Blueprint("offers", __name__)
 def index():
     form = OfferFilterForm(formdata=request.args)
     filters = form.valid_filters()
+    if filters.get("q"):  # ranked by the words, through the matcher; the facets as always
+        page = ListPage(search_public_offers(filters), page_arg(), current_app.config["PAGE_SIZE"])
+        explain_search(filters["q"], [hit for hit in page.items if hit.lang])
+        marks = {hit.offer.id: mark_hit(hit, filters["q"]) for hit in page.items}
+        return render_template("offers/index.html", form=form, page=page, filtered=True, marks=marks)
     select = filter_offers(public_offers(), filters).options(contains_eager(Offer.company))
     page = db.paginate(select, page=page_arg(), per_page=current_app.config["PAGE_SIZE"], error_out=False)
-    return render_template("offers/index.html", form=form, page=page, filtered=bool(filters))
+    return render_template("offers/index.html", form=form, page=page, filtered=bool(filters), marks=None)
 
 
 @bp.route("/<int:offer_id>")
