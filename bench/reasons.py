@@ -93,10 +93,12 @@ def main() -> None:
     if args.judged:
         with open(args.judged, encoding="utf-8") as fh:
             judged = {(r[0], r[1], r[2]): r[3] for r in csv.reader(fh, delimiter="\t") if len(r) >= 4}
-        known = [judged[r] for r in rows if r in judged]
-        yes = sum(1 for j in known if j == "yes")
-        print(f"judged {len(known)} of {len(rows)} rows shown; yes {yes} ({yes / max(len(known), 1):.3f})",
-              file=sys.stderr)
+        for name, part in (("all", rows), ("demo", [r for r in rows if r[0] == "demo"]),
+                           ("dev", [r for r in rows if r[0] != "demo"])):
+            known = [judged[r] for r in part if r in judged]
+            yes = sum(1 for j in known if j == "yes")
+            print(f"{name}: judged {len(known)} of {len(part)} rows shown; yes {yes} ({yes / max(len(known), 1):.3f})",
+                  file=sys.stderr)
         rows = [r for r in rows if r not in judged]
     w = csv.writer(sys.stdout, delimiter="\t", lineterminator="\n")
     for r in rows:
