@@ -74,12 +74,27 @@ class MatcherConfig:
     thesaurus_split: bool = True  # the thesaurus' words are compound parts too
     # English synonyms (MyThes/WordNet, the first sense of a word), weighted alike
     synonym_weight_en: float = 0.2
+    # names that carry no matching weight and are never a reason: places,
+    # companies, the park ("Industriepark Schwarze Pumpe", "Spremberg");
+    # each is dropped from the text where its words occur in order
+    # (case and umlaut spelling aside)
+    stop_terms: tuple[str, ...] = ()
+    # typos: a word neither the dictionary nor the index knows gets the
+    # features of its nearest known spellings (one edit away; the index's
+    # own words first), typo_weight in all
+    typo_weight: float = 0.5
+    max_typo_candidates: int = 2
     # explanations
     n_reasons: int = 5
-    # two different words linked by character n-grams alone are a reason
-    # only when the n-grams they share cover this share of the shorter
-    # word's (automation ~ Automatisierung, not Beimischung ~ Forschung)
-    reason_char_cover: float = 0.4
+    # two different words linked by character n-grams alone are never a
+    # reason (None); a share here names them when the n-grams they share
+    # cover that share of the shorter word's (the rule before: 0.4)
+    reason_char_cover: float | None = None
+    # job-ad boilerplate: a word feature in more than this share of the
+    # fitted documents of a side (of at least reason_max_df_min_docs) is no
+    # reason on its own ("Absolventen", "Werkstudent", "mehrjährige")
+    reason_max_df: float = 0.2
+    reason_max_df_min_docs: int = 10
     # incremental updates: buffered rows of a side folded into its index
     buffer_limit: int = 2000
     # rows expanded and weighted per chunk in the two passes of a fit

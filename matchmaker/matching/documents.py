@@ -20,6 +20,27 @@ class Document:
     text: str = ""
     lang: str | None = None
 
+    def __post_init__(self):
+        for name in ("title", "text"):
+            value = getattr(self, name)
+            if value is None:
+                setattr(self, name, "")
+            elif not isinstance(value, str):
+                raise TypeError(f"Document.{name} must be a string, not {type(value).__name__}")
+        skills = self.skills
+        if skills is None:
+            self.skills = ()
+        elif isinstance(skills, (str, bytes)):
+            raise TypeError("Document.skills must be a sequence of strings (one per skill), not one string")
+        else:
+            skills = tuple(skills)
+            bad = next((s for s in skills if not isinstance(s, str)), None)
+            if bad is not None:
+                raise TypeError(f"Document.skills must hold strings, not {type(bad).__name__}")
+            self.skills = skills
+        if self.lang not in (None, "de", "en"):
+            raise ValueError(f'Document.lang must be "de", "en" or None, not {self.lang!r}')
+
 
 @dataclass
 class Analysed:

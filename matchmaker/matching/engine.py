@@ -250,7 +250,7 @@ class Matcher:
 
     # -- explanations ------------------------------------------------------
     def reasons(self, query: Document | Hashable, side: str, candidate_ids: Iterable[Hashable],
-                query_side: str | None = None) -> dict[Hashable, list[Reason]]:
+                query_side: str | None = None, common: bool = False) -> dict[Hashable, list[Reason]]:
         """Reasons for chosen candidates of ``side`` (e.g. the 20 a page
         shows after ``rank(..., explain=False)``), from the stored rows.
 
@@ -260,7 +260,8 @@ class Matcher:
         are left out.  The words behind a stored document's features are
         worked out once and cached per document (until it changes), so the
         call does not re-analyse the candidates; what has to be analysed is
-        analysed outside the lock."""
+        analysed outside the lock.  ``common`` also names words that almost
+        every document has (for a search's highlights)."""
         candidate_ids = list(candidate_ids)
         other = self.pairing.partner(side, query_side)
         ex = self.explainer
@@ -280,7 +281,8 @@ class Matcher:
             for cid in candidate_ids:
                 if cid not in store.row_of:
                     continue
-                out[cid] = ex.reasons(q, qprov, store.row(cid, F), ex.stored_words(side, cid, pre))
+                out[cid] = ex.reasons(q, qprov, store.row(cid, F), ex.stored_words(side, cid, pre),
+                                      keep_common=common)
             return out
 
     def explain(self, query: Document, candidate: Document) -> tuple[float, list[Reason]]:

@@ -42,6 +42,7 @@ of a sync (for logs and for tests that hold a sync in progress).
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
@@ -54,9 +55,9 @@ from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..graduates.queries import findable_profiles
-from ..models import GraduateProfile, MatcherState, Offer, OfferStatus, utcnow
+from ..models import Company, GraduateProfile, MatcherState, Offer, OfferStatus, utcnow
 from ..requirements import degree_enough, german_enough
-from .engine import Document, Match, Matcher, Reason, label_fits
+from .engine import Document, Match, Matcher, MatcherConfig, Reason, label_fits
 from .language import detect_language
 from .personal import name_parts, scrub
 
@@ -100,6 +101,34 @@ def card_document(profile: GraduateProfile) -> Document:
     title, skills, text = profile.headline or "", list(profile.skills or []), profile.field_of_study or ""
     return Document(id=None, title=title, skills=skills, text=text,
                     lang=detect_language("\n".join([title, *skills, text])))
+
+
+# The park and the places around it: where a job is, not what it is.
+PARK_PLACES = ("Industriepark Schwarze Pumpe", "Schwarze Pumpe", "Spremberg", "Spreetal", "Schwarzheide",
+               "Hoyerswerda", "Cottbus", "Senftenberg", "Lausitz", "Lusatia", "Brandenburg", "Sachsen")
+_LEGAL_FORM = re.compile(r"\s*(?:&\s*Co\.?\s*)?\b(?:GmbH|gGmbH|mbH|AG|SE|KG|KGaA|OHG|UG|e\.\s?V\.?|Ltd\.?|Inc\.?)\s*$",
+                         re.IGNORECASE)
+_PLACE_SPLIT = re.compile(r"[/,;()]|\s+(?:or|oder|und|and)\s+")
+
+
+def stop_terms() -> tuple[str, ...]:
+    """Names that carry no matching weight and are never shown as a reason: the companies' names
+    (with and without their legal form), the places of offers and profiles (the capitalised parts of
+    "Industriepark Schwarze Pumpe / Cottbus") and the park's region (`PARK_PLACES`). Taken when the
+    index is built."""
+    terms = set(PARK_PLACES)
+    for name in db.session.scalars(sa.select(Company.name)):
+        name = name.split(":", 1)[-1].strip()  # "Demo: Lausitzer Wasserstoff GmbH"
+        terms.add(name)
+        terms.add(_LEGAL_FORM.sub("", name).strip())
+    places = list(db.session.scalars(sa.select(Offer.place).distinct()))
+    places += list(db.session.scalars(sa.select(GraduateProfile.places).distinct()))
+    for place in places:
+        for part in _PLACE_SPLIT.split(place or ""):
+            part = part.strip()
+            if part[:1].isupper():
+                terms.add(part)
+    return tuple(sorted(t for t in terms if t))
 
 
 def profile_has_content(profile: GraduateProfile) -> bool:
@@ -181,7 +210,7 @@ class MatcherIndex:
         rows = self._rows()
         docs = {name: [spec.document(obj) for obj in self._load(spec.model, rows[name])]
                 for name, spec in SIDES.items()}
-        matcher = Matcher(bridge=_bridge(dictionary), pairs=PAIRS)
+        matcher = Matcher(MatcherConfig(stop_terms=stop_terms()), bridge=_bridge(dictionary), pairs=PAIRS)
         matcher.fit_sides(docs)
         self.seen = rows
         self.version = version
@@ -529,7 +558,7 @@ def explain_search(text: str, hits: list[SearchHit]) -> None:
         if not mine:
             continue
         reasons = matcher.reasons(search_document(text, lang), "offers", [hit.offer.id for hit in mine],
-                                  query_side="profiles")
+                                  query_side="profiles", common=True)
         for hit in mine:
             hit.match.reasons = reasons.get(hit.offer.id, [])
             words = []

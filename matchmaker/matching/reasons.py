@@ -27,6 +27,13 @@ PROV_CACHE_SIZE = 4096  # stored documents whose words are kept
 REASON_FEATURES = 256  # the heaviest shared features looked at
 
 
+class Words(dict):
+    """Feature id -> the word of a document behind it; ``weak``: the features
+    that link no reason (see :meth:`Analyzer.weak_features`)."""
+
+    weak: frozenset = frozenset()
+
+
 class Explainer:
     """Reasons for pairs of rows, and the cache of stored documents' words."""
 
@@ -42,6 +49,31 @@ class Explainer:
 
     def clear(self) -> None:
         self.cache.clear()
+        self._boiler = None
+
+    _boiler: np.ndarray | None = None
+
+    def boilerplate(self) -> np.ndarray:
+        """Per feature: True where it is in more than ``reason_max_df`` of
+        the fitted documents of some side with at least
+        ``reason_max_df_min_docs`` of them (job-ad boilerplate: "Absolventen",
+        "Werkstudent", "mehrjährige").  Learnt at the fit, from the stored
+        rows; features added later are not boilerplate."""
+        if self._boiler is None:
+            cfg = self.config
+            boiler = np.zeros(0, dtype=bool)
+            for store in self.stores.values():
+                index = store.index  # features x documents
+                n_docs = index.shape[1]
+                if n_docs < cfg.reason_max_df_min_docs or index.shape[0] == 0:
+                    continue
+                df = np.diff(index.indptr)
+                mine = df > cfg.reason_max_df * n_docs
+                if len(mine) > len(boiler):
+                    boiler = np.concatenate([boiler, np.zeros(len(mine) - len(boiler), dtype=bool)])
+                boiler[: len(mine)] |= mine
+            self._boiler = boiler
+        return self._boiler
 
     # -- outside the lock ----------------------------------------------------
     def analyse_stored(self, side: str, doc_ids: Iterable[Hashable]) -> dict:
@@ -122,11 +154,26 @@ class Explainer:
                 cur = best.get(f)
                 if cur is None or w > cur[0]:
                     best[f] = (w, prov[key])
-        return {f: s for f, (_, s) in best.items()}
+        out = Words((f, s) for f, (_, s) in best.items())
+        # the features that link no reason: those a word has only through
+        # splitting a word the dictionary knows as a whole
+        weak_of = v.analyzer.weak_features
+        get = v.features.get
+        weak = set()
+        for key in units:
+            surface = prov.get(key)
+            for name in weak_of(key):
+                f = get(name)
+                if f is not None and out.get(f) == surface:
+                    weak.add(f)
+        out.weak = frozenset(weak)
+        return out
 
-    def reasons(self, q, qprov, c, cprov, score: float | None = None) -> list[Reason]:
+    def reasons(self, q, qprov, c, cprov, score: float | None = None, keep_common: bool = False) -> list[Reason]:
         """Reasons from two stored or transformed rows; ``score`` defaults to
-        their dot product."""
+        their dot product.  With ``keep_common``, words that almost every document
+        has count too (a search names the words a person typed, however
+        common they are)."""
         q = q.tocsr()
         c = c.tocsr()
         common, qi, ci = np.intersect1d(q.indices, c.indices, assume_unique=True, return_indices=True)
@@ -143,7 +190,11 @@ class Explainer:
         merged: dict[tuple[str, str], float] = {}
         grams: dict[tuple[str, str], int] = {}  # shared char n-grams per merged pair
         solid: set[tuple[str, str]] = set()  # merged pairs that share a word or a bigram
+        common_words: set[tuple[str, str]] = set()  # ... only words that (almost) every document has
         blocks, char = self.vectoriser.feature_block, BLOCKS["c"]
+        boiler = self.boilerplate() if not keep_common else np.zeros(0, dtype=bool)
+        qweak, cweak = getattr(qprov, "weak", ()), getattr(cprov, "weak", ())
+        nb = len(boiler)
         for f, p in zip(common.tolist(), prod.tolist()):
             a, b = qprov.get(f), cprov.get(f)
             if a is None or b is None:
@@ -153,18 +204,31 @@ class Explainer:
             merged[key] = merged.get(key, 0.0) + p
             if blocks[f] == char:
                 grams[key] = grams.get(key, 0) + 1
+            elif f < nb and boiler[f] or f in qweak or f in cweak:
+                common_words.add(key)
             else:
                 solid.add(key)
         names = {}
         for (a, b) in sorted(pairs, key=pairs.get, reverse=True):
             names.setdefault((a.casefold(), b.casefold()), (a, b))
+        cover = self.config.reason_char_cover
         lo, hi = self.config.char_ngram_range
 
         def linked(key) -> bool:
-            if key in solid or key[0] == key[1]:
+            # the same word, its lemma, a compound part, a translation or a
+            # synonym: a shared word feature that is not boilerplate; never
+            # character n-grams alone between two different words (unless
+            # reason_char_cover is set)
+            if key in solid:
                 return True
+            if key in common_words:
+                return False
+            if fold(key[0]) == fold(key[1]):
+                return True
+            if cover is None:
+                return False
             shorter = min(fold(key[0]), fold(key[1]), key=len)
-            return grams.get(key, 0) >= self.config.reason_char_cover * max(char_ngram_count(len(shorter), lo, hi), 1)
+            return grams.get(key, 0) >= cover * max(char_ngram_count(len(shorter), lo, hi), 1)
 
         top = sorted(((k, p) for k, p in merged.items() if linked(k)), key=lambda kv: kv[1], reverse=True)
         top = top[: self.config.n_reasons]

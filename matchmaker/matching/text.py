@@ -14,6 +14,7 @@ share features.
 """
 from __future__ import annotations
 
+import html
 import re
 import threading
 import unicodedata
@@ -22,6 +23,10 @@ from functools import lru_cache
 
 import simplemma
 import Stemmer
+
+from .typos import MAX_LEN as TYPO_MAX_LEN
+from .typos import MIN_LEN as TYPO_MIN_LEN
+from .typos import TypoIndex
 
 TOKEN_RE = re.compile(r"[^\W_]+")
 
@@ -35,6 +40,32 @@ def fold(s: str) -> str:
     if s.isascii():
         return s
     return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+
+
+# Characters that are invisible in a text but split a word into tokens: the
+# soft hyphen, zero-width space / (non-)joiner, word joiner, byte order mark,
+# Mongolian vowel separator.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e"), None)
+# A markup tag: "<", a letter (or "/", "!" before one), then anything but
+# angle brackets up to ">" (at most 2,000 characters).  [^<>] stops at the
+# next "<", so the spans tried never overlap and the cost stays linear.
+_TAG_RE = re.compile(r"<[/!]?[A-Za-z!][^<>]{0,2000}>")
+
+
+def clean(text: str) -> str:
+    """The text a person reads: Unicode NFC (a decomposed "Pru\u0308fung" is
+    "Prüfung"), without soft hyphens and zero-width characters, HTML entities
+    decoded and markup tags dropped ("<script>" is no word of the text).
+    Linear in the length of the text."""
+    if not text:
+        return text
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    if "&" in text:
+        text = html.unescape(text)
+    if "<" in text:
+        text = _TAG_RE.sub(" ", text)
+    return text
 
 
 def tokens(text: str) -> list[str]:
@@ -259,6 +290,111 @@ def _phrase_heads(bridge) -> dict[str, frozenset[str]]:
     }
 
 
+# Multi-word names of tools, products and technologies, with their aliases in
+# either language: each group is one feature ("w:=" + its first name).  A
+# name is found before the words (longest first); the words of a multi-word
+# name get no word features of their own, so "Power" in "Power BI" is not
+# the "power" of "power engineering", and "machine" in "machine learning" is
+# not "Maschinenbau".  A one-word alias ("Datenanalyse") adds the feature and
+# stays a word too.
+NAMED_TERMS: tuple[tuple[str, ...], ...] = (
+    ("power bi",),
+    ("power apps", "powerapps"),
+    ("power automate",),
+    ("power query",),
+    ("power pivot", "powerpivot"),
+    ("sap s/4hana", "sap s4hana", "s/4hana", "s4hana", "sap s/4 hana", "sap s4 hana"),
+    ("sap hana",),
+    ("industrie 4.0", "industry 4.0", "industrie 4 0"),
+    ("machine learning", "maschinelles lernen", "maschinellem lernen"),
+    ("deep learning",),
+    ("data analysis", "data analytics", "datenanalyse", "datenanalysen", "analyse von daten"),
+    ("data science", "data scientist"),
+    ("business intelligence",),
+    ("big data",),
+    ("google analytics",),
+    ("microsoft office", "ms office"),
+    ("microsoft excel", "ms excel"),
+    ("visual studio",),
+    ("sql server",),
+    ("spring boot",),
+    ("ruby on rails",),
+    ("node.js", "nodejs", "node js"),
+    ("react native",),
+    ("tia portal",),
+    ("solid edge",),
+    ("autodesk inventor",),
+    ("google cloud",),
+    ("microsoft azure",),
+    ("unreal engine",),
+)
+
+# The longest name or stop term looked for, in tokens.
+_SPAN_MAX = 8
+
+
+def _span_key(text: str) -> tuple[str, ...]:
+    """The folded tokens of a name or phrase."""
+    return tuple(fold(t) for t in TOKEN_RE.findall(clean(text)))
+
+
+def _named_table() -> dict[tuple[str, ...], str]:
+    """Folded tokens of every alias -> the name of its group."""
+    out = {}
+    for group in NAMED_TERMS:
+        for alias in group:
+            key = _span_key(alias)
+            if key:
+                out[key] = group[0]
+    return out
+
+
+_NAMED = _named_table()
+# the words of the multi-word names, for a name written with a typo ("machine lerning")
+_NAMED_FIRSTS = frozenset(k[0] for k in _NAMED if len(k) > 1)
+_NAMED_WORDS = TypoIndex(w for k in _NAMED if len(k) > 1 for w in k[1:])
+
+
+def _named_with_typos(key: tuple[str, ...]) -> str | None:
+    """The named term that ``key`` spells when its words after the first
+    are taken to their nearest name words (one edit away), if any."""
+    fixed = [key[0]]
+    for w in key[1:]:
+        if w in _NAMED_WORDS.known:
+            fixed.append(w)
+            continue
+        _, near = _NAMED_WORDS.nearest(w, 1)
+        if not near:
+            return None
+        fixed.append(near[0])
+    return _NAMED.get(tuple(fixed))
+
+
+def _function_phrases(bridge) -> dict[str, frozenset[tuple[str, ...]]]:
+    """Per language, the dictionary's multi-word phrases that carry no content
+    word ("as well as", "in order to", "oder aber"): all their words are stop
+    words, or they begin and end with a stop word and every translation is
+    made of stop words only ("as well as" -> "sowie", "sowohl als auch";
+    not "in the process" -> "dabei": its content word ends it).  They are dropped with their words
+    ("well" in "as well as" is no Brunnen)."""
+    out = {}
+    for lang, table in (("de", bridge.de_en), ("en", bridge.en_de)):
+        found = set()
+        for key, trans in table.items():
+            if " " not in key:
+                continue
+            words = key.split(" ")
+            if len(words) > _SPAN_MAX:
+                continue
+            if all(w in STOP for w in words) or (
+                words[0] in STOP and words[-1] in STOP  # "as well as", not "take part" or "in the process"
+                and trans and all(w in STOP for t in trans.split("\t") for w in t.split(" "))
+            ):
+                found.add(tuple(words))
+        out[lang] = frozenset(found)
+    return out
+
+
 class Analyzer:
     """The text pipeline, parameterised by a config (see ``MatcherConfig``),
     an optional bridge (``matchmaker.matching.bridge.Bridge``) and optional
@@ -295,6 +431,20 @@ class Analyzer:
             )
             split_key = config.split_compounds
         self._phrase_heads = b.shared("phrase-heads", lambda: _phrase_heads(b)) if b else {"de": frozenset(), "en": frozenset()}
+        # Spans found before the words: per language, folded tokens -> None
+        # (dropped: a function phrase, a caller's stop term) or the name of
+        # a named term; keyed by first token for a quick test.
+        fillers = b.shared("function-phrases", lambda: _function_phrases(b)) if b else {"de": frozenset(), "en": frozenset()}
+        stop_terms = [k for k in (_span_key(t) for t in getattr(config, "stop_terms", ()) or ()) if k]
+        self._spans: dict[str, dict[tuple[str, ...], str | None]] = {}
+        self._span_firsts: dict[str, frozenset[str]] = {}
+        for lg in ("de", "en"):
+            table: dict[tuple[str, ...], str | None] = {k: None for k in fillers[lg]}
+            table.update(_NAMED)
+            table.update({k: None for k in stop_terms if len(k) <= _SPAN_MAX})
+            self._spans[lg] = table
+            self._span_firsts[lg] = frozenset(k[0] for k in table)
+        self._span_longest = max((len(k) for t in self._spans.values() for k in t), default=0)
         # token -> index term, per language (shared per bridge; the term
         # depends on the bridge and the splitter's vocabulary only, not on
         # the weights of the config)
@@ -445,8 +595,25 @@ class Analyzer:
             self._phrase_features(phrase, lang, weight / (size - 1) ** cfg.synset_size_power, out)
         return True
 
-    def expand_token(self, tok: str, lang: str, chars: bool) -> dict[str, float]:
-        """Features of one case-folded token."""
+    def weak_features(self, key) -> frozenset[str]:
+        """The features a unit has only through splitting a word the
+        dictionary knows as a whole ("Elektrolyse" -> elektro + lyse): they
+        count in the score but link no reason (cached per unit)."""
+        if key[0] != "t" or not self.cfg.split_known_compounds or self.splitter is None:
+            return frozenset()
+        cache = self.__dict__.setdefault("_weak", {})
+        hit = cache.get(key)
+        if hit is None:
+            full = self.expand_token(key[1], key[2], False)
+            plain = self.expand_token(key[1], key[2], False, known_split=False)
+            hit = cache[key] = frozenset(k for k in full if k not in plain)
+            if len(cache) > 100_000:
+                cache.clear()
+        return hit
+
+    def expand_token(self, tok: str, lang: str, chars: bool, known_split: bool = True) -> dict[str, float]:
+        """Features of one case-folded token (``known_split=False``: without
+        splitting a word the dictionary knows as a whole)."""
         cfg = self.cfg
         n = self.normal(tok, lang)
         if n is None:
@@ -459,14 +626,17 @@ class Analyzer:
                 out[k] = out.get(k, 0.0) + 1.0
         th = self.thesaurus
         sw = cfg.synonym_weight
+        known = False  # the word is in the dictionary, the thesaurus or splits into known parts
         if th is not None and lang == "de":
             f = fold(tok)
-            self._synonym_features(n, sw, out) or (f != n and self._synonym_features(f, sw, out))
+            known = self._synonym_features(n, sw, out) or (f != n and self._synonym_features(f, sw, out))
         elif lang == "en" and self.thesaurus_en is not None:
             f = fold(tok)
             swe = cfg.synonym_weight_en
-            self._synonym_features(n, swe, out, "en") or (f != n and self._synonym_features(f, swe, out, "en"))
+            known = self._synonym_features(n, swe, out, "en") or (f != n and self._synonym_features(f, swe, out, "en"))
         if self.bridge is None:
+            if not known:
+                self._typo_features(n, lang, out)
             return out
         bw = cfg.bridge_weight
         f = fold(tok)
@@ -482,7 +652,7 @@ class Analyzer:
         parts: tuple[str, ...] = ()
         if lang == "de" and self.splitter is not None:
             parts = self.splitter.split(n)
-            if not parts and cfg.split_known_compounds:
+            if not parts and cfg.split_known_compounds and known_split:
                 parts = self.splitter.split(n, known=True)
             last = len(parts) - 1
             for i, part in enumerate(parts):
@@ -505,10 +675,64 @@ class Analyzer:
             other = "en" if lang == "de" else "de"
             on = lemma(tok, other)
             if on not in STOP and self.bridge.has(on, other):
+                known = True
                 k = "w:" + stem(on, other)
                 out[k] = out.get(k, 0.0) + xw
                 self._translation_features(on, other, bw * xw, out)
+            elif lang == "en" and self.splitter is not None and self.splitter.split(fold(tok)):
+                # a German compound in a text taken for English (a title
+                # without umlauts: "Qualitaetsingenieur", "Schweissfachingenieur")
+                known = True
+                for k, w in self.expand_token(tok, "de", False).items():
+                    out[k] = out.get(k, 0.0) + w * xw
+        if not (known or translated or parts):
+            self._typo_features(n, lang, out)
         return out
+
+    # -- typos ---------------------------------------------------------------
+    corpus_typos: TypoIndex | None = None
+
+    def set_corpus_words(self, words) -> None:
+        """The index's own vocabulary (folded words of the fitted
+        documents), for :meth:`corrections`; set after each fit."""
+        self.corpus_typos = TypoIndex(words)
+
+    def _dictionary_typos(self, lang: str) -> TypoIndex:
+        b = self.bridge
+        table = b.de_en if lang == "de" else b.en_de
+        return b.shared(("typos", lang), lambda: TypoIndex(k for k in table if " " not in k))
+
+    def corrections(self, n: str, lang: str) -> list[str]:
+        """The nearest known spellings of a normalised word that neither the
+        dictionary nor the index knows ("pyhton" -> python, "maschienenbau"
+        -> maschinenbau): one edit away, the index's own words first, at most
+        ``max_typo_candidates``."""
+        if not (TYPO_MIN_LEN <= len(n) <= TYPO_MAX_LEN) or not n.isalpha():
+            return []
+        corpus = self.corpus_typos
+        if corpus is not None and n in corpus.known:
+            return []
+        best, found = 2, []
+        if corpus is not None:
+            best, found = corpus.nearest(n, 1)
+        if self.bridge is not None:
+            d, more = self._dictionary_typos(lang).nearest(n, 1)
+            if d < best:
+                best, found = d, more
+            elif d == best:
+                found = found + [w for w in more if w not in found]
+        return found[: self.cfg.max_typo_candidates]
+
+    def _typo_features(self, n: str, lang: str, out: dict[str, float]) -> None:
+        """The features of the nearest known spellings of an unknown word,
+        ``typo_weight`` in all (below the word itself)."""
+        tw = self.cfg.typo_weight
+        if tw <= 0:
+            return
+        fixes = self.corrections(n, lang)
+        for c in fixes:
+            for k, w in self.expand_token(c, lang, False).items():
+                out[k] = out.get(k, 0.0) + w * tw / len(fixes)
 
     def expand_phrase(self, key: str, lang: str) -> dict[str, float]:
         out: dict[str, float] = {}
@@ -526,9 +750,8 @@ class Analyzer:
         With ``provenance=True`` a fourth item maps unit keys and direct
         features to the words the user wrote."""
         cfg = self.cfg
-        lang = doc.lang if doc.lang in ("de", "en") else guess_lang(
-            " ".join([doc.title or "", *(doc.skills or ()), doc.text or ""])
-        )
+        title, skills, body = clean(doc.title or ""), [clean(s) for s in doc.skills or ()], clean(doc.text or "")
+        lang = doc.lang if doc.lang in ("de", "en") else guess_lang(" ".join([title, *skills, body]))
         units: dict = {}
         direct: dict[str, float] = {}
         prov: dict | None = {} if provenance else None
@@ -538,9 +761,9 @@ class Analyzer:
         cache = self._term_cache[lang]
         term = self.term
         fields = (
-            ("title", [doc.title] if doc.title else [], cfg.title_weight),
-            ("skills", list(doc.skills or ()), cfg.skills_weight),
-            ("text", [doc.text] if doc.text else [], cfg.text_weight),
+            ("title", [title] if title else [], cfg.title_weight),
+            ("skills", skills, cfg.skills_weight),
+            ("text", [body] if body else [], cfg.text_weight),
         )
         # Fast path (same result): per raw token, (case-folded token, term,
         # folded form) is cached; counts are taken with Counter, which is
@@ -573,7 +796,12 @@ class Analyzer:
             chars = field_name in cfg.char_fields
             bigrams = cfg.bigram_weight > 0 and field_name in cfg.bigram_fields
             for text in texts:
-                raw = TOKEN_RE.findall(text)
+                raw, named = self.spans(TOKEN_RE.findall(text), lang)
+                for name, surface in named:
+                    key = ("n", name)
+                    units[key] = units.get(key, 0) + (ifw if fast else fw)
+                    if prov is not None and key not in prov:
+                        prov[key] = surface
                 if fast:
                     rows = [info_get(r) for r in raw]
                     if None in rows:
@@ -664,7 +892,49 @@ class Analyzer:
             return units, direct, lang, prov
         return units, direct, lang
 
+    def spans(self, raw: list[str], lang: str) -> tuple[list[str], list[tuple[str, str]]]:
+        """Names, function phrases and stop terms among the tokens of a text,
+        longest first: the tokens that stay words, and the named terms found
+        with the words the text wrote for them.  Linear in the tokens
+        (at most ``_SPAN_MAX`` look-ups each)."""
+        firsts = self._span_firsts[lang]
+        folded = [fold(r) for r in raw]
+        if firsts.isdisjoint(folded):
+            return raw, []
+        table = self._spans[lang]
+        longest = self._span_longest
+        kept: list[str] = []
+        named: list[tuple[str, str]] = []
+        i, n = 0, len(raw)
+        while i < n:
+            if folded[i] in firsts:
+                for size in range(min(longest, n - i), 0, -1):
+                    key = tuple(folded[i : i + size])
+                    if key in table:
+                        name = table[key]
+                    elif size > 1 and key[0] in _NAMED_FIRSTS:
+                        name = _named_with_typos(key)
+                        if name is None:
+                            continue
+                    else:
+                        continue
+                    if name is not None:
+                        named.append((name, " ".join(raw[i : i + size])))
+                        if size == 1:
+                            kept.append(raw[i])  # a one-word alias stays a word too
+                    i += size
+                    break
+                else:
+                    kept.append(raw[i])
+                    i += 1
+                continue
+            kept.append(raw[i])
+            i += 1
+        return kept, named
+
     def expand(self, key) -> dict[str, float]:
+        if key[0] == "n":
+            return {"w:=" + key[1]: 1.0}
         if key[0] == "t":
             return self.expand_token(key[1], key[2], key[3])
         return self.expand_phrase(key[1], key[2])

@@ -25,7 +25,7 @@ import scipy.sparse as sp
 from . import workers as fork
 from .config import MatcherConfig
 from .documents import Analysed, Document
-from .text import Analyzer
+from .text import Analyzer, fold
 
 BLOCKS = {"w": 0, "b": 1, "c": 2}
 
@@ -373,6 +373,9 @@ class Vectoriser:
         W = sp.vstack(parts, format="csr") if parts else sp.csr_matrix((0, self.n_features), dtype=np.float32)
         W.resize((N, self.n_features))
         self.fitted = True
+        if self.config.typo_weight > 0:
+            # the index's own words, for the typos of later documents and queries
+            self.analyzer.set_corpus_words(fold(k[1]) for k in self.units if k[0] == "t")
         return W
 
     def char_cut_limit(self, N: int) -> float | None:

@@ -1,0 +1,328 @@
+"""The matcher on real text: Unicode, markup, folded umlauts, filler phrases, typos, names,
+boilerplate and which links make a reason (no Flask app needed)."""
+import time
+
+import pytest
+
+from matchmaker.matching.engine import Document, Matcher, MatcherConfig
+from matchmaker.matching.text import clean
+from matchmaker.matching.typos import TypoIndex, osa_distance
+
+OFFERS = [
+    Document("o-qual", title="Qualitätsingenieur", text="Qualitätssicherung in der Fertigung, Prüfung von Bauteilen.", lang="de"),
+    Document("o-weld", title="Schweißfachingenieur", text="Schweißaufsicht und Schweißtechnik im Stahlbau.", lang="de"),
+    Document("o-elek", title="Elektroingenieur", text="Planung elektrischer Anlagen.", lang="de"),
+    Document("o-script", title="Script Supervisor", text="Continuity on film sets.", lang="en"),
+    Document("o-bake", title="Bäcker", text="Brot backen in der Backstube.", lang="de"),
+    Document("o-pruef", title="Prüfingenieur", text="Prüfung von Anlagen.", lang="de"),
+    Document("o-well", title="Brunnenmacher", text="Brunnen bohren und warten.", lang="de"),
+    Document("o-row", title="Lagerist", text="Regale in Reihe einräumen.", lang="de"),
+    Document("o-else", title="Sachbearbeiter", text="Ansonsten Ablage.", lang="de"),
+]
+PROFILES = [Document("p-garden", title="Gärtner", lang="de")]
+
+
+@pytest.fixture(scope="module")
+def small(ding):
+    return Matcher(bridge=ding).fit(OFFERS, PROFILES)
+
+
+def top(m, doc, k=3):
+    return m.rank(doc, "offers", k=k)
+
+
+def score_of(matches, oid):
+    return next((x.score for x in matches if x.id == oid), 0.0)
+
+
+# -- text that is not what it seems ------------------------------------------------------------
+
+def test_decomposed_umlauts_are_composed_before_analysis(small):
+    composed = top(small, Document(None, title="Prüfung"))
+    decomposed = top(small, Document(None, title="Pru\u0308fung"))
+    assert composed[0].id == "o-pruef"
+    assert [(x.id, round(x.score, 6)) for x in decomposed] == [(x.id, round(x.score, 6)) for x in composed]
+
+
+@pytest.mark.parametrize("invisible", ["\u00ad", "\u200b", "\u200c", "\u2060", "\ufeff"])
+def test_soft_hyphens_and_zero_width_characters_are_dropped(small, invisible):
+    plain = top(small, Document(None, title="Elektroingenieur"))
+    hidden = top(small, Document(None, title=f"Elektro{invisible}ingenieur"))
+    assert plain[0].id == "o-elek"
+    assert [(x.id, round(x.score, 6)) for x in hidden] == [(x.id, round(x.score, 6)) for x in plain]
+
+
+@pytest.mark.parametrize("folded, umlaut, offer", [
+    ("Qualitaetsingenieur", "Qualitätsingenieur", "o-qual"),
+    ("Schweissfachingenieur", "Schweißfachingenieur", "o-weld"),
+])
+def test_spelt_out_umlauts_match_the_umlaut_spelling(small, folded, umlaut, offer):
+    # no language given, as in the app: without umlauts the title is taken for English
+    with_umlaut = top(small, Document(None, title=umlaut))
+    spelt_out = top(small, Document(None, title=folded))
+    assert with_umlaut[0].id == spelt_out[0].id == offer
+    assert score_of(spelt_out, offer) >= 0.9 * score_of(with_umlaut, offer)
+
+
+def test_markup_is_stripped_before_analysis(small):
+    pasted = Document(None, text='<p class="x">Bäcker</p><script type="text/javascript">x()</script>'
+                                 "<br/><!-- Backstube --> Brot &amp; Br&ouml;tchen")
+    ranked = top(small, pasted)
+    assert ranked[0].id == "o-bake"
+    assert "o-script" not in [x.id for x in ranked]
+    assert clean("a&nbsp;<b>b</b>") == "a\xa0 b "
+    assert clean("x < y and y > z") == "x < y and y > z"
+
+
+def test_cleaning_stays_linear_on_unclosed_tags():
+    text = "<a" * 100_000 + "b" * 100_000
+    t = time.perf_counter()
+    clean(text)
+    assert time.perf_counter() - t < 2.0
+
+
+@pytest.mark.parametrize("query, offer", [
+    ("oder aber", "o-else"),
+    ("as well as", "o-well"),
+    ("in order to", "o-row"),
+])
+def test_filler_phrases_carry_no_weight(small, query, offer):
+    ranked = top(small, Document(None, text=f"Planung {query} Bäcker", lang="de" if query == "oder aber" else "en"))
+    assert ranked and ranked[0].id == "o-bake"  # the query matched at all
+    assert score_of(ranked, offer) == 0.0
+    units, _, _ = small.analyzer.analyze(Document(None, text=query, lang="de" if query == "oder aber" else "en"))
+    assert units == {}
+
+
+TYPO_OFFERS = [
+    Document("o-py", title="Softwareentwickler Python", skills=["Python", "Django"], text="Backend-Entwicklung mit Python.", lang="de"),
+    Document("o-ml", title="Data Scientist Machine Learning", skills=["Machine Learning", "Statistik"], lang="de"),
+    Document("o-mb", title="Ingenieur Maschinenbau", text="Konstruktion im Maschinenbau.", lang="de"),
+    Document("o-ih", title="Techniker Instandhaltung", text="Instandhaltung der Anlagen.", lang="de"),
+    Document("o-hv", title="Ingenieur Hochspannungstechnik", text="Hochspannungstechnik und Netze.", lang="de"),
+    Document("o-el", title="E-Learning-Autor", text="Lernmodule erstellen.", lang="de"),
+    Document("o-fw", title="Feuerwehrpumpenwart", text="Wartung von Pumpen.", lang="de"),
+    Document("o-bake", title="Bäcker", text="Brot backen.", lang="de"),
+    Document("o-qual", title="Qualitätsingenieur", text="Qualitätssicherung.", lang="de"),
+]
+
+# a typo'd query -> its right spelling, the offer it is meant for
+TYPOS = [
+    ("Pyhton", "Python", "o-py"),
+    ("machine lerning", "machine learning", "o-ml"),
+    ("Maschienenbau", "Maschinenbau", "o-mb"),
+    ("Instandhalltung", "Instandhaltung", "o-ih"),
+    ("Hochspanungstechnik", "Hochspannungstechnik", "o-hv"),
+    ("Qualitätsingeneur", "Qualitätsingenieur", "o-qual"),
+    ("Softwareentwikler", "Softwareentwickler", "o-py"),
+    ("Pythn Django", "Python Django", "o-py"),
+]
+
+
+@pytest.fixture(scope="module")
+def typo_matcher(ding):
+    return Matcher(bridge=ding).fit(TYPO_OFFERS, PROFILES)
+
+
+@pytest.mark.parametrize("query, right, offer", TYPOS)
+def test_typod_queries_keep_the_right_offer_in_the_top_3(typo_matcher, query, right, offer):
+    ranked = top(typo_matcher, Document(None, title=query))
+    exact = score_of(top(typo_matcher, Document(None, title=right)), offer)
+    assert exact > 0
+    assert ranked[0].id == offer
+    # the misspelt word counts almost like the right one (not only through shared n-grams) ...
+    assert ranked[0].score >= 0.4 * exact
+    # ... and leads nowhere else: "machine" is no Maschinenbau, "lerning" no E-Learning
+    assert all(x.score < 0.25 * ranked[0].score for x in ranked[1:])
+
+
+def test_a_typo_is_weighted_below_the_right_spelling_and_named_as_a_reason(typo_matcher):
+    right = top(typo_matcher, Document(None, title="Maschinenbau"))
+    typo = top(typo_matcher, Document(None, title="Maschienenbau"))
+    assert right[0].id == typo[0].id == "o-mb"
+    assert typo[0].score < right[0].score
+    assert ("Maschienenbau", "Maschinenbau") in [(r.query_term, r.candidate_term) for r in typo[0].reasons]
+    # a short word shares few n-grams with its right spelling: the correction names it
+    assert [(r.query_term, r.candidate_term) for r in top(typo_matcher, Document(None, title="Pyhton"))[0].reasons] \
+        == [("Pyhton", "Python")]
+    # the misspelt words do not lead elsewhere
+    for query in ("machine lerning", "Instandhalltung"):
+        assert top(typo_matcher, Document(None, title=query))[0].id in ("o-ml", "o-ih")
+
+
+def test_typo_index_finds_one_edit_away():
+    idx = TypoIndex(["python", "maschinenbau", "instandhaltung", "learning", "leaning"])
+    assert idx.nearest("pyhton") == (1, ["python"])
+    assert idx.nearest("maschienenbau") == (1, ["maschinenbau"])
+    assert idx.nearest("lerning") == (1, ["leaning", "learning"])
+    assert idx.nearest("python")[1] == []  # a known word is not its own typo
+    assert idx.nearest("xylophon")[1] == []
+    assert osa_distance("pyhton", "python", 2) == 1
+    assert osa_distance("abcdef", "fedcba", 1) == 2
+
+
+def test_typo_lookup_is_bounded_for_long_words(typo_matcher):
+    t = time.perf_counter()
+    typo_matcher.analyzer.corrections("x" * 20_000, "de")
+    typo_matcher.analyzer.corrections("abcdefghij" * 4, "de")
+    assert time.perf_counter() - t < 1.0
+
+
+def test_documents_validate_their_inputs():
+    with pytest.raises(TypeError, match="title must be a string"):
+        Document(1, title=12345)
+    with pytest.raises(TypeError, match="one per skill"):
+        Document(1, skills="Python, SQL")
+    with pytest.raises(TypeError, match="skills must hold strings"):
+        Document(1, skills=["Python", 3])
+    with pytest.raises(TypeError, match="text must be a string"):
+        Document(1, text=["a"])
+    with pytest.raises(ValueError, match="lang"):
+        Document(1, lang="german")
+    d = Document(1, title=None, skills=["Python"], text=None)
+    assert (d.title, d.skills, d.text) == ("", ("Python",), "")
+
+
+# -- phrases, names and boilerplate ------------------------------------------------------------
+
+PHRASE_OFFERS = [
+    Document("o-bi", title="Working student: Supply chain data analysis",
+             skills=["Power BI", "Excel", "SAP S/4HANA"], text="Reports with Power BI for logistics.", lang="en"),
+    Document("o-power", title="Ingenieur Elektrische Energietechnik", skills=["Netzberechnung", "Schutztechnik"],
+             text="Planung von Umspannwerken und Netzen.", lang="de"),
+    Document("o-ml", title="Machine Learning Engineer", skills=["Python", "Machine Learning"], lang="en"),
+    Document("o-mb", title="Konstrukteur Maschinenbau", skills=["CAD", "Maschinenelemente"], lang="de"),
+    Document("o-i40", title="Projektleiter Industrie 4.0", skills=["Digitalisierung", "Vernetzung der Produktion"], lang="de"),
+    Document("o-ind", title="Industriemechaniker", skills=["Industrie", "Wartung"], lang="de"),
+    Document("o-data", title="Datenanalyst", skills=["Datenanalyse", "SQL"], lang="de"),
+    Document("o-sap", title="SAP Berater", skills=["SAP S/4HANA", "Einkauf"], lang="de"),
+]
+
+
+@pytest.fixture(scope="module")
+def phrases(ding):
+    return Matcher(bridge=ding).fit(PHRASE_OFFERS, PROFILES)
+
+
+def test_power_in_power_bi_is_not_power_engineering(phrases):
+    q = Document(None, title="MSc Power Engineering", skills=["hydrogen", "power systems"], text="German B1")
+    ranked = top(phrases, q)
+    assert ranked[0].id == "o-power"
+    assert score_of(ranked, "o-bi") == 0.0
+    # and Power BI still finds Power BI
+    assert top(phrases, Document(None, skills=["Power BI"]))[0].id == "o-bi"
+
+
+def test_machine_learning_is_a_phrase_not_a_machine(phrases):
+    ranked = top(phrases, Document(None, skills=["machine learning"], lang="en"))
+    assert ranked[0].id == "o-ml"
+    assert score_of(ranked, "o-mb") == 0.0
+    reasons = [(r.query_term, r.candidate_term) for r in ranked[0].reasons]
+    assert ("machine learning", "Machine Learning") in reasons
+
+
+def test_industrie_4_0_and_sap_s4hana_match_as_names(phrases):
+    ranked = top(phrases, Document(None, skills=["Industrie 4.0"], lang="de"))
+    assert ranked[0].id == "o-i40"
+    assert score_of(ranked, "o-ind") == 0.0
+    ranked = top(phrases, Document(None, skills=["S/4HANA"], lang="de"))
+    assert ranked[0].id in ("o-sap", "o-bi")
+    assert {x.id for x in ranked[:2]} == {"o-sap", "o-bi"}
+
+
+def test_data_analysis_meets_datenanalyse(phrases):
+    ranked = top(phrases, Document(None, skills=["data analysis"], lang="en"))
+    assert ranked[0].id == "o-data"
+    assert ("data analysis", "Datenanalyse") in [(r.query_term, r.candidate_term) for r in ranked[0].reasons]
+    # the phrase, not its words one by one
+    assert {r.query_term for x in ranked for r in x.reasons} == {"data analysis"}
+
+
+PARK_OFFERS = [
+    Document("o-h2", title="Verfahrensingenieur Elektrolyse",
+             text="Betrieb der Elektrolyse im Industriepark Schwarze Pumpe bei Spremberg.", lang="de"),
+    Document("o-pump", title="Anlagenmechaniker Wärmepumpe", text="Wartung von Wärmepumpen in Schwarzheide.", lang="de"),
+    Document("o-batt", title="Ingenieur Batterierecycling", text="Aufbereitung der Schwarzmasse in Schwarzheide.",
+             lang="de"),
+    Document("o-paper", title="Papiertechnologe", text="Papiermaschine im Industriepark Schwarze Pumpe.", lang="de"),
+]
+PARK_PROFILES = [
+    Document("p-h2", title="Elektrische Energietechnik", skills=["Elektrolyse", "Wasserstoff"],
+             text="Praktikum im Industriepark Schwarze Pumpe, wohnhaft in Schwarzheide.", lang="de"),
+]
+PARK_NAMES = ("Industriepark Schwarze Pumpe", "Schwarze Pumpe", "Schwarzheide", "Spremberg")
+
+
+def test_names_of_places_carry_no_weight_and_are_no_reasons(ding):
+    plain = Matcher(bridge=ding).fit(PARK_OFFERS, PARK_PROFILES)
+    named = Matcher(MatcherConfig(stop_terms=PARK_NAMES), bridge=ding).fit(PARK_OFFERS, PARK_PROFILES)
+    before = {m.id: m for m in plain.rank_id("p-h2", "profiles", k=None)}
+    assert before["o-paper"].score > 0  # the park's name alone made a "fit"
+    after = {m.id: m for m in named.rank_id("p-h2", "profiles", k=None)}
+    # what is left of it are stray character n-grams (below the app's minimum score)
+    assert "o-paper" not in after or after["o-paper"].score < before["o-paper"].score / 2
+    for m in after.values():
+        for r in m.reasons:
+            for word in (r.query_term, r.candidate_term):
+                assert not any(part in word for part in ("Schwarz", "Pumpe", "Industriepark", "Spremberg")), r
+    assert next(iter(after)) == "o-h2"
+
+
+def test_stop_terms_are_matched_whatever_the_case_and_umlaut_spelling(ding):
+    m = Matcher(MatcherConfig(stop_terms=("Lausitzer Wasserstoff GmbH",)), bridge=ding)
+    units, _, _ = m.analyzer.analyze(Document(None, text="LAUSITZER WASSERSTOFF GMBH sucht", lang="de"))
+    assert {k[1] for k in units} == {"sucht"}
+
+
+def _boilerplate_corpus():
+    offers = [
+        Document(f"o-{i}", title=title, skills=[skill],
+                 text="Wir suchen Absolventen und Werkstudenten mit mehrjähriger Erfahrung auf allen Levels.",
+                 lang="de")
+        for i, (title, skill) in enumerate([
+            ("Elektroingenieur", "Schutztechnik"), ("Chemiker", "Analytik"), ("Logistiker", "Lager"),
+            ("Informatiker", "Python"), ("Bauingenieur", "Statik"), ("Schweißer", "WIG"),
+            ("Controller", "Kostenrechnung"), ("Biologe", "Mikrobiologie"), ("Mechatroniker", "SPS"),
+            ("Physiker", "Optik"), ("Geologe", "Bohrkerne"), ("Verfahrenstechniker", "Elektrolyse"),
+        ])
+    ]
+    profiles = [
+        Document(f"p-{i}", title=title, text="I am a graduate student with years of experience at all levels.",
+                 lang="en")
+        for i, title in enumerate(["electrical engineer", "chemist", "logistics", "computer scientist",
+                                   "civil engineer", "welder", "controller", "biologist", "mechatronics",
+                                   "physicist", "geologist", "process engineer electrolysis"])
+    ]
+    return offers, profiles
+
+
+def test_job_ad_boilerplate_is_no_reason(ding):
+    offers, profiles = _boilerplate_corpus()
+    m = Matcher(bridge=ding).fit(offers, profiles)
+    shown = [(r.query_term.casefold(), r.candidate_term.casefold())
+             for pid in ("p-0", "p-11", "p-5") for match in m.rank_id(pid, "profiles", k=3) for r in match.reasons]
+    assert shown  # the profiles got reasons at all
+    boiler = {"graduate", "student", "years", "levels", "absolventen", "werkstudenten", "mehrjähriger", "level"}
+    assert not [pair for pair in shown if pair[0] in boiler or pair[1] in boiler]
+    assert ("electrolysis", "elektrolyse") in shown
+
+
+def test_character_ngrams_between_different_words_are_no_reason(ding):
+    offers = [
+        Document("o-batt", title="Ingenieur Batterierecycling", text="Aufbereitung der Schwarzmasse.", lang="de"),
+        Document("o-el", title="Elektrolyse", text="Betrieb der Elektrolyse.", lang="de"),
+    ]
+    profiles = [Document("p", title="Elektrische Energietechnik", skills=["Schwarzheide", "Rufbereitschaft"],
+                         lang="de")]
+    m = Matcher(bridge=ding).fit(offers, profiles)
+    ranked = m.rank_id("p", "profiles", k=None)
+    assert "o-el" in [x.id for x in ranked]
+    for match in ranked:
+        pairs = {(r.query_term, r.candidate_term) for r in match.reasons}
+        # n-grams, and the parts of a known word split ("Elektrolyse" -> elektro + lyse)
+        assert ("Elektrische", "Elektrolyse") not in pairs
+        assert not [pair for pair in pairs if pair[0] == "Rufbereitschaft"]
+    # Schwarzheide and Schwarzmasse share a real compound part, "schwarz": the place is a stop term
+    m = Matcher(MatcherConfig(stop_terms=("Schwarzheide",)), bridge=ding).fit(offers, profiles)
+    for match in m.rank_id("p", "profiles", k=None):
+        assert ("Schwarzheide", "Schwarzmasse") not in {(r.query_term, r.candidate_term) for r in match.reasons}
