@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import uuid
 
-from flask import flash, g, jsonify, make_response, render_template, request
+from flask import flash, g, jsonify, make_response, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_babel import refresh as refresh_locale
 from flask_wtf.csrf import CSRFError
@@ -74,6 +74,13 @@ def on_domain_error(render, flash_message: bool = True) -> None:
     g.domain_error_page = (render, flash_message)
 
 
+def redirect_on_domain_error(url) -> None:
+    """Answer a DomainError of this POST with the reason flashed and a redirect to `url` (a page to GET;
+    or a function of the error that gives it), so that the address bar never stays on the POST's URL
+    and a reload does not post again. A NotAllowed still answers its 403 error page."""
+    g.domain_error_page = ("redirect", url)
+
+
 def _domain_error(error: DomainError):
     # Nothing of the refused step may be kept, and the page is made from the state before it.
     db.session.rollback()
@@ -84,6 +91,12 @@ def _domain_error(error: DomainError):
     if page is None:
         return error_response(error.status, text)
     render, flash_message = page
+    if render == "redirect" and error.status == 403:
+        # Not allowed is no state of the object to show again: the error page says so, with its 403.
+        return error_response(error.status, text)
+    if render == "redirect":
+        flash(text, "error")
+        return redirect(flash_message(error) if callable(flash_message) else flash_message, 303)
     if flash_message:
         flash(text, "error")
     return render(error, text), error.status

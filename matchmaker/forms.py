@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import has_request_context, request
+from flask import flash, has_request_context, redirect, request, session
+from werkzeug.datastructures import MultiDict
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
@@ -94,3 +95,41 @@ class PlainName:
         if isinstance(field.data, str) and has_invisible_characters(field.data):
             raise ValidationError(_l("Contains invisible characters or characters that change the text "
                                      "direction. Please type the name again without them."))
+
+
+# A refused form's input travels to the page it lives on in the (signed cookie) session; text longer
+# than this stays behind, so the cookie stays well under the browsers' 4 KB (the messages still come).
+STASH_KEY = "_refused_form"
+STASH_MAX_CHARS = 3000
+
+
+def redirect_with_form_errors(form, name: str, url: str, message=None):
+    """Redirect after a POST whose form has errors: the page at `url` shows the form (found by `name`)
+    again with its input and its field messages (see restore_form). A reload then reloads that page
+    instead of posting again."""
+    data, size = {}, 0
+    for key, value in request.form.items(multi=True):
+        if key == "csrf_token":
+            continue
+        size += len(value)
+        if size <= STASH_MAX_CHARS:
+            data.setdefault(key, []).append(value)
+    errors = {field: [str(text) for text in texts] for field, texts in form.errors.items() if field != "csrf_token"}
+    session[STASH_KEY] = {"name": name, "data": data, "errors": errors}
+    if message:
+        flash(message, "error")
+    return redirect(url, 303)
+
+
+def restore_form(form_class, name: str, **kwargs):
+    """The form `name` as a redirect_with_form_errors left it (input and messages), else an empty one."""
+    stash = session.get(STASH_KEY)
+    if not stash or stash.get("name") != name:
+        return form_class(formdata=None, **kwargs)
+    session.pop(STASH_KEY, None)
+    form = form_class(formdata=MultiDict([(key, value) for key, values in stash["data"].items()
+                                          for value in values]), **kwargs)
+    for field, texts in stash["errors"].items():
+        if field in form:
+            form[field].errors = list(texts)
+    return form

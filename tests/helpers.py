@@ -97,3 +97,12 @@ def html_tables(html: str) -> dict[str, list[list[str]]]:
     parser = Parser()
     parser.feed(html)
     return parser.tables
+
+
+def followed(client, response) -> str:
+    """A POST answered by a redirect to a page to GET (redirect after POST, also when refused): that
+    page's text, with what was flashed."""
+    assert response.status_code in (302, 303), (response.status_code, response.get_data(as_text=True)[:300])
+    page = client.get(response.location)
+    assert page.status_code == 200, page.status_code
+    return page.get_data(as_text=True)

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from matchmaker.audit import record_audit
-from matchmaker.models import AuditEntry, IntroductionState, Membership, Role, Side
+from matchmaker.models import AuditEntry, IntroductionState, Membership, Role, Side, utcnow
 
 
 @pytest.fixture
@@ -241,3 +241,37 @@ def test_company_sees_the_card_on_an_introduction_and_it_is_logged_once_a_day(cl
     login_as(profiles[0].user)
     assert client.get(f"/introductions/{intro.id}").status_code == 200
     assert len(card_views(db)) == 1
+
+
+def test_opening_an_introduction_again_and_again_logs_one_view_per_viewer_and_day(
+        client, login_as, make_user, make_introduction, db):
+    introduction = make_introduction(IntroductionState.introduced)
+    staff = make_user(Role.staff)
+    login_as(staff)
+    for _ in range(5):
+        assert client.get(f"/introductions/{introduction.id}").status_code == 200
+    views = db.session.scalars(sa.select(AuditEntry).where(
+        AuditEntry.action == "view_contact", AuditEntry.actor_id == staff.id)).all()
+    assert len(views) == 1 and views[0].object_id == introduction.id
+
+    other = make_user(Role.staff)
+    login_as(other)
+    assert client.get(f"/introductions/{introduction.id}").status_code == 200
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(
+        AuditEntry.action == "view_contact")) == 2
+
+
+def test_a_view_logged_yesterday_is_logged_again_today_and_changes_are_always_logged(db, make_user, make_profile):
+    graduate = make_user(Role.graduate)
+    profile = make_profile(user=graduate)
+    staff = make_user(Role.staff)
+    yesterday = utcnow() - timedelta(days=1)
+    record_audit(staff, "view_profile", subject=graduate, obj=profile, now=yesterday)
+    record_audit(staff, "view_profile", subject=graduate, obj=profile)
+    record_audit(staff, "view_profile", subject=graduate, obj=profile)
+    for _ in range(3):
+        record_audit(staff, "introduction_note", subject=graduate, obj=profile)
+    db.session.commit()
+    actions = [entry.action for entry in db.session.scalars(sa.select(AuditEntry).where(
+        AuditEntry.actor_id == staff.id))]
+    assert actions.count("view_profile") == 2 and actions.count("introduction_note") == 3

@@ -278,3 +278,25 @@ def test_access_to_the_company_area(client, db, make_company, make_user, login_a
         assert client.get(path).status_code == 200
     assert db.session.get(User, pending.id).membership == Membership.pending
     assert db.session.scalar(db.select(db.func.count(Company.id))) == 1
+
+
+def test_the_registrants_personal_email_is_not_published_as_the_company_contact(client, db, login_as):
+    from helpers import PASSWORD
+
+    from matchmaker.models import Company, User
+
+    response = client.post("/auth/register/company", data={
+        "email": "chefin.privat@firma.de", "password": PASSWORD, "password_again": PASSWORD,
+        "accept_privacy": "y", "mode": "new", "company_name": "Spreewald Sensorik GmbH", "sector": "it"})
+    assert response.status_code == 302
+    company = db.session.scalar(db.select(Company).where(Company.name == "Spreewald Sensorik GmbH"))
+    assert company is not None and company.contact_email == ""
+    company.verified_at = company.created_at
+    user = db.session.scalar(db.select(User).where(User.email == "chefin.privat@firma.de"))
+    user.confirmed_at = company.created_at
+    db.session.commit()
+    page = client.get(f"/companies/{company.id}").get_data(as_text=True)
+    assert "chefin.privat@firma.de" not in page and "mailto:" not in page
+    login_as(user)
+    form = client.get("/companies/mine/edit").get_data(as_text=True)
+    assert 'placeholder="e.g. karriere@your-company.de"' in form and "function address" in form

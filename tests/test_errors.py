@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import followed
 
 from matchmaker.domain import DomainError, NotAllowed
 from matchmaker.models import IntroductionState, OfferStatus, Role
@@ -68,8 +69,8 @@ def test_a_refused_step_answers_json_when_asked(client, db, published_by_german_
 def test_a_refused_step_shows_the_page_with_the_reason_in_the_users_language(client, published_by_german_member):
     offer = published_by_german_member
     response = client.post(f"/offers/{offer.id}/publish")
-    body = response.get_data(as_text=True)
-    assert response.status_code == 409
+    assert response.status_code == 303
+    body = followed(client, response)
     assert "Dieses Angebot ist bereits veröffentlicht." in body and offer.title in body
 
 
@@ -78,5 +79,5 @@ def test_a_model_error_is_shown_translated(client, db, make_profile, make_user, 
     intro = make_introduction(IntroductionState.declined, profile=make_profile(user=graduate))
     login_as(graduate)
     response = client.post(f"/introductions/{intro.id}/accept")
-    assert response.status_code == 409
-    assert "Diese Kontaktvermittlung wartet nicht mehr auf eine Antwort." in response.get_data(as_text=True)
+    assert response.status_code == 303
+    assert "Diese Kontaktvermittlung wartet nicht mehr auf eine Antwort." in followed(client, response)

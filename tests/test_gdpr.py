@@ -314,7 +314,7 @@ def test_company_user_deletion_keeps_the_company(client, db, make_company, make_
     db.session.expire_all()
     assert [text for _t, text in _text_rows(db) if "boss@spreetal.example" in text] == []
     kept = db.session.get(Company, company.id)
-    assert kept.contact_email == colleague.email
+    assert kept.contact_email == ""  # a colleague's personal address is not published in its place
     assert db.session.get(Offer, offer.id).created_by_id is None
     assert [u.id for u in kept.users] == [colleague.id]
 

@@ -2,6 +2,7 @@ from datetime import date, timedelta
 from html import escape
 
 import pytest
+from helpers import followed
 
 from matchmaker.models import Degree, GraduateProfile, Role
 
@@ -223,7 +224,8 @@ def test_visibility_switch_on_the_dashboard(client, db, graduate, make_profile):
     profile = _profile(db, graduate)
     assert not profile.visible_to_companies and profile.consent_at is None
     for bad in ({"visible": "maybe"}, {}, {"visible": "1\x00"}):
-        assert client.post("/me/visibility", data=bad).status_code == 400
+        response = client.post("/me/visibility", data=bad)
+        assert response.status_code == 303 and "visibility was not changed" in followed(client, response)
     assert not _profile(db, graduate).visible_to_companies
 
 

@@ -2,6 +2,7 @@ import re
 from datetime import date, datetime, timedelta
 
 import pytest
+from helpers import followed
 
 from matchmaker.matching.bridge import resolve_path
 
@@ -462,20 +463,21 @@ def test_publish_close_reopen_lifecycle(app, client, db, make_company, make_offe
     assert offer.title in client.get("/offers/").get_data(as_text=True)
 
     again = client.post(f"/offers/{offer.id}/publish")
-    assert again.status_code == 409 and "already published" in again.get_data(as_text=True)
+    assert again.status_code == 303 and again.location == f"/offers/{offer.id}"
+    assert "already published" in followed(client, again)
 
     assert client.post(f"/offers/{offer.id}/close").status_code == 302
     db.session.refresh(offer)
     assert offer.status == OfferStatus.closed
     assert offer.title not in client.get("/offers/").get_data(as_text=True)
-    assert client.post(f"/offers/{offer.id}/close").status_code == 409
-    assert client.post(f"/offers/{offer.id}/publish").status_code == 409
+    assert client.post(f"/offers/{offer.id}/close").status_code == 303
+    assert client.post(f"/offers/{offer.id}/publish").status_code == 303
 
     assert client.post(f"/offers/{offer.id}/reopen").status_code == 302
     db.session.refresh(offer)
     assert offer.status == OfferStatus.draft and offer.expires_at is None
-    assert client.post(f"/offers/{offer.id}/reopen").status_code == 409
-    assert client.post(f"/offers/{offer.id}/close").status_code == 409
+    assert client.post(f"/offers/{offer.id}/reopen").status_code == 303
+    assert client.post(f"/offers/{offer.id}/close").status_code == 303
     assert client.post(f"/offers/{offer.id}/publish").status_code == 302
 
 
@@ -494,8 +496,8 @@ def test_publish_refused_until_the_company_is_verified(client, db, make_company,
     offer = make_offer(company=company, published=False)
     login_as(company_user(company))
     response = client.post(f"/offers/{offer.id}/publish")
-    assert response.status_code == 409
-    assert "not verified" in response.get_data(as_text=True)
+    assert response.status_code == 303
+    assert "not verified" in followed(client, response)
     db.session.refresh(offer)
     assert offer.status == OfferStatus.draft and offer.published_at is None and offer.expires_at is None
 
@@ -505,7 +507,7 @@ def test_publish_refused_for_a_draft_whose_start_has_passed(client, db, make_com
     company = make_company()
     offer = make_offer(company=company, published=False, start_date=TODAY - timedelta(days=1))
     login_as(company_user(company))
-    assert client.post(f"/offers/{offer.id}/publish").status_code == 409
+    assert client.post(f"/offers/{offer.id}/publish").status_code == 303
     db.session.refresh(offer)
     assert offer.status == OfferStatus.draft
 

@@ -9,7 +9,7 @@ import io
 from datetime import date, datetime, timedelta
 
 import pytest
-from helpers import html_tables
+from helpers import followed, html_tables
 
 from matchmaker.models import (AuditEntry, EventPlace, EventRegistration, EventType, IntroductionState, OfferKind,
                                PageView, PageViewKind, RegistrationStatus, RetentionCheck, Role, User, utcnow)
@@ -409,11 +409,11 @@ def test_staff_record_due_retention_checks_and_the_report_shows_the_share(db, cl
     assert [(c.months, c.in_region, c.checked_by_id) for c in checks] == [(6, True, staff.id)] * 2 + [(6, False, staff.id)]
     assert db.session.scalar(db.select(db.func.count(AuditEntry.id)).where(AuditEntry.action == "retention_check")) == 3
     # Twice is refused, not yet due is refused, an unknown month count is a 400: the data stays.
-    assert client.post(f"/report/retention/{hires[0].id}", data={"months": "6", "in_region": "no"}).status_code == 409
-    assert client.post(f"/report/retention/{recent.id}", data={"months": "6", "in_region": "no"}).status_code == 409
+    assert client.post(f"/report/retention/{hires[0].id}", data={"months": "6", "in_region": "no"}).status_code == 303
+    assert client.post(f"/report/retention/{recent.id}", data={"months": "6", "in_region": "no"}).status_code == 303
     response = client.post(f"/report/retention/{hires[0].id}", data={"months": "7", "in_region": "no"})
-    assert response.status_code == 400
-    assert "Only the checks after 6 and 12 months are recorded." in response.get_data(as_text=True)
+    assert response.status_code == 303
+    assert "Only the checks after 6 and 12 months are recorded." in followed(client, response)
     assert db.session.scalar(db.select(db.func.count(RetentionCheck.id))) == 3
     tables = html_tables(client.get("/report/").get_data(as_text=True))
     assert ["Still in the region 6 months after a hire", "< 3 of 3"] in tables["table-structural_change"]

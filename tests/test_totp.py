@@ -7,7 +7,7 @@ import time
 
 import pyotp
 import pytest
-from helpers import PASSWORD, link_in
+from helpers import followed, PASSWORD, link_in
 
 from matchmaker.models import Role, User
 
@@ -226,7 +226,8 @@ def test_disable_with_a_code(client, db, staff, login_as):
     login_as(staff)
     staff = _enrol(client, db, staff)
     wrong = client.post("/auth/2fa/disable", data={"code": "12345x"})
-    assert wrong.status_code == 400 and _fresh(db, staff).has_totp
+    assert wrong.status_code == 303 and _fresh(db, staff).has_totp
+    assert 'id="code-err"' in followed(client, wrong)
     response = client.post("/auth/2fa/disable", data={"code": _code(staff, 1)})
     assert response.status_code == 302
     staff = _fresh(db, staff)
@@ -262,7 +263,8 @@ def test_required_for_staff_sends_them_to_enrolment_first(app, client, db, staff
     assert client.get("/staff/").status_code == 200
     # Required: it cannot be turned off.
     response = client.post("/auth/2fa/disable", data={"code": _code(staff, 1)})
-    assert response.status_code == 400 and _fresh(db, staff).has_totp
+    assert response.status_code == 303 and _fresh(db, staff).has_totp
+    assert "required for staff accounts" in followed(client, response)
 
 
 def test_required_does_not_touch_other_roles(app, client, make_user, login_as):

@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import get_company_or_404, get_user_or_404, role_required
-from ..errors import on_domain_error
+from ..errors import redirect_on_domain_error
+from ..forms import redirect_with_form_errors, restore_form
 from ..extensions import db
 from ..forms import EmptyForm
 from ..models import Company, Role, User
@@ -59,13 +60,14 @@ def _render_company(company: Company, reject_form: RejectForm | None = None, sta
 
 def _on_refusal_show(company: Company) -> None:
     """A refused decision shows the company's page again, with the reason flashed."""
-    on_domain_error(lambda error, text: _render_company(company)[0])
+    redirect_on_domain_error(url_for("admin.company", company_id=company.id))
 
 
 @bp.route("/companies/<int:company_id>")
 @role_required(Role.staff)
 def company(company_id: int):
-    return _render_company(get_company_or_404(company_id, current_user))
+    return _render_company(get_company_or_404(company_id, current_user),
+                           reject_form=restore_form(RejectForm, "reject_company"))
 
 
 @bp.route("/companies/<int:company_id>/verify", methods=["POST"])
@@ -89,14 +91,10 @@ def verify_company(company_id: int):
 def reject_company(company_id: int):
     company = get_company_or_404(company_id, current_user)
     form = RejectForm()
+    back = url_for("admin.company", company_id=company.id, _anchor="reject-form")
     if not form.validate_on_submit():
-        return _render_company(company, reject_form=form, status=400)
-
-    def reason_refused(error, text):
-        form.reason.errors = list(form.reason.errors) + [text]
-        return _render_company(company, reject_form=form)[0]
-
-    on_domain_error(reason_refused, flash_message=False)
+        return redirect_with_form_errors(form, "reject_company", back)
+    redirect_on_domain_error(back)
     changed = operations.reject_company(company, current_user, form.reason.data)
     db.session.commit()
     if changed:
@@ -154,7 +152,7 @@ def _account_for_a_step(user_id: int) -> User:
     user = get_user_or_404(user_id, current_user)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    on_domain_error(lambda error, text: _render_user(user)[0])
+    redirect_on_domain_error(url_for("admin.user", user_id=user.id))
     return user
 
 

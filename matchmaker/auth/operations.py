@@ -61,7 +61,9 @@ def register_company_user(email: str, password: str, locale: str, *, company_nam
         user.company = db.session.get(Company, join_company_id)
         user.membership = Membership.pending
     else:
-        company = Company(name=normalise_name(company_name), sector=Sector(sector), contact_email=user.email)
+        # No public contact yet: the registrant's own address is personal data, not the company's to publish.
+        # The company enters a function address (karriere@…) on its profile if it wants one shown.
+        company = Company(name=normalise_name(company_name), sector=Sector(sector), contact_email="")
         db.session.add(company)
         user.company = company
         user.membership = Membership.active

@@ -13,7 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..access import login_required, role_required
 from ..extensions import db
-from ..forms import EmptyForm
+from ..forms import EmptyForm, redirect_with_form_errors, restore_form
 from ..models import Role, User, utcnow
 from ..security import (end_session, login_account_key, rate_limit, renew_session, security_event,
                         start_session)
@@ -322,7 +322,7 @@ def change_password():
 def two_factor():
     """Status; while a secret is pending, the secret and a form to confirm it with a code."""
     user = current_user._get_current_object()
-    form = TotpCodeForm()
+    form = TotpCodeForm() if request.method == "POST" else restore_form(TotpCodeForm, "totp_disable")
     if request.method == "POST" and not user.has_totp and user.totp_secret:
         if form.validate_on_submit():
             if totp.enable(user, form.code.data):
@@ -337,7 +337,7 @@ def two_factor():
     uri = totp.provisioning_uri(user) if user.totp_secret and not user.has_totp else None
     return render_template("auth/two_factor.html", form=form, user=user, otpauth_uri=uri,
                            setup_form=EmptyForm(), required=current_app.config.get("REQUIRE_2FA_FOR_STAFF")), \
-        (400 if form.errors else 200)
+        (400 if request.method == "POST" and form.errors else 200)
 
 
 @bp.route("/2fa/setup", methods=["POST"])
@@ -369,5 +369,4 @@ def two_factor_disable():
             flash(_("Two-factor authentication is off."), "info")
             return redirect(url_for("auth.two_factor"))
         form.code.errors.append(_("This code is wrong or has already been used. Please enter the current code."))
-    return render_template("auth/two_factor.html", form=form, user=user, otpauth_uri=None,
-                           setup_form=EmptyForm(), required=current_app.config.get("REQUIRE_2FA_FOR_STAFF")), 400
+    return redirect_with_form_errors(form, "totp_disable", url_for("auth.two_factor"))

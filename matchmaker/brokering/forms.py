@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, IntegerField, SelectField, TextAreaField
@@ -38,17 +39,28 @@ class ProposeForm(BaseForm):
         Length(max=MESSAGE_MAX, message=_l("At most %(max)d characters.", max=MESSAGE_MAX))])
 
 
+def today_in_berlin() -> date:
+    """Today's date where the Präsenzstelle works (a late evening in Cottbus is still today there)."""
+    return datetime.now(ZoneInfo("Europe/Berlin")).date()
+
+
 class OutcomeForm(BaseForm):
     outcome = SelectField(_l("Outcome"), choices=[
         (state.value, label) for state, label in INTRODUCTION_STATE_LABELS.items() if state in OUTCOME_STATES],
-        validators=[InputRequired(_l("Please choose an outcome."))])
-    on_date = DateField(_l("On"), validators=[InputRequired(_l("Please give the date."))],
-                        invalid_value_message=_l("Please give a valid date."))
+        validators=[InputRequired(_l("Please choose the outcome."))],
+        validate_choice=False)
+    on_date = DateField(_l("Date of the outcome"), default=today_in_berlin,
+                        validators=[InputRequired(_l("Please give the date of the outcome."))],
+                        invalid_value_message=_l("Please give the date of the outcome as a valid date."))
+
+    def validate_outcome(self, field):
+        if field.data not in {value for value, _label in field.choices}:
+            raise ValidationError(_l("Please choose the outcome from the list."))
 
     def validate_on_date(self, field):
         # An outcome may be agreed ahead (a start next month), but not years away.
-        if field.data and not (date(2000, 1, 1) <= field.data <= date.today() + timedelta(days=366)):
-            raise ValidationError(_l("Please give a date within the next year or in the past."))
+        if field.data and not (date(2000, 1, 1) <= field.data <= today_in_berlin() + timedelta(days=366)):
+            raise ValidationError(_l("Please give a date of the outcome within the next year or in the past."))
 
 
 class NoteForm(BaseForm):

@@ -9,9 +9,9 @@ from flask_login import current_user
 from ..access import (get_company_or_404, get_consent_or_404, get_introduction_or_404, get_offer_or_404,
                       get_profile_or_404, role_required)
 from ..audit import record_audit, record_card_views
-from ..errors import on_domain_error
+from ..errors import redirect_on_domain_error
 from ..extensions import db
-from ..forms import EmptyForm
+from ..forms import EmptyForm, redirect_with_form_errors, restore_form
 from ..models import Introduction, IntroductionState, Role, Side
 from ..pagination import page_arg
 from . import operations, queries
@@ -25,10 +25,19 @@ def _paginate(select):
 
 
 def _refused_back_to(back: str) -> None:
-    """A step that turns out not possible answers a page that says why and links back to `back`."""
-    on_domain_error(lambda error, text: render_template("brokering/refused.html", message=text, back=back,
-                                                        existing=getattr(error, "existing", None)),
-                    flash_message=False)
+    """A step that turns out not possible goes back to `back` with the reason flashed; a duplicate goes to
+    the introduction that already exists."""
+    def target(error):
+        existing = getattr(error, "existing", None)
+        return url_for("brokering.detail", introduction_id=existing.id) if existing is not None else back
+
+    redirect_on_domain_error(target)
+
+
+def _back_with_errors(introduction: Introduction, form, name: str, anchor: str, message=None):
+    """A form on the introduction's page had errors: show that page again with them (redirect after POST)."""
+    return redirect_with_form_errors(form, name, url_for("brokering.detail", introduction_id=introduction.id,
+                                                         _anchor=anchor), message)
 
 
 def _done(message: str, introduction: Introduction):
@@ -84,7 +93,9 @@ def detail(introduction_id: int):
                                                           and introduction.card_snapshot is None)
     if side == Side.company and sees_card and record_card_views(current_user, [introduction.profile]):
         db.session.commit()
-    return _render_detail(introduction)
+    return _render_detail(introduction, answer_form=restore_form(AnswerForm, "answer"),
+                          note_form=restore_form(NoteForm, "note"),
+                          outcome_form=restore_form(OutcomeForm, "outcome"))
 
 
 def _reasons(introduction: Introduction, side: Side) -> tuple[list, list]:
@@ -177,7 +188,7 @@ def _end(introduction_id: int, step, done: str):
     introduction = get_introduction_or_404(introduction_id, current_user)
     form = AnswerForm()
     if not form.validate_on_submit():
-        return _render_detail(introduction, 400, answer_form=form)
+        return _back_with_errors(introduction, form, "answer", "answer")
     _refused_back_to(url_for("brokering.detail", introduction_id=introduction_id))
     step(introduction, current_user, form.reason.data or "")
     return _done(done, introduction)
@@ -191,8 +202,9 @@ def outcome(introduction_id: int):
     introduction = get_introduction_or_404(introduction_id, current_user)
     form = OutcomeForm()
     if not form.validate_on_submit():
-        flash(_("The outcome was not recorded: please check the form."), "error")
-        return _render_detail(introduction, 400, outcome_form=form)
+        first = next((str(texts[0]) for texts in form.errors.values() if texts), "")
+        return _back_with_errors(introduction, form, "outcome", "staff",
+                                 _("The outcome was not recorded: %(reason)s", reason=first))
     _refused_back_to(url_for("brokering.detail", introduction_id=introduction_id))
     operations.record_outcome(introduction, current_user, IntroductionState(form.outcome.data), form.on_date.data)
     return _done(_("The outcome is recorded."), introduction)
@@ -204,7 +216,7 @@ def add_note(introduction_id: int):
     introduction = get_introduction_or_404(introduction_id, current_user)
     form = NoteForm()
     if not form.validate_on_submit():
-        return _render_detail(introduction, 400, note_form=form)
+        return _back_with_errors(introduction, form, "note", "staff")
     operations.add_note(current_user, form.body.data, introduction=introduction)
     db.session.commit()
     flash(_("The note is saved."), "success")
@@ -219,7 +231,7 @@ def pipeline():
     page = _paginate(queries.pipeline_query(filters))
     return render_template("brokering/pipeline.html", form=form, page=page, counts=queries.state_counts(),
                            companies=queries.all_companies(), problems=bool(form.errors),
-                           close_form=CloseStaleForm(), order=queries.STATE_ORDER)
+                           close_form=restore_form(CloseStaleForm, "close_stale"), order=queries.STATE_ORDER)
 
 
 @bp.route("/pipeline/close-stale", methods=["POST"])
@@ -227,11 +239,7 @@ def pipeline():
 def close_stale():
     form = CloseStaleForm()
     if not form.validate_on_submit():
-        filter_form = PipelineFilterForm(formdata=None)
-        page = _paginate(queries.pipeline_query({}))
-        return render_template("brokering/pipeline.html", form=filter_form, page=page,
-                               counts=queries.state_counts(), companies=queries.all_companies(), problems=False,
-                               close_form=form, order=queries.STATE_ORDER), 400
+        return redirect_with_form_errors(form, "close_stale", url_for("brokering.pipeline", _anchor="close-stale-form"))
     closed = operations.close_stale(current_user, form.days.data)
     db.session.commit()
     flash(_("%(n)d introductions closed as expired.", n=len(closed)), "success")

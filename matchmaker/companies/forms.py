@@ -45,7 +45,8 @@ class CompanyForm(BaseForm):
         Length(max=5000, message=_l("At most %(max)d characters.", max=5000))])
     website = StringField(_l("Website"), filters=[_strip], validators=[
         Optional(), Length(max=300, message=_l("At most %(max)d characters.", max=300))])
-    contact_email = EmailField(_l("Contact email"), filters=[_strip], validators=[
+    contact_email = EmailField(_l("Public contact email"), filters=[_strip],
+                               render_kw={"placeholder": _l("e.g. karriere@your-company.de")}, validators=[
         Optional(), Length(max=254, message=_l("The email address is too long.")),
         Email(message=_l("Please enter a valid email address."), check_deliverability=False)])
 

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import acts_for, company_member_required, get_company_or_404, is_staff
+from ..errors import redirect_on_domain_error
 from ..extensions import db
 from ..forms import EmptyForm
 from ..offers.queries import offers_by_status, open_offers_of
@@ -79,6 +80,7 @@ def _member_request(user_id: int):
 @company_member_required
 def approve_member(user_id: int):
     company, user = _member_request(user_id)
+    redirect_on_domain_error(url_for("companies.dashboard"))
     operations.approve_member(company, user, current_user)
     db.session.commit()
     flash(_("%(email)s can now act for your company.", email=user.email), "success")
@@ -89,6 +91,7 @@ def approve_member(user_id: int):
 @company_member_required
 def decline_member(user_id: int):
     company, user = _member_request(user_id)
+    redirect_on_domain_error(url_for("companies.dashboard"))
     operations.decline_member(company, user, current_user)
     db.session.commit()
     flash(_("The request of %(email)s is declined; we have told them by mail.", email=user.email), "success")

@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from ..access import get_event_or_404, role_required
 from ..audit import record_audit
-from ..errors import on_domain_error
+from ..errors import on_domain_error, redirect_on_domain_error
 from ..extensions import db
 from ..forms import EmptyForm
 from ..models import Event, RegistrationStatus, Role, utcnow
@@ -71,7 +71,7 @@ def _step(event_id: int) -> Event:
     event = get_event_or_404(event_id, current_user)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    on_domain_error(lambda error, text: _render_detail(db.session.get(Event, event.id))[0])
+    redirect_on_domain_error(url_for("events.detail", event_id=event.id))
     return event
 
 

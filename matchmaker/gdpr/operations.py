@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from .. import cv
 from ..extensions import db
 from ..models import (WAITING_STATES, AlertDelivery, AuditEntry, Company, ConsentRecord, GraduateProfile, Introduction,
-                      IntroductionState, Membership, Note, Offer, OfferStatus, OutboxMessage, Role, Side, User,
+                      IntroductionState, Note, Offer, OfferStatus, OutboxMessage, Role, Side, User,
                       utcnow)
 from ..events import queries as event_queries
 from ..events.operations import forget_registrations
@@ -350,9 +350,8 @@ def erase_user(user: User) -> list[str]:
                        .execution_options(synchronize_session=False))
     company = user.company
     if company is not None and User.normalise_email(company.contact_email) == email:
-        others = [u.email for u in company.users
-                  if u.id != user.id and u.membership == Membership.active and u.active and not is_erased(u)]
-        company.contact_email = others[0] if others else ""
+        # Another member's personal address is not published in its place; the company enters a new one.
+        company.contact_email = ""
 
     user.email = f"erased-{user.id}-{secrets.token_hex(4)}@{ERASED_DOMAIN}"
     user.password_hash = UNUSABLE_PASSWORD

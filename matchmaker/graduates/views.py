@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -57,7 +57,8 @@ def visibility():
         flash(_("Please fill in your profile first."), "info")
         return redirect(url_for("graduates.profile"))
     if not form.validate_on_submit():
-        abort(400)
+        flash(_("Your visibility was not changed: please use the button on your dashboard."), "error")
+        return redirect(url_for("graduates.dashboard"), 303)
     operations.set_visibility(profile, form.visible.data == "1")
     db.session.commit()
     if profile.visible_to_companies:

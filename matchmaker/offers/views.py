@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy.orm import contains_eager
 
 from ..access import can_edit_offer, company_member_required, get_offer_or_404, is_staff, role_required
-from ..errors import on_domain_error
+from ..errors import redirect_on_domain_error
 from ..extensions import db
 from ..forms import EmptyForm
 from ..matching.index import explain_search
@@ -84,8 +84,7 @@ def _own_offer_for_a_step(offer_id: int) -> Offer:
     offer = get_offer_or_404(offer_id, current_user, edit=True)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    on_domain_error(lambda error, text: render_template("offers/detail.html", offer=offer, owner=True,
-                                                        status=offer.effective_status()))
+    redirect_on_domain_error(url_for("offers.detail", offer_id=offer.id))
     return offer
 
 

@@ -13,7 +13,8 @@ from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..access import get_hire_or_404, get_measure_or_404, role_required
-from ..errors import on_domain_error
+from ..errors import on_domain_error, redirect_on_domain_error
+from ..forms import redirect_with_form_errors, restore_form
 from ..extensions import db
 from ..models import Role
 from ..pagination import ListPage, page_arg
@@ -111,8 +112,8 @@ def record_retention(introduction_id: int):
     if not form.validate_on_submit():
         for message in form.months.errors or form.in_region.errors or [_("Please try again.")]:
             flash(str(message), "error")
-        return _render_retention(400)
-    on_domain_error(lambda error, text: _render_retention()[0])
+        return redirect(url_for("report.retention"), 303)
+    redirect_on_domain_error(url_for("report.retention"))
     operations.record_retention(introduction, current_user, int(form.months.data), form.in_region.data == "yes")
     db.session.commit()
     flash(_("The check is recorded."), "success")
@@ -158,7 +159,8 @@ def _render_measure(measure, figure_form=None, status: int = 200):
 @bp.route("/plan/<int:measure_id>")
 @role_required(*READERS)
 def measure(measure_id: int):
-    return _render_measure(get_measure_or_404(measure_id, current_user))
+    return _render_measure(get_measure_or_404(measure_id, current_user),
+                           figure_form=restore_form(FigureForm, "figure"))
 
 
 @bp.route("/plan/<int:measure_id>/edit", methods=["GET", "POST"])
@@ -189,8 +191,9 @@ def add_figure(measure_id: int):
     measure = get_measure_or_404(measure_id, current_user)
     form = FigureForm()
     if not form.validate_on_submit():
-        return _render_measure(measure, figure_form=form, status=400)
-    on_domain_error(lambda error, text: _render_measure(measure)[0])
+        return redirect_with_form_errors(form, "figure", url_for("report.measure", measure_id=measure.id,
+                                                                 _anchor="figure-form"))
+    redirect_on_domain_error(url_for("report.measure", measure_id=measure.id))
     operations.add_figure(measure, current_user, parse_number(form.value.data), form.as_of.data, form.source.data)
     db.session.commit()
     flash(_("The figure is recorded."), "success")

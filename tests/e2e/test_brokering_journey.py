@@ -102,8 +102,19 @@ def test_staff_propose_both_accept_and_staff_record_hired(page, new_page, live_d
     expect(graduate.locator("#contact")).to_contain_text(COMPANY_USER)
     expect(graduate.locator("#contact")).to_contain_text(COMPANY_CONTACT)
 
-    # Staff records the outcome "hired" with a date.
+    # Staff records the outcome "hired": the date starts at today; without one the form says which field is
+    # missing, and the address stays the introduction's page (a reload must not post again).
     page.goto(intro_path)
+    expect(page.locator("#on_date")).not_to_have_value("")
+    page.select_option("#outcome", "hired")
+    page.fill("#on_date", "")
+    submit(page, "#outcome-form")
+    expect(page).to_have_url(re.compile(rf"{re.escape(intro_path)}(#staff)?$"))
+    expect(page.locator("#on_date-err")).to_contain_text("Bitte geben Sie das Datum des Ergebnisses an.")
+    expect(page.locator("#outcome")).to_have_value("hired")
+    page.reload()
+    expect(page.locator("#on_date-err")).to_have_count(0)
+    assert _state(live_db) == "introduced"
     page.select_option("#outcome", "hired")
     page.fill("#on_date", date.today().isoformat())
     submit(page, "#outcome-form")
