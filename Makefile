@@ -7,7 +7,7 @@ DICT_DIR := instance/trans-de-en
 THES_DIR := instance/openthesaurus-de
 THES_EN_DIR := instance/mythes-en-us
 
-.PHONY: run test lint install install-dev translations dictionary thesaurus migrate seed bench-matcher eval clean
+.PHONY: run test lint install install-dev translations dictionary thesaurus migrate seed bench-matcher eval clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,11 @@ test: install-dev lint
 # Static security checks of the application code; a justified exception is a `# nosec BXXX` at its line.
 lint: $(VENV)/.installed-dev
 	$(BIN)/bandit -q -r matchmaker
+
+# README screenshots from the demo data (Playwright with Debian's Chromium; CHROMIUM=... to use another).
+CHROMIUM ?= /usr/bin/chromium
+screenshots: install-dev
+	$(BIN)/python docs/screenshots/make.py --chromium $(CHROMIUM)
 
 bench-matcher: install
 	$(BIN)/python bench/matcher.py

@@ -102,6 +102,9 @@ class Config:
     RATELIMIT_PASSWORD_RESET = os.environ.get("RATELIMIT_PASSWORD_RESET", "5 per minute;20 per hour")
     RATELIMIT_RESEND = os.environ.get("RATELIMIT_RESEND", "5 per minute;20 per hour")
 
+    # Where people report barriers on the site (the accessibility statement names it); the Präsenzstelle's
+    # address in production.
+    ACCESSIBILITY_CONTACT_EMAIL = os.environ.get("ACCESSIBILITY_CONTACT_EMAIL", "praesenzstelle@matchmaker.example")
     # Where staff are told of expired introductions; unset: every active staff account.
     BROKERING_STAFF_EMAIL = os.environ.get("BROKERING_STAFF_EMAIL")
     # The public address every link in a mail is built from, in a request or a command alike: never the

@@ -193,7 +193,7 @@ def register_security(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
 
-    from . import catalog
+    from . import catalog, i18n
 
     @app.context_processor
     def inject_helpers():
@@ -203,16 +203,12 @@ def register_template_helpers(app: Flask) -> None:
         }
 
     @app.template_filter("date")
-    def format_date_filter(value, fmt="medium"):
-        from flask_babel import format_date
-
-        return format_date(value, fmt) if value else ""
+    def format_date_filter(value, style=None):
+        return i18n.format_date(value, style)
 
     @app.template_filter("datetime")
-    def format_datetime_filter(value, fmt="medium"):
-        from flask_babel import format_datetime
-
-        return format_datetime(value, fmt) if value else ""
+    def format_datetime_filter(value, style=None):
+        return i18n.format_datetime(value, style)
 
     @app.before_request
     def refuse_nul_in_query():

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from .models import Degree, OfferKind, OfferStatus, Role, Sector, SizeBand
+from .models import Degree, FieldOfAction, OfferKind, OfferStatus, Role, Sector, SizeBand
 
 OFFER_KIND_LABELS = {
     OfferKind.job: _l("Job"),
@@ -129,17 +129,16 @@ INTRODUCTION_STATE_LABELS = {
     IntroductionState.expired: _l("Expired"),
 }
 
-# The board's fields of action, and the offer kinds each is measured by.
+# The board's fields of action (named in FIELD_OF_ACTION_NAMES below), and the offer kinds each is measured
+# by. BTU on site and public relations have no offers: their work shows in the events and the plan of measures,
+# so an introduction never belongs to them.
 FIELD_OF_ACTION_KINDS = {
-    "qualification": (OfferKind.internship, OfferKind.thesis, OfferKind.working_student, OfferKind.trainee),
-    "innovation": (OfferKind.research_project,),
-    "structural_change": (OfferKind.job,),
-}
-
-FIELD_OF_ACTION_LABELS = {
-    "qualification": _l("Qualification and education"),
-    "innovation": _l("Innovation and knowledge transfer"),
-    "structural_change": _l("Structural change"),
+    FieldOfAction.qualification: (OfferKind.internship, OfferKind.thesis, OfferKind.working_student,
+                                  OfferKind.trainee),
+    FieldOfAction.innovation: (OfferKind.research_project,),
+    FieldOfAction.structural_change: (OfferKind.job,),
+    FieldOfAction.on_site: (),
+    FieldOfAction.public_relations: (),
 }
 
 OFFER_KIND_FIELD_OF_ACTION = {kind: field for field, kinds in FIELD_OF_ACTION_KINDS.items() for kind in kinds}
@@ -147,7 +146,7 @@ OFFER_KIND_FIELD_OF_ACTION = {kind: field for field, kinds in FIELD_OF_ACTION_KI
 
 # ---- the board's fields of action and the Präsenzstelle's events ------------------------------
 
-from .models import EventAudience, EventPlace, EventType, FieldOfAction, RegistrationStatus  # noqa: E402
+from .models import EventAudience, EventPlace, EventType, RegistrationStatus  # noqa: E402
 
 FIELD_OF_ACTION_NAMES = {
     FieldOfAction.qualification: _l("Qualification and education"),
@@ -156,6 +155,8 @@ FIELD_OF_ACTION_NAMES = {
     FieldOfAction.on_site: _l("BTU on site in Spremberg"),
     FieldOfAction.public_relations: _l("Public relations"),
 }
+# One set of names for the five fields wherever they appear (filters, events, report, About page).
+FIELD_OF_ACTION_LABELS = FIELD_OF_ACTION_NAMES
 
 EVENT_TYPE_LABELS = {
     EventType.company_visit: _l("Company visit"),

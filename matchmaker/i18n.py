@@ -7,7 +7,9 @@ both catalogues are complete and a missing German translation is visible as such
 
 from __future__ import annotations
 
+from datetime import date, datetime, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
@@ -16,6 +18,18 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 LOCALES = ("de", "en")
+TIME_ZONE = "Europe/Berlin"
+BERLIN = ZoneInfo(TIME_ZONE)
+# One pattern per locale and kind, so a page never shows "11/30/26, 9:24 AM" beside "Nov 30, 2026".
+# "month" is for values known to the month (a graduation date), "weekday" for events, where the day matters.
+DATE_FORMATS = {
+    "de": {"date": "dd.MM.yyyy", "datetime": "dd.MM.yyyy, HH:mm", "month": "MMMM yyyy",
+           "weekday": "EEE dd.MM.yyyy, HH:mm"},
+    "en": {"date": "d MMM yyyy", "datetime": "d MMM yyyy, HH:mm", "month": "MMMM yyyy",
+           "weekday": "EEE d MMM yyyy, HH:mm"},
+}
+# Babel's style names, as older templates pass them, mean the house format of that kind.
+_STYLE_ALIASES = {"short", "medium", "long", "full", None}
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None,
             "lazy_ngettext": (1, 2)}
 
@@ -90,3 +104,57 @@ def untranslated(locale: str) -> list[str]:
         if entry is None or not _translated(entry):
             result.append(message.id if isinstance(message.id, str) else message.id[0])
     return result
+
+
+def _pattern(kind: str, style: str | None) -> str:
+    from flask_babel import get_locale
+
+    locale = str(get_locale() or "de")
+    formats = DATE_FORMATS.get(locale[:2], DATE_FORMATS["de"])
+    if style in _STYLE_ALIASES:
+        style = kind
+    if style not in formats:
+        raise ValueError(f"unknown date format {style!r}; use one of {sorted(formats)}")
+    return formats[style]
+
+
+def in_berlin(value: datetime) -> datetime:
+    """A stored naive-UTC time (or an aware one) as an aware time in Europe/Berlin."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(BERLIN)
+
+
+def format_date(value: date | datetime | None, style: str | None = None) -> str:
+    """A date in the locale's one date format; a datetime is first taken to Europe/Berlin."""
+    from babel.dates import format_date as babel_format_date
+    from flask_babel import get_locale
+
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        value = in_berlin(value).date()
+    return babel_format_date(value, _pattern("date", style), locale=get_locale() or "de")
+
+
+def format_datetime(value: datetime | None, style: str | None = None) -> str:
+    """A stored time in Europe/Berlin, in the locale's one date-and-time format."""
+    from babel.dates import format_datetime as babel_format_datetime
+    from flask_babel import get_locale
+
+    if not value:
+        return ""
+    if not isinstance(value, datetime):
+        return format_date(value, style if style in ("date", "month") else None)
+    return babel_format_datetime(in_berlin(value), _pattern("datetime", style), locale=get_locale() or "de")
+
+
+def csv_time(value: datetime | None) -> str:
+    """A stored time for a CSV export: ISO 8601 in Europe/Berlin with its offset, e.g. 2026-03-29T03:30:00+02:00."""
+    return in_berlin(value).isoformat(timespec="seconds") if value else ""
+
+
+def berlin_day_start(day: date) -> datetime:
+    """Midnight of a Berlin day as naive UTC, as times are stored."""
+    local = datetime.combine(day, datetime.min.time(), tzinfo=BERLIN)
+    return local.astimezone(timezone.utc).replace(tzinfo=None)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
 from helpers import followed
 
-from matchmaker.models import (AuditEntry, ConsentRecord, Introduction, IntroductionState, Note, OfferKind,
+from matchmaker.models import (AuditEntry, ConsentRecord, FieldOfAction, Introduction, IntroductionState, Note, OfferKind,
                                OutboxMessage, Role, Side, utcnow)
 
 NAME = "Zyxwaniel Quorth"
@@ -474,6 +475,25 @@ def test_pipeline_groups_and_filters(db, client, login_as, people, make_offer):
         response = client.get(f"/introductions/pipeline?{bad}")
         assert response.status_code == 200, bad
         assert "<script>" not in response.get_data(as_text=True)
+
+
+def test_pipeline_offers_all_five_fields_of_action(db, client, login_as, people):
+    """The filter names the same five fields as the About page; a field without offer kinds says why it is empty."""
+    intro_id = start(login_as, people, "graduate")
+    login_as(people["staff"])
+    page = client.get("/introductions/pipeline").get_data(as_text=True)
+    assert f"/introductions/{intro_id}\"" in page
+    options = re.findall(r'<option[^>]*value="([a-z_]+)"', page.split('id="field"', 1)[1].split("</select>", 1)[0])
+    assert options == [field.value for field in FieldOfAction]
+    about = client.get("/about").get_data(as_text=True)
+    for name in ("qualification and education", "innovation and knowledge transfer", "structural change",
+                 "BTU on site in Spremberg", "public relations"):
+        assert name in about and name.lower() in page.lower(), name
+    for field in (FieldOfAction.on_site, FieldOfAction.public_relations):
+        page = client.get(f"/introductions/pipeline?field={field.value}&state=all").get_data(as_text=True)
+        assert 'id="field-without-offers"' in page and f"/introductions/{intro_id}\"" not in page
+    page = client.get("/introductions/pipeline?field=structural_change").get_data(as_text=True)
+    assert f"/introductions/{intro_id}\"" in page and 'id="field-without-offers"' not in page
 
 
 def test_bulk_close_of_stale_introductions(db, client, login_as, people, outbox, make_offer):

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from ..catalog import FIELD_OF_ACTION_LABELS, INTRODUCTION_STATE_LABELS, OFFER_KIND_LABELS, choices
+from ..catalog import FIELD_OF_ACTION_NAMES, INTRODUCTION_STATE_LABELS, OFFER_KIND_LABELS, choices
 from ..forms import BaseForm
 from ..models import OUTCOME_STATES
 
@@ -84,8 +84,7 @@ class PipelineFilterForm(BaseForm):
     state = SelectField(_l("State"), choices=choices(INTRODUCTION_STATE_LABELS, _l("All open")) + [
         ("all", _l("All"))], default="")
     kind = SelectField(_l("Kind"), choices=choices(OFFER_KIND_LABELS, _l("All kinds")), default="")
-    field = SelectField(_l("Field of action"), choices=[("", _l("All fields"))] + [
-        (key, label) for key, label in FIELD_OF_ACTION_LABELS.items()], default="")
+    field = SelectField(_l("Field of action"), choices=choices(FIELD_OF_ACTION_NAMES, _l("All fields")), default="")
     company = IntegerField(_l("Company"), validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
     older = IntegerField(_l("Older than (days)"), validators=[
         Optional(), NumberRange(min=0, max=MAX_DAYS, message=_l("Between %(min)d and %(max)d days.",

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models import (CLOSED_STATES, Company, ConsentRecord, GraduateProfile, Introduction, IntroductionState, Note,
-                      Role, User, utcnow)
+from ..models import (CLOSED_STATES, Company, ConsentRecord, FieldOfAction, GraduateProfile, Introduction,
+                      IntroductionState, Note, Role, User, utcnow)
 
 
 def introductions_of(user: User) -> sa.Select:
@@ -109,7 +109,9 @@ def pipeline_query(filters: dict, now: datetime | None = None):
     if filters.get("kind"):
         select = select.where(Introduction.offer_kind == filters["kind"])
     if filters.get("field"):
-        select = select.where(Introduction.offer_kind.in_(list(FIELD_OF_ACTION_KINDS[filters["field"]])))
+        # BTU on site and public relations have no offer kinds: the filter then finds no introduction,
+        # and the page says why.
+        select = select.where(Introduction.offer_kind.in_(list(FIELD_OF_ACTION_KINDS[FieldOfAction(filters["field"])])))
     if filters.get("company"):
         select = select.where(Introduction.company_id == filters["company"])
     if filters.get("older") is not None:

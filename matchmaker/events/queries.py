@@ -9,6 +9,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from ..extensions import db
+from ..i18n import TIME_ZONE, csv_time
 from ..models import (Company, Event, EventAudience, EventPlace, EventRegistration, EventType, Offer,
                       RegistrationStatus, Role, User, utcnow)
 from ..offers.queries import public_offers
@@ -152,8 +153,8 @@ AUDIENCES_FOR = {
 }
 
 
-CSV_COLUMNS = ("registration_id", "status", "name", "email", "role", "company", "registered_at", "cancelled_at",
-               "attended")
+CSV_COLUMNS = ("registration_id", "status", "name", "email", "role", "company", f"registered_at ({TIME_ZONE})",
+               f"cancelled_at ({TIME_ZONE})", "attended")
 
 
 def registrations_csv(event: Event) -> str:
@@ -168,7 +169,6 @@ def registrations_csv(event: Event) -> str:
             attended = "" if registration.attended is None else ("yes" if registration.attended else "no")
             writer.writerow([safe_cell(value) for value in (
                 registration.id, status.value, registrant_name(user), user.email, user.role.value, company,
-                registration.created_at.isoformat(timespec="seconds"),
-                registration.cancelled_at.isoformat(timespec="seconds") if registration.cancelled_at else "",
+                csv_time(registration.created_at), csv_time(registration.cancelled_at),
                 attended)])
     return buffer.getvalue()

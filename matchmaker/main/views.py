@@ -1,3 +1,5 @@
+from datetime import date
+
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_login import current_user
@@ -7,6 +9,10 @@ from ..extensions import db
 from . import queries
 
 bp = Blueprint("main", __name__)
+
+# When the statement was last checked against the measured state (axe-core checks and the keyboard journey
+# in tests/e2e/test_accessibility.py); update it with the statement.
+ACCESSIBILITY_STATEMENT_DATE = date(2026, 11, 30)
 
 
 @bp.route("/")
@@ -35,3 +41,9 @@ def privacy():
 @bp.route("/about")
 def about():
     return render_template("main/about.html")
+
+
+@bp.route("/accessibility")
+def accessibility():
+    """The accessibility statement (Erklärung zur Barrierefreiheit) that BITV 2.0 asks of a public body."""
+    return render_template("main/accessibility.html", statement_date=ACCESSIBILITY_STATEMENT_DATE)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Iterator
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from ..i18n import TIME_ZONE, berlin_day_start, csv_time
 from ..models import AuditEntry, Role, User
 
 # What an entry means, in the graduate's words. Steps of an introduction not listed here fall back
@@ -67,10 +68,11 @@ def entries_about(user: User):
 
 
 def _in_range(query, start: date | None, end: date | None):
+    # The days are Berlin days, as staff read them on the page and in the CSV.
     if start is not None:
-        query = query.where(AuditEntry.created_at >= datetime.combine(start, time.min))
+        query = query.where(AuditEntry.created_at >= berlin_day_start(start))
     if end is not None:
-        query = query.where(AuditEntry.created_at < datetime.combine(end + timedelta(days=1), time.min))
+        query = query.where(AuditEntry.created_at < berlin_day_start(end + timedelta(days=1)))
     return query
 
 
@@ -80,7 +82,7 @@ def audit_query(start: date | None, end: date | None):
                                                                  AuditEntry.id.desc())
 
 
-CSV_COLUMNS = ("id", "created_at", "action", "object_type", "object_id", "actor_id", "actor_email", "actor_role",
+CSV_COLUMNS = ("id", f"created_at ({TIME_ZONE})", "action", "object_type", "object_id", "actor_id", "actor_email", "actor_role",
                "subject_user_id")
 
 
@@ -113,6 +115,6 @@ def audit_csv(session, start: date | None, end: date | None) -> Iterator[str]:
     for row in session.execute(query.execution_options(yield_per=500)):
         entry_id, created_at, action, object_type, object_id, actor_id, email, role, subject_id = row
         writer.writerow([safe_cell(v) for v in (
-            entry_id, created_at.isoformat(timespec="seconds") if created_at else "", action, object_type,
+            entry_id, csv_time(created_at), action, object_type,
             object_id, actor_id, email, role.value if role is not None else "", subject_id)])
         yield flush()

@@ -60,6 +60,41 @@ def live_app(tmp_path):
     return app
 
 
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory):
+    """The app with the demo data (`flask seed-demo`), served on loopback for the whole session; the pages
+    that only look are checked on it. Yields (base URL, {role: demo login email}, password, pages to look at
+    besides the walk: the longest German offer facts and the longest public company e-mail)."""
+    from matchmaker.demo import COMPANIES, DEMO_PASSWORD, STAFF_ACCOUNTS, demo_email, seed_demo
+
+    tmp = tmp_path_factory.mktemp("demo")
+    config = type("DemoConfig", (TestConfig,), {
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'demo.sqlite'}", "WTF_CSRF_ENABLED": True,
+        "INSTANCE_DIR": tmp / "instance"})
+    app = create_app(config)
+    with app.app_context():
+        _db.create_all()
+        seed_demo()
+        from matchmaker.models import Company, Offer, OfferKind
+
+        student = _db.session.scalars(sa.select(Offer.id).where(Offer.kind == OfferKind.working_student)).first()
+        company = _db.session.scalars(sa.select(Company.id).where(Company.verified_at.is_not(None))
+                                      .order_by(sa.func.length(Company.contact_email).desc())).first()
+        pages = tuple(path for path, found in ((f"/offers/{student}", student), (f"/companies/{company}", company))
+                      if found)
+        _db.session.remove()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    logins = {"graduate": demo_email("graduate01"), "company": COMPANIES[0].email}
+    logins.update({role.value: demo_email(local) for role, local in STAFF_ACCOUNTS})
+    yield f"http://127.0.0.1:{server.server_port}", logins, DEMO_PASSWORD, pages
+    server.shutdown()
+    thread.join(timeout=5)
+    with app.app_context():
+        _db.engine.dispose()
+
+
 @pytest.fixture
 def live_server(live_app):
     server = make_server("127.0.0.1", 0, live_app, threaded=True)
