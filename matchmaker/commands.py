@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import click
 from flask import Flask
 from flask.cli import AppGroup
 
 from .extensions import db
 from .models import Role, User
+
+
+def parse_now(value: str | None) -> datetime | None:
+    """The `--now` of a scheduled command (for tests): ISO format; a time with an offset is converted,
+    one without is taken as UTC."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter("use ISO format, e.g. 2026-03-01T08:00", param_hint="--now") from exc
+    return parsed.astimezone(timezone.utc).replace(tzinfo=None) if parsed.tzinfo else parsed
 
 
 def register(app: Flask) -> None:

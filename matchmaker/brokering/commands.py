@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import click
 from flask.cli import AppGroup
 
+from ..commands import parse_now
 from ..extensions import db
 from ..outbox import deliver_queued
 
 brokering_cli = AppGroup("brokering", help="Brokered introductions: reminders and expiry.")
-
-
-def _parse_now(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise click.BadParameter("use ISO format, e.g. 2026-03-01T08:00", param_hint="--now") from exc
-    return parsed.replace(tzinfo=None)
 
 
 @brokering_cli.command("remind")
@@ -29,7 +18,7 @@ def remind_command(now_text: str | None) -> None:
     """Remind sides that left an introduction waiting 7 days; expire those waiting 30 days and tell staff."""
     from .operations import send_reminders
 
-    reminded, expired = send_reminders(now=_parse_now(now_text))
+    reminded, expired = send_reminders(now=parse_now(now_text))
     db.session.commit()
     deliver_queued(at_least=10_000)
     click.echo(f"reminders {reminded}, expired {expired}")
@@ -42,7 +31,7 @@ def close_stale_command(days: int, now_text: str | None) -> None:
     """Expire every introduction that has waited longer than DAYS for an answer."""
     from .operations import close_stale
 
-    closed = close_stale(None, days, now=_parse_now(now_text))
+    closed = close_stale(None, days, now=parse_now(now_text))
     db.session.commit()
     deliver_queued(at_least=10_000)
     click.echo(f"expired {len(closed)}")
