@@ -611,3 +611,39 @@ def test_an_ending_kept_without_reasons_leaves_the_matcher_alone(db, people):
     assert intro.card_snapshot == {"card": operations.card_snapshot(people["profile"]), "reasons": []}
     assert NAME not in str(intro.card_snapshot)
     assert get_index().matcher is None
+
+
+# ---- the graduate's side in their own words -------------------------------------------------------
+
+def test_graduate_reads_the_consent_sentence_before_saying_interested(db, login_as, people):
+    from markupsafe import escape
+
+    client = login_as(people["graduate"])
+    page = client.get(f"/offers/{people['offer'].id}").get_data(as_text=True)
+    assert 'id="interest-consent-text"' in page
+    intro_id = start(login_as, people, "graduate")
+    (consent,) = db.session.scalars(db.select(ConsentRecord).where(ConsentRecord.introduction_id == intro_id))
+    assert str(escape(consent.text)) in page
+
+
+def test_graduate_reads_their_status_in_the_first_person_and_can_withdraw_interest(db, login_as, people):
+    intro_id = start(login_as, people, "graduate")
+    client = login_as(people["graduate"])
+    page = client.get(f"/introductions/{intro_id}").get_data(as_text=True)
+    assert "You accepted" in page and "The company has not answered yet." in page
+    assert "Accepted by the graduate" not in page
+    assert "Withdraw my interest" in page and 'id="decline-form"' in page
+    listing = client.get("/introductions/").get_data(as_text=True)
+    assert "You accepted" in listing and "Accepted by the graduate" not in listing
+
+    response = client.post(f"/introductions/{intro_id}/decline", data={"reason": ""})
+    assert response.status_code == 302
+    assert _intro(db, intro_id).state == IntroductionState.declined
+    assert "Withdraw my interest" not in client.get(f"/introductions/{intro_id}").get_data(as_text=True)
+
+
+def test_company_still_reads_the_third_person_labels(db, login_as, people):
+    intro_id = start(login_as, people, "graduate")
+    client = login_as(people["member"])
+    page = client.get(f"/introductions/{intro_id}").get_data(as_text=True)
+    assert "Accepted by the graduate" in page and "You accepted" not in page

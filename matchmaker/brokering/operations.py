@@ -118,14 +118,24 @@ def _audit(actor: User | None, verb: str, introduction: Introduction, detail: st
 def consent_text(introduction: Introduction, side: Side, locale: str) -> str:
     """The exact sentence a person agrees to when they accept, in their language."""
     offer_title = introduction.offer.title if introduction.offer is not None else "—"
+    if side == Side.graduate:
+        return _graduate_consent_text(introduction.company.name, offer_title, locale)
     with force_locale(locale):
-        if side == Side.graduate:
-            return _('I agree that %(company)s receives my name and email address for the offer "%(offer)s", '
-                     'so that we can get in touch. I can revoke this consent at any time.',
-                     company=introduction.company.name, offer=offer_title)
         return _('I agree, for %(company)s, that the graduate receives my email address and the company\'s '
                  'contact email for the offer "%(offer)s", and that we use the graduate\'s contact data '
                  'only for this offer.', company=introduction.company.name, offer=offer_title)
+
+
+def interest_consent_text(offer: Offer, locale: str) -> str:
+    """The sentence a graduate agrees to with "I'm interested": the same one `express_interest` records."""
+    return _graduate_consent_text(offer.company.name, offer.title, locale)
+
+
+def _graduate_consent_text(company: str, offer_title: str, locale: str) -> str:
+    with force_locale(locale):
+        return _('I agree that %(company)s receives my name and email address for the offer "%(offer)s", '
+                 'so that we can get in touch. I can revoke this consent at any time.',
+                 company=company, offer=offer_title)
 
 
 def _record_consent(introduction: Introduction, user: User, side: Side, now: datetime) -> ConsentRecord:
