@@ -647,3 +647,37 @@ def test_company_still_reads_the_third_person_labels(db, login_as, people):
     client = login_as(people["member"])
     page = client.get(f"/introductions/{intro_id}").get_data(as_text=True)
     assert "Accepted by the graduate" in page and "You accepted" not in page
+
+
+# ---- a company's invitation with a personal message ------------------------------------------------
+
+def test_company_invitation_carries_a_personal_message(db, login_as, people, outbox):
+    offer, profile = people["offer"], people["profile"]
+    client = login_as(people["member"])
+    page = client.get(f"/matches/offers/{offer.id}/graduates").get_data(as_text=True)
+    assert f'id="invite-message-{profile.id}"' in page
+    response = client.post(f"/introductions/offers/{offer.id}/invite/{profile.id}",
+                           data={"message_to_graduate": "  Wir würden Sie gern kennenlernen.  "})
+    assert response.status_code == 302
+    (intro,) = _all(db)
+    assert intro.message_to_graduate == "Wir würden Sie gern kennenlernen."
+    (mail,) = outbox("zq@example.org")
+    assert "Wir würden Sie gern kennenlernen." in mail.body
+
+    page = login_as(people["graduate"]).get(f"/introductions/{intro.id}").get_data(as_text=True)
+    assert "Message from the company:" in page and "Wir würden Sie gern kennenlernen." in page
+
+
+def test_company_invitation_message_is_optional_and_length_limited(db, login_as, people):
+    offer, profile = people["offer"], people["profile"]
+    client = login_as(people["member"])
+    response = client.post(f"/introductions/offers/{offer.id}/invite/{profile.id}",
+                           data={"message_to_graduate": "x" * 2001})
+    assert response.status_code == 303 and f"/matches/offers/{offer.id}/graduates" in response.location
+    assert _all(db) == []
+    assert "At most 2000 characters." in client.get(response.location).get_data(as_text=True)
+
+    response = client.post(f"/introductions/offers/{offer.id}/invite/{profile.id}")
+    assert response.status_code == 302
+    (intro,) = _all(db)
+    assert intro.message_to_graduate == ""

@@ -182,8 +182,9 @@ def express_interest(user: User, offer: Offer, now: datetime | None = None) -> I
     return introduction
 
 
-def invite_graduate(user: User, offer: Offer, profile: GraduateProfile, now: datetime | None = None) -> Introduction:
-    """A company invites a findable graduate to one of its published offers."""
+def invite_graduate(user: User, offer: Offer, profile: GraduateProfile, message_to_graduate: str = "",
+                    now: datetime | None = None) -> Introduction:
+    """A company invites a findable graduate to one of its published offers, with an optional personal message."""
     now = now or utcnow()
     if user.active_company is None or user.active_company.id != offer.company_id:
         raise NotAllowed("Only the graduate or the company can take this step.")
@@ -193,10 +194,12 @@ def invite_graduate(user: User, offer: Offer, profile: GraduateProfile, now: dat
         raise NotPossible("This graduate cannot be invited.")
     _refuse_duplicate(offer, profile)
     introduction = _new(offer, profile, Side.company, user, IntroductionState.accepted_by_company, now,
-                        company_accepted_at=now, company_accepted_by_id=user.id)
+                        company_accepted_at=now, company_accepted_by_id=user.id,
+                        message_to_graduate=(message_to_graduate or "").strip())
     _record_consent(introduction, user, Side.company, now)
     _audit(user, "start", introduction, "invite")
-    _mail_graduate(introduction, _l("A company invites you to an introduction"), "introduction_invited")
+    _mail_graduate(introduction, _l("A company invites you to an introduction"), "introduction_invited",
+                   message=introduction.message_to_graduate or "")
     return introduction
 
 
