@@ -129,6 +129,16 @@ INTRODUCTION_STATE_LABELS = {
     IntroductionState.expired: _l("Expired"),
 }
 
+# The graduate reads their own introductions in the first person; states not named here use the labels above.
+GRADUATE_STATE_LABELS = {
+    IntroductionState.proposed: _l("Waiting for your answer"),
+    IntroductionState.accepted_by_graduate: _l("You accepted · the company has not answered yet"),
+    IntroductionState.accepted_by_company: _l("The company invites you · waiting for your answer"),
+    IntroductionState.introduced: _l("You have been introduced"),
+    IntroductionState.declined: _l("Ended: declined"),
+    IntroductionState.withdrawn: _l("Ended: withdrawn"),
+}
+
 # The board's fields of action (named in FIELD_OF_ACTION_NAMES below), and the offer kinds each is measured
 # by. BTU on site and public relations have no offers: their work shows in the events and the plan of measures,
 # so an introduction never belongs to them.

@@ -278,3 +278,29 @@ def test_name_skeleton_sees_through_look_alike_letters():
         assert skeleton(fake) == real, fake
     assert skeleton("P\u03bfwer GmbH") == skeleton("Power GmbH") == skeleton("P0wer GmbH")
     assert skeleton("Papierfabrik Spremberg GmbH") != real
+
+
+def test_anonymous_visitor_registers_from_an_offer_and_comes_back_to_it(client, db, make_offer, outbox):
+    offer = make_offer()
+    db.session.commit()
+    here = f"/offers/{offer.id}"
+    page = client.get(here).get_data(as_text=True)
+    assert f'href="/auth/login?next=/offers/{offer.id}"' in page
+    assert f'href="/auth/register?next=/offers/{offer.id}"' in page
+
+    response = client.post(f"/auth/register?next={here}", data={
+        "email": "neu@example.org", "password": PASSWORD, "password_again": PASSWORD, "accept_privacy": "y"})
+    assert response.status_code == 302 and f"next=/offers/{offer.id}" in response.location
+    (message,) = outbox("neu@example.org")
+    response = client.get(link_in(message))
+    assert response.status_code == 302 and f"next=/offers/{offer.id}" in response.location
+    response = client.post(response.location, data={"email": "neu@example.org", "password": PASSWORD})
+    assert response.status_code == 302 and response.location.endswith(here)
+
+
+def test_registration_drops_a_next_that_leaves_the_site(client, db, outbox):
+    response = client.post("/auth/register?next=//evil.example/x", data={
+        "email": "neu@example.org", "password": PASSWORD, "password_again": PASSWORD, "accept_privacy": "y"})
+    assert response.status_code == 302 and "evil" not in response.location
+    (message,) = outbox("neu@example.org")
+    assert "evil" not in link_in(message)

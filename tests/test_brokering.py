@@ -611,3 +611,73 @@ def test_an_ending_kept_without_reasons_leaves_the_matcher_alone(db, people):
     assert intro.card_snapshot == {"card": operations.card_snapshot(people["profile"]), "reasons": []}
     assert NAME not in str(intro.card_snapshot)
     assert get_index().matcher is None
+
+
+# ---- the graduate's side in their own words -------------------------------------------------------
+
+def test_graduate_reads_the_consent_sentence_before_saying_interested(db, login_as, people):
+    from markupsafe import escape
+
+    client = login_as(people["graduate"])
+    page = client.get(f"/offers/{people['offer'].id}").get_data(as_text=True)
+    assert 'id="interest-consent-text"' in page
+    intro_id = start(login_as, people, "graduate")
+    (consent,) = db.session.scalars(db.select(ConsentRecord).where(ConsentRecord.introduction_id == intro_id))
+    assert str(escape(consent.text)) in page
+
+
+def test_graduate_reads_their_status_in_the_first_person_and_can_withdraw_interest(db, login_as, people):
+    intro_id = start(login_as, people, "graduate")
+    client = login_as(people["graduate"])
+    page = client.get(f"/introductions/{intro_id}").get_data(as_text=True)
+    assert "You accepted" in page and "The company has not answered yet." in page
+    assert "Accepted by the graduate" not in page
+    assert "Withdraw my interest" in page and 'id="decline-form"' in page
+    listing = client.get("/introductions/").get_data(as_text=True)
+    assert "You accepted" in listing and "Accepted by the graduate" not in listing
+
+    response = client.post(f"/introductions/{intro_id}/decline", data={"reason": ""})
+    assert response.status_code == 302
+    assert _intro(db, intro_id).state == IntroductionState.declined
+    assert "Withdraw my interest" not in client.get(f"/introductions/{intro_id}").get_data(as_text=True)
+
+
+def test_company_still_reads_the_third_person_labels(db, login_as, people):
+    intro_id = start(login_as, people, "graduate")
+    client = login_as(people["member"])
+    page = client.get(f"/introductions/{intro_id}").get_data(as_text=True)
+    assert "Accepted by the graduate" in page and "You accepted" not in page
+
+
+# ---- a company's invitation with a personal message ------------------------------------------------
+
+def test_company_invitation_carries_a_personal_message(db, login_as, people, outbox):
+    offer, profile = people["offer"], people["profile"]
+    client = login_as(people["member"])
+    page = client.get(f"/matches/offers/{offer.id}/graduates").get_data(as_text=True)
+    assert f'id="invite-message-{profile.id}"' in page
+    response = client.post(f"/introductions/offers/{offer.id}/invite/{profile.id}",
+                           data={"message_to_graduate": "  Wir würden Sie gern kennenlernen.  "})
+    assert response.status_code == 302
+    (intro,) = _all(db)
+    assert intro.message_to_graduate == "Wir würden Sie gern kennenlernen."
+    (mail,) = outbox("zq@example.org")
+    assert "Wir würden Sie gern kennenlernen." in mail.body
+
+    page = login_as(people["graduate"]).get(f"/introductions/{intro.id}").get_data(as_text=True)
+    assert "Message from the company:" in page and "Wir würden Sie gern kennenlernen." in page
+
+
+def test_company_invitation_message_is_optional_and_length_limited(db, login_as, people):
+    offer, profile = people["offer"], people["profile"]
+    client = login_as(people["member"])
+    response = client.post(f"/introductions/offers/{offer.id}/invite/{profile.id}",
+                           data={"message_to_graduate": "x" * 2001})
+    assert response.status_code == 303 and f"/matches/offers/{offer.id}/graduates" in response.location
+    assert _all(db) == []
+    assert "At most 2000 characters." in client.get(response.location).get_data(as_text=True)
+
+    response = client.post(f"/introductions/offers/{offer.id}/invite/{profile.id}")
+    assert response.status_code == 302
+    (intro,) = _all(db)
+    assert intro.message_to_graduate == ""

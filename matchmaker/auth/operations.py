@@ -45,15 +45,16 @@ def tell_owner_of_new_registration(user: User) -> None:
                login_link=external_url("auth.login"), reset_link=external_url("auth.forgot_password"))
 
 
-def register_graduate(email: str, password: str, locale: str) -> User:
+def register_graduate(email: str, password: str, locale: str, *, next_path: str | None = None) -> User:
     user = create_user(email, password, Role.graduate, locale)
     accept_privacy_notice(user)
-    send_confirmation(user)
+    send_confirmation(user, next_path=next_path)
     return user
 
 
 def register_company_user(email: str, password: str, locale: str, *, company_name: str | None = None,
-                          sector: str | None = None, join_company_id: int | None = None) -> User:
+                          sector: str | None = None, join_company_id: int | None = None,
+                          next_path: str | None = None) -> User:
     """A new company (pending verification) with this user, or a request to join an existing one."""
     user = create_user(email, password, Role.company, locale)
     accept_privacy_notice(user)
@@ -68,13 +69,15 @@ def register_company_user(email: str, password: str, locale: str, *, company_nam
         user.company = company
         user.membership = Membership.active
     db.session.flush()
-    send_confirmation(user)
+    send_confirmation(user, next_path=next_path)
     return user
 
 
-def send_confirmation(user: User) -> None:
+def send_confirmation(user: User, next_path: str | None = None) -> None:
+    """The confirmation mail; `next_path` (already checked as a path on our site) rides along on the link,
+    so that the visitor comes back to the page they registered from."""
     token = _serializer("confirm").dumps({"id": user.id, "email": user.email})
-    link = external_url("auth.confirm", token=token)
+    link = external_url("auth.confirm", token=token, **({"next": next_path} if next_path else {}))
     queue_mail(user.email, _l("Please confirm your email address"), "confirm", locale=user.locale,
                kind="confirm", link=link, user=user)
 

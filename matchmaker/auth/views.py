@@ -57,12 +57,19 @@ def register():
         return redirect(home_for(current_user))
     form = GraduateRegisterForm()
     _carry_origin(form)
+    target = _safe_next()
     if form.validate_on_submit():
         if not _address_taken(form.email.data, form.password.data):
-            user = operations.register_graduate(form.email.data, form.password.data, _locale())
+            user = operations.register_graduate(form.email.data, form.password.data, _locale(), next_path=target)
             record_signup_origin(user, form.src.data, form.ref.data)
-        return _registered()
-    return render_template("auth/register.html", form=form), (400 if form.errors else 200)
+        return _registered(target)
+    return render_template("auth/register.html", form=form, next=target), (400 if form.errors else 200)
+
+
+def _safe_next() -> str | None:
+    """The `?next=` path, if it is one on our own site; otherwise nothing."""
+    target = request.args.get("next")
+    return target if is_safe_next(target) else None
 
 
 def _carry_origin(form) -> None:
@@ -87,10 +94,10 @@ def _address_taken(email: str, password: str) -> bool:
     return True
 
 
-def _registered():
+def _registered(target: str | None = None):
     db.session.commit()
     flash(_("Almost done: we have sent you a link to confirm your email address."), "success")
-    return redirect(url_for("auth.login"))
+    return redirect(url_for("auth.login", **({"next": target} if target else {})))
 
 
 @bp.route("/register/company", methods=["GET", "POST"])
@@ -100,15 +107,16 @@ def register_company():
         return redirect(home_for(current_user))
     form = CompanyRegisterForm()
     _carry_origin(form)
+    target = _safe_next()
     if form.validate_on_submit():
         if not _address_taken(form.email.data, form.password.data):
             join_id = int(form.existing_company.data) if form.mode.data == "join" else None
             user = operations.register_company_user(form.email.data, form.password.data, _locale(),
                                                     company_name=form.company_name.data, sector=form.sector.data,
-                                                    join_company_id=join_id)
+                                                    join_company_id=join_id, next_path=target)
             record_signup_origin(user, form.src.data, form.ref.data)
-        return _registered()
-    return render_template("auth/register_company.html", form=form), (400 if form.errors else 200)
+        return _registered(target)
+    return render_template("auth/register_company.html", form=form, next=target), (400 if form.errors else 200)
 
 
 @bp.route("/confirm/<token>")
@@ -121,7 +129,8 @@ def confirm(token: str):
         user.confirmed_at = utcnow()
         db.session.commit()
     flash(_("Your email address is confirmed. Please log in."), "success")
-    return redirect(url_for("auth.login"))
+    target = _safe_next()
+    return redirect(url_for("auth.login", **({"next": target} if target else {})))
 
 
 @bp.route("/confirm", methods=["GET", "POST"])
@@ -177,8 +186,7 @@ def login():
             security_event("login_failed", logging.WARNING, email=email, reason="unconfirmed")
             flash(_("Please confirm your email address first. We can send you a new link."), "error")
             return redirect(url_for("auth.resend_confirmation"))
-        target = request.args.get("next")
-        target = target if is_safe_next(target) else None
+        target = _safe_next()
         if user.has_totp and totp.is_locked(user):
             security_event("login_failed", logging.WARNING, user=user.id, email=email, reason="two_factor_locked")
             return _two_factor_locked()

@@ -30,6 +30,13 @@ class AnswerForm(BaseForm):
         Length(max=REASON_MAX, message=_l("At most %(max)d characters.", max=REASON_MAX))])
 
 
+class InviteForm(BaseForm):
+    """A company's invitation, with an optional personal message to the graduate."""
+    message_to_graduate = TextAreaField(_l("Personal message to the graduate (optional)"), filters=[_strip],
+                                        validators=[Optional(), Length(max=MESSAGE_MAX, message=_l(
+                                            "At most %(max)d characters.", max=MESSAGE_MAX))])
+
+
 class ProposeForm(BaseForm):
     message_to_graduate = TextAreaField(_l("Personal message to the graduate"), filters=[_strip], validators=[
         DataRequired(_l("Please write a short message.")),

@@ -118,14 +118,24 @@ def _audit(actor: User | None, verb: str, introduction: Introduction, detail: st
 def consent_text(introduction: Introduction, side: Side, locale: str) -> str:
     """The exact sentence a person agrees to when they accept, in their language."""
     offer_title = introduction.offer.title if introduction.offer is not None else "—"
+    if side == Side.graduate:
+        return _graduate_consent_text(introduction.company.name, offer_title, locale)
     with force_locale(locale):
-        if side == Side.graduate:
-            return _('I agree that %(company)s receives my name and email address for the offer "%(offer)s", '
-                     'so that we can get in touch. I can revoke this consent at any time.',
-                     company=introduction.company.name, offer=offer_title)
         return _('I agree, for %(company)s, that the graduate receives my email address and the company\'s '
                  'contact email for the offer "%(offer)s", and that we use the graduate\'s contact data '
                  'only for this offer.', company=introduction.company.name, offer=offer_title)
+
+
+def interest_consent_text(offer: Offer, locale: str) -> str:
+    """The sentence a graduate agrees to with "I'm interested": the same one `express_interest` records."""
+    return _graduate_consent_text(offer.company.name, offer.title, locale)
+
+
+def _graduate_consent_text(company: str, offer_title: str, locale: str) -> str:
+    with force_locale(locale):
+        return _('I agree that %(company)s receives my name and email address for the offer "%(offer)s", '
+                 'so that we can get in touch. I can revoke this consent at any time.',
+                 company=company, offer=offer_title)
 
 
 def _record_consent(introduction: Introduction, user: User, side: Side, now: datetime) -> ConsentRecord:
@@ -172,8 +182,9 @@ def express_interest(user: User, offer: Offer, now: datetime | None = None) -> I
     return introduction
 
 
-def invite_graduate(user: User, offer: Offer, profile: GraduateProfile, now: datetime | None = None) -> Introduction:
-    """A company invites a findable graduate to one of its published offers."""
+def invite_graduate(user: User, offer: Offer, profile: GraduateProfile, message_to_graduate: str = "",
+                    now: datetime | None = None) -> Introduction:
+    """A company invites a findable graduate to one of its published offers, with an optional personal message."""
     now = now or utcnow()
     if user.active_company is None or user.active_company.id != offer.company_id:
         raise NotAllowed("Only the graduate or the company can take this step.")
@@ -183,10 +194,12 @@ def invite_graduate(user: User, offer: Offer, profile: GraduateProfile, now: dat
         raise NotPossible("This graduate cannot be invited.")
     _refuse_duplicate(offer, profile)
     introduction = _new(offer, profile, Side.company, user, IntroductionState.accepted_by_company, now,
-                        company_accepted_at=now, company_accepted_by_id=user.id)
+                        company_accepted_at=now, company_accepted_by_id=user.id,
+                        message_to_graduate=(message_to_graduate or "").strip())
     _record_consent(introduction, user, Side.company, now)
     _audit(user, "start", introduction, "invite")
-    _mail_graduate(introduction, _l("A company invites you to an introduction"), "introduction_invited")
+    _mail_graduate(introduction, _l("A company invites you to an introduction"), "introduction_invited",
+                   message=introduction.message_to_graduate or "")
     return introduction
 
 

@@ -15,7 +15,7 @@ from ..forms import EmptyForm, redirect_with_form_errors, restore_form
 from ..models import Introduction, IntroductionState, Role, Side
 from ..pagination import page_arg
 from . import operations, queries
-from .forms import AnswerForm, CloseStaleForm, NoteForm, OutcomeForm, PipelineFilterForm, ProposeForm
+from .forms import AnswerForm, CloseStaleForm, InviteForm, NoteForm, OutcomeForm, PipelineFilterForm, ProposeForm
 
 bp = Blueprint("brokering", __name__)
 
@@ -133,10 +133,13 @@ def interest(offer_id: int):
 def invite(offer_id: int, profile_id: int):
     offer = get_offer_or_404(offer_id, current_user, edit=True)
     profile = get_profile_or_404(profile_id, current_user)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    _refused_back_to(url_for("matching.graduates_for_offer", offer_id=offer.id))
-    introduction = operations.invite_graduate(current_user, offer, profile)
+    back = url_for("matching.graduates_for_offer", offer_id=offer.id)
+    form = InviteForm()
+    if not form.validate_on_submit():
+        messages = [str(text) for texts in form.errors.values() for text in texts]
+        return redirect_with_form_errors(form, "invite", back, " ".join(messages) or None)
+    _refused_back_to(back)
+    introduction = operations.invite_graduate(current_user, offer, profile, form.message_to_graduate.data or "")
     return _done(_("The graduate is invited. You see their contact data once they accept."), introduction)
 
 

@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy.orm import contains_eager
 
 from ..access import can_edit_offer, company_member_required, get_offer_or_404, is_staff, role_required
+from ..brokering.operations import interest_consent_text
 from ..errors import redirect_on_domain_error
 from ..extensions import db
 from ..forms import EmptyForm
@@ -41,8 +42,12 @@ def detail(offer_id: int):
     offer = get_offer_or_404(offer_id, current_user)
     if offer.is_public and not can_edit_offer(offer, current_user) and not is_staff(current_user):
         count_public_view(PageViewKind.offer, offer.id)
+    # A graduate reads the sentence "I'm interested" records before the click: the very one, in their language.
+    interest_consent = None
+    if current_user.is_authenticated and current_user.role == Role.graduate and offer.is_public:
+        interest_consent = interest_consent_text(offer, current_user.locale or "de")
     return render_template("offers/detail.html", offer=offer, owner=can_edit_offer(offer, current_user),
-                           status=offer.effective_status())
+                           status=offer.effective_status(), interest_consent=interest_consent)
 
 
 @bp.route("/new", methods=["GET", "POST"])
