@@ -15,6 +15,7 @@
 - `reports`: what the board's report keeps besides the data it counts: `PageView` (public views per day,
   no personal data), `RetentionCheck` (still in the region after a hire), the plan's `Measure`
   (`MeasureStatus`) with its `MeasureFigure`s and `MeasureChange` history.
+- `api`: `ApiToken` (personal tokens of the JSON API, stored hashed) and its `TokenScope`s.
 - `records`: what the service keeps about its own work: `AuditEntry`, `OutboxMessage`, `MatcherState`,
   `AlertDelivery`.
 
@@ -31,12 +32,13 @@ from .brokering import (CLOSED_STATES, ENDED_STATES, OUTCOME_STATES, WAITING_STA
                         IntroductionState, Note, Side)
 from .events import (Event, EventAudience, EventPlace, EventRegistration, EventType, RegistrationStatus,
                      event_company, event_offer)
+from .api import ApiToken, TokenScope
 from .records import AlertDelivery, AuditEntry, MatcherState, OutboxMessage
 from .reports import (RETENTION_MONTHS, Measure, MeasureChange, MeasureFigure, MeasureStatus, PageView,
                       PageViewKind, RetentionCheck)
 
 __all__ = [
-    "CEFR_LEVELS", "CLOSED_STATES", "DEGREE_RANK", "ENDED_STATES", "LANGUAGE_LEVELS", "OUTCOME_STATES",
+    "ApiToken", "TokenScope", "CEFR_LEVELS", "CLOSED_STATES", "DEGREE_RANK", "ENDED_STATES", "LANGUAGE_LEVELS", "OUTCOME_STATES",
     "WAITING_STATES", "AlertDelivery", "AuditEntry", "Company", "ConsentRecord", "Degree", "Event", "EventAudience",
     "EventPlace", "EventRegistration", "EventType", "FieldOfAction", "RegistrationStatus", "event_company",
     "event_offer", "GraduateProfile",
