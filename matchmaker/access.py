@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from .errors import wants_json
 from .extensions import db
-from .models import Company, ConsentRecord, Event, GraduateProfile, Introduction, Measure, Offer, Role, User
+from .models import ApiToken, Company, ConsentRecord, Event, GraduateProfile, Introduction, Measure, Offer, Role, User
 
 
 def role_required(*roles: Role):
@@ -173,3 +173,13 @@ def get_event_or_404(event_id: int, for_user) -> Event:
     if event is None:
         abort(404)
     return event
+
+
+def get_token_or_404(token_id: int, for_user) -> ApiToken:
+    """A personal API token: its owner and staff may see and revoke it; 404 for anyone else."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or not getattr(for_user, "is_authenticated", False):
+        abort(404)
+    if token.user_id == for_user.id or is_staff(for_user):
+        return token
+    abort(404)

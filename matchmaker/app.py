@@ -69,6 +69,11 @@ def register_logging(app: Flask) -> None:
 
 def select_locale() -> str:
     languages = ("de", "en")
+    if request.path.startswith("/api/"):
+        # The API answers in the language the request asks for; a token's owner is no browser session.
+        asked = request.accept_languages.best_match(languages)
+        if asked:
+            return asked
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     chosen = session.get("lang")
@@ -149,6 +154,7 @@ class RowIdConverter(IntegerConverter):
 def register_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = RowIdConverter
     from .admin.views import bp as admin_bp
+    from .api.views import bp as api_bp
     from .alerts.views import bp as alerts_bp
     from .auth.views import bp as auth_bp
     from .brokering.views import bp as brokering_bp
@@ -161,6 +167,7 @@ def register_blueprints(app: Flask) -> None:
     from .offers.views import bp as offers_bp
     from .privacy.views import bp as privacy_bp
     from .reports.views import bp as report_bp
+    from .tokens.views import bp as tokens_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
@@ -175,6 +182,11 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(brokering_bp, url_prefix="/introductions")
     app.register_blueprint(report_bp, url_prefix="/report")
     app.register_blueprint(events_bp, url_prefix="/events")
+    app.register_blueprint(tokens_bp)
+    # The API takes bearer tokens only, never the session cookie, so a cross-site form cannot use it:
+    # no CSRF token is asked for.
+    csrf.exempt(api_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
 
 
 def register_errorhandlers(app: Flask) -> None:

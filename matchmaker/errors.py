@@ -1,4 +1,7 @@
-"""Error pages and JSON errors: a clear message in the user's language, never a stack trace."""
+"""Error pages and JSON errors: a clear message in the user's language, never a stack trace.
+
+The API (`/api/`) answers every error, a DomainError too, as `application/problem+json` (see
+`api/problems.py`)."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import OperationalError as SAOperationalError
 from werkzeug.exceptions import HTTPException
 
+from .api.problems import is_api_request, problem
 from .domain import DomainError
 from .extensions import db, login_manager
 
@@ -47,6 +51,8 @@ def wants_json() -> bool:
 def error_response(code: int, message: str | None = None, error_id: str | None = None):
     """The error page, or a JSON error when the client asked for JSON; the status is `code`."""
     text = message or _messages().get(code, _messages()[500 if code >= 500 else 400])
+    if is_api_request():
+        return problem(code, text, error_id=error_id)
     if wants_json():
         body = {"error": text}
         if error_id:
@@ -85,6 +91,8 @@ def _domain_error(error: DomainError):
     # Nothing of the refused step may be kept, and the page is made from the state before it.
     db.session.rollback()
     text = error_text(error)
+    if is_api_request():
+        return problem(error.status, text)
     if wants_json():
         return jsonify(error=text), error.status
     page = g.pop("domain_error_page", None)

@@ -1,0 +1,392 @@
+"""The JSON API, version 1: public offers and companies, a company's own offers and the graduates who
+fit them, a graduate's fitting offers. Thin like the pages: parse, check through access.py, call the
+offers' operations and the matcher, commit once, answer JSON."""
+
+from __future__ import annotations
+
+from datetime import timezone
+
+from flask import Blueprint, current_app, jsonify, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from itsdangerous import BadSignature, URLSafeSerializer
+from marshmallow import ValidationError
+from werkzeug.datastructures import MultiDict
+
+from ..access import get_company_or_404, get_offer_or_404
+from ..audit import record_card_views
+from ..brokering.operations import card_snapshot
+from ..catalog import BTU_PROGRAMMES
+from ..domain import DomainError, InvalidInput, NotAllowed
+from ..extensions import db, login_manager
+from ..matching import index
+from ..models import Company, Offer, Role, TokenScope
+from ..offers import operations
+from ..offers.forms import OfferFilterForm, OfferForm
+from . import queries
+from .auth import authenticate_request, token_has, token_required
+from .schemas import CompanyOut, OfferOut, OfferIn
+
+bp = Blueprint("api", __name__)
+
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+# A person reads the first pages of a ranking; deeper ranks are noise (as on the pages).
+RANK_LIMIT = 200
+# Beyond this a cursor is a probe, not paging.
+MAX_OFFSET = 10_000
+
+
+class Unprocessable(DomainError):
+    """Input that is well-formed but breaks the documented rules: 422 with messages per field."""
+
+    status = 422
+
+    def __init__(self, errors: dict[str, list], message=None):
+        super().__init__(message or _l("Some fields are not valid. Please check them."))
+        self.errors = errors
+
+
+@bp.before_request
+def _authenticate():
+    authenticate_request()
+
+
+@bp.errorhandler(Unprocessable)
+def _unprocessable(error: Unprocessable):
+    from .problems import problem
+
+    db.session.rollback()
+    return problem(422, str(error.message), errors=error.errors)
+
+
+# ---- paging by cursor ----------------------------------------------------------------------------
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="api-cursor-v1")
+
+
+def _paging(listing: str) -> tuple[int, int]:
+    """The offset the request's opaque cursor stands for, and the page size, for the list `listing`."""
+    errors: dict[str, list] = {}
+    limit = DEFAULT_LIMIT
+    raw_limit = request.args.get("limit")
+    if raw_limit is not None:
+        try:
+            limit = int(raw_limit)
+        except ValueError:
+            limit = 0
+        if not 1 <= limit <= MAX_LIMIT:
+            errors["limit"] = [_("Between %(min)d and %(max)d.", min=1, max=MAX_LIMIT)]
+    offset = 0
+    cursor = request.args.get("cursor")
+    if cursor:
+        try:
+            name, offset = _serializer().loads(cursor[:200])
+            if name != listing or not isinstance(offset, int) or not 0 <= offset <= MAX_OFFSET:
+                raise BadSignature("another list")
+        except (BadSignature, ValueError, TypeError):
+            errors["cursor"] = [_("This cursor is not valid here: use the next_cursor of this list.")]
+    if errors:
+        raise Unprocessable(errors)
+    return offset, limit
+
+
+def _page(listing: str, items: list, offset: int, limit: int, more: bool) -> dict:
+    next_cursor = None
+    if more and offset + limit <= MAX_OFFSET:
+        next_cursor = _serializer().dumps([listing, offset + limit])
+    return {"items": items, "next_cursor": next_cursor}
+
+
+# ---- what goes out -------------------------------------------------------------------------------
+
+def _aware(value):
+    return value.replace(tzinfo=timezone.utc) if value is not None else None
+
+
+def offer_data(offer: Offer) -> dict:
+    return OfferOut().dump({
+        "id": offer.id, "url": url_for("offers.detail", offer_id=offer.id, _external=True),
+        "kind": offer.kind.value, "status": offer.effective_status().value, "title": offer.title,
+        "description": offer.description or "", "required_skills": list(offer.required_skills or []),
+        "nice_skills": list(offer.nice_skills or []), "fields_of_study": list(offer.fields_of_study or []),
+        "degree": offer.degree.value if offer.degree else None, "min_german_level": offer.min_german_level or None,
+        "start_date": offer.start_date, "duration_months": offer.duration_months, "place": offer.place,
+        "remote_share": offer.remote_share or 0, "language": offer.language, "end_date": offer.end_date,
+        "published_at": _aware(offer.published_at), "expires_at": _aware(offer.expires_at),
+        "company": {"id": offer.company.id, "name": offer.company.name},
+    })
+
+
+def company_data(company: Company) -> dict:
+    return CompanyOut().dump({
+        "id": company.id, "url": url_for("companies.detail", company_id=company.id, _external=True),
+        "name": company.name, "sector": company.sector.value,
+        "size_band": company.size_band.value if company.size_band else None, "site": company.site or "",
+        "about": company.about or "", "website": company.website or "",
+    })
+
+
+def _conditions(conditions) -> list[dict]:
+    return [{"name": c.name, "held": bool(c.held)} for c in conditions]
+
+
+# ---- reading the request -------------------------------------------------------------------------
+
+def _offer_filters() -> dict:
+    """The public list's facets from the query string; a value not understood is a 422, not ignored."""
+    form = OfferFilterForm(formdata=request.args)
+    if not form.validate():
+        raise Unprocessable({name: list(messages) for name, messages in form.errors.items()})
+    return form.valid_filters()
+
+
+def _has_surrogates(value) -> bool:
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+    if isinstance(value, list):
+        return any(_has_surrogates(item) for item in value)
+    return False
+
+
+def _offer_input(partial: bool) -> dict:
+    """The JSON body as an offer's fields, checked against the documented schema."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise InvalidInput(_l("The body must be a JSON object (Content-Type: application/json)."))
+    try:
+        data = OfferIn(partial=partial).load(body)
+    except ValidationError as error:
+        raise Unprocessable({str(name): [_schema_message(messages)] for name, messages in error.messages.items()})
+    bad = [name for name, value in data.items() if _has_surrogates(value)]
+    if bad:
+        raise Unprocessable({name: [_("Contains characters that are not allowed.")] for name in bad})
+    return data
+
+
+def _schema_message(messages) -> str:
+    text = " ".join(messages) if isinstance(messages, list) and all(isinstance(m, str) for m in messages) else ""
+    if text == "Unknown field.":
+        return _("This field is not known. The API document lists the fields.")
+    if text == "Missing data for required field.":
+        return _("This field is required.")
+    if text == "Field may not be null.":
+        return _("This field must not be null.")
+    return _("This value does not fit the field's type or limits in the API document.")
+
+
+def _form_data(fields: dict) -> MultiDict:
+    """An offer's fields as the offer form's data, so that the API follows the very rules of the form."""
+    data = MultiDict()
+    for name, value in fields.items():
+        if name in ("required_skills", "nice_skills"):
+            data[name] = ", ".join(value or [])
+        elif name == "fields_of_study":
+            for item in value or []:
+                if item in BTU_PROGRAMMES:
+                    data.add("fields_of_study", item)
+            data["fields_other"] = ", ".join(item for item in value or [] if item not in BTU_PROGRAMMES)
+        elif value is None:
+            data[name] = ""
+        elif hasattr(value, "isoformat"):
+            data[name] = value.isoformat()
+        else:
+            data[name] = str(value)
+    return data
+
+
+def _checked_offer_fields(form: OfferForm) -> dict:
+    if not form.validate():
+        errors: dict[str, list] = {}
+        for name, messages in form.errors.items():
+            target = "fields_of_study" if name == "fields_other" else name
+            errors.setdefault(target, []).extend(str(m) for m in messages)
+        raise Unprocessable(errors)
+    return form.offer_fields()
+
+
+def _company_member():
+    """The token's owner acting for their company: an active member, else 403."""
+    user = current_user._get_current_object()
+    if user.role != Role.company or user.active_company is None:
+        raise NotAllowed(_l("Only active members of a company may use its offers through the API."))
+    return user
+
+
+# ---- anyone --------------------------------------------------------------------------------------
+
+@bp.route("/offers")
+def list_offers():
+    filters = _offer_filters()
+    offset, limit = _paging("offers")
+    offers, more = queries.public_offer_page(filters, offset, limit)
+    return jsonify(_page("offers", [offer_data(o) for o in offers], offset, limit, more))
+
+
+@bp.route("/offers/<int:offer_id>")
+def get_offer(offer_id: int):
+    # Without the scope to read offers a token's owner is an anonymous reader here: public offers only.
+    viewer = current_user if token_has(TokenScope.read_offers) else login_manager.anonymous_user()
+    return jsonify(offer_data(get_offer_or_404(offer_id, viewer)))
+
+
+@bp.route("/companies")
+def list_companies():
+    sector = request.args.get("sector") or None
+    if sector is not None and sector not in {s["value"] for s in _sectors()}:
+        raise Unprocessable({"sector": [_("Please choose one of the listed values.")]})
+    offset, limit = _paging("companies")
+    companies, more = queries.verified_company_page(sector, offset, limit)
+    return jsonify(_page("companies", [company_data(c) for c in companies], offset, limit, more))
+
+
+def _sectors() -> list[dict]:
+    from ..models import Sector
+
+    return [{"value": s.value} for s in Sector]
+
+
+@bp.route("/companies/<int:company_id>")
+def get_company(company_id: int):
+    viewer = current_user if token_has(TokenScope.read_offers) else login_manager.anonymous_user()
+    return jsonify(company_data(get_company_or_404(company_id, viewer)))
+
+
+# ---- a company: its own offers -------------------------------------------------------------------
+
+@bp.route("/my/offers")
+@token_required(TokenScope.read_offers)
+def own_offers():
+    user = _company_member()
+    offset, limit = _paging("own-offers")
+    offers, more = queries.own_offer_page(user.active_company, offset, limit)
+    return jsonify(_page("own-offers", [offer_data(o) for o in offers], offset, limit, more))
+
+
+@bp.route("/my/offers", methods=["POST"])
+@token_required(TokenScope.write_offers)
+def create_offer():
+    user = _company_member()
+    fields = _offer_input(partial=False)
+    form = OfferForm(formdata=_form_data(fields), meta={"csrf": False})
+    offer = operations.create_offer(user.active_company, user, **_checked_offer_fields(form))
+    db.session.commit()
+    response = jsonify(offer_data(offer))
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.get_offer", offer_id=offer.id)
+    return response
+
+
+@bp.route("/my/offers/<int:offer_id>", methods=["PATCH"])
+@token_required(TokenScope.write_offers)
+def update_offer(offer_id: int):
+    user = _company_member()
+    offer = get_offer_or_404(offer_id, user, edit=True)
+    fields = _offer_input(partial=True)
+    current = {name: value for name, value in OfferForm.initial_data(offer).items()}
+    data = MultiDict()
+    # What the offer says now, as the form shows it, with the fields sent put over it.
+    for name, value in current.items():
+        if isinstance(value, list):
+            for item in value:
+                data.add(name, item)
+        else:
+            data[name] = "" if value is None else (value.isoformat() if hasattr(value, "isoformat") else str(value))
+    sent = _form_data(fields)
+    for name in set(sent.keys()):
+        data.setlist(name, sent.getlist(name))
+    if "fields_of_study" in fields and "fields_of_study" not in sent:
+        data.setlist("fields_of_study", [])
+    form = OfferForm(formdata=data, meta={"csrf": False}, original_start=offer.start_date)
+    operations.update_offer(offer, user, **_checked_offer_fields(form))
+    db.session.commit()
+    return jsonify(offer_data(offer))
+
+
+@bp.route("/my/offers/<int:offer_id>/publish", methods=["POST"])
+@token_required(TokenScope.write_offers)
+def publish_offer(offer_id: int):
+    user = _company_member()
+    offer = get_offer_or_404(offer_id, user, edit=True)
+    operations.publish_offer(offer, user)
+    db.session.commit()
+    return jsonify(offer_data(offer))
+
+
+@bp.route("/my/offers/<int:offer_id>/close", methods=["POST"])
+@token_required(TokenScope.write_offers)
+def close_offer(offer_id: int):
+    user = _company_member()
+    offer = get_offer_or_404(offer_id, user, edit=True)
+    operations.close_offer(offer, user)
+    db.session.commit()
+    return jsonify(offer_data(offer))
+
+
+@bp.route("/my/offers/<int:offer_id>/graduates")
+@token_required(TokenScope.read_matches)
+def graduates_for_offer(offer_id: int):
+    user = _company_member()
+    offer = get_offer_or_404(offer_id, user, edit=True)
+    offset, limit = _paging(f"graduates-{offer.id}")
+    ranked = []
+    if offer.is_public:
+        ranked = index.profiles_for_offer(offer, queries.findable_candidates(), strict=True, k=RANK_LIMIT)
+    shown = ranked[offset:offset + limit]
+    if shown:
+        # Reasons from the card alone, and each card shown is in the graduate's log, as on the page.
+        index.explain_profiles(offer, shown, for_company=True)
+        if record_card_views(user, [item.profile for item in shown]):
+            db.session.commit()
+    items = [{"card": card_snapshot(item.profile), "score": float(item.match.score), "fit": item.match.label,
+              "reasons": [{"term": r.query_term, "card_field": r.card_field, "share": float(r.share)}
+                          for r in item.match.reasons],
+              "conditions": _conditions(item.conditions)} for item in shown]
+    return jsonify(_page(f"graduates-{offer.id}", items, offset, limit, len(ranked) > offset + limit))
+
+
+# ---- a graduate: the offers that fit ------------------------------------------------------------
+
+@bp.route("/my/matches")
+@token_required(TokenScope.read_matches)
+def matches():
+    user = current_user._get_current_object()
+    if user.role != Role.graduate:
+        raise NotAllowed(_l("Only graduates have offers that fit them."))
+    filters = _offer_filters()
+    offset, limit = _paging("matches")
+    profile = user.profile
+    ranked = []
+    if profile is not None and index.profile_has_content(profile):
+        ranked = index.offers_for_profile(profile, queries.candidate_offers(filters), strict=True, k=RANK_LIMIT)
+    shown = ranked[offset:offset + limit]
+    if shown:
+        index.explain_offers(profile, shown)
+    items = [{"offer": offer_data(item.offer), "score": float(item.match.score), "fit": item.match.label,
+              "reasons": [{"term": r.query_term, "offer_term": r.candidate_term, "share": float(r.share)}
+                          for r in item.match.reasons],
+              "conditions": _conditions(item.conditions)} for item in shown]
+    return jsonify(_page("matches", items, offset, limit, len(ranked) > offset + limit))
+
+
+# ---- the description -----------------------------------------------------------------------------
+
+@bp.route("/openapi.json")
+def openapi():
+    from .spec import openapi_document
+
+    return jsonify(openapi_document(current_app))
+
+
+@bp.route("/docs")
+def docs():
+    from .spec import openapi_document
+
+    return render_template("api/docs.html", spec=openapi_document(current_app),
+                           base=url_for("api.list_offers", _external=True).rsplit("/offers", 1)[0])
