@@ -321,8 +321,22 @@ def make_registration(app):
 
 
 @pytest.fixture
+def make_token(app):
+    """A personal API token of `user` (every scope by default): (the ApiToken, its secret)."""
+    from matchmaker.models import TokenScope
+    from matchmaker.tokens.operations import create_token
+
+    def make(user: User, scopes=tuple(TokenScope), days: int = 30, name: str = "Tool"):
+        token, secret = create_token(user, name, [TokenScope(scope) for scope in scopes], days)
+        _db.session.commit()
+        return token, secret
+
+    return make
+
+
+@pytest.fixture
 def permission_world(app, db, make_user, make_company, make_offer, make_profile, make_introduction, company_user,
-                     make_event, make_measure):
+                     make_event, make_measure, make_token):
     """One object of each kind, owned by the company user who takes part in the walk of every route
     (test_permissions, test_fuzz): (people by role, ids for the routes' arguments, member ids by endpoint)."""
     company = make_company(name="Walk GmbH")
@@ -346,6 +360,7 @@ def permission_world(app, db, make_user, make_company, make_offer, make_profile,
     db.session.commit()
     ids.update(introduction_id=introduction.id, consent_id=consent.id, event_id=make_event(capacity=5).id)
     ids.update(measure_id=make_measure(title="Praktika im Park", target_label="Praktika").id, table="funnel")
+    ids.update(token_id=make_token(owner)[0].id)
     member_ids = {"companies.approve_member": pending.id, "companies.decline_member": pending.id,
                   "admin.approve_member": pending.id}
     return people, ids, member_ids

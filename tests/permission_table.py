@@ -53,7 +53,17 @@ PERMISSIONS: dict[str, set[str]] = {
     "events.register": {"graduate", "company"}, "events.unregister": {"graduate", "company"},
     "events.manage": STAFF, "events.new": STAFF, "events.edit": STAFF, "events.cancel": STAFF,
     "events.registrations": STAFF, "events.registrations_csv": STAFF, "events.attendance": STAFF,
+    "tokens.index": USERS, "tokens.revoke": USERS, "tokens.staff_index": STAFF, "tokens.staff_revoke": STAFF,
+    # The JSON API: open to anyone (a session cookie is never looked at) ...
+    "api.openapi": ALL, "api.docs": ALL, "api.list_offers": ALL, "api.get_offer": ALL,
+    "api.list_companies": ALL, "api.get_company": ALL,
+    # ... or for a personal token only (see TOKEN_ONLY; tests/test_api.py walks them with tokens).
+    "api.own_offers": set(), "api.create_offer": set(), "api.update_offer": set(), "api.publish_offer": set(),
+    "api.close_offer": set(), "api.graduates_for_offer": set(), "api.matches": set(),
 }
+
+# API operations that need a bearer token: with a session cookie alone every role gets 401.
+TOKEN_ONLY = {endpoint for endpoint, who in PERMISSIONS.items() if endpoint.startswith("api.") and not who}
 
 # Pages of the login flow itself may send a visitor back to the login page without that meaning "refused".
 LOGIN_FLOW = {"auth.two_factor_login", "auth.confirm", "auth.reset_password", "auth.login", "auth.register",

@@ -14,6 +14,9 @@ from ..tokens.operations import SECRET_PREFIX, hash_secret, note_use
 from ..tokens.queries import token_by_hash
 
 _UNSET = object()
+# The request's token is looked up once, kept with the request (not in `g`, which an app context shared by
+# several requests would carry over).
+_CACHE_KEY = "matchmaker.api_token"
 # Longer than any secret we make; a longer header is not ours and is not hashed.
 MAX_SECRET_LENGTH = 200
 
@@ -39,7 +42,7 @@ def current_token() -> ApiToken | None:
     so does another kind of Authorization header: a request that tried to authenticate and failed is
     never served as anonymous.
     """
-    cached = g.get("api_token", _UNSET)
+    cached = request.environ.get(_CACHE_KEY, _UNSET)
     if cached is not _UNSET:
         if isinstance(cached, NotAuthenticated):
             raise cached
@@ -51,9 +54,9 @@ def current_token() -> ApiToken | None:
             token = token_by_hash(hash_secret(secret))
         if token is None or not token.is_valid(utcnow()):
             failure = NotAuthenticated(_l("The token is not valid: it is unknown, revoked or expired."))
-            g.api_token = failure
+            request.environ[_CACHE_KEY] = failure
             raise failure
-    g.api_token = token
+    request.environ[_CACHE_KEY] = token
     return token
 
 
