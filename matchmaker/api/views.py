@@ -138,8 +138,17 @@ def _conditions(conditions) -> list[dict]:
 def _offer_filters() -> dict:
     """The public list's facets from the query string; a value not understood is a 422, not ignored."""
     form = OfferFilterForm(formdata=request.args)
-    if not form.validate():
-        raise Unprocessable({name: list(messages) for name, messages in form.errors.items()})
+    form.validate()
+    errors = {name: list(messages) for name, messages in form.errors.items()}
+    # The page reads an empty choice as "any" and any text as "on"; the API takes only what its
+    # document names.
+    for name in ("kind", "sector", "degree", "german", "start_by"):
+        if name in request.args and not request.args[name].strip():
+            errors.setdefault(name, []).append(_("Please choose one of the listed values."))
+    if request.args.get("remote", "true") not in ("true", "false"):
+        errors.setdefault("remote", []).append(_("Please give true or false."))
+    if errors:
+        raise Unprocessable(errors)
     return form.valid_filters()
 
 
@@ -238,7 +247,7 @@ def get_offer(offer_id: int):
 
 @bp.route("/companies")
 def list_companies():
-    sector = request.args.get("sector") or None
+    sector = request.args.get("sector")
     if sector is not None and sector not in {s["value"] for s in _sectors()}:
         raise Unprocessable({"sector": [_("Please choose one of the listed values.")]})
     offset, limit = _paging("companies")
