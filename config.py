@@ -101,6 +101,8 @@ class Config:
     RATELIMIT_REGISTER = os.environ.get("RATELIMIT_REGISTER", "5 per minute;20 per hour")
     RATELIMIT_PASSWORD_RESET = os.environ.get("RATELIMIT_PASSWORD_RESET", "5 per minute;20 per hour")
     RATELIMIT_RESEND = os.environ.get("RATELIMIT_RESEND", "5 per minute;20 per hour")
+    # The JSON API, per personal token (per client address for calls without one).
+    RATELIMIT_API = os.environ.get("RATELIMIT_API", "120 per minute;2000 per hour")
 
     # Where people report barriers on the site (the accessibility statement names it); the Präsenzstelle's
     # address in production.

@@ -160,9 +160,11 @@ class OfferIn(Schema):
     min_german_level = fields.Str(allow_none=True, validate=validate.OneOf(list(CEFR_LEVELS)))
     start_date = fields.Date(allow_none=True, metadata={"description": "Not in the past, at most 5 years ahead."})
     duration_months = fields.Int(allow_none=True, validate=validate.Range(min=1, max=120))
-    place = fields.Str(validate=validate.Length(min=1, max=160))
-    remote_share = fields.Int(validate=validate.Range(min=0, max=100))
-    language = fields.Str(validate=validate.OneOf(["de", "en"]))
+    place = fields.Str(validate=validate.Length(min=1, max=160),
+                       metadata={"description": "New offers: Industriepark Schwarze Pumpe if not given."})
+    remote_share = fields.Int(validate=validate.Range(min=0, max=100), metadata={"description": "Percent; 0 if not given."})
+    language = fields.Str(validate=validate.OneOf(["de", "en"]),
+                          metadata={"description": "The offer's language; new offers: de if not given."})
     end_date = fields.Date(allow_none=True, metadata={"description": "After the start date and today."})
 
 

@@ -19,21 +19,25 @@ from ..audit import record_card_views
 from ..brokering.operations import card_snapshot
 from ..catalog import BTU_PROGRAMMES
 from ..domain import DomainError, InvalidInput, NotAllowed
-from ..extensions import db, login_manager
+from ..extensions import db, limiter, login_manager
 from ..matching import index
 from ..models import Company, Offer, Role, TokenScope
 from ..offers import operations
 from ..offers.forms import OfferFilterForm, OfferForm
 from . import queries
-from .auth import authenticate_request, token_has, token_required
+from .auth import authenticate_request, rate_limit_key, token_has, token_required
 from .schemas import CompanyOut, OfferOut, OfferIn
 
 bp = Blueprint("api", __name__)
+# Every operation counts against the token's limit (RATELIMIT_API), answered by a 429 problem.
+limiter.limit(lambda: current_app.config["RATELIMIT_API"], key_func=rate_limit_key)(bp)
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 # A person reads the first pages of a ranking; deeper ranks are noise (as on the pages).
 RANK_LIMIT = 200
+# What a new offer says where the body is silent (as the form's defaults).
+NEW_OFFER_DEFAULTS = {"language": "de", "place": "Industriepark Schwarze Pumpe", "remote_share": 0}
 # Beyond this a cursor is a probe, not paging.
 MAX_OFFSET = 10_000
 
@@ -282,7 +286,7 @@ def own_offers():
 @token_required(TokenScope.write_offers)
 def create_offer():
     user = _company_member()
-    fields = _offer_input(partial=False)
+    fields = {**NEW_OFFER_DEFAULTS, **_offer_input(partial=False)}
     form = OfferForm(formdata=_form_data(fields), meta={"csrf": False})
     offer = operations.create_offer(user.active_company, user, **_checked_offer_fields(form))
     db.session.commit()
