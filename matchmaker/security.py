@@ -198,8 +198,8 @@ def require_two_factor():
     """With REQUIRE_2FA_FOR_STAFF, staff without two-factor login go to its setup before anything else."""
     if not current_app.config.get("REQUIRE_2FA_FOR_STAFF") or request.endpoint in TWO_FACTOR_SETUP_ENDPOINTS:
         return None
-    if request.endpoint is None or not current_user.is_authenticated:
-        return None
+    if request.endpoint is None or request.path.startswith("/api/") or not current_user.is_authenticated:
+        return None  # the API is reached with tokens, never with this session
     if current_user.is_staff and not current_user.has_totp:
         flash(_("Please set up two-factor authentication first. It is required for staff accounts."), "info")
         return redirect(url_for("auth.two_factor"))
