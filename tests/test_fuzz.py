@@ -23,7 +23,7 @@ from formscan import Field, endpoint_of, forms_in, url_for_rule
 from helpers import PASSWORD
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from permission_table import ANON, PERMISSIONS
+from permission_table import ANON, PERMISSIONS, TOKEN_ONLY
 from werkzeug.datastructures import MultiDict
 
 from matchmaker.models import GraduateProfile
@@ -35,7 +35,8 @@ EXAMPLES = {"sqlite": 12, "postgresql": 4}
 # in the world's introduction, so the brokering steps reach their forms instead of a 404.
 ROLE_ORDER = [ANON, "graduate", "company", "staff", "admin", "board", "researcher"]
 # Not fuzzed: files on disk (the static route has nothing to parse).
-SKIP = {"static"}
+# The token-only API operations are fuzzed with tokens by schemathesis (tests/test_api_schemathesis.py).
+SKIP = {"static"} | TOKEN_ONLY
 # Pages not read for forms: a download, and the language switch (it changes the session's language).
 NOT_CRAWLED = {"static", "privacy.audit_export", "main.set_language", "auth.logout"}
 
