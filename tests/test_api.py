@@ -346,3 +346,16 @@ def test_the_documentation_page_works_offline(client):
     text = page.get_data(as_text=True)
     assert "GET /api/v1/offers" in text and "OfferIn" in text
     assert not re.search(r'<(?:script|link)[^>]+(?:src|href)="https?://', text)
+
+
+def test_erasing_an_account_ends_its_tokens(client, db, make_user, make_token):
+    from matchmaker.gdpr.operations import erase_user
+
+    user = make_user(Role.graduate)
+    token, secret = make_token(user)
+    token_id = token.id
+    erase_user(user)
+    db.session.commit()
+    db.session.expunge_all()
+    assert db.session.get(ApiToken, token_id) is None
+    assert_problem(client.get("/api/v1/offers", headers=bearer(secret)), 401)

@@ -16,8 +16,8 @@ from flask_babel import lazy_gettext as _l
 
 from .. import cv
 from ..extensions import db
-from ..models import (WAITING_STATES, AlertDelivery, AuditEntry, Company, ConsentRecord, GraduateProfile, Introduction,
-                      IntroductionState, Note, Offer, OfferStatus, OutboxMessage, Role, Side, User,
+from ..models import (WAITING_STATES, AlertDelivery, ApiToken, AuditEntry, Company, ConsentRecord, GraduateProfile,
+                      Introduction, IntroductionState, Note, Offer, OfferStatus, OutboxMessage, Role, Side, User,
                       utcnow)
 from ..events import queries as event_queries
 from ..events.operations import forget_registrations
@@ -339,6 +339,7 @@ def erase_user(user: User) -> list[str]:
         db.session.delete(profile)
         db.session.flush()
     for model, condition in (
+        (ApiToken, ApiToken.user_id == user.id),  # the person's API tokens end with them
         (ConsentRecord, ConsentRecord.user_id == user.id),
         (AuditEntry, AuditEntry.subject_user_id == user.id),
         (AlertDelivery, AlertDelivery.user_id == user.id),
