@@ -14,7 +14,7 @@ from ..extensions import db
 from ..models import ApiToken, TokenScope, User, utcnow
 
 # What every secret starts with, so that a leaked one is recognised by secret scanners and people alike.
-SECRET_PREFIX = "mm_"
+SECRET_PREFIX = "mm_"  # nosec B105: a public marker, not a secret
 MAX_TOKENS_PER_USER = 20
 
 
