@@ -72,6 +72,18 @@ def test_the_longest_token_name_is_kept_and_a_longer_one_refused(client, db, mak
     assert db.session.scalar(db.select(ApiToken)).name == "x" * 80
 
 
+def test_a_user_has_at_most_twenty_active_tokens(client, db, make_user, make_token, login_as):
+    user = make_user(Role.graduate)
+    for n in range(20):
+        make_token(user, name=f"Tool {n}")
+    login_as(user)
+    response = client.post("/account/tokens", data={"name": "One more", "scopes": ["offers:read"], "days": "30"})
+    assert response.status_code == 303
+    page = client.get(response.location).get_data(as_text=True)
+    assert "You have 20 active tokens. Please revoke one you no longer use first." in page
+    assert db.session.scalar(db.select(db.func.count(ApiToken.id))) == 20
+
+
 def test_a_revoked_token_no_longer_works(client, db, make_user, make_token, login_as):
     user = make_user(Role.company)
     token, secret = make_token(user)

@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "matchmaker"
 QUERY = re.compile(r"\b(?:db|sa)\.select\(|db\.session\.(?:scalars?|execute|get)\(")
 
 
-@pytest.mark.parametrize("feature", ["admin", "brokering", "main", "companies", "privacy"])
+@pytest.mark.parametrize("feature", ["admin", "brokering", "main", "companies", "privacy", "api", "tokens"])
 def test_views_do_not_query(feature):
     source = (PACKAGE / feature / "views.py").read_text(encoding="utf-8")
     assert QUERY.findall(source) == []
