@@ -371,3 +371,34 @@ def test_erasing_an_account_ends_its_tokens(client, db, make_user, make_token):
     db.session.expunge_all()
     assert db.session.get(ApiToken, token_id) is None
     assert_problem(client.get("/api/v1/offers", headers=bearer(secret)), 401)
+
+
+def test_paging_skips_nothing_when_offers_come_and_go(client, db, make_company, make_offer):
+    company = make_company()
+    offers = [make_offer(company=company, title=f"Stelle {n}") for n in range(4)]
+    first = client.get("/api/v1/offers?limit=2").get_json()
+    assert [item["id"] for item in first["items"]] == [offers[3].id, offers[2].id]
+    make_offer(company=company, title="Neu")  # newer than all: belongs before the first page
+    second = client.get(f"/api/v1/offers?limit=2&cursor={first['next_cursor']}").get_json()
+    assert [item["id"] for item in second["items"]] == [offers[1].id, offers[0].id]
+
+
+def test_companies_page_by_name_with_the_longest_name(client, make_company):
+    names = sorted(["Ä" * 160, "Zement AG", "Anlagenbau GmbH"])
+    for name in names:
+        make_company(name=name)
+    seen, cursor = [], None
+    while True:
+        url = "/api/v1/companies?limit=1" + (f"&cursor={cursor}" if cursor else "")
+        page = client.get(url).get_json()
+        seen += [item["name"] for item in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+        assert len(cursor) <= 2000
+    assert sorted(seen) == names and len(seen) == 3
+
+
+def test_an_unknown_parameter_is_named_not_ignored(client):
+    body = assert_problem(client.get("/api/v1/offers?kinds=job", headers={"Accept-Language": "de"}), 422)
+    assert body["errors"] == {"kinds": ["Dieser Parameter ist unbekannt. Das API-Dokument nennt die Parameter."]}

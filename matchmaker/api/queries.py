@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
 
@@ -12,19 +14,44 @@ from ..models import Company, GraduateProfile, Offer
 from ..offers.queries import filter_offers, public_offers, search_public_offers
 
 
-def _window(select: sa.Select, offset: int, limit: int) -> tuple[list, bool]:
+def _window(select: sa.Select, limit: int) -> tuple[list, bool]:
     """One page of `select` and whether more follow."""
-    rows = list(db.session.scalars(select.offset(offset).limit(limit + 1)).unique())
+    rows = list(db.session.scalars(select.limit(limit + 1)).unique())
     return rows[:limit], len(rows) > limit
 
 
-def public_offer_page(filters: dict, offset: int, limit: int) -> tuple[list[Offer], bool]:
-    """Public offers with the facets of the offer list; ranked by the words `q` when given, as the page."""
+def _after(column, descending: bool, position: list | None):
+    """Rows after the sort key `position` ([value, row id]) in the order (column, id), both descending or
+    both ascending; None without a position."""
+    if position is None:
+        return None
+    value, row_id = position
+    if column.type.python_type is datetime:
+        value = datetime.fromisoformat(value)
+    id_column = column.class_.id
+    if descending:
+        return sa.or_(column < value, sa.and_(column == value, id_column < row_id))
+    return sa.or_(column > value, sa.and_(column == value, id_column > row_id))
+
+
+def _key(value, row_id: int) -> list:
+    return [value.isoformat() if isinstance(value, datetime) else value, row_id]
+
+
+def public_offer_page(filters: dict, position, limit: int) -> tuple[list[Offer], object]:
+    """Public offers with the facets of the offer list, and where the next page starts (None: no more).
+
+    Ranked by the words `q` when given, as on the page (the position is an offset into the ranking);
+    else newest first, continued after the last offer's (published_at, id)."""
     if filters.get("q"):
+        offset = position or 0
         offers = [hit.offer for hit in search_public_offers(filters)]
-        return offers[offset:offset + limit], len(offers) > offset + limit
+        return offers[offset:offset + limit], (offset + limit if len(offers) > offset + limit else None)
     select = filter_offers(public_offers(), filters).options(contains_eager(Offer.company))
-    return _window(select, offset, limit)
+    after = _after(Offer.published_at, True, position)
+    offers, more = _window(select if after is None else select.where(after), limit)
+    last = offers[-1] if offers else None
+    return offers, (_key(last.published_at, last.id) if more and last.published_at else None)
 
 
 def candidate_offers(filters: dict) -> list[Offer]:
@@ -35,15 +62,21 @@ def candidate_offers(filters: dict) -> list[Offer]:
     return list(db.session.scalars(select).unique())
 
 
-def verified_company_page(sector: str | None, offset: int, limit: int) -> tuple[list[Company], bool]:
-    return _window(verified_companies(sector), offset, limit)
+def verified_company_page(sector: str | None, position, limit: int) -> tuple[list[Company], object]:
+    """Verified companies by name, continued after the last one's (name, id)."""
+    select = verified_companies(sector)
+    after = _after(Company.name, False, position)
+    companies, more = _window(select if after is None else select.where(after), limit)
+    return companies, (_key(companies[-1].name, companies[-1].id) if more else None)
 
 
-def own_offer_page(company: Company, offset: int, limit: int) -> tuple[list[Offer], bool]:
-    """The company's offers in every status, last changed first."""
+def own_offer_page(company: Company, position, limit: int) -> tuple[list[Offer], object]:
+    """The company's offers in every status, last changed first, continued after (updated_at, id)."""
     select = (sa.select(Offer).where(Offer.company_id == company.id)
               .order_by(Offer.updated_at.desc(), Offer.id.desc()))
-    return _window(select, offset, limit)
+    after = _after(Offer.updated_at, True, position)
+    offers, more = _window(select if after is None else select.where(after), limit)
+    return offers, (_key(offers[-1].updated_at, offers[-1].id) if more else None)
 
 
 def findable_candidates() -> list[GraduateProfile]:

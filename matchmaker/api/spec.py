@@ -49,7 +49,7 @@ def _path(name: str) -> dict:
 
 
 PAGING = [
-    _query("cursor", {"type": "string", "maxLength": 200}, "The next_cursor of the page before (opaque)."),
+    _query("cursor", {"type": "string", "maxLength": 2000}, "The next_cursor of the page before (opaque)."),
     _query("limit", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}, "Items per page."),
 ]
 OFFER_FILTERS = [_query(name, schema) for name, schema in schemas.OFFER_FILTERS.items()]

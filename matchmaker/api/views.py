@@ -38,6 +38,8 @@ MAX_LIMIT = 100
 RANK_LIMIT = 200
 # What a new offer says where the body is silent (as the form's defaults).
 NEW_OFFER_DEFAULTS = {"language": "de", "place": "Industriepark Schwarze Pumpe", "remote_share": 0}
+# A cursor carries at most a company name (160 characters, JSON-escaped) and a row id, signed.
+MAX_CURSOR = 2000
 # Beyond this a cursor is a probe, not paging.
 MAX_OFFSET = 10_000
 
@@ -52,11 +54,26 @@ class Unprocessable(DomainError):
         self.errors = errors
 
 
+def _refuse_unknown_parameters():
+    """A query parameter the document does not name is a mistake to point out, not to ignore."""
+    from .spec import OPERATIONS
+
+    operation = OPERATIONS.get(request.endpoint or "", {}).get(request.method.lower())
+    if operation is None:
+        return
+    known = {p["name"] for p in operation.get("parameters", []) if p["in"] == "query"}
+    unknown = sorted(name for name in request.args if name not in known)
+    if unknown:
+        raise Unprocessable({name[:100]: [_("This parameter is not known. The API document lists the parameters.")]
+                             for name in unknown[:20]})
+
+
 @bp.before_request
 def _authenticate():
     if request.endpoint == "api.docs":
         return  # an HTML page of the site, read with the site's own login (it shows no one's data)
     authenticate_request()
+    _refuse_unknown_parameters()
 
 
 @bp.errorhandler(Unprocessable)
@@ -73,8 +90,18 @@ def _serializer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="api-cursor-v1")
 
 
-def _paging(listing: str) -> tuple[int, int]:
-    """The offset the request's opaque cursor stands for, and the page size, for the list `listing`."""
+def _valid_position(position, keyset: bool) -> bool:
+    if keyset:  # the sort key of the last item shown: [text, row id]
+        return (isinstance(position, list) and len(position) == 2 and isinstance(position[0], str)
+                and isinstance(position[1], int))
+    return isinstance(position, int) and 0 <= position <= MAX_OFFSET
+
+
+def _paging(listing: str, keyset: bool = False) -> tuple:
+    """Where the request's opaque cursor continues the list `listing` (None: at its start), and the page size.
+
+    A list in a stable order of the database continues after the sort key of the last item shown (keyset),
+    so nothing is skipped or repeated when offers come and go; a ranking continues at an offset."""
     errors: dict[str, list] = {}
     limit = DEFAULT_LIMIT
     raw_limit = request.args.get("limit")
@@ -85,25 +112,30 @@ def _paging(listing: str) -> tuple[int, int]:
             limit = 0
         if not 1 <= limit <= MAX_LIMIT:
             errors["limit"] = [_("Between %(min)d and %(max)d.", min=1, max=MAX_LIMIT)]
-    offset = 0
+    position = None
     cursor = request.args.get("cursor")
     if cursor:
         try:
-            name, offset = _serializer().loads(cursor[:200])
-            if name != listing or not isinstance(offset, int) or not 0 <= offset <= MAX_OFFSET:
+            name, kind, position = _serializer().loads(cursor[:MAX_CURSOR])
+            if name != listing or kind != ("key" if keyset else "offset") or not _valid_position(position, keyset):
                 raise BadSignature("another list")
         except (BadSignature, ValueError, TypeError):
             errors["cursor"] = [_("This cursor is not valid here: use the next_cursor of this list.")]
     if errors:
         raise Unprocessable(errors)
-    return offset, limit
+    return position, limit
 
 
-def _page(listing: str, items: list, offset: int, limit: int, more: bool) -> dict:
+def _page(listing: str, items: list, position, keyset: bool = False) -> dict:
+    """A page of `items`; `position` is where the next page starts (None: this is the last)."""
     next_cursor = None
-    if more and offset + limit <= MAX_OFFSET:
-        next_cursor = _serializer().dumps([listing, offset + limit])
+    if position is not None and _valid_position(position, keyset):
+        next_cursor = _serializer().dumps([listing, "key" if keyset else "offset", position])
     return {"items": items, "next_cursor": next_cursor}
+
+
+def _ranked_page(listing: str, items: list, offset: int, limit: int, total: int) -> dict:
+    return _page(listing, items, offset + limit if total > offset + limit else None)
 
 
 # ---- what goes out -------------------------------------------------------------------------------
@@ -239,9 +271,10 @@ def _company_member():
 @bp.route("/offers")
 def list_offers():
     filters = _offer_filters()
-    offset, limit = _paging("offers")
-    offers, more = queries.public_offer_page(filters, offset, limit)
-    return jsonify(_page("offers", [offer_data(o) for o in offers], offset, limit, more))
+    keyset = not filters.get("q")  # words rank the offers; without them the order is the database's
+    position, limit = _paging("offers", keyset=keyset)
+    offers, following = queries.public_offer_page(filters, position, limit)
+    return jsonify(_page("offers", [offer_data(o) for o in offers], following, keyset=keyset))
 
 
 @bp.route("/offers/<int:offer_id>")
@@ -256,9 +289,9 @@ def list_companies():
     sector = request.args.get("sector")
     if sector is not None and sector not in {s["value"] for s in _sectors()}:
         raise Unprocessable({"sector": [_("Please choose one of the listed values.")]})
-    offset, limit = _paging("companies")
-    companies, more = queries.verified_company_page(sector, offset, limit)
-    return jsonify(_page("companies", [company_data(c) for c in companies], offset, limit, more))
+    position, limit = _paging("companies", keyset=True)
+    companies, following = queries.verified_company_page(sector, position, limit)
+    return jsonify(_page("companies", [company_data(c) for c in companies], following, keyset=True))
 
 
 def _sectors() -> list[dict]:
@@ -279,9 +312,9 @@ def get_company(company_id: int):
 @token_required(TokenScope.read_offers)
 def own_offers():
     user = _company_member()
-    offset, limit = _paging("own-offers")
-    offers, more = queries.own_offer_page(user.active_company, offset, limit)
-    return jsonify(_page("own-offers", [offer_data(o) for o in offers], offset, limit, more))
+    position, limit = _paging("own-offers", keyset=True)
+    offers, following = queries.own_offer_page(user.active_company, position, limit)
+    return jsonify(_page("own-offers", [offer_data(o) for o in offers], following, keyset=True))
 
 
 @bp.route("/my/offers", methods=["POST"])
@@ -350,6 +383,7 @@ def graduates_for_offer(offer_id: int):
     user = _company_member()
     offer = get_offer_or_404(offer_id, user, edit=True)
     offset, limit = _paging(f"graduates-{offer.id}")
+    offset = offset or 0
     ranked = []
     if offer.is_public:
         ranked = index.profiles_for_offer(offer, queries.findable_candidates(), strict=True, k=RANK_LIMIT)
@@ -363,7 +397,7 @@ def graduates_for_offer(offer_id: int):
               "reasons": [{"term": r.query_term, "card_field": r.card_field, "share": float(r.share)}
                           for r in item.match.reasons],
               "conditions": _conditions(item.conditions)} for item in shown]
-    return jsonify(_page(f"graduates-{offer.id}", items, offset, limit, len(ranked) > offset + limit))
+    return jsonify(_ranked_page(f"graduates-{offer.id}", items, offset, limit, len(ranked)))
 
 
 # ---- a graduate: the offers that fit ------------------------------------------------------------
@@ -376,6 +410,7 @@ def matches():
         raise NotAllowed(_l("Only graduates have offers that fit them."))
     filters = _offer_filters()
     offset, limit = _paging("matches")
+    offset = offset or 0
     profile = user.profile
     ranked = []
     if profile is not None and index.profile_has_content(profile):
@@ -387,7 +422,7 @@ def matches():
               "reasons": [{"term": r.query_term, "offer_term": r.candidate_term, "share": float(r.share)}
                           for r in item.match.reasons],
               "conditions": _conditions(item.conditions)} for item in shown]
-    return jsonify(_page("matches", items, offset, limit, len(ranked) > offset + limit))
+    return jsonify(_ranked_page("matches", items, offset, limit, len(ranked)))
 
 
 # ---- the description -----------------------------------------------------------------------------
