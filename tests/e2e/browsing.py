@@ -33,3 +33,22 @@ def register(page, path: str, email: str, password: str = PASSWORD, **extra) -> 
             target.fill(value)
     page.check("#accept_privacy")
     submit(page)
+
+
+# A phone's viewport, and the WCAG 2.1 A/AA rules (BITV 2.0) axe-core checks a page against.
+PHONE = {"width": 390, "height": 844}
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+           "resultTypes": ["violations"]}
+
+
+def axe():
+    from axe_playwright_python.sync_playwright import Axe
+
+    return Axe()
+
+
+def violations(checker, page) -> list[str]:
+    """The page's axe-core violations of WCAG_AA, one line each."""
+    results = checker.run(page, options=WCAG_AA).response
+    return [f"{v['id']} ({v['impact']}): " + "; ".join(" ".join(n["target"]) for n in v["nodes"][:3])
+            for v in results["violations"]]

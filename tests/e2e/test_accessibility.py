@@ -5,32 +5,20 @@ from __future__ import annotations
 
 import pytest
 
-from .browsing import submit
+from .browsing import PHONE, submit
+from .browsing import axe as _axe
+from .browsing import violations as _violations
 from .crawl import DEMO_ROLES, main_pages
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
-WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-           "resultTypes": ["violations"]}
 # Where each role starts its walk: the start page, and for a logged-in person their own start page too.
 START = {"anonymous": ("/", "/auth/login", "/auth/register", "/auth/register/company", "/accessibility"),
          "graduate": ("/", "/graduates/", "/graduates/profile"), "company": ("/", "/companies/dashboard"),
          "staff": ("/", "/staff/"), "board": ("/", "/report/"), "admin": ("/", "/staff/"),
          "researcher": ("/",)}
 
-
-def _axe():
-    from axe_playwright_python.sync_playwright import Axe
-
-    return Axe()
-
-
-def _violations(axe, page) -> list[str]:
-    results = axe.run(page, options=WCAG_AA).response
-    return [f"{v['id']} ({v['impact']}): " + "; ".join(" ".join(n["target"]) for n in v["nodes"][:3])
-            for v in results["violations"]]
 
 
 @pytest.mark.parametrize("role", DEMO_ROLES)

@@ -14,8 +14,7 @@ from playwright.sync_api import expect
 
 from matchmaker.models import Company, Membership, Offer, OfferStatus, Sector, utcnow
 
-from .browsing import log_in, submit
-from .test_accessibility import PHONE, WCAG_AA, _axe, _violations
+from .browsing import PHONE, axe, log_in, submit, violations
 
 pytestmark = pytest.mark.browser
 
@@ -49,7 +48,7 @@ def test_a_company_makes_uses_and_revokes_a_token(browser, live_server, live_db,
     context = browser.new_context(base_url=live_server, locale="de-DE", viewport=PHONE)
     context.set_default_timeout(15_000)
     page = context.new_page()
-    axe = _axe()
+    checker = axe()
     log_in(page, EMAIL)
     page.goto("/account/tokens")
     expect(page.locator("main h1")).to_have_text("API-Tokens")
@@ -60,7 +59,7 @@ def test_a_company_makes_uses_and_revokes_a_token(browser, live_server, live_db,
     submit(page, "main form[method=post]:has(#name)")
     secret = page.locator("main code.secret").inner_text().strip()
     assert re.fullmatch(r"mm_[A-Za-z0-9_-]{40,}", secret)
-    assert _violations(axe, page) == [] and _no_sideways_scroll(page)
+    assert violations(checker, page) == [] and _no_sideways_scroll(page)
 
     status, kind, offer = _call(live_server, "POST", "/api/v1/my/offers", secret, {
         "kind": "internship", "title": "Praktikum Leittechnik", "description": "SPS-Programmierung im Leitstand.",
@@ -86,6 +85,6 @@ def test_a_company_makes_uses_and_revokes_a_token(browser, live_server, live_db,
 
     page.goto("/api/v1/docs")
     expect(page.locator("main h1")).to_contain_text("Matchmaker-API")
-    assert _violations(axe, page) == [] and _no_sideways_scroll(page)
+    assert violations(checker, page) == [] and _no_sideways_scroll(page)
     assert live_db(lambda db: db.session.get(Offer, offer["id"]).status) == OfferStatus.published
     context.close()
