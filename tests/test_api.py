@@ -402,3 +402,12 @@ def test_companies_page_by_name_with_the_longest_name(client, make_company):
 def test_an_unknown_parameter_is_named_not_ignored(client):
     body = assert_problem(client.get("/api/v1/offers?kinds=job", headers={"Accept-Language": "de"}), 422)
     assert body["errors"] == {"kinds": ["Dieser Parameter ist unbekannt. Das API-Dokument nennt die Parameter."]}
+
+
+def test_the_request_s_language_wins_over_the_account_s(client, make_user, make_token):
+    _token, secret = make_token(make_user(Role.graduate, locale="de"), scopes=[TokenScope.read_offers])
+    body = assert_problem(client.get("/api/v1/my/matches", headers=bearer(secret, "en")), 403)
+    assert body["detail"] == "The token lacks the scope matches:read for this operation."
+    body = assert_problem(client.get("/api/v1/my/matches", headers={"Authorization": f"Bearer {secret}",
+                                                                  "Accept-Language": ""}), 403)
+    assert body["detail"] == "Dem Token fehlt für diese Operation die Berechtigung matches:read."
