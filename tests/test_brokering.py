@@ -681,3 +681,24 @@ def test_company_invitation_message_is_optional_and_length_limited(db, login_as,
     assert response.status_code == 302
     (intro,) = _all(db)
     assert intro.message_to_graduate == ""
+
+
+def test_a_refused_invitation_comes_back_with_the_text_typed(db, login_as, people, make_profile):
+    offer, profile = people["offer"], people["profile"]
+    other = make_profile(visible_to_companies=True, skills=["python"], wanted_kinds=[])
+    client = login_as(people["member"])
+    typed = "Wir würden Sie gern kennenlernen. " * 59 + "Ende"  # over the 2,000 allowed
+    assert len(typed) > 2000
+    response = client.post(f"/introductions/offers/{offer.id}/invite/{profile.id}?all=1",
+                           data={"message_to_graduate": typed})
+    assert response.status_code == 303
+    assert response.location.endswith(f"/matches/offers/{offer.id}/graduates?all=1#invite-{profile.id}")
+    assert _all(db) == []
+    page = client.get(response.location).get_data(as_text=True)
+    form = page.split(f'id="invite-{profile.id}"', 1)[1].split("</form>", 1)[0]
+    assert typed.rstrip() in form and 'aria-invalid="true"' in form and "At most 2000 characters." in form
+    # Only that graduate's form is refilled, and only once: a reload shows empty forms.
+    other_form = page.split(f'id="invite-{other.id}"', 1)[1].split("</form>", 1)[0]
+    assert "kennenlernen" not in other_form
+    again = client.get(response.location).get_data(as_text=True)
+    assert "kennenlernen" not in again.split(f'id="invite-{profile.id}"', 1)[1].split("</form>", 1)[0]

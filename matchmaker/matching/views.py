@@ -9,7 +9,9 @@ from sqlalchemy.orm import contains_eager
 from ..access import get_offer_or_404, role_required
 from ..audit import record_card_views
 from ..catalog import BTU_PROGRAMMES
+from ..brokering.forms import InviteForm
 from ..extensions import db
+from ..forms import restore_form
 from ..graduates.queries import findable_profiles
 from ..models import Company, GraduateProfile, Offer, OfferKind, Role, Sector
 from ..offers.forms import OfferFilterForm
@@ -65,7 +67,13 @@ def graduates_for_offer(offer_id: int):
         # The cards on this page are what the company sees; each graduate finds it in their log.
         if record_card_views(current_user, [r.profile for r in page.items]):
             db.session.commit()
-    return render_template("matching/graduates_for_offer.html", offer=offer, page=page, strict=_strict())
+    invite_forms = {}
+    if current_user.role == Role.company:
+        # An invitation refused for its input comes back here with the text typed (see brokering.invite).
+        invite_forms = {r.profile.id: restore_form(InviteForm, InviteForm.stash_name(offer.id, r.profile.id))
+                        for r in page.items}
+    return render_template("matching/graduates_for_offer.html", offer=offer, page=page, strict=_strict(),
+                           invite_forms=invite_forms)
 
 
 # The board's filters: query parameter -> (key, how to read a value, the values understood).
