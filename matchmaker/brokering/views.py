@@ -51,9 +51,11 @@ def _done(message: str, introduction: Introduction):
 @bp.route("/")
 @role_required(Role.graduate, Role.company)
 def index():
-    """The introductions of the graduate, or of the company user's company."""
-    page = _paginate(queries.introductions_of(current_user))
-    return render_template("brokering/index.html", page=page, side=current_user.role.value)
+    """The introductions of the graduate, or of the company user's company; `?waiting=1`: only those that
+    wait for this side's answer."""
+    waiting = request.args.get("waiting") == "1"
+    page = _paginate(queries.introductions_of(current_user, waiting=waiting))
+    return render_template("brokering/index.html", page=page, side=current_user.role.value, waiting=waiting)
 
 
 def _render_detail(introduction: Introduction, status: int = 200, **forms):
