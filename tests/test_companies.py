@@ -393,13 +393,13 @@ def test_each_offer_shows_views_fits_interest_and_open_introductions(
     count_page_view(PageViewKind.offer, draft.id + 1000)
     db.session.commit()
     login_as(company_user(company))
+    # Fits: the findable graduates the "Graduates who fit" page ranks for the offer, counted the same way.
+    fits_page = client.get(f"/matches/offers/{offer.id}/graduates").get_data(as_text=True)
+    ranked = fits_page.count('class="inline invite-form')
     body = client.get("/companies/mine").get_data(as_text=True)
     card = body.split(f'href="/offers/{offer.id}"', 1)[1]
     figures = card.split('class="figures"', 1)[1].split("</ul>", 1)[0]
     assert "3 views" in figures
-    # Fits: the findable graduates the "Graduates who fit" page ranks for the offer, counted the same way.
-    fits_page = client.get(f"/matches/offers/{offer.id}/graduates").get_data(as_text=True)
-    ranked = fits_page.count('class="inline invite-form')
     assert ranked >= 3
     assert f"{ranked} graduates fit" in figures
     assert f'href="/matches/offers/{offer.id}/graduates"' in figures
@@ -410,12 +410,32 @@ def test_each_offer_shows_views_fits_interest_and_open_introductions(
     assert "0 views" in draft_figures and "fit" not in draft_figures
 
 
+def test_the_dashboard_never_waits_for_a_first_index_build(client, db, make_company, make_offer, make_profile,
+                                                            login_as, company_user):
+    from matchmaker.matching import index
+
+    company = make_company()
+    offer = make_offer(company=company, required_skills=["Elektrolyse"], title="Elektrolyse")
+    make_profile(visible_to_companies=True, skills=["Elektrolyse"], headline="Elektrolyse", wanted_kinds=[])
+    login_as(company_user(company))
+    body = client.get("/companies/mine").get_data(as_text=True)
+    figures = body.split(f'href="/offers/{offer.id}"', 1)[1].split('class="figures"', 1)[1].split("</ul>", 1)[0]
+    assert "the ranking is being prepared" in figures and "graduate fits" not in figures
+    with client.application.app_context():
+        assert not index.index_ready()
+    assert client.get(f"/matches/offers/{offer.id}/graduates").status_code == 200  # builds it
+    body = client.get("/companies/mine").get_data(as_text=True)
+    assert "1 graduate fits" in body and "being prepared" not in body
+
+
 def test_offer_fits_are_bounded(app, db, make_company, make_offer, make_profile):
     from matchmaker.companies import queries
+    from matchmaker.matching import index
 
     offer = make_offer(required_skills=["Elektrolyse"], title="Elektrolyse")
     for _ in range(4):
         make_profile(visible_to_companies=True, skills=["Elektrolyse"], headline="Elektrolyse", wanted_kinds=[])
+    index.get_matcher()
     figures = queries.offer_figures([offer], fits_bound=2)[offer.id]
     assert figures.fits == 2 and figures.fits_more
     figures = queries.offer_figures([offer])[offer.id]

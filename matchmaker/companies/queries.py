@@ -53,13 +53,15 @@ class OfferFigures:
     views: int = 0  # public views of the offer's page, all days
     fits: int | None = None  # findable graduates who meet every condition and fit (None: not public)
     fits_more: bool = False  # the ranking stopped at its bound: there may be more
+    fits_pending: bool = False  # public, but this process has no matcher index yet: counted later
     interested: int = 0  # graduates who said interested and have not taken it back
     open_introductions: int = 0  # introductions about the offer not closed yet
 
 
 def offer_figures(offers: list[Offer], fits_bound: int = FITS_BOUND) -> dict[int, OfferFigures]:
     """The figures of each given offer (of one company), by offer id: three grouped queries and, for
-    the public offers, one bounded ranking each (the matching of the "Graduates who fit" page)."""
+    the public offers, one bounded ranking each (the matching of the "Graduates who fit" page), once
+    the process has its matcher index (it never builds one for this)."""
     figures = {offer.id: OfferFigures() for offer in offers}
     if not figures:
         return {}
@@ -82,9 +84,13 @@ def offer_figures(offers: list[Offer], fits_bound: int = FITS_BOUND) -> dict[int
             .group_by(Introduction.offer_id)):
         figures[offer_id].open_introductions = n
     public = [offer for offer in offers if offer.is_public]
-    if public:
+    from ..matching import index
+
+    if public and not index.index_ready():  # no page waits for a first build for a figure
+        for offer in public:
+            figures[offer.id].fits_pending = True
+    elif public:
         from ..graduates.queries import findable_profiles
-        from ..matching import index
 
         candidates = list(db.session.scalars(findable_profiles()))
         for offer in public:

@@ -289,6 +289,12 @@ def get_index() -> MatcherIndex:
     return index
 
 
+def index_ready() -> bool:
+    """Has this process built its index yet? A page that only adds figures asks this instead of
+    waiting for a first build."""
+    return get_index().matcher is not None
+
+
 def get_matcher() -> Matcher:
     from flask import current_app
 
