@@ -702,3 +702,26 @@ def test_a_refused_invitation_comes_back_with_the_text_typed(db, login_as, peopl
     assert "kennenlernen" not in other_form
     again = client.get(response.location).get_data(as_text=True)
     assert "kennenlernen" not in again.split(f'id="invite-{profile.id}"', 1)[1].split("</form>", 1)[0]
+
+
+def test_each_side_can_list_only_the_introductions_waiting_for_its_answer(db, login_as, make_introduction,
+                                                                          make_profile, company_user):
+    from matchmaker.models import IntroductionState as S
+
+    profile = make_profile(visible_to_companies=True)
+    asked = make_introduction(S.proposed, profile=profile)  # waits for both
+    invited = make_introduction(S.accepted_by_company, profile=profile, started_by=Side.company)  # for the graduate
+    interested = make_introduction(S.accepted_by_graduate, profile=profile, started_by=Side.graduate)  # the company
+    make_introduction(S.introduced, profile=profile)
+
+    def listed(client, path):
+        return {int(n) for n in re.findall(r'id="introduction-(\d+)"', client.get(path).get_data(as_text=True))}
+
+    client = login_as(profile.user)
+    assert listed(client, "/introductions/?waiting=1") == {asked.id, invited.id}
+    assert len(listed(client, "/introductions/")) == 4
+    client = login_as(company_user(interested.company))
+    assert listed(client, "/introductions/?waiting=1") == {interested.id}
+    client = login_as(company_user(invited.company))
+    body = client.get("/introductions/?waiting=1").get_data(as_text=True)
+    assert "Nothing waits for your answer." in body and 'id="introduction-' not in body
