@@ -8,8 +8,8 @@ from sqlalchemy.orm import contains_eager
 
 from ..access import get_offer_or_404, role_required
 from ..audit import record_card_views
-from ..catalog import BTU_PROGRAMMES
 from ..brokering.forms import InviteForm
+from ..catalog import BTU_PROGRAMMES
 from ..extensions import db
 from ..forms import restore_form
 from ..graduates.queries import findable_profiles
