@@ -232,6 +232,20 @@ def register_template_helpers(app: Flask) -> None:
             abort(400)
 
     @app.template_global()
+    def answers_waiting() -> int:
+        """How many introductions wait for the company user's company to answer (the navigation's badge);
+        0 for everyone else. Counted once per request."""
+        from flask import g
+        from flask_login import current_user
+
+        from .brokering.queries import answers_waiting_count
+
+        if "answers_waiting" not in g:
+            company = current_user.active_company if current_user.is_authenticated else None
+            g.answers_waiting = answers_waiting_count(company) if company is not None else 0
+        return g.answers_waiting
+
+    @app.template_global()
     def page_url(page: int) -> str:
         """The current URL with another page number, keeping every filter."""
         from flask import url_for

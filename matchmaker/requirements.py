@@ -1,15 +1,21 @@
-"""What an offer asks of a graduate (German level, degree): each as a SQL clause and a Python check, side by side.
+"""What an offer asks of a graduate (German level, degree, kind, start): the matcher's hard conditions.
 
-The offer list filters with the clauses ("my German is B1": offers that need at most B1); the matcher's
-conditions use the checks for one graduate and one offer. Both read the same rank tables (models), so
-the list and the matcher cannot disagree about what is enough.
+German level and degree come as a SQL clause and a Python check side by side: the offer list filters
+with the clauses ("my German is B1": offers that need at most B1); the matcher's conditions use the
+checks for one graduate and one offer. Both read the same rank tables (models), so the list and the
+matcher cannot disagree about what is enough. The kind and the start are Python checks only.
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
-from .models import DEGREE_RANK, LANGUAGE_LEVELS, Degree, Offer, cefr_rank
+from datetime import date
+
+from .models import DEGREE_RANK, LANGUAGE_LEVELS, Degree, Offer, OfferKind, cefr_rank
+
+# The hard conditions, in the order they are shown.
+CONDITIONS = ("kind", "german", "degree", "start")
 
 
 def german_enough(required: str | None, held: str | None) -> bool:
@@ -34,3 +40,21 @@ def degree_clause(held: Degree | None) -> sa.ColumnElement[bool]:
     """Offers that ask for `held`, a lower degree, or none."""
     enough = [degree for degree in DEGREE_RANK if degree_enough(degree, held)]
     return sa.or_(Offer.degree.is_(None), Offer.degree.in_(enough))
+
+
+def lowest_german_above(held: str | None) -> str:
+    """The first level that is more than `held` (A1 for no German): what an offer "needs or higher"."""
+    return LANGUAGE_LEVELS[min(cefr_rank(held), len(LANGUAGE_LEVELS) - 1)]
+
+
+def kind_wanted(kind: OfferKind, wanted) -> bool:
+    """The offer is of a kind the graduate looks for (none named: every kind)."""
+    return not wanted or kind.value in set(wanted)
+
+
+def open_at_start(offer: Offer, earliest_start: date | None) -> bool:
+    """The post does not end before the graduate can start; a post open until later still fits (no
+    start given on either side: always)."""
+    if not earliest_start or not offer.start_date:
+        return True
+    return (offer.end_date or offer.start_date) >= earliest_start

@@ -681,3 +681,47 @@ def test_company_invitation_message_is_optional_and_length_limited(db, login_as,
     assert response.status_code == 302
     (intro,) = _all(db)
     assert intro.message_to_graduate == ""
+
+
+def test_a_refused_invitation_comes_back_with_the_text_typed(db, login_as, people, make_profile):
+    offer, profile = people["offer"], people["profile"]
+    other = make_profile(visible_to_companies=True, skills=["python"], wanted_kinds=[])
+    client = login_as(people["member"])
+    typed = "Wir würden Sie gern kennenlernen. " * 59 + "Ende"  # over the 2,000 allowed
+    assert len(typed) > 2000
+    response = client.post(f"/introductions/offers/{offer.id}/invite/{profile.id}?all=1",
+                           data={"message_to_graduate": typed})
+    assert response.status_code == 303
+    assert response.location.endswith(f"/matches/offers/{offer.id}/graduates?all=1#invite-{profile.id}")
+    assert _all(db) == []
+    page = client.get(response.location).get_data(as_text=True)
+    form = page.split(f'id="invite-{profile.id}"', 1)[1].split("</form>", 1)[0]
+    assert typed.rstrip() in form and 'aria-invalid="true"' in form and "At most 2000 characters." in form
+    # Only that graduate's form is refilled, and only once: a reload shows empty forms.
+    other_form = page.split(f'id="invite-{other.id}"', 1)[1].split("</form>", 1)[0]
+    assert "kennenlernen" not in other_form
+    again = client.get(response.location).get_data(as_text=True)
+    assert "kennenlernen" not in again.split(f'id="invite-{profile.id}"', 1)[1].split("</form>", 1)[0]
+
+
+def test_each_side_can_list_only_the_introductions_waiting_for_its_answer(db, login_as, make_introduction,
+                                                                          make_profile, company_user):
+    from matchmaker.models import IntroductionState as S
+
+    profile = make_profile(visible_to_companies=True)
+    asked = make_introduction(S.proposed, profile=profile)  # waits for both
+    invited = make_introduction(S.accepted_by_company, profile=profile, started_by=Side.company)  # for the graduate
+    interested = make_introduction(S.accepted_by_graduate, profile=profile, started_by=Side.graduate)  # the company
+    make_introduction(S.introduced, profile=profile)
+
+    def listed(client, path):
+        return {int(n) for n in re.findall(r'id="introduction-(\d+)"', client.get(path).get_data(as_text=True))}
+
+    client = login_as(profile.user)
+    assert listed(client, "/introductions/?waiting=1") == {asked.id, invited.id}
+    assert len(listed(client, "/introductions/")) == 4
+    client = login_as(company_user(interested.company))
+    assert listed(client, "/introductions/?waiting=1") == {interested.id}
+    client = login_as(company_user(invited.company))
+    body = client.get("/introductions/?waiting=1").get_data(as_text=True)
+    assert "Nothing waits for your answer." in body and 'id="introduction-' not in body

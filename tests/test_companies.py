@@ -1,3 +1,5 @@
+import re
+from datetime import timedelta
 
 from matchmaker.models import Company, Membership, OfferStatus, Role, Sector, SizeBand, User, utcnow
 
@@ -300,3 +302,141 @@ def test_the_registrants_personal_email_is_not_published_as_the_company_contact(
     login_as(user)
     form = client.get("/companies/mine/edit").get_data(as_text=True)
     assert 'placeholder="e.g. karriere@your-company.de"' in form and "function address" in form
+
+
+# ---- what waits for the company, and what each offer has drawn ---------------------------------------
+
+def _waiting_setup(make_company, make_offer, make_profile, make_introduction):
+    """A company with a public offer and a draft, and introductions in every state that counts."""
+    from datetime import timedelta
+
+    from matchmaker.models import IntroductionState as S
+    from matchmaker.models import Side
+
+    company = make_company(name="Lausitz Wasserstoff GmbH")
+    offer = make_offer(company=company, title="Elektrolyse-Ingenieur (m/w/d)",
+                       required_skills=["Elektrolyse", "Wasserstoff"], description="PEM-Elektrolyse im Park.")
+    draft = make_offer(company=company, title="Entwurf Laborstelle", published=False)
+    fitting = [make_profile(visible_to_companies=True, headline="Wasserstoff", skills=["Elektrolyse", "Wasserstoff"],
+                            wanted_kinds=[]) for _ in range(3)]
+    make_profile(visible_to_companies=False, skills=["Elektrolyse", "Wasserstoff"], wanted_kinds=[])  # not findable
+    earlier = utcnow() - timedelta(days=3)
+    interest = [make_introduction(S.accepted_by_graduate, offer=offer, profile=profile, started_by=Side.graduate,
+                                  now=earlier) for profile in fitting[:2]]
+    proposal = make_introduction(S.proposed, offer=offer)
+    make_introduction(S.accepted_by_company, offer=offer, started_by=Side.company)  # waits for the graduate
+    make_introduction(S.introduced, offer=offer)
+    make_introduction(S.declined, offer=offer, started_by=Side.graduate, closed_by_side=Side.graduate)  # taken back
+    make_introduction(S.hired, offer=offer)  # closed: not open
+    make_introduction(S.accepted_by_graduate, started_by=Side.graduate)  # another company's
+    return company, offer, draft, interest, proposal
+
+
+def test_dashboard_lists_what_waits_for_the_company_with_counts(client, db, make_company, make_offer, make_profile,
+                                                                make_introduction, login_as, company_user):
+    company, offer, draft, interest, proposal = _waiting_setup(make_company, make_offer, make_profile,
+                                                               make_introduction)
+    login_as(company_user(company))
+    body = client.get("/companies/mine").get_data(as_text=True)
+    waiting = body.split('id="waiting"', 1)[1].split("</section>", 1)[0]
+    assert "2 graduates are interested and wait for your answer" in waiting
+    assert "1 proposal of the Präsenzstelle waits for your answer" in waiting
+    assert "1 introduction is made and has no outcome yet" in waiting
+    assert "1 of your invitations waits for the graduate’s answer" in waiting
+    # The three that wait for an answer are listed, each a link to the introduction, the longest waiting first.
+    links = [f'href="/introductions/{intro.id}"' for intro in (*interest, proposal)]
+    assert all(link in waiting for link in links)
+    assert waiting.index(links[0]) < waiting.index(links[2])
+    assert 'href="/introductions/?waiting=1"' in waiting
+
+
+def test_the_navigation_badge_says_how_many_wait(client, db, make_company, make_offer, make_profile,
+                                                  make_introduction, login_as, company_user):
+    company, *_rest = _waiting_setup(make_company, make_offer, make_profile, make_introduction)
+    login_as(company_user(company))
+    for path in ("/companies/mine", "/offers/", "/introductions/"):
+        nav = client.get(path).get_data(as_text=True).split('aria-label="Main"', 1)[1].split("</nav>", 1)[0]
+        badge = nav.split('id="waiting-badge"', 1)[1].split("</a>", 1)[0]
+        assert '<span aria-hidden="true">3</span>' in badge
+        assert '<span class="visually-hidden">3 waiting</span>' in badge, badge
+    # A company with nothing waiting has no badge; so has every other role.
+    login_as(company_user(make_company()))
+    assert "waiting-badge" not in client.get("/companies/mine").get_data(as_text=True)
+    member = company_user(company)
+    member.locale = "de"
+    db.session.commit()
+    login_as(member)
+    assert '<span class="visually-hidden">3 warten</span>' in client.get("/offers/").get_data(as_text=True)
+
+
+def test_the_waiting_list_of_introductions_shows_only_those_for_the_companys_answer(
+        client, db, make_company, make_offer, make_profile, make_introduction, login_as, company_user):
+    company, offer, draft, interest, proposal = _waiting_setup(make_company, make_offer, make_profile,
+                                                               make_introduction)
+    login_as(company_user(company))
+    body = client.get("/introductions/?waiting=1").get_data(as_text=True)
+    shown = {int(n) for n in re.findall(r'id="introduction-(\d+)"', body)}
+    assert shown == {intro.id for intro in (*interest, proposal)}
+    everything = client.get("/introductions/").get_data(as_text=True)
+    assert len(re.findall(r'id="introduction-(\d+)"', everything)) == 7
+
+
+def test_each_offer_shows_views_fits_interest_and_open_introductions(
+        client, db, make_company, make_offer, make_profile, make_introduction, login_as, company_user):
+    from matchmaker.models import PageViewKind
+    from matchmaker.reports.operations import count_page_view
+
+    company, offer, draft, interest, proposal = _waiting_setup(make_company, make_offer, make_profile,
+                                                               make_introduction)
+    for day in (utcnow().date(), utcnow().date(), utcnow().date() - timedelta(days=1)):
+        count_page_view(PageViewKind.offer, offer.id, day=day)
+    count_page_view(PageViewKind.offer, draft.id + 1000)
+    db.session.commit()
+    login_as(company_user(company))
+    # Fits: the findable graduates the "Graduates who fit" page ranks for the offer, counted the same way.
+    fits_page = client.get(f"/matches/offers/{offer.id}/graduates").get_data(as_text=True)
+    ranked = fits_page.count('class="inline invite-form')
+    body = client.get("/companies/mine").get_data(as_text=True)
+    card = body.split(f'href="/offers/{offer.id}"', 1)[1]
+    figures = card.split('class="figures"', 1)[1].split("</ul>", 1)[0]
+    assert "3 views" in figures
+    assert ranked >= 3
+    assert f"{ranked} graduates fit" in figures
+    assert f'href="/matches/offers/{offer.id}/graduates"' in figures
+    assert "2 graduates interested" in figures  # the interest taken back does not count
+    assert "5 open introductions" in figures  # two interests, the proposal, the invitation, the introduced one
+    draft_card = body.split(f'href="/offers/{draft.id}"', 1)[1]
+    draft_figures = draft_card.split('class="figures"', 1)[1].split("</ul>", 1)[0]
+    assert "0 views" in draft_figures and "fit" not in draft_figures
+
+
+def test_the_dashboard_never_waits_for_a_first_index_build(client, db, make_company, make_offer, make_profile,
+                                                            login_as, company_user):
+    from matchmaker.matching import index
+
+    company = make_company()
+    offer = make_offer(company=company, required_skills=["Elektrolyse"], title="Elektrolyse")
+    make_profile(visible_to_companies=True, skills=["Elektrolyse"], headline="Elektrolyse", wanted_kinds=[])
+    login_as(company_user(company))
+    body = client.get("/companies/mine").get_data(as_text=True)
+    figures = body.split(f'href="/offers/{offer.id}"', 1)[1].split('class="figures"', 1)[1].split("</ul>", 1)[0]
+    assert "the ranking is being prepared" in figures and "graduate fits" not in figures
+    with client.application.app_context():
+        assert not index.index_ready()
+    assert client.get(f"/matches/offers/{offer.id}/graduates").status_code == 200  # builds it
+    body = client.get("/companies/mine").get_data(as_text=True)
+    assert "1 graduate fits" in body and "being prepared" not in body
+
+
+def test_offer_fits_are_bounded(app, db, make_company, make_offer, make_profile):
+    from matchmaker.companies import queries
+    from matchmaker.matching import index
+
+    offer = make_offer(required_skills=["Elektrolyse"], title="Elektrolyse")
+    for _ in range(4):
+        make_profile(visible_to_companies=True, skills=["Elektrolyse"], headline="Elektrolyse", wanted_kinds=[])
+    index.get_matcher()
+    figures = queries.offer_figures([offer], fits_bound=2)[offer.id]
+    assert figures.fits == 2 and figures.fits_more
+    figures = queries.offer_figures([offer])[offer.id]
+    assert figures.fits == 4 and not figures.fits_more

@@ -1,12 +1,14 @@
 """The matcher through the app: offers for a graduate, graduates for an offer, the staff board."""
 
+import html
+import re
 from datetime import date, timedelta
 
 import pytest
 
 from matchmaker.matching import index
 from matchmaker.matching.bridge import resolve_path
-from matchmaker.models import OfferKind, Role
+from matchmaker.models import Degree, OfferKind, Role
 
 needs_dictionary = pytest.mark.skipif(resolve_path() is None,
                                       reason="German-English dictionary (Debian trans-de-en) not installed")
@@ -262,3 +264,135 @@ def test_a_side_registered_once_is_built_synced_and_ranked(app, db, make_profile
                         required_skills=["Wasserstoff"])
     assert second.id in index.get_matcher().ids("questions")
     assert index.get_index().builds == 1 and index.get_index().updates == 1
+
+
+# ---- the strict list says what it hides -------------------------------------------------------------
+
+def _ranked_titles(body: str) -> list[str]:
+    if '<ol class="ranked">' not in body:
+        return []
+    listed = body.split('<ol class="ranked">', 1)[1].split("</ol>", 1)[0]
+    return re.findall(r'<h3><a href="/offers/\d+">([^<]+)</a></h3>', listed)
+
+
+def _hidden(body: str) -> dict[str, tuple[str, str]]:
+    """condition -> (link text, href) of the notes on what the strict list hides."""
+    if 'id="hidden-offers"' not in body:
+        return {}
+    notes = body.split('id="hidden-offers"', 1)[1].split("</div>", 1)[0]
+    return {name: (text, html.unescape(href)) for name, href, text in
+            re.findall(r'<li id="hidden-(\w+)"><a href="([^"]+)">([^<]+)</a></li>', notes)}
+
+
+@pytest.fixture
+def b1_graduate(make_profile, make_offer):
+    """A Master with German B1 who looks for jobs from in three weeks, and offers that fit their words:
+    two meet every condition, the others fail one condition (or two)."""
+    today = date.today()
+    profile = make_profile(headline="Process engineer", skills=["process engineering"], degree=Degree.master,
+                           wanted_kinds=[OfferKind.job.value], earliest_start=today + timedelta(days=21),
+                           languages=[{"language": "de", "level": "B1"}, {"language": "en", "level": "C1"}])
+
+    def offer(title, **fields):
+        return make_offer(title=title, required_skills=["process engineering"], **fields)
+
+    offer("Process engineering job")
+    offer("Process engineering job in English", min_german_level="A2")
+    for n, level in enumerate(("B2", "B2", "C1")):
+        offer(f"Process engineering job German {level} {n}", min_german_level=level)
+    offer("Process engineering doctoral post 1", degree=Degree.phd)
+    offer("Process engineering doctoral post 2", degree=Degree.phd)
+    offer("Process engineering internship", kind=OfferKind.internship)
+    offer("Process engineering short job", start_date=today + timedelta(days=5))
+    offer("Process engineering doctoral post in German", degree=Degree.phd, min_german_level="C1")
+    return profile
+
+
+def test_the_strict_list_says_how_many_offers_each_condition_hides(client, login_as, b1_graduate):
+    login_as(b1_graduate.user)
+    body = _page(client, "/matches/offers")
+    assert sorted(_ranked_titles(body)) == ["Process engineering job", "Process engineering job in English"]
+    hidden = _hidden(body)
+    assert hidden["german"][0] == "3 more need German B2 or higher"
+    assert hidden["degree"][0] == "2 more ask for the degree PhD"
+    assert hidden["kind"][0] == "1 more is of a kind you do not look for"
+    assert hidden["start"][0] == "1 more ends before you can start"
+    assert hidden["several"][0] == "1 more fails more than one condition"
+
+    # One click shows them: that condition set to "any", everything else as it was.
+    shown = _page(client, hidden["german"][1])
+    titles = _ranked_titles(shown)
+    assert len(titles) == 5 and sum("German" in title for title in titles) == 3
+    assert '<option selected value="">Any</option>' in shown.split('id="german"', 1)[1].split("</select>", 1)[0]
+    assert "hidden-german" not in shown and "hidden-degree" in shown
+    assert len(_ranked_titles(_page(client, hidden["degree"][1]))) == 4
+    assert "Process engineering internship" in _ranked_titles(_page(client, hidden["kind"][1]))
+    assert "Process engineering short job" in _ranked_titles(_page(client, hidden["start"][1]))
+    several = _page(client, hidden["several"][1])
+    assert "all=1" in hidden["several"][1] and len(_ranked_titles(several)) == 10
+
+
+def test_the_links_keep_the_other_filters(client, login_as, b1_graduate):
+    login_as(b1_graduate.user)
+    body = _page(client, "/matches/offers?sector=energy&page=1&degree=")
+    text, href = _hidden(body)["german"]
+    assert "sector=energy" in href and "degree=" in href and "page=" not in href
+    assert "degree" not in _hidden(body)  # the degree is not checked: nothing hidden by it
+    assert len(_ranked_titles(_page(client, href))) == 8  # and the post that needs both
+
+
+def test_the_condition_filters_start_at_the_graduates_own_values(client, login_as, b1_graduate):
+    login_as(b1_graduate.user)
+    body = _page(client, "/matches/offers")
+
+    def selected(html_text, name):
+        select = html_text.split(f'id="{name}"', 1)[1].split("</select>", 1)[0]
+        return re.findall(r'<option selected value="([^"]*)"', select)
+
+    assert selected(body, "german") == ["B1"]
+    assert selected(body, "degree") == ["master"]
+    assert selected(body, "kind") == ["mine"] and "The kinds you look for (Job)" in body
+    assert selected(body, "start") == ["mine"]
+    # "Any" stays a choice, and another level can be chosen: the conditions follow the fields.
+    anything = _page(client, "/matches/offers?german=&degree=&kind=&start=")
+    assert selected(anything, "german") == [""] and selected(anything, "degree") == [""]
+    assert len(_ranked_titles(anything)) == 10 and "hidden-offers" not in anything
+    c1 = _page(client, "/matches/offers?german=C1")
+    assert len(_ranked_titles(c1)) == 5 and "hidden-german" not in c1
+    # A value not understood counts as the graduate's own, with a message, never a 500.
+    odd = client.get("/matches/offers?german=Z9&degree=nope&start=never")
+    assert odd.status_code == 200
+    assert sorted(_ranked_titles(odd.get_data(as_text=True))) == [
+        "Process engineering job", "Process engineering job in English"]
+
+
+def test_a_profile_without_a_degree_or_german_says_so_in_the_filters(client, login_as, make_profile, make_offer):
+    profile = make_profile(headline="Process engineer", skills=["process engineering"], degree=None, languages=[],
+                           wanted_kinds=[])
+    make_offer(title="Process engineering job", required_skills=["process engineering"])
+    make_offer(title="Process engineering job in German", required_skills=["process engineering"],
+               min_german_level="A1")
+    login_as(profile.user)
+    body = _page(client, "/matches/offers")
+    assert '<option selected value="none">No German</option>' in body
+    assert '<option selected value="none">No degree yet</option>' in body
+    assert 'id="start"' not in body  # no earliest start: no such condition
+    assert _ranked_titles(body) == ["Process engineering job"]
+    assert _hidden(body)["german"][0] == "1 more needs German A1"
+
+
+def test_the_near_misses_page_on_instead_of_stopping(app, client, login_as, make_profile, make_offer):
+    profile = make_profile(headline="Process engineer", skills=["process engineering"], wanted_kinds=[],
+                           languages=[{"language": "de", "level": "A2"}])
+    for n in range(app.config["PAGE_SIZE"] + 5):
+        make_offer(title=f"Process engineering post {n:02d}", required_skills=["process engineering"],
+                   min_german_level="C2")
+    login_as(profile.user)
+    strict = _page(client, "/matches/offers")
+    assert _ranked_titles(strict) == [] and _hidden(strict)["german"][0] == "25 more need German C2"
+    first = _page(client, "/matches/offers?all=1")
+    assert len(_ranked_titles(first)) == app.config["PAGE_SIZE"] and "Page 1 of 2" in first
+    second = _page(client, "/matches/offers?all=1&page=2")
+    assert len(_ranked_titles(second)) == 5 and "Page 2 of 2" in second
+    assert set(_ranked_titles(first)).isdisjoint(_ranked_titles(second))
+    assert 'class="failed"' in second

@@ -39,6 +39,9 @@ def serve_demo(workdir: Path):
     with app.app_context():
         db.create_all()
         seed_demo()
+        from matchmaker.matching.index import get_matcher
+
+        get_matcher()  # as production does before serving (wsgi.py): the dashboard's fit counts show at once
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()

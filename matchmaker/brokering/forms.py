@@ -36,6 +36,11 @@ class InviteForm(BaseForm):
                                         validators=[Optional(), Length(max=MESSAGE_MAX, message=_l(
                                             "At most %(max)d characters.", max=MESSAGE_MAX))])
 
+    @staticmethod
+    def stash_name(offer_id: int, profile_id: int) -> str:
+        """The name a refused invitation's input is kept under (restore_form): one per offer and graduate."""
+        return f"invite-{offer_id}-{profile_id}"
+
 
 class ProposeForm(BaseForm):
     message_to_graduate = TextAreaField(_l("Personal message to the graduate"), filters=[_strip], validators=[

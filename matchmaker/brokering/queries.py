@@ -2,24 +2,93 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models import (CLOSED_STATES, Company, ConsentRecord, FieldOfAction, GraduateProfile, Introduction,
-                      IntroductionState, Note, Role, User, utcnow)
+from ..models import (CLOSED_STATES, WAITING_STATES, Company, ConsentRecord, FieldOfAction, GraduateProfile,
+                      Introduction, IntroductionState, Note, Role, Side, User, utcnow)
 
 
-def introductions_of(user: User) -> sa.Select:
-    """The graduate's introductions, or those of the company user's company; newest change first."""
+def introductions_of(user: User, waiting: bool = False) -> sa.Select:
+    """The graduate's introductions, or those of the company user's company; newest change first.
+    With `waiting`, only those that wait for this side's answer, the longest waiting first."""
     select = sa.select(Introduction)
     if user.role == Role.graduate:
         select = select.where(Introduction.profile_id == (user.profile.id if user.profile else -1))
+        if waiting:
+            select = select.where(Introduction.state.in_(list(WAITING_STATES)),
+                                  Introduction.graduate_accepted_at.is_(None))
     else:
         company = user.active_company
         select = select.where(Introduction.company_id == (company.id if company else -1))
+        if waiting:
+            select = select.where(ANSWER_FROM_COMPANY)
+    if waiting:
+        return select.order_by(Introduction.updated_at, Introduction.id)
     return select.order_by(Introduction.updated_at.desc(), Introduction.id.desc())
+
+
+# ---- what waits for a company --------------------------------------------------------------------
+
+# Waits for the company's yes or no: proposed by staff (both asked) or accepted by the graduate (their
+# interest, or their yes to a proposal). `Introduction.waiting_sides` is the same rule for one row.
+ANSWER_FROM_COMPANY = sa.and_(
+    Introduction.state.in_([IntroductionState.proposed, IntroductionState.accepted_by_graduate]),
+    Introduction.company_accepted_at.is_(None))
+# Both said yes and no final outcome yet: the company gets in touch, the Präsenzstelle records how it went.
+MADE_WITHOUT_OUTCOME = (IntroductionState.introduced, IntroductionState.interview)
+
+
+@dataclass(frozen=True)
+class CompanyWaiting:
+    """What waits for a company, counted."""
+
+    interest: int = 0  # graduates' interest waiting for the company's answer
+    proposals: int = 0  # the Präsenzstelle's proposals waiting for the company's answer
+    invitations: int = 0  # the company's invitations (and yeses) waiting for the graduate's answer
+    introduced: int = 0  # introductions made that have no final outcome yet
+
+    @property
+    def answers(self) -> int:
+        """The introductions that wait for the company's answer: the number on the navigation's badge."""
+        return self.interest + self.proposals
+
+
+def waiting_for_company(company: Company) -> CompanyWaiting:
+    """Count what waits for the company and for its graduates, in one query."""
+    rows = db.session.execute(
+        sa.select(Introduction.state, Introduction.started_by, Introduction.company_accepted_at.is_(None),
+                  sa.func.count())
+        .where(Introduction.company_id == company.id,
+               Introduction.state.in_([*WAITING_STATES, *MADE_WITHOUT_OUTCOME]))
+        .group_by(Introduction.state, Introduction.started_by, Introduction.company_accepted_at.is_(None)))
+    counts = {"interest": 0, "proposals": 0, "invitations": 0, "introduced": 0}
+    for state, started_by, company_unanswered, n in rows:
+        if state in MADE_WITHOUT_OUTCOME:
+            counts["introduced"] += n
+        elif not company_unanswered:
+            counts["invitations"] += n
+        elif started_by == Side.graduate:
+            counts["interest"] += n
+        else:
+            counts["proposals"] += n
+    return CompanyWaiting(**counts)
+
+
+def answers_waiting_count(company: Company) -> int:
+    """How many introductions wait for the company's answer (the navigation's badge)."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Introduction).where(
+        Introduction.company_id == company.id, ANSWER_FROM_COMPANY)) or 0
+
+
+def answers_waiting(company: Company, limit: int) -> list[Introduction]:
+    """The introductions that wait for the company's answer, the longest waiting first (at most `limit`)."""
+    return list(db.session.scalars(sa.select(Introduction).where(
+        Introduction.company_id == company.id, ANSWER_FROM_COMPANY)
+        .order_by(Introduction.updated_at, Introduction.id).limit(limit)))
 
 
 def introductions_of_profile(profile: GraduateProfile) -> sa.Select:

@@ -51,9 +51,11 @@ def _done(message: str, introduction: Introduction):
 @bp.route("/")
 @role_required(Role.graduate, Role.company)
 def index():
-    """The introductions of the graduate, or of the company user's company."""
-    page = _paginate(queries.introductions_of(current_user))
-    return render_template("brokering/index.html", page=page, side=current_user.role.value)
+    """The introductions of the graduate, or of the company user's company; `?waiting=1`: only those that
+    wait for this side's answer."""
+    waiting = request.args.get("waiting") == "1"
+    page = _paginate(queries.introductions_of(current_user, waiting=waiting))
+    return render_template("brokering/index.html", page=page, side=current_user.role.value, waiting=waiting)
 
 
 def _render_detail(introduction: Introduction, status: int = 200, **forms):
@@ -133,12 +135,17 @@ def interest(offer_id: int):
 def invite(offer_id: int, profile_id: int):
     offer = get_offer_or_404(offer_id, current_user, edit=True)
     profile = get_profile_or_404(profile_id, current_user)
-    back = url_for("matching.graduates_for_offer", offer_id=offer.id)
+    # Back to the page of the list the form was on, at the graduate's card.
+    listed = {"all": "1"} if request.args.get("all") == "1" else {}
+    if page_arg() > 1:
+        listed["page"] = page_arg()
     form = InviteForm()
     if not form.validate_on_submit():
         messages = [str(text) for texts in form.errors.values() for text in texts]
-        return redirect_with_form_errors(form, "invite", back, " ".join(messages) or None)
-    _refused_back_to(back)
+        back = url_for("matching.graduates_for_offer", offer_id=offer.id, _anchor=f"invite-{profile.id}", **listed)
+        return redirect_with_form_errors(form, InviteForm.stash_name(offer.id, profile.id), back,
+                                         " ".join(messages) or None)
+    _refused_back_to(url_for("matching.graduates_for_offer", offer_id=offer.id, **listed))
     introduction = operations.invite_graduate(current_user, offer, profile, form.message_to_graduate.data or "")
     return _done(_("The graduate is invited. You see their contact data once they accept."), introduction)
 

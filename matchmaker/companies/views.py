@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import acts_for, company_member_required, get_company_or_404, is_staff
+from ..brokering import queries as brokering_queries
 from ..errors import redirect_on_domain_error
 from ..extensions import db
 from ..forms import EmptyForm
@@ -18,6 +19,9 @@ from . import operations, queries
 from .forms import CompanyFilterForm, CompanyForm
 
 bp = Blueprint("companies", __name__)
+
+# The dashboard lists this many of the introductions waiting for an answer; the rest are a link away.
+WAITING_LISTED = 10
 
 
 @bp.route("/")
@@ -42,8 +46,12 @@ def detail(company_id: int):
 @company_member_required(status=200)
 def dashboard():
     company = current_user.active_company
-    return render_template("companies/dashboard.html", company=company, groups=offers_by_status(company),
-                           pending=operations.pending_members(company))
+    groups = offers_by_status(company)
+    return render_template("companies/dashboard.html", company=company, groups=groups,
+                           pending=operations.pending_members(company),
+                           waiting=brokering_queries.waiting_for_company(company),
+                           answers=brokering_queries.answers_waiting(company, limit=WAITING_LISTED),
+                           figures=queries.offer_figures([offer for offers in groups.values() for offer in offers]))
 
 
 @bp.route("/mine/edit", methods=["GET", "POST"])

@@ -46,7 +46,7 @@ import re
 import threading
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -55,8 +55,9 @@ from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..graduates.queries import findable_profiles
-from ..models import Company, GraduateProfile, MatcherState, Offer, OfferStatus, utcnow
-from ..requirements import degree_enough, german_enough
+from ..models import (DEGREE_RANK, Company, Degree, GraduateProfile, MatcherState, Offer, OfferStatus, cefr_rank,
+                      utcnow)
+from ..requirements import CONDITIONS, degree_enough, german_enough, kind_wanted, open_at_start
 from .engine import Document, Match, Matcher, MatcherConfig, Reason, label_fits
 from .language import detect_language
 from .personal import name_parts, scrub
@@ -288,6 +289,12 @@ def get_index() -> MatcherIndex:
     return index
 
 
+def index_ready() -> bool:
+    """Has this process built its index yet? A page that only adds figures asks this instead of
+    waiting for a first build."""
+    return get_index().matcher is not None
+
+
 def get_matcher() -> Matcher:
     from flask import current_app
 
@@ -304,24 +311,38 @@ def forget_indexes() -> None:
 
 @dataclass
 class Condition:
-    name: str  # kind | german | degree | start
+    name: str  # kind | german | degree | start (requirements.CONDITIONS)
     held: bool
 
 
-def conditions(profile: GraduateProfile, offer: Offer) -> list[Condition]:
-    """The conditions between a graduate and an offer; each holds or fails."""
-    result = []
-    wanted = set(profile.wanted_kinds or [])
-    result.append(Condition("kind", not wanted or offer.kind.value in wanted))
-    result.append(Condition("german", german_enough(offer.min_german_level, profile.german_level)))
-    result.append(Condition("degree", degree_enough(offer.degree, profile.degree)))
-    start_ok = True
-    if profile.earliest_start and offer.start_date:
-        # The post must not start before the graduate can; a post open until later still fits.
-        end = offer.end_date or offer.start_date
-        start_ok = end >= profile.earliest_start
-    result.append(Condition("start", start_ok))
-    return result
+@dataclass(frozen=True)
+class Held:
+    """What a graduate brings to the hard conditions: the profile's own, or as a page's filters set them.
+    A condition named in `skip` is not checked (the graduate chose "any" for it)."""
+
+    kinds: tuple[str, ...] = ()
+    german: str | None = None
+    degree: Degree | None = None
+    earliest_start: date | None = None
+    skip: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, profile: GraduateProfile, **changes) -> Held:
+        return cls(kinds=tuple(profile.wanted_kinds or ()), german=profile.german_level, degree=profile.degree,
+                   earliest_start=profile.earliest_start, **changes)
+
+
+def conditions(profile: GraduateProfile, offer: Offer, held: Held | None = None) -> list[Condition]:
+    """The conditions between a graduate and an offer; each holds or fails (those in `held.skip` are left
+    out). The checks are requirements.py's."""
+    held = held or Held.of(profile)
+    checks = {
+        "kind": lambda: kind_wanted(offer.kind, held.kinds),
+        "german": lambda: german_enough(offer.min_german_level, held.german),
+        "degree": lambda: degree_enough(offer.degree, held.degree),
+        "start": lambda: open_at_start(offer, held.earliest_start),
+    }
+    return [Condition(name, checks[name]()) for name in CONDITIONS if name not in held.skip]
 
 
 def all_held(conds: list[Condition]) -> bool:
@@ -395,15 +416,17 @@ register_side(SideSpec(
 ), matched_with=("offers",))
 
 
-def rank_for(query, side: str, candidates: list, strict: bool = True, k: int = 200) -> list:
+def rank_for(query, side: str, candidates: list, strict: bool = True, k: int = 200,
+             check: Callable[[Any, Any], list[Condition]] | None = None) -> list:
     """Rank the candidate rows of `side` for a query row of a side matched with it; with strict, the
-    hard conditions filter before ranking. Items of the side's ranked type, best first, each with its
-    fit label among the query's fits."""
+    hard conditions filter before ranking (`check`, if given, instead of the side's own conditions).
+    Items of the side's ranked type, best first, each with its fit label among the query's fits."""
     spec, asking = SIDES[side], side_of(query)
+    check = check or spec.conditions
     by_id = {}
     conds = {}
     for candidate in candidates:
-        c = spec.conditions(query, candidate)
+        c = check(query, candidate)
         if strict and not all_held(c):
             continue
         by_id[candidate.id] = candidate
@@ -429,9 +452,60 @@ def explain(query, side: str, ranked: list) -> None:
 
 
 def offers_for_profile(profile: GraduateProfile, candidates: list[Offer], strict: bool = True,
-                       k: int = 200) -> list[RankedOffer]:
-    """Rank the candidate offers for a profile; with strict, the hard conditions filter before ranking."""
-    return rank_for(profile, "offers", candidates, strict, k)
+                       k: int = 200, held: Held | None = None) -> list[RankedOffer]:
+    """Rank the candidate offers for a profile; with strict, the hard conditions filter before ranking
+    (checked against `held`, if given, instead of the profile's own values)."""
+    check = (lambda p, offer: conditions(p, offer, held)) if held is not None else None
+    return rank_for(profile, "offers", candidates, strict, k, check=check)
+
+
+@dataclass
+class Hidden:
+    """Fitting offers the strict list leaves out because of one condition (or of several)."""
+
+    condition: str  # a name of requirements.CONDITIONS, or "several"
+    count: int
+    needs: str | Degree | None = None  # German level or degree: the lowest one asked among them
+    or_higher: bool = False  # some of them ask for more than `needs`
+
+
+def _lowest_asked(values: list, rank: Callable) -> tuple[Any, bool]:
+    """The lowest of the values asked, and whether some ask for another (a higher) one."""
+    return min(values, key=rank), len(set(values)) > 1
+
+
+def offers_with_near_misses(profile: GraduateProfile, candidates: list[Offer], held: Held, strict: bool = True,
+                            k: int = 200) -> tuple[list[RankedOffer], list[Hidden]]:
+    """Rank every candidate once; return the list to show (strict: the offers that meet every condition
+    checked, labelled among themselves; else every fitting offer with what failed), best first, at most
+    `k`, and what each condition hides: how many fitting offers fail that condition alone (exactly what
+    choosing "any" for it adds to the strict list), and how many fail several."""
+    everything = offers_for_profile(profile, candidates, strict=False, k=max(len(candidates), 1), held=held)
+    alone: dict[str, list[Offer]] = {name: [] for name in CONDITIONS}
+    several = 0
+    for item in everything:
+        failed = [c.name for c in item.conditions if not c.held]
+        if len(failed) == 1:
+            alone[failed[0]].append(item.offer)
+        elif failed:
+            several += 1
+    hidden = []
+    for name, offers in alone.items():
+        if not offers:
+            continue
+        group = Hidden(name, len(offers))
+        if name == "german":
+            group.needs, group.or_higher = _lowest_asked([o.min_german_level for o in offers], cefr_rank)
+        elif name == "degree":
+            group.needs, group.or_higher = _lowest_asked([o.degree for o in offers], DEGREE_RANK.get)
+        hidden.append(group)
+    if several:
+        hidden.append(Hidden("several", several))
+    if not strict:
+        return everything[:k], hidden
+    shown = [item for item in everything if all_held(item.conditions)][:k]
+    label_fits([item.match for item in shown])  # among the fits this list shows, as a strict ranking does
+    return shown, hidden
 
 
 def profiles_for_offer(offer: Offer, candidates: list[GraduateProfile], strict: bool = True,

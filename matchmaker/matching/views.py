@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import contains_eager
 
 from ..access import get_offer_or_404, role_required
 from ..audit import record_card_views
+from ..brokering.forms import InviteForm
 from ..catalog import BTU_PROGRAMMES
 from ..extensions import db
+from ..forms import restore_form
 from ..graduates.queries import findable_profiles
 from ..models import Company, GraduateProfile, Offer, OfferKind, Role, Sector
-from ..offers.forms import OfferFilterForm
 from ..offers.queries import filter_offers, public_offers, search_public_offers
 from ..pagination import ListPage, page_arg
 from . import index
+from .forms import FitFilterForm
 
 bp = Blueprint("matching", __name__)
 
@@ -31,21 +33,33 @@ def _strict() -> bool:
 @role_required(Role.graduate)
 def offers_for_me():
     profile = current_user.profile
-    form = OfferFilterForm(formdata=request.args)
+    if profile is None or not index.profile_has_content(profile):
+        return render_template("matching/offers_for_me.html", profile=profile, form=None, page=None,
+                               strict=_strict(), hidden=[])
+    form = FitFilterForm(formdata=request.args, profile=profile)
     filters = form.valid_filters()
-    ranked = []
-    if profile is not None and index.profile_has_content(profile):
-        if filters.get("q"):  # the words typed narrow the offers as on the public list
-            candidates = [hit.offer for hit in search_public_offers(filters)]
-        else:
-            select = filter_offers(public_offers(), filters).options(contains_eager(Offer.company))
-            candidates = list(db.session.scalars(select).unique())
-        ranked = index.offers_for_profile(profile, candidates, strict=_strict(), k=RANK_LIMIT)
+    if filters.get("q"):  # the words typed narrow the offers as on the public list
+        candidates = [hit.offer for hit in search_public_offers(filters)]
+    else:
+        select = filter_offers(public_offers(), filters).options(contains_eager(Offer.company))
+        candidates = list(db.session.scalars(select).unique())
+    ranked, hidden = index.offers_with_near_misses(profile, candidates, form.held(), strict=_strict(), k=RANK_LIMIT)
     page = ListPage(ranked, page_arg(), current_app.config["PAGE_SIZE"])
     if page.items:
         index.explain_offers(profile, page.items)
     return render_template("matching/offers_for_me.html", profile=profile, form=form, page=page,
-                           filtered=bool(filters), strict=_strict())
+                           strict=_strict(), hidden=hidden if _strict() else [], show_url=_show_hidden_url)
+
+
+def _show_hidden_url(condition: str) -> str:
+    """This list with one condition set to "any" (or, for offers failing several, with the near misses)."""
+    args = request.args.to_dict(flat=False)
+    args.pop("page", None)
+    if condition == "several":
+        args["all"] = ["1"]
+    else:
+        args[condition] = [""]
+    return url_for("matching.offers_for_me", **args)
 
 
 @bp.route("/offers/<int:offer_id>/graduates")
@@ -65,7 +79,13 @@ def graduates_for_offer(offer_id: int):
         # The cards on this page are what the company sees; each graduate finds it in their log.
         if record_card_views(current_user, [r.profile for r in page.items]):
             db.session.commit()
-    return render_template("matching/graduates_for_offer.html", offer=offer, page=page, strict=_strict())
+    invite_forms = {}
+    if current_user.role == Role.company:
+        # An invitation refused for its input comes back here with the text typed (see brokering.invite).
+        invite_forms = {r.profile.id: restore_form(InviteForm, InviteForm.stash_name(offer.id, r.profile.id))
+                        for r in page.items}
+    return render_template("matching/graduates_for_offer.html", offer=offer, page=page, strict=_strict(),
+                           invite_forms=invite_forms)
 
 
 # The board's filters: query parameter -> (key, how to read a value, the values understood).

@@ -41,7 +41,7 @@ def test_company_registers_writes_draft_gets_verified_and_publishes(page, new_pa
     log_in(page, EMAIL)
     expect(page).to_have_url(re.compile(r"/companies/mine$"))
     expect(page.locator("main h1")).to_have_text(COMPANY)
-    verification = page.locator("main section.card").first
+    verification = page.locator("#verification")
     expect(verification.locator(".tag.warn")).to_be_visible()
     expect(verification.locator(".tag.ok")).to_have_count(0)
 
@@ -95,7 +95,7 @@ def test_company_registers_writes_draft_gets_verified_and_publishes(page, new_pa
 
     # The company user publishes; the offer is on the public list for anyone.
     page.goto("/companies/mine")
-    expect(page.locator("main section.card").first.locator(".tag.ok")).to_be_visible()
+    expect(page.locator("#verification").locator(".tag.ok")).to_be_visible()
     page.goto(f"/offers/{offer_id}")
     submit(page, f"form[action='/offers/{offer_id}/publish']")
     expect(page).to_have_url(re.compile(rf"/offers/{offer_id}$"))

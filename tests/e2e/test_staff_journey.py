@@ -86,7 +86,7 @@ def test_staff_rejects_and_verifies_companies_and_deactivates_an_account(page, n
     log_in(company_user, "chef@briefkasten.example")
     expect(company_user).to_have_url(re.compile(r"/companies/mine$"))
     expect(company_user.locator("main blockquote")).to_have_text(REASON)
-    expect(company_user.locator("main section.card").first.locator(".tag.warn")).to_be_visible()
+    expect(company_user.locator("#verification").locator(".tag.warn")).to_be_visible()
 
     # Staff finds the graduate by part of the email and deactivates the account.
     page.goto("/staff/users")
