@@ -206,6 +206,12 @@ def register_template_helpers(app: Flask) -> None:
     def format_date_filter(value, style=None):
         return i18n.format_date(value, style)
 
+    @app.template_filter("salary")
+    def salary_filter(offer):
+        from .offers.salary import salary_text
+
+        return salary_text(offer)
+
     @app.template_filter("datetime")
     def format_datetime_filter(value, style=None):
         return i18n.format_datetime(value, style)

@@ -26,7 +26,7 @@ from ._base import CEFR_LEVELS, DEGREE_RANK, LANGUAGE_LEVELS, Degree, FieldOfAct
 from .accounts import Membership, Role, User
 from .companies import Company, Sector, SizeBand
 from .graduates import GraduateProfile
-from .offers import Offer, OfferKind, OfferStatus
+from .offers import SALARY_CURRENCIES, Offer, OfferKind, OfferStatus, SalaryPeriod
 from .brokering import (CLOSED_STATES, ENDED_STATES, OUTCOME_STATES, WAITING_STATES, ConsentRecord, Introduction,
                         IntroductionState, Note, Side)
 from .events import (Event, EventAudience, EventPlace, EventRegistration, EventType, RegistrationStatus,
@@ -41,6 +41,6 @@ __all__ = [
     "EventPlace", "EventRegistration", "EventType", "FieldOfAction", "RegistrationStatus", "event_company",
     "event_offer", "GraduateProfile",
     "Introduction", "IntroductionState", "MatcherState", "Measure", "MeasureChange", "MeasureFigure",
-    "MeasureStatus", "PageView", "PageViewKind", "RETENTION_MONTHS", "RetentionCheck", "Membership", "Note", "Offer", "OfferKind", "OfferStatus",
+    "MeasureStatus", "PageView", "PageViewKind", "RETENTION_MONTHS", "RetentionCheck", "Membership", "Note", "Offer", "OfferKind", "OfferStatus", "SALARY_CURRENCIES", "SalaryPeriod",
     "OutboxMessage", "Role", "Sector", "Side", "SizeBand", "User", "_enum", "cefr_rank", "utcnow",
 ]

@@ -47,7 +47,9 @@ def detail(offer_id: int):
     if current_user.is_authenticated and current_user.role == Role.graduate and offer.is_public:
         interest_consent = interest_consent_text(offer, current_user.locale or "de")
     return render_template("offers/detail.html", offer=offer, owner=can_edit_offer(offer, current_user),
-                           status=offer.effective_status(), interest_consent=interest_consent)
+                           status=offer.effective_status(), interest_consent=interest_consent,
+                           show_contact=offer.is_public or can_edit_offer(offer, current_user)
+                           or is_staff(current_user))
 
 
 @bp.route("/new", methods=["GET", "POST"])
