@@ -384,3 +384,77 @@ def ding():
     if not bridge.available:
         pytest.skip("German-English dictionary (trans-de-en) not installed; set MATCHER_DICTIONARY or run the Makefile")
     return bridge
+
+
+# ---- feeds served on loopback ---------------------------------------------------------------
+
+@pytest.fixture
+def feed_server():
+    """An HTTP server on 127.0.0.1 (a free port) whose answers a test sets: `server.route("/path", handler)`
+    with `handler(request_handler)`, or `server.page("/path", body, content_type)`. Yields the server;
+    `server.url("/path")` is the address, `server.hits` the paths asked for."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    routes: dict = {}
+    hits: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            handler = routes.get(self.path.split("?")[0])
+            try:
+                if handler is None:
+                    self.send_error(404)
+                else:
+                    handler(self)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client stopped reading, as it should past a limit
+
+        def log_message(self, *args):
+            pass
+
+    class Server(ThreadingHTTPServer):
+        daemon_threads = True
+
+        def route(self, path, handler):
+            routes[path] = handler
+
+        def page(self, path, body, content_type="text/html; charset=utf-8", status=200, headers=None):
+            data = body.encode("utf-8") if isinstance(body, str) else body
+
+            def answer(request):
+                request.send_response(status)
+                request.send_header("Content-Type", content_type)
+                request.send_header("Content-Length", str(len(data)))
+                for name, value in (headers or {}).items():
+                    request.send_header(name, value)
+                request.end_headers()
+                request.wfile.write(data)
+
+            routes[path] = answer
+
+        def url(self, path):
+            return f"http://127.0.0.1:{self.server_address[1]}{path}"
+
+    server = Server(("127.0.0.1", 0), Handler)
+    server.hits = hits
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def make_feed(app, make_company):
+    """A registered feed of a company (`make_feed(url, kind="jsonld_page", company=None)`)."""
+    from matchmaker.models import FeedKind, OfferFeed
+
+    def make(url: str, kind: str = "jsonld_page", company: Company | None = None) -> OfferFeed:
+        feed = OfferFeed(company=company or make_company(), url=url, kind=FeedKind(kind))
+        _db.session.add(feed)
+        _db.session.commit()
+        return feed
+
+    return make

@@ -44,6 +44,7 @@ SALARY_CURRENCIES = ("EUR", "PLN", "CZK", "CHF", "GBP", "USD")
 
 class Offer(db.Model):
     __tablename__ = "offer"
+    __table_args__ = (sa.UniqueConstraint("feed_id", "feed_key", name="uq_offer_feed_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     company_id: Mapped[int] = mapped_column(sa.ForeignKey("company.id"), index=True)
@@ -78,6 +79,11 @@ class Offer(db.Model):
     contact_role: Mapped[str] = mapped_column(sa.String(120), default="", server_default="")
     contact_email: Mapped[str] = mapped_column(sa.String(254), default="", server_default="")
     contact_phone: Mapped[str] = mapped_column(sa.String(40), default="", server_default="")
+    # Imported from a feed: the feed, the posting's stable key there (identifier or url), and since when the
+    # posting is gone from the feed.
+    feed_id: Mapped[int | None] = mapped_column(sa.ForeignKey("offer_feed.id", ondelete="SET NULL"), index=True)
+    feed_key: Mapped[str | None] = mapped_column(sa.String(500))
+    feed_vanished_at: Mapped[datetime | None]
 
     company: Mapped[Company] = relationship(back_populates="offers")
 
