@@ -10,7 +10,8 @@ from flask_login import current_user
 
 from .errors import wants_json
 from .extensions import db
-from .models import Company, ConsentRecord, Event, GraduateProfile, Introduction, Measure, Offer, Role, User
+from .models import (Company, ConsentRecord, Event, GraduateProfile, Introduction, Measure, Offer, OfferFeed, Role,
+                     User)
 
 
 def role_required(*roles: Role):
@@ -173,3 +174,11 @@ def get_event_or_404(event_id: int, for_user) -> Event:
     if event is None:
         abort(404)
     return event
+
+
+def get_feed_or_404(feed_id: int, for_user) -> OfferFeed:
+    """A feed its company's active members and staff may see and run; 404 for anyone else."""
+    feed = db.session.get(OfferFeed, feed_id)
+    if feed is None or not (is_staff(for_user) or acts_for(for_user, feed.company_id)):
+        abort(404)
+    return feed

@@ -154,6 +154,7 @@ def register_blueprints(app: Flask) -> None:
     from .brokering.views import bp as brokering_bp
     from .companies.views import bp as companies_bp
     from .events.views import bp as events_bp
+    from .feeds.views import bp as feeds_bp
     from .gdpr.views import bp as gdpr_bp
     from .graduates.views import bp as graduates_bp
     from .main.views import bp as main_bp
@@ -175,6 +176,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(brokering_bp, url_prefix="/introductions")
     app.register_blueprint(report_bp, url_prefix="/report")
     app.register_blueprint(events_bp, url_prefix="/events")
+    app.register_blueprint(feeds_bp, url_prefix="/feeds")
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -17,7 +17,8 @@ from matchmaker.extensions import db as _db
 from matchmaker.matching.index import forget_indexes
 from matchmaker.models import (CLOSED_STATES, OUTCOME_STATES, Company, ConsentRecord, Degree, Event,
                                EventAudience, EventPlace, EventRegistration, EventType, FieldOfAction,
-                               GraduateProfile, Introduction, IntroductionState, Measure, Membership, Offer, OfferKind,
+                               FeedKind, GraduateProfile, Introduction, IntroductionState, Measure, Membership, Offer,
+                               OfferFeed, OfferKind,
                                OfferStatus, OutboxMessage, RegistrationStatus, Role, Sector, Side, User, utcnow)
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
@@ -346,6 +347,11 @@ def permission_world(app, db, make_user, make_company, make_offer, make_profile,
     db.session.commit()
     ids.update(introduction_id=introduction.id, consent_id=consent.id, event_id=make_event(capacity=5).id)
     ids.update(measure_id=make_measure(title="Praktika im Park", target_label="Praktika").id, table="funnel")
+    # A feed whose import is refused at once (a private address): the walk never leaves the machine.
+    feed = OfferFeed(company=company, url="http://10.0.0.1/jobs", kind=FeedKind.jsonld_page)
+    db.session.add(feed)
+    db.session.commit()
+    ids.update(feed_id=feed.id)
     member_ids = {"companies.approve_member": pending.id, "companies.decline_member": pending.id,
                   "admin.approve_member": pending.id}
     return people, ids, member_ids
@@ -449,8 +455,6 @@ def feed_server():
 @pytest.fixture
 def make_feed(app, make_company):
     """A registered feed of a company (`make_feed(url, kind="jsonld_page", company=None)`)."""
-    from matchmaker.models import FeedKind, OfferFeed
-
     def make(url: str, kind: str = "jsonld_page", company: Company | None = None) -> OfferFeed:
         feed = OfferFeed(company=company or make_company(), url=url, kind=FeedKind(kind))
         _db.session.add(feed)

@@ -25,6 +25,8 @@ PERMISSIONS: dict[str, set[str]] = {
     "offers.index": ALL, "offers.detail": ALL,
     "offers.new": {"company"}, "offers.edit": {"company"}, "offers.publish": {"company"},
     "offers.close": {"company"}, "offers.reopen": {"company"},
+    "feeds.index": {"company"}, "feeds.company": STAFF, "feeds.run": {"company", *STAFF},
+    "feeds.remove": {"company", *STAFF},
     "companies.index": ALL, "companies.detail": ALL,
     "companies.dashboard": {"company"}, "companies.edit": {"company"},
     "companies.approve_member": {"company"}, "companies.decline_member": {"company"},

@@ -52,7 +52,7 @@ def accessibility():
 # Pages with personal data or actions behind a login: no search engine has anything to find there.
 PRIVATE_PREFIXES = ("/me/", "/staff/", "/introductions/", "/matches/", "/report/", "/account/", "/auth/",
                     "/alerts/", "/graduates/", "/companies/mine", "/offers/new", "/offers/*/edit", "/events/manage",
-                    "/events/new", "/events/*/registrations", "/events/*/attendance", "/lang/")
+                    "/events/new", "/events/*/registrations", "/events/*/attendance", "/lang/", "/feeds/")
 
 
 @bp.route("/robots.txt")
