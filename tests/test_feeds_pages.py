@@ -124,6 +124,8 @@ def test_only_the_company_and_staff_reach_a_feed(client, db, make_company, compa
 
     staff = make_user("staff")
     login_as(staff)
+    assert f'href="/feeds/companies/{company.id}"' in client.get(f"/staff/companies/{company.id}").get_data(
+        as_text=True)
     page = client.get(f"/feeds/companies/{company.id}")
     assert page.status_code == 200 and "10.1.2.3" in page.get_data(as_text=True)
     response = client.post(f"/feeds/companies/{company.id}", data={"url": "https://example.org/jobs.xml",
