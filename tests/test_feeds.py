@@ -313,7 +313,8 @@ def test_private_and_special_addresses_are_never_asked(make_app, runner, db, fee
         if "127.0.0.1" in url:
             continue  # loopback is allowed in this test's app; see the next test for the default
         failing(runner, db, make_feed(url), "forbidden_address")
-    for url in ("ftp://example.org/jobs", "file:///etc/passwd", "http://user:pw@example.org/", "http:///x"):
+    for url in ("ftp://example.org/jobs", "file:///etc/passwd", "http://user:pw@example.org/", "http:///x",
+                "http://a..b/jobs"):
         failing(runner, db, make_feed(url), "invalid_url")
 
 

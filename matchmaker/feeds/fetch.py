@@ -73,7 +73,11 @@ def check_url(url: str) -> tuple[str, str, int]:
         raise FetchError("invalid_url", "only http and https addresses with a host")
     if parts.username or parts.password:
         raise FetchError("invalid_url", "no user name or password in the address")
-    return parts.scheme, parts.hostname.lower(), port or (443 if parts.scheme == "https" else 80)
+    try:  # an internationalised name in its ASCII form, as DNS and the Host header carry it
+        host = parts.hostname.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        raise FetchError("invalid_url", "host name") from None
+    return parts.scheme, host, port or (443 if parts.scheme == "https" else 80)
 
 
 def resolve(host: str, port: int, allowed_networks, timeout: float) -> str:

@@ -123,6 +123,9 @@ def run_feed(feed: OfferFeed, now=None) -> OfferFeed:
         postings = parse(feed.kind.value, fetched)
     except (FetchError, ParseError) as error:
         postings, failure = None, error
+    except Exception as error:  # a parser library's own surprise: the feed's status, never a crash
+        current_app.logger.exception("feed %s: unexpected error", feed.id)
+        postings, failure = None, ParseError("bad_content", type(error).__name__)
     db.session.refresh(feed, with_for_update=True)  # one run of a feed at a time (PostgreSQL)
     feed.last_run_at = now
     if postings is None:
