@@ -141,6 +141,8 @@ class Config:
     FEED_MAX_REDIRECTS = _int("FEED_MAX_REDIRECTS", 3)
     FEED_MAX_POSTINGS = _int("FEED_MAX_POSTINGS", 500)
     FEEDS_PER_COMPANY = _int("FEEDS_PER_COMPANY", 10)
+    # "Import now" at most this often per feed, so that a button cannot keep a worker fetching.
+    FEED_RUN_COOLDOWN_SECONDS = _int("FEED_RUN_COOLDOWN_SECONDS", 60)
 
 
 class ProductionConfig(Config):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from helpers import PASSWORD
 
 from matchmaker.models import FeedStatus, Offer, OfferFeed, OfferStatus
 
@@ -21,7 +22,7 @@ def postings(*titles):
 
 @pytest.fixture
 def app(make_app):
-    return make_app(FEED_ALLOWED_NETWORKS=["127.0.0.0/8"], FEED_TIMEOUT_SECONDS=3.0)
+    return make_app(FEED_ALLOWED_NETWORKS=["127.0.0.0/8"], FEED_TIMEOUT_SECONDS=3.0, FEED_RUN_COOLDOWN_SECONDS=0)
 
 
 def test_company_imports_its_career_page_and_publishes_a_draft(client, db, feed_server, make_company, company_user,
@@ -137,3 +138,17 @@ def test_only_the_company_and_staff_reach_a_feed(client, db, make_company, compa
     assert client.post(f"/feeds/{feed_id}/remove").status_code == 302
     db.session.expire_all()
     assert db.session.get(OfferFeed, feed_id) is None
+
+
+def test_import_now_waits_a_moment_between_runs(make_app, db, make_company, company_user, make_feed):
+    client = make_app(FEED_RUN_COOLDOWN_SECONDS=60).test_client()
+    company = make_company()
+    feed = make_feed("http://10.1.2.3/jobs", company=company)
+    assert client.post("/auth/login", data={"email": company_user(company).email,
+                                            "password": PASSWORD}).status_code == 302
+    assert client.post(f"/feeds/{feed.id}/run").status_code == 302
+    first = db.session.get(OfferFeed, feed.id).last_run_at
+    response = client.post(f"/feeds/{feed.id}/run", follow_redirects=True)
+    assert response.status_code == 200 and "imported a moment ago" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(OfferFeed, feed.id).last_run_at == first

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -142,3 +142,13 @@ def run_feed(feed: OfferFeed, now=None) -> OfferFeed:
         feed.skipped_count = counts["skipped"]
     db.session.flush()
     return feed
+
+
+def run_feed_now(feed: OfferFeed, actor: User, now=None) -> OfferFeed:
+    """"Import now" from the feed's page: the company's members or staff, at most once a cooldown."""
+    _may_manage(feed.company, actor)
+    now = now or utcnow()
+    cooldown = current_app.config["FEED_RUN_COOLDOWN_SECONDS"]
+    if feed.last_run_at and cooldown and feed.last_run_at > now - timedelta(seconds=cooldown):
+        raise NotPossible(_l("This feed was imported a moment ago. Please try again in a minute."))
+    return run_feed(feed, now)

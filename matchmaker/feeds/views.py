@@ -58,7 +58,8 @@ def run(feed_id: int):
     feed = get_feed_or_404(feed_id, current_user)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    operations.run_feed(feed)
+    redirect_on_domain_error(_back(feed))
+    operations.run_feed_now(feed, current_user)
     db.session.commit()
     if feed.status == FeedStatus.ok:
         flash(_("Import done: %(found)d postings found, %(created)d new drafts, %(updated)d drafts updated, "
