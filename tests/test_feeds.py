@@ -363,3 +363,42 @@ def test_one_bad_feed_stops_no_other(runner, db, feed_server, make_feed):
     db.session.expire_all()
     assert db.session.get(OfferFeed, bad.id).status == FeedStatus.error
     assert db.session.get(OfferFeed, good.id).status == FeedStatus.ok
+
+
+def test_https_certificates_are_verified_against_the_host_name(tmp_path):
+    """The connection goes to the checked address, yet TLS still checks the host's certificate: a self-signed
+    one is refused with a clear status."""
+    import http.server
+    import shutil
+    import ssl
+    import subprocess
+
+    if not shutil.which("openssl"):
+        pytest.skip("openssl not installed")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out",
+                    str(cert), "-days", "1", "-subj", "/CN=localhost"], check=True, capture_output=True)
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(str(cert), str(key))
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with pytest.raises(FetchError) as refused:
+            fetch(f"https://localhost:{server.server_address[1]}/", allowed_networks=LOOPBACK, timeout=3)
+        assert refused.value.code == "tls" and "certificate" in refused.value.detail
+    finally:
+        server.shutdown()
+        server.server_close()
