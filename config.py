@@ -134,6 +134,17 @@ class Config:
     RETENTION_GRACE_DAYS = _int("RETENTION_GRACE_DAYS", 60)
     LOG_RETENTION_DAYS = _int("LOG_RETENTION_DAYS", 365)
     OFFER_PURGE_DAYS = _int("OFFER_PURGE_DAYS", 365)
+    # Offer import from the companies' feeds (matchmaker/feeds/): limits of one fetch, and the networks besides
+    # the public internet a feed may live in (comma-separated CIDRs; empty: none, so no loopback, private,
+    # link-local, multicast or reserved address is ever fetched).
+    FEED_ALLOWED_NETWORKS = [n.strip() for n in os.environ.get("FEED_ALLOWED_NETWORKS", "").split(",") if n.strip()]
+    FEED_MAX_BYTES = _int("FEED_MAX_BYTES", 5 * 1024 * 1024)
+    FEED_TIMEOUT_SECONDS = float(os.environ.get("FEED_TIMEOUT_SECONDS", "20"))
+    FEED_MAX_REDIRECTS = _int("FEED_MAX_REDIRECTS", 3)
+    FEED_MAX_POSTINGS = _int("FEED_MAX_POSTINGS", 500)
+    FEEDS_PER_COMPANY = _int("FEEDS_PER_COMPANY", 10)
+    # "Import now" at most this often per feed, so that a button cannot keep a worker fetching.
+    FEED_RUN_COOLDOWN_SECONDS = _int("FEED_RUN_COOLDOWN_SECONDS", 60)
 
 
 class ProductionConfig(Config):

@@ -10,7 +10,8 @@ from flask_login import current_user
 
 from .errors import wants_json
 from .extensions import db
-from .models import ApiToken, Company, ConsentRecord, Event, GraduateProfile, Introduction, Measure, Offer, Role, User
+from .models import (ApiToken, Company, ConsentRecord, Event, GraduateProfile, Introduction, Measure, Offer, OfferFeed,
+                     Role, User)
 
 
 def role_required(*roles: Role):
@@ -183,3 +184,11 @@ def get_token_or_404(token_id: int, for_user) -> ApiToken:
     if token.user_id == for_user.id or is_staff(for_user):
         return token
     abort(404)
+
+
+def get_feed_or_404(feed_id: int, for_user) -> OfferFeed:
+    """A feed its company's active members and staff may see and run; 404 for anyone else."""
+    feed = db.session.get(OfferFeed, feed_id)
+    if feed is None or not (is_staff(for_user) or acts_for(for_user, feed.company_id)):
+        abort(404)
+    return feed

@@ -160,6 +160,7 @@ def register_blueprints(app: Flask) -> None:
     from .brokering.views import bp as brokering_bp
     from .companies.views import bp as companies_bp
     from .events.views import bp as events_bp
+    from .feeds.views import bp as feeds_bp
     from .gdpr.views import bp as gdpr_bp
     from .graduates.views import bp as graduates_bp
     from .main.views import bp as main_bp
@@ -187,6 +188,7 @@ def register_blueprints(app: Flask) -> None:
     # no CSRF token is asked for.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(feeds_bp, url_prefix="/feeds")
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -217,6 +219,12 @@ def register_template_helpers(app: Flask) -> None:
     @app.template_filter("date")
     def format_date_filter(value, style=None):
         return i18n.format_date(value, style)
+
+    @app.template_filter("salary")
+    def salary_filter(offer):
+        from .offers.salary import salary_text
+
+        return salary_text(offer)
 
     @app.template_filter("datetime")
     def format_datetime_filter(value, style=None):

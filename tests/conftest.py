@@ -17,7 +17,8 @@ from matchmaker.extensions import db as _db
 from matchmaker.matching.index import forget_indexes
 from matchmaker.models import (CLOSED_STATES, OUTCOME_STATES, Company, ConsentRecord, Degree, Event,
                                EventAudience, EventPlace, EventRegistration, EventType, FieldOfAction,
-                               GraduateProfile, Introduction, IntroductionState, Measure, Membership, Offer, OfferKind,
+                               FeedKind, GraduateProfile, Introduction, IntroductionState, Measure, Membership, Offer,
+                               OfferFeed, OfferKind,
                                OfferStatus, OutboxMessage, RegistrationStatus, Role, Sector, Side, User, utcnow)
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
@@ -361,6 +362,11 @@ def permission_world(app, db, make_user, make_company, make_offer, make_profile,
     ids.update(introduction_id=introduction.id, consent_id=consent.id, event_id=make_event(capacity=5).id)
     ids.update(measure_id=make_measure(title="Praktika im Park", target_label="Praktika").id, table="funnel")
     ids.update(token_id=make_token(owner)[0].id)
+    # A feed whose import is refused at once (a private address): the walk never leaves the machine.
+    feed = OfferFeed(company=company, url="http://10.0.0.1/jobs", kind=FeedKind.jsonld_page)
+    db.session.add(feed)
+    db.session.commit()
+    ids.update(feed_id=feed.id)
     member_ids = {"companies.approve_member": pending.id, "companies.decline_member": pending.id,
                   "admin.approve_member": pending.id}
     return people, ids, member_ids
@@ -399,3 +405,75 @@ def ding():
     if not bridge.available:
         pytest.skip("German-English dictionary (trans-de-en) not installed; set MATCHER_DICTIONARY or run the Makefile")
     return bridge
+
+
+# ---- feeds served on loopback ---------------------------------------------------------------
+
+@pytest.fixture
+def feed_server():
+    """An HTTP server on 127.0.0.1 (a free port) whose answers a test sets: `server.route("/path", handler)`
+    with `handler(request_handler)`, or `server.page("/path", body, content_type)`. Yields the server;
+    `server.url("/path")` is the address, `server.hits` the paths asked for."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    routes: dict = {}
+    hits: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            handler = routes.get(self.path.split("?")[0])
+            try:
+                if handler is None:
+                    self.send_error(404)
+                else:
+                    handler(self)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client stopped reading, as it should past a limit
+
+        def log_message(self, *args):
+            pass
+
+    class Server(ThreadingHTTPServer):
+        daemon_threads = True
+
+        def route(self, path, handler):
+            routes[path] = handler
+
+        def page(self, path, body, content_type="text/html; charset=utf-8", status=200, headers=None):
+            data = body.encode("utf-8") if isinstance(body, str) else body
+
+            def answer(request):
+                request.send_response(status)
+                request.send_header("Content-Type", content_type)
+                request.send_header("Content-Length", str(len(data)))
+                for name, value in (headers or {}).items():
+                    request.send_header(name, value)
+                request.end_headers()
+                request.wfile.write(data)
+
+            routes[path] = answer
+
+        def url(self, path):
+            return f"http://127.0.0.1:{self.server_address[1]}{path}"
+
+    server = Server(("127.0.0.1", 0), Handler)
+    server.hits = hits
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def make_feed(app, make_company):
+    """A registered feed of a company (`make_feed(url, kind="jsonld_page", company=None)`)."""
+    def make(url: str, kind: str = "jsonld_page", company: Company | None = None) -> OfferFeed:
+        feed = OfferFeed(company=company or make_company(), url=url, kind=FeedKind(kind))
+        _db.session.add(feed)
+        _db.session.commit()
+        return feed
+
+    return make

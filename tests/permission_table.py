@@ -16,6 +16,7 @@ STAFF = {"staff", "admin"}
 PERMISSIONS: dict[str, set[str]] = {
     "static": ALL,
     "main.index": ALL, "main.about": ALL, "main.accessibility": ALL, "main.privacy": ALL, "main.set_language": ALL,
+    "main.robots": ALL, "main.sitemap": ALL,
     "auth.login": ALL, "auth.logout": ALL, "auth.register": ALL, "auth.register_company": ALL,
     "auth.confirm": ALL, "auth.resend_confirmation": ALL, "auth.forgot_password": ALL,
     "auth.reset_password": ALL, "auth.two_factor_login": ALL,
@@ -24,6 +25,8 @@ PERMISSIONS: dict[str, set[str]] = {
     "offers.index": ALL, "offers.detail": ALL,
     "offers.new": {"company"}, "offers.edit": {"company"}, "offers.publish": {"company"},
     "offers.close": {"company"}, "offers.reopen": {"company"},
+    "feeds.index": {"company"}, "feeds.company": STAFF, "feeds.run": {"company", *STAFF},
+    "feeds.remove": {"company", *STAFF},
     "companies.index": ALL, "companies.detail": ALL,
     "companies.dashboard": {"company"}, "companies.edit": {"company"},
     "companies.approve_member": {"company"}, "companies.decline_member": {"company"},

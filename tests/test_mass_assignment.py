@@ -23,7 +23,8 @@ PROTECTED = {
            "session_version", "totp_secret", "totp_enabled_at", "alerts_enabled", "privacy_version"),
     Company: ("name", "verified_at", "rejected_at", "rejection_reason", "is_demo", "created_at"),
     GraduateProfile: ("user_id", "visible_to_companies", "consent_at", "is_demo", "cv_file", "created_at"),
-    Offer: ("company_id", "created_by_id", "status", "published_at", "expires_at", "is_demo", "created_at"),
+    Offer: ("company_id", "created_by_id", "status", "published_at", "expires_at", "is_demo", "created_at", "feed_id",
+            "feed_key", "feed_vanished_at"),
     Event: ("created_by_id", "walk_ins", "cancelled_at", "created_at"),
     EventRegistration: ("event_id", "user_id", "status", "attended", "reminded_at", "cancelled_at", "created_at"),
 }
@@ -43,7 +44,8 @@ def extras(world) -> dict:
         "offer_id": str(world["other_offer"].id), "profile_id": str(world["other_profile"].id),
         "cv_file": "../../etc/passwd", "locale": "xx",
         "walk_ins": "99", "cancelled_at": "2020-01-01 00:00:00", "attended": "1", "reminded_at": "2020-01-01",
-        "event_id": "1", "registered_count": "0",
+        "event_id": "1", "registered_count": "0", "feed_id": "1", "feed_key": "injected",
+        "feed_vanished_at": "2020-01-01 00:00:00",
     }
 
 

@@ -27,3 +27,33 @@ def start_page_counts() -> dict[str, int]:
         or 0,
         "graduates": db.session.scalar(sa.select(sa.func.count(GraduateProfile.id))) or 0,
     }
+
+
+# A sitemap file holds at most 50,000 addresses (sitemaps.org); the newest are kept.
+SITEMAP_LIMIT = 50_000
+
+
+def sitemap_entries(now=None) -> list[tuple[str, dict, object]]:
+    """What search engines may index: (endpoint, its values, last changed or None) for the public pages, the
+    public offers, the verified companies and the upcoming events that take place. Nothing personal."""
+    from ..events.queries import upcoming_events
+    from ..companies.queries import verified_companies
+    from ..models import Event
+
+    entries: list[tuple[str, dict, object]] = [
+        (endpoint, {}, None) for endpoint in
+        ("main.index", "offers.index", "companies.index", "events.index", "main.about", "main.privacy",
+         "main.accessibility")]
+    room = SITEMAP_LIMIT - len(entries)
+    offers = db.session.execute(public_offers(now).with_only_columns(Offer.id, Offer.updated_at).limit(room)).all()
+    entries += [("offers.detail", {"offer_id": id_}, changed) for id_, changed in offers]
+    room -= len(offers)
+    companies = db.session.execute(
+        verified_companies().with_only_columns(Company.id, Company.verified_at).limit(room)).all()
+    entries += [("companies.detail", {"company_id": id_}, changed) for id_, changed in companies]
+    room -= len(companies)
+    events = db.session.execute(
+        upcoming_events(now).where(Event.cancelled_at.is_(None))
+        .with_only_columns(Event.id, Event.updated_at).limit(room)).all()
+    entries += [("events.detail", {"event_id": id_}, changed) for id_, changed in events]
+    return entries

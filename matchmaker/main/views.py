@@ -1,6 +1,6 @@
 from datetime import date
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -47,3 +47,26 @@ def about():
 def accessibility():
     """The accessibility statement (Erklärung zur Barrierefreiheit) that BITV 2.0 asks of a public body."""
     return render_template("main/accessibility.html", statement_date=ACCESSIBILITY_STATEMENT_DATE)
+
+
+# Pages with personal data or actions behind a login: no search engine has anything to find there.
+PRIVATE_PREFIXES = ("/me/", "/staff/", "/introductions/", "/matches/", "/report/", "/account/", "/auth/",
+                    "/alerts/", "/graduates/", "/companies/mine", "/offers/new", "/offers/*/edit", "/events/manage",
+                    "/events/new", "/events/*/registrations", "/events/*/attendance", "/lang/", "/feeds/")
+
+
+@bp.route("/robots.txt")
+def robots():
+    from ..outbox import external_url
+
+    lines = ["User-agent: *"] + [f"Disallow: {prefix}" for prefix in PRIVATE_PREFIXES]
+    lines += ["", f"Sitemap: {external_url('main.sitemap')}", ""]
+    return Response("\n".join(lines), mimetype="text/plain")
+
+
+@bp.route("/sitemap.xml")
+def sitemap():
+    from ..outbox import external_url
+
+    urls = [(external_url(endpoint, **values), changed) for endpoint, values, changed in queries.sitemap_entries()]
+    return Response(render_template("main/sitemap.xml", urls=urls), mimetype="application/xml")

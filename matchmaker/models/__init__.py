@@ -6,7 +6,9 @@
 - `accounts`: `User`, `Role`, `Membership` (a company user's standing in their company).
 - `companies`: `Company`, `Sector`, `SizeBand`.
 - `graduates`: `GraduateProfile`.
-- `offers`: `Offer`, `OfferKind`, `OfferStatus`.
+- `offers`: `Offer`, `OfferKind`, `OfferStatus`, `SalaryPeriod`.
+- `feeds`: `OfferFeed` (a company's career page or job feed that offers are imported from), `FeedKind`,
+  `FeedStatus`.
 - `brokering`: `Introduction` (the double opt-in as a state machine), `IntroductionState` with its groups
   `WAITING_STATES`, `OUTCOME_STATES`, `ENDED_STATES`, `CLOSED_STATES`; `Side` (graduate, company, staff);
   `ConsentRecord`, `Note`.
@@ -27,12 +29,13 @@ from ._base import CEFR_LEVELS, DEGREE_RANK, LANGUAGE_LEVELS, Degree, FieldOfAct
 from .accounts import Membership, Role, User
 from .companies import Company, Sector, SizeBand
 from .graduates import GraduateProfile
-from .offers import Offer, OfferKind, OfferStatus
+from .offers import SALARY_CURRENCIES, Offer, OfferKind, OfferStatus, SalaryPeriod
 from .brokering import (CLOSED_STATES, ENDED_STATES, OUTCOME_STATES, WAITING_STATES, ConsentRecord, Introduction,
                         IntroductionState, Note, Side)
 from .events import (Event, EventAudience, EventPlace, EventRegistration, EventType, RegistrationStatus,
                      event_company, event_offer)
 from .api import ApiToken, TokenScope
+from .feeds import FeedKind, FeedStatus, OfferFeed
 from .records import AlertDelivery, AuditEntry, MatcherState, OutboxMessage
 from .reports import (RETENTION_MONTHS, Measure, MeasureChange, MeasureFigure, MeasureStatus, PageView,
                       PageViewKind, RetentionCheck)
@@ -43,6 +46,6 @@ __all__ = [
     "EventPlace", "EventRegistration", "EventType", "FieldOfAction", "RegistrationStatus", "event_company",
     "event_offer", "GraduateProfile",
     "Introduction", "IntroductionState", "MatcherState", "Measure", "MeasureChange", "MeasureFigure",
-    "MeasureStatus", "PageView", "PageViewKind", "RETENTION_MONTHS", "RetentionCheck", "Membership", "Note", "Offer", "OfferKind", "OfferStatus",
+    "MeasureStatus", "PageView", "PageViewKind", "RETENTION_MONTHS", "RetentionCheck", "Membership", "Note", "Offer", "OfferKind", "OfferStatus", "FeedKind", "FeedStatus", "OfferFeed", "SALARY_CURRENCIES", "SalaryPeriod",
     "OutboxMessage", "Role", "Sector", "Side", "SizeBand", "User", "_enum", "cefr_rank", "utcnow",
 ]

@@ -32,8 +32,19 @@ class OfferStatus(str, enum.Enum):
     expired = "expired"
 
 
+class SalaryPeriod(str, enum.Enum):
+    hour = "hour"
+    month = "month"
+    year = "year"
+
+
+# The currencies an offer's pay may be given in; EUR is the default.
+SALARY_CURRENCIES = ("EUR", "PLN", "CZK", "CHF", "GBP", "USD")
+
+
 class Offer(db.Model):
     __tablename__ = "offer"
+    __table_args__ = (sa.UniqueConstraint("feed_id", "feed_key", name="uq_offer_feed_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     company_id: Mapped[int] = mapped_column(sa.ForeignKey("company.id"), index=True)
@@ -58,6 +69,21 @@ class Offer(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     is_demo: Mapped[bool] = mapped_column(default=False)
+    # Pay range in cents of `salary_currency` per `salary_period` (pay transparency); all empty when not given.
+    salary_min_cents: Mapped[int | None]
+    salary_max_cents: Mapped[int | None]
+    salary_currency: Mapped[str] = mapped_column(sa.String(3), default="EUR", server_default="EUR")
+    salary_period: Mapped[SalaryPeriod | None] = mapped_column(_enum(SalaryPeriod, 8))
+    # The person to ask; the function address and phone are shown publicly only while the offer is public.
+    contact_name: Mapped[str] = mapped_column(sa.String(120), default="", server_default="")
+    contact_role: Mapped[str] = mapped_column(sa.String(120), default="", server_default="")
+    contact_email: Mapped[str] = mapped_column(sa.String(254), default="", server_default="")
+    contact_phone: Mapped[str] = mapped_column(sa.String(40), default="", server_default="")
+    # Imported from a feed: the feed, the posting's stable key there (identifier or url), and since when the
+    # posting is gone from the feed.
+    feed_id: Mapped[int | None] = mapped_column(sa.ForeignKey("offer_feed.id", ondelete="SET NULL"), index=True)
+    feed_key: Mapped[str | None] = mapped_column(sa.String(500))
+    feed_vanished_at: Mapped[datetime | None]
 
     company: Mapped[Company] = relationship(back_populates="offers")
 
@@ -67,6 +93,11 @@ class Offer(db.Model):
         return (self.status == OfferStatus.published
                 and (self.expires_at is None or self.expires_at > utcnow())
                 and self.company is not None and self.company.verified_at is not None)
+
+    @property
+    def has_salary(self) -> bool:
+        return self.salary_period is not None and (self.salary_min_cents is not None
+                                                   or self.salary_max_cents is not None)
 
     def effective_status(self) -> OfferStatus:
         if self.status == OfferStatus.published and self.expires_at and self.expires_at <= utcnow():

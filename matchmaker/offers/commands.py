@@ -1,4 +1,4 @@
-"""Command-line tasks for offers: `flask offers expire`."""
+"""Command-line tasks for offers: `flask offers expire`, `flask offers import`."""
 
 from __future__ import annotations
 
@@ -19,6 +19,33 @@ def expire_command() -> None:
     count = expire_offers()
     db.session.commit()
     click.echo(f"expired {count} offer(s)")
+
+
+@offers_cli.command("import")
+@click.option("--feed", "feed_id", type=int, default=None, help="Only this feed (its id); default: every feed.")
+def import_command(feed_id: int | None) -> None:
+    """Import the companies' feeds as draft offers (safe to run any time, e.g. hourly from cron).
+
+    Each feed is committed on its own, so one bad feed stops no other; a failure is the feed's status."""
+    from ..feeds.operations import run_feed
+    from ..feeds.queries import all_feed_ids
+    from ..models import OfferFeed
+
+    ids = [feed_id] if feed_id is not None else all_feed_ids()
+    failed = 0
+    for id_ in ids:
+        feed = db.session.get(OfferFeed, id_)
+        if feed is None:
+            raise click.ClickException(f"no feed with id {id_}")
+        run_feed(feed)
+        db.session.commit()
+        if feed.status.value == "error":
+            failed += 1
+            click.echo(f"feed {feed.id}: error {feed.error_code} {feed.error_detail}".rstrip())
+        else:
+            click.echo(f"feed {feed.id}: {feed.found_count} found, {feed.created_count} new, "
+                       f"{feed.updated_count} updated, {feed.vanished_count} vanished")
+    click.echo(f"imported {len(ids) - failed} feed(s), {failed} failed")
 
 
 def register_commands(app: Flask) -> None:

@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, DecimalField, EmailField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.widgets import CheckboxInput, ListWidget
-from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (AnyOf, DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp,
+                                ValidationError)
 
 from ..catalog import BTU_PROGRAMMES, DEGREE_LABELS, LANGUAGE_NAMES, OFFER_KIND_LABELS, SECTOR_LABELS, choices
 from ..forms import BaseForm, ListLength, split_list
-from ..models import CEFR_LEVELS, LANGUAGE_LEVELS, Degree, OfferKind
+from ..models import CEFR_LEVELS, LANGUAGE_LEVELS, SALARY_CURRENCIES, Degree, OfferKind, SalaryPeriod
 
 # Dates further ahead than this are typing mistakes, not plans.
 MAX_YEARS_AHEAD = 5
 OFFER_LANGUAGES = tuple((code, LANGUAGE_NAMES[code]) for code in ("de", "en"))
+# Pay above this per period is a typing mistake (and it keeps the cents within an integer column).
+MAX_SALARY = Decimal(1_000_000)
+SALARY_PERIOD_LABELS = {
+    SalaryPeriod.hour: _l("per hour"),
+    SalaryPeriod.month: _l("per month"),
+    SalaryPeriod.year: _l("per year"),
+}
 
 
 def _strip(value):
@@ -46,6 +55,37 @@ class KnownValues:
         allowed = set(_values(field.choices))
         if any(value not in allowed for value in field.data or []):
             raise ValidationError(_l("Please choose only from the listed values."))
+
+
+def to_cents(amount: Decimal | None) -> int | None:
+    return None if amount is None else int((amount * 100).to_integral_value())
+
+
+def from_cents(cents: int | None) -> Decimal | None:
+    return None if cents is None else Decimal(cents) / 100
+
+
+class Amount:
+    """A pay amount: a finite number above zero, at most MAX_SALARY, with at most two decimals."""
+
+    def __call__(self, form, field):
+        value = field.data
+        if value is None:
+            return
+        try:
+            finite = value.is_finite()
+            out_of_range = not finite or value <= 0 or value > MAX_SALARY
+        except (InvalidOperation, AttributeError):
+            out_of_range = True
+        if out_of_range:
+            raise ValidationError(_l("Please enter an amount above 0 and at most %(max)s.", max="1.000.000"))
+        if value != value.quantize(Decimal("0.01")):
+            raise ValidationError(_l("At most two decimal places, please."))
+
+
+def _amount(label):
+    return DecimalField(label, places=2, validators=[Optional(), Amount()],
+                        render_kw={"inputmode": "decimal"})
 
 
 class OfferForm(BaseForm):
@@ -82,6 +122,20 @@ class OfferForm(BaseForm):
     language = _choice(_l("Language of the offer"), list(OFFER_LANGUAGES),
                        required=_l("Please choose the language of the offer."), default="de")
     end_date = DateField(_l("Open until"), validators=[Optional()])
+    salary_min = _amount(_l("Pay from"))
+    salary_max = _amount(_l("Pay up to"))
+    salary_currency = _choice(_l("Currency"), [(code, code) for code in SALARY_CURRENCIES], default="EUR")
+    salary_period = _choice(_l("Pay period"), choices(SALARY_PERIOD_LABELS, blank=_l("— no pay given —")))
+    contact_name = StringField(_l("Contact person"), filters=[_strip], validators=[
+        Optional(), Length(max=120, message=_l("At most %(max)d characters.", max=120))])
+    contact_role = StringField(_l("Position of the contact person"), filters=[_strip], validators=[
+        Optional(), Length(max=120, message=_l("At most %(max)d characters.", max=120))])
+    contact_email = EmailField(_l("Contact email (a function address)"), filters=[_strip], validators=[
+        Optional(), Length(max=254, message=_l("The email address is too long.")),
+        Email(message=_l("Please enter a valid email address."), check_deliverability=False)])
+    contact_phone = StringField(_l("Contact phone"), filters=[_strip], validators=[
+        Optional(), Length(max=40, message=_l("At most %(max)d characters.", max=40)),
+        Regexp(r"^\+?[0-9 ()/.-]{3,40}$", message=_l("Digits, spaces and + ( ) / - only, please."))])
 
     def __init__(self, *args, original_start: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -106,6 +160,24 @@ class OfferForm(BaseForm):
         if self.start_date.data and not self.start_date.errors and field.data <= self.start_date.data:
             raise ValidationError(_l("The end date must be after the start date."))
 
+    def validate_salary_max(self, field):
+        low, high = self.salary_min.data, field.data
+        if low is not None and high is not None and not self.salary_min.errors and not field.errors \
+                and high < low:
+            raise ValidationError(_l("The upper amount must not be below the lower one."))
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # Checked here: an empty select stops its own validators (Optional), and this rule is about that case.
+        period = self.salary_period
+        given = self.salary_min.data is not None or self.salary_max.data is not None
+        if not period.errors:
+            if given and not period.data:
+                period.errors.append(_l("Please say whether the pay is per hour, month or year."))
+            elif period.data and not given and not self.salary_min.errors and not self.salary_max.errors:
+                period.errors.append(_l("Please enter at least one amount, or choose no pay period."))
+        return valid and not period.errors
+
     @staticmethod
     def initial_data(offer) -> dict:
         """The form's values for an existing offer."""
@@ -121,6 +193,11 @@ class OfferForm(BaseForm):
             "start_date": offer.start_date, "duration_months": offer.duration_months,
             "place": offer.place, "remote_share": offer.remote_share, "language": offer.language,
             "end_date": offer.end_date,
+            "salary_min": from_cents(offer.salary_min_cents), "salary_max": from_cents(offer.salary_max_cents),
+            "salary_currency": offer.salary_currency or "EUR",
+            "salary_period": offer.salary_period.value if offer.salary_period else "",
+            "contact_name": offer.contact_name, "contact_role": offer.contact_role,
+            "contact_email": offer.contact_email, "contact_phone": offer.contact_phone,
         }
 
     def offer_fields(self) -> dict:
@@ -144,6 +221,14 @@ class OfferForm(BaseForm):
             "remote_share": self.remote_share.data or 0,
             "language": self.language.data,
             "end_date": self.end_date.data,
+            "salary_min_cents": to_cents(self.salary_min.data),
+            "salary_max_cents": to_cents(self.salary_max.data),
+            "salary_currency": self.salary_currency.data or "EUR",
+            "salary_period": SalaryPeriod(self.salary_period.data) if self.salary_period.data else None,
+            "contact_name": " ".join((self.contact_name.data or "").split()),
+            "contact_role": " ".join((self.contact_role.data or "").split()),
+            "contact_email": self.contact_email.data or "",
+            "contact_phone": " ".join((self.contact_phone.data or "").split()),
         }
 
 
@@ -163,13 +248,20 @@ class OfferFilterForm(BaseForm):
                      + [(LANGUAGE_LEVELS[-1], _l("Native speaker"))])
     remote = BooleanField(_l("Remote work possible"))
     start_by = DateField(_l("Starting on or before"), validators=[Optional()])
+    salary = BooleanField(_l("Pay given"))
+    pay_from = DecimalField(_l("Pay at least (EUR)"), places=2, validators=[Optional(), Amount()],
+                            render_kw={"inputmode": "decimal"})
+    pay_period = _choice(_l("per"), choices(SALARY_PERIOD_LABELS), default="month")
 
     def valid_filters(self) -> dict:
         """The filters that were understood; a value with an error is left out."""
         self.validate()
         values = {}
-        for name in ("q", "kind", "sector", "degree", "german", "remote", "start_by"):
+        for name in ("q", "kind", "sector", "degree", "german", "remote", "start_by", "salary", "pay_from"):
             field = self[name]
             if not field.errors and field.data:
                 values[name] = field.data
+        if "pay_from" in values:
+            values["pay_period"] = self.pay_period.data if not self.pay_period.errors and self.pay_period.data \
+                else SalaryPeriod.month.value
         return values

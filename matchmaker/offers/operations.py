@@ -15,6 +15,8 @@ from ..models import Company, Offer, OfferStatus, User, utcnow
 EDITABLE_FIELDS = (
     "kind", "title", "description", "required_skills", "nice_skills", "fields_of_study", "degree",
     "min_german_level", "start_date", "duration_months", "place", "remote_share", "language", "end_date",
+    "salary_min_cents", "salary_max_cents", "salary_currency", "salary_period",
+    "contact_name", "contact_role", "contact_email", "contact_phone",
 )
 
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
 
 from ..extensions import db
-from ..models import Company, Degree, Offer, OfferKind, OfferStatus, Sector, utcnow
+from ..models import Company, Degree, Offer, OfferKind, OfferStatus, SalaryPeriod, Sector, utcnow
 from ..requirements import degree_clause, german_clause
 
 MAX_SEARCH_WORDS = 8
@@ -75,7 +75,21 @@ def filter_offers(select: sa.Select, filters: dict) -> sa.Select:
     if filters.get("start_by"):
         # An offer without a start date starts by arrangement, so it fits any date.
         select = select.where(sa.or_(Offer.start_date.is_(None), Offer.start_date <= filters["start_by"]))
+    if filters.get("salary") or filters.get("pay_from"):
+        select = select.where(salary_given_clause())
+    if filters.get("pay_from"):
+        # "At least 3000 EUR a month": offers in euros of that period whose range reaches the amount.
+        cents = int(filters["pay_from"] * 100)
+        select = select.where(Offer.salary_currency == "EUR",
+                              Offer.salary_period == SalaryPeriod(filters.get("pay_period") or "month"),
+                              sa.func.coalesce(Offer.salary_max_cents, Offer.salary_min_cents) >= cents)
     return select
+
+
+def salary_given_clause() -> sa.ColumnElement[bool]:
+    """The offer states its pay: a period and at least one amount (`Offer.has_salary` for one offer)."""
+    return sa.and_(Offer.salary_period.is_not(None),
+                   sa.or_(Offer.salary_min_cents.is_not(None), Offer.salary_max_cents.is_not(None)))
 
 
 def open_offers_of(company: Company) -> list[Offer]:

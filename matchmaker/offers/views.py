@@ -19,6 +19,7 @@ from ..reports.views import count_public_view
 from . import operations
 from .forms import OfferFilterForm, OfferForm
 from .highlight import mark_hit
+from .jsonld import job_posting
 from .queries import filter_offers, public_offers, search_public_offers
 
 bp = Blueprint("offers", __name__)
@@ -47,7 +48,10 @@ def detail(offer_id: int):
     if current_user.is_authenticated and current_user.role == Role.graduate and offer.is_public:
         interest_consent = interest_consent_text(offer, current_user.locale or "de")
     return render_template("offers/detail.html", offer=offer, owner=can_edit_offer(offer, current_user),
-                           status=offer.effective_status(), interest_consent=interest_consent)
+                           status=offer.effective_status(), interest_consent=interest_consent,
+                           show_contact=offer.is_public or can_edit_offer(offer, current_user)
+                           or is_staff(current_user),
+                           job_posting=job_posting(offer) if offer.is_public else None)
 
 
 @bp.route("/new", methods=["GET", "POST"])
