@@ -15,6 +15,8 @@
 - `reports`: what the board's report keeps besides the data it counts: `PageView` (public views per day,
   no personal data), `RetentionCheck` (still in the region after a hire), the plan's `Measure`
   (`MeasureStatus`) with its `MeasureFigure`s and `MeasureChange` history.
+- `stories`: success stories and news (`Story`, `StoryKind`, `StoryStatus`, `GONE_STATES`), what they are
+  about (`StoryLink`: a company, offer or event) and the people they name (`StoryPerson`, with consent).
 - `records`: what the service keeps about its own work: `AuditEntry`, `OutboxMessage`, `MatcherState`,
   `AlertDelivery`.
 
@@ -31,6 +33,7 @@ from .brokering import (CLOSED_STATES, ENDED_STATES, OUTCOME_STATES, WAITING_STA
                         IntroductionState, Note, Side)
 from .events import (Event, EventAudience, EventPlace, EventRegistration, EventType, RegistrationStatus,
                      event_company, event_offer)
+from .stories import GONE_STATES, Story, StoryKind, StoryLink, StoryPerson, StoryStatus
 from .records import AlertDelivery, AuditEntry, MatcherState, OutboxMessage
 from .reports import (RETENTION_MONTHS, Measure, MeasureChange, MeasureFigure, MeasureStatus, PageView,
                       PageViewKind, RetentionCheck)
@@ -42,5 +45,6 @@ __all__ = [
     "event_offer", "GraduateProfile",
     "Introduction", "IntroductionState", "MatcherState", "Measure", "MeasureChange", "MeasureFigure",
     "MeasureStatus", "PageView", "PageViewKind", "RETENTION_MONTHS", "RetentionCheck", "Membership", "Note", "Offer", "OfferKind", "OfferStatus",
-    "OutboxMessage", "Role", "Sector", "Side", "SizeBand", "User", "_enum", "cefr_rank", "utcnow",
+    "OutboxMessage", "Role", "Sector", "Side", "SizeBand", "User", "GONE_STATES", "Story", "StoryKind",
+    "StoryLink", "StoryPerson", "StoryStatus", "_enum", "cefr_rank", "utcnow",
 ]
