@@ -10,7 +10,8 @@ from flask_login import current_user
 
 from .errors import wants_json
 from .extensions import db
-from .models import Company, ConsentRecord, Event, GraduateProfile, Introduction, Measure, Offer, Role, User
+from .models import (Company, ConsentRecord, Event, GraduateProfile, Introduction, Measure, Offer, Role, Story,
+                     User)
 
 
 def role_required(*roles: Role):
@@ -173,3 +174,16 @@ def get_event_or_404(event_id: int, for_user) -> Event:
     if event is None:
         abort(404)
     return event
+
+
+def get_story_or_404(story_id: int, for_user) -> Story:
+    """A published story for everyone; staff see every one, and a person a story names sees it to confirm
+    it. One that was published and is offline now answers 410 Gone; anything else 404."""
+    story = db.session.get(Story, story_id)
+    if story is None:
+        abort(404)
+    if story.is_public or is_staff(for_user) or story.names(for_user):
+        return story
+    if story.is_gone and story.published_at is not None:
+        abort(410)
+    abort(404)

@@ -161,6 +161,7 @@ def register_blueprints(app: Flask) -> None:
     from .offers.views import bp as offers_bp
     from .privacy.views import bp as privacy_bp
     from .reports.views import bp as report_bp
+    from .stories.views import bp as stories_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
@@ -175,6 +176,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(brokering_bp, url_prefix="/introductions")
     app.register_blueprint(report_bp, url_prefix="/report")
     app.register_blueprint(events_bp, url_prefix="/events")
+    app.register_blueprint(stories_bp, url_prefix="/stories")
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -218,6 +220,14 @@ def register_template_helpers(app: Flask) -> None:
 
         if any("\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)):
             abort(400)
+
+    @app.template_global()
+    def absolute_url(endpoint: str, **values) -> str:
+        """An absolute URL on the site's public address (BASE_URL), never on the request's Host header:
+        for Open Graph tags and feeds, which others read and keep."""
+        from .outbox import external_url
+
+        return external_url(endpoint, **values)
 
     @app.template_global()
     def page_url(page: int) -> str:
