@@ -53,6 +53,10 @@ PERMISSIONS: dict[str, set[str]] = {
     "events.register": {"graduate", "company"}, "events.unregister": {"graduate", "company"},
     "events.manage": STAFF, "events.new": STAFF, "events.edit": STAFF, "events.cancel": STAFF,
     "events.registrations": STAFF, "events.registrations_csv": STAFF, "events.attendance": STAFF,
+    "stories.index": ALL, "stories.detail": ALL, "stories.image": ALL, "stories.thumbnail": ALL,
+    "stories.feed": ALL, "stories.confirmations": USERS, "stories.confirm": USERS, "stories.withdraw": USERS,
+    "stories.manage": STAFF, "stories.new": STAFF, "stories.edit": STAFF, "stories.publish": STAFF,
+    "stories.offline": STAFF,
 }
 
 # Pages of the login flow itself may send a visitor back to the login page without that meaning "refused".

@@ -96,6 +96,8 @@ def confirmations():
 
 def _person_step(story_id: int) -> Story:
     story = get_story_or_404(story_id, current_user)
+    if not story.names(current_user):
+        abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
     redirect_on_domain_error(url_for("stories.confirmations"))
