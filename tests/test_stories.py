@@ -513,3 +513,14 @@ def test_erasure_removes_the_person_and_takes_the_story_offline(app, db, make_us
     assert db.session.scalar(sa.select(sa.func.count(StoryPerson.id)).where(StoryPerson.user_id == graduate.id)) == 0
     db.session.refresh(untouched)
     assert untouched.status == StoryStatus.published
+
+
+def test_the_story_form_sets_no_column_it_does_not_show(client, db, staff, make_user, login_as):
+    other = make_user(Role.staff)
+    login_as(staff)
+    story = _new_story(client, story_form(status="published", published_at="2020-01-01 00:00:00",
+                                          author_id=str(other.id), image="../../etc/passwd", id="7",
+                                          offline_at="2020-01-01", created_at="2020-01-01"))
+    assert story is not None
+    assert story.status == StoryStatus.draft and story.published_at is None and story.offline_at is None
+    assert story.author_id == staff.id and story.image is None

@@ -50,8 +50,8 @@ class ImageError(InvalidInput):
     @property
     def message(self):
         if self.code == "too_large":
-            size = current_app.config["STORY_IMAGE_MAX_BYTES"] / (1024 * 1024)
-            return gettext("The image is too large: at most %(mb)s MB.", mb=f"{size:g}")
+            megabytes = "%g" % (current_app.config["STORY_IMAGE_MAX_BYTES"] / (1024 * 1024))
+            return gettext("The image is too large: at most %(mb)s MB.", mb=megabytes)
         return ERROR_MESSAGES.get(self.code, ERROR_MESSAGES["not_image"])
 
 
