@@ -524,3 +524,26 @@ def test_the_story_form_sets_no_column_it_does_not_show(client, db, staff, make_
     assert story is not None
     assert story.status == StoryStatus.draft and story.published_at is None and story.offline_at is None
     assert story.author_id == staff.id and story.image is None
+
+
+def test_my_data_page_says_how_many_stories_wait_for_me(client, make_user, make_story, login_as):
+    graduate = make_user(Role.graduate)
+    make_story(StoryStatus.awaiting_consent, people=[graduate])
+    make_story(StoryStatus.draft, people=[graduate])  # not asked yet
+    login_as(graduate)
+    page = client.get("/account/data").get_data(as_text=True)
+    assert "1 story waits for your confirmation." in page
+    assert 'href="/stories/confirmations"' in page
+
+
+def test_stories_about_one_target_by_its_link_column(make_story, make_offer, make_event):
+    from matchmaker.models import StoryLink
+    from matchmaker.stories import queries
+
+    offer, event = make_offer(), make_event()
+    about_offer = make_story(offers=[offer])
+    about_event = make_story(events=[event])
+    make_story(StoryStatus.draft, offers=[offer], events=[event])
+    assert queries.stories_about_offer(offer.id) == [about_offer]
+    assert queries.stories_about_event(event.id) == [about_event]
+    assert queries.stories_about(StoryLink.event_id, event.id) == [about_event]
