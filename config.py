@@ -123,7 +123,15 @@ class Config:
     # Uploaded CVs (PDF): size limit, text extraction limits, and the folder (default: <instance>/uploads/cv,
     # never under static/). Requests larger than MAX_CONTENT_LENGTH answer 413 before any view runs.
     CV_MAX_BYTES = _int("CV_MAX_BYTES", 5 * 1024 * 1024)
-    MAX_CONTENT_LENGTH = CV_MAX_BYTES + 256 * 1024
+    # Images of stories and news (JPEG, PNG or WebP, judged by content): the file's size, its pixels before it
+    # is decoded (a decompression bomb is refused unread), the stored sizes, and the folder (default:
+    # <UPLOAD_DIR or instance/uploads>/stories).
+    STORY_IMAGE_MAX_BYTES = _int("STORY_IMAGE_MAX_BYTES", 5 * 1024 * 1024)
+    STORY_IMAGE_MAX_PIXELS = _int("STORY_IMAGE_MAX_PIXELS", 40_000_000)
+    STORY_IMAGE_WIDTH = _int("STORY_IMAGE_WIDTH", 1600)
+    STORY_THUMB_WIDTH = _int("STORY_THUMB_WIDTH", 480)
+    STORY_IMAGE_DIR = os.environ.get("STORY_IMAGE_DIR") or None
+    MAX_CONTENT_LENGTH = max(CV_MAX_BYTES, STORY_IMAGE_MAX_BYTES) + 256 * 1024
     CV_EXTRACT_SECONDS = _int("CV_EXTRACT_SECONDS", 10)
     CV_MAX_PAGES = _int("CV_MAX_PAGES", 20)
     CV_EXTRACT_MEMORY_MB = _int("CV_EXTRACT_MEMORY_MB", 512)

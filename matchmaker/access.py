@@ -11,7 +11,7 @@ from flask_login import current_user
 from .errors import wants_json
 from .extensions import db
 from .models import (ApiToken, Company, ConsentRecord, Event, GraduateProfile, Introduction, Measure, Offer, OfferFeed,
-                     Role, User)
+                     Role, Story, User)
 
 
 def role_required(*roles: Role):
@@ -192,3 +192,16 @@ def get_feed_or_404(feed_id: int, for_user) -> OfferFeed:
     if feed is None or not (is_staff(for_user) or acts_for(for_user, feed.company_id)):
         abort(404)
     return feed
+
+
+def get_story_or_404(story_id: int, for_user) -> Story:
+    """A published story for everyone; staff see every one, and a person a story names sees it to confirm
+    it. One that was published and is offline now answers 410 Gone; anything else 404."""
+    story = db.session.get(Story, story_id)
+    if story is None:
+        abort(404)
+    if story.is_public or is_staff(for_user) or story.names(for_user):
+        return story
+    if story.is_gone and story.published_at is not None:
+        abort(410)
+    abort(404)

@@ -169,6 +169,7 @@ def register_blueprints(app: Flask) -> None:
     from .privacy.views import bp as privacy_bp
     from .reports.views import bp as report_bp
     from .tokens.views import bp as tokens_bp
+    from .stories.views import bp as stories_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
@@ -189,6 +190,7 @@ def register_blueprints(app: Flask) -> None:
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(feeds_bp, url_prefix="/feeds")
+    app.register_blueprint(stories_bp, url_prefix="/stories")
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -252,6 +254,14 @@ def register_template_helpers(app: Flask) -> None:
             company = current_user.active_company if current_user.is_authenticated else None
             g.answers_waiting = answers_waiting_count(company) if company is not None else 0
         return g.answers_waiting
+
+    @app.template_global()
+    def absolute_url(endpoint: str, **values) -> str:
+        """An absolute URL on the site's public address (BASE_URL), never on the request's Host header:
+        for Open Graph tags and feeds, which others read and keep."""
+        from .outbox import external_url
+
+        return external_url(endpoint, **values)
 
     @app.template_global()
     def page_url(page: int) -> str:

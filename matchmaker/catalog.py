@@ -195,3 +195,20 @@ REGISTRATION_STATUS_LABELS = {
     RegistrationStatus.waiting: _l("Waiting list"),
     RegistrationStatus.cancelled: _l("Cancelled"),
 }
+
+# ---- stories and news ---------------------------------------------------------------------------
+
+from .models import StoryKind, StoryStatus  # noqa: E402
+
+STORY_KIND_LABELS = {
+    StoryKind.story: _l("Success story"),
+    StoryKind.news: _l("News"),
+}
+
+STORY_STATUS_LABELS = {
+    StoryStatus.draft: _l("Draft"),
+    StoryStatus.awaiting_consent: _l("Waiting for the people named"),
+    StoryStatus.published: _l("Published"),
+    StoryStatus.withdrawn: _l("Offline: consent withdrawn"),
+    StoryStatus.offline: _l("Offline"),
+}

@@ -1,6 +1,7 @@
 """Fictional demo data for `flask seed-demo`: companies of the Industriepark Schwarze Pumpe, their offers,
 graduate profiles and one account each for staff, board, admin and a researcher; two years of
-introductions between them (`demo_brokering.py`) and the Präsenzstelle's events (`demo_events.py`).
+introductions between them (`demo_brokering.py`), the Präsenzstelle's events (`demo_events.py`) and its
+stories and news (`demo_stories.py`).
 
 Everything here is invented and marked: `is_demo` on every row, company names start with "Demo: ",
 company and event texts with "[Demo]", and every address is under demo.matchmaker.example (a reserved
@@ -882,6 +883,7 @@ def seed_demo() -> list[str]:
     from .demo_brokering import (date_accounts, date_offers, demo_introductions_exist, publication,
                                  seed_introductions)
     from .demo_events import demo_event_people, seed_events
+    from .demo_stories import seed_stories
     from .demo_report import seed_measures, seed_retention_checks
     from .reports.queries import berlin_today
 
@@ -952,15 +954,19 @@ def seed_demo() -> list[str]:
     date_accounts(new_profiles, first_seen, now, random.Random(SEED + 2))  # nosec B311
     new_events = seed_events(staff if staff.is_demo else None, *demo_event_people(), now,
                              random.Random(SEED + 3))  # nosec B311
+    story_graduates = [accounts.existing[spec.email] for spec in graduates[:2]]
+    new_stories = seed_stories(staff if staff.is_demo else None,
+                               [user for user in story_graduates if user.is_demo], now)
     board_today = berlin_today()
     new_measures = seed_measures(staff if staff.is_demo else None, board_today)
     new_checks = seed_retention_checks(staff if staff.is_demo else None, board_today)
     db.session.commit()
 
     if (accounts.created or new_companies or new_offers or new_profiles or introductions or new_events
-            or new_measures or new_checks):
+            or new_measures or new_checks or new_stories):
         lines = [f"Demo data loaded: {new_companies} companies, {new_offers} offers, {len(new_profiles)} graduate "
-                 f"profiles, {len(introductions)} introductions, {new_events} events, {new_measures} measures, "
+                 f"profiles, {len(introductions)} introductions, {new_events} events, {new_stories} stories and news, "
+                 f"{new_measures} measures, "
                  f"{new_checks} retention checks, {accounts.created} accounts created."]
     else:
         lines = ["Demo data already present: nothing added, nothing changed."]

@@ -36,6 +36,7 @@ def _messages() -> dict[int, str]:
         404: _("This page does not exist or is not visible to you."),
         405: _("This action is not possible here."),
         409: _("This action is not possible in the current state."),
+        410: _("This page has been taken offline."),
         413: _("The upload is too large."),
         429: _("Too many requests. Please wait a moment and try again."),
         500: _("Something went wrong on our side. We have logged it."),

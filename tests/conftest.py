@@ -18,8 +18,8 @@ from matchmaker.matching.index import forget_indexes
 from matchmaker.models import (CLOSED_STATES, OUTCOME_STATES, Company, ConsentRecord, Degree, Event,
                                EventAudience, EventPlace, EventRegistration, EventType, FieldOfAction,
                                FeedKind, GraduateProfile, Introduction, IntroductionState, Measure, Membership, Offer,
-                               OfferFeed, OfferKind,
-                               OfferStatus, OutboxMessage, RegistrationStatus, Role, Sector, Side, User, utcnow)
+                               OfferFeed, OfferKind, OfferStatus, OutboxMessage, RegistrationStatus, Role, Sector, Side,
+                               Story, StoryKind, StoryLink, StoryPerson, StoryStatus, User, utcnow)
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
@@ -336,8 +336,37 @@ def make_token(app):
 
 
 @pytest.fixture
+def make_story(app):
+    """A success story (published by default, at `published_at` or now) in German and English; `people` are
+    users it names (unconfirmed unless `confirmed=True`), `companies`/`offers`/`events` what it is about."""
+
+    def make(status: StoryStatus | str = StoryStatus.published, *, people=(), confirmed: bool = False,
+             companies=(), offers=(), events=(), **overrides) -> Story:
+        status = StoryStatus(status)
+        values = {"kind": StoryKind.story, "title_de": "Vom Hörsaal ins Kraftwerk",
+                  "title_en": "From the lecture hall to the power plant",
+                  "summary_de": "Eine Absolventin der BTU fand ihre Stelle im Industriepark.",
+                  "summary_en": "A BTU graduate found her post in the industrial park.",
+                  "body_de": "Sie arbeitet heute in der Leitwarte.", "body_en": "Today she works in the control room.",
+                  "status": status}
+        if status in (StoryStatus.published, StoryStatus.withdrawn, StoryStatus.offline):
+            values["published_at"] = utcnow()
+        values.update(overrides)
+        story = Story(**values)
+        for user in people:
+            story.people.append(StoryPerson(user_id=user.id, confirmed_at=utcnow() if confirmed else None))
+        story.links += [StoryLink(company_id=c.id) for c in companies] + [StoryLink(offer_id=o.id) for o in offers]
+        story.links += [StoryLink(event_id=e.id) for e in events]
+        _db.session.add(story)
+        _db.session.commit()
+        return story
+
+    return make
+
+
+@pytest.fixture
 def permission_world(app, db, make_user, make_company, make_offer, make_profile, make_introduction, company_user,
-                     make_event, make_measure, make_token):
+                     make_event, make_measure, make_token, make_story):
     """One object of each kind, owned by the company user who takes part in the walk of every route
     (test_permissions, test_fuzz): (people by role, ids for the routes' arguments, member ids by endpoint)."""
     company = make_company(name="Walk GmbH")
@@ -367,6 +396,7 @@ def permission_world(app, db, make_user, make_company, make_offer, make_profile,
     db.session.add(feed)
     db.session.commit()
     ids.update(feed_id=feed.id)
+    ids["story_id"] = make_story(companies=[company], people=[people["graduate"]], confirmed=True).id
     member_ids = {"companies.approve_member": pending.id, "companies.decline_member": pending.id,
                   "admin.approve_member": pending.id}
     return people, ids, member_ids

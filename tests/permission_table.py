@@ -63,6 +63,10 @@ PERMISSIONS: dict[str, set[str]] = {
     # ... or for a personal token only (see TOKEN_ONLY; tests/test_api.py walks them with tokens).
     "api.own_offers": set(), "api.create_offer": set(), "api.update_offer": set(), "api.publish_offer": set(),
     "api.close_offer": set(), "api.graduates_for_offer": set(), "api.matches": set(),
+    "stories.index": ALL, "stories.detail": ALL, "stories.image": ALL, "stories.thumbnail": ALL,
+    "stories.feed": ALL, "stories.confirmations": USERS, "stories.confirm": USERS, "stories.withdraw": USERS,
+    "stories.manage": STAFF, "stories.new": STAFF, "stories.edit": STAFF, "stories.publish": STAFF,
+    "stories.offline": STAFF,
 }
 
 # API operations that need a bearer token: with a session cookie alone every role gets 401.

@@ -491,3 +491,26 @@ def test_the_same_data_every_time(db, runner, seeded):
     assert _all(db, Introduction) == []
     _seed(runner)
     assert fingerprint() == first
+
+
+def test_stories_and_news_one_waiting_for_the_demo_graduate(db, client, seeded):
+    from matchmaker.models import Story, StoryKind, StoryStatus
+
+    stories = _all(db, Story)
+    assert sum(s.kind == StoryKind.story for s in stories) == 3
+    assert sum(s.kind == StoryKind.news for s in stories) == 2
+    waiting = [s for s in stories if s.status == StoryStatus.awaiting_consent]
+    assert len(waiting) == 1 and waiting[0].people and waiting[0].people[0].confirmed_at is None
+    for story in stories:
+        assert story.body_de.startswith("[Demo] ") and story.image
+        for person in story.people:
+            assert person.user.is_demo
+            assert (person.consent is not None) == (person.confirmed_at is not None)
+    published = [s for s in stories if s.status == StoryStatus.published]
+    assert len(published) == 4
+    page = client.get("/").get_data(as_text=True)
+    assert published[0].title_en in page or any(s.title_en in page for s in published)
+    assert waiting[0].title_en not in page
+    # The demo graduate whose login is printed finds the story waiting for them.
+    graduate = waiting[0].people[0].user
+    assert graduate.email in seeded

@@ -43,14 +43,15 @@ ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 
 # Not HTML, or not a page: left out of the walk.
 NOT_PAGES = {"static", "main.set_language", "auth.logout", "privacy.audit_export", "gdpr.export",
-             "gdpr.download_cv", "events.ics", "events.feed", "events.registrations_csv"}
+             "gdpr.download_cv", "events.ics", "events.feed", "events.registrations_csv", "stories.feed",
+             "stories.image", "stories.thumbnail"}
 QUERY = {"q": hostile("q"), "next": JS_LINK, "page": SCRIPT, "kind": IMG, "sector": SSTI, "state": RAW,
          "study": hostile("study"), "all": IMG, "role": SCRIPT, "action": hostile("action")}
 
 
 @pytest.fixture
 def hostile_world(db, make_user, make_company, make_offer, make_profile, make_introduction, make_event,
-                  make_registration):
+                  make_registration, make_story):
     company = make_company(name=hostile("Firma"), site=hostile("site"), about=hostile("about") * 20,
                            website=JS_LINK, contact_email=JS_LINK, sector=Sector.energy)
     owner = next(u for u in company.users if u.membership == Membership.active)
@@ -107,14 +108,19 @@ def hostile_world(db, make_user, make_company, make_offer, make_profile, make_in
     make_registration(event, graduate)
     make_registration(past_event, graduate)
     make_registration(event, make_user(Role.graduate, email=f"{SCRIPT}x@example.org"), "waiting")
+    story_texts = {name: hostile(name) for name in ("title_de", "title_en", "summary_de", "summary_en", "body_de",
+                                                    "body_en", "image_alt_de", "image_alt_en")}
+    story = make_story(people=[graduate], confirmed=True, companies=[company], offers=[offer], events=[event],
+                       image="0" * 32, **story_texts)
+    draft_story = make_story("draft", people=[graduate], companies=[company], **story_texts)
     people = {"graduate": graduate, "company": owner, **staff}
     ids = {"event_id": event.id, "offer_id": offer.id, "company_id": company.id, "user_id": graduate.id, "profile_id": profile.id,
            "introduction_id": intro.id, "consent_id": consent.id, "token": SCRIPT.replace("/", ""), "code": "en",
-           "filename": "style.css", "measure_id": measure.id, "table": "sources"}
+           "filename": "style.css", "measure_id": measure.id, "table": "sources", "story_id": story.id}
     # The same walk again with the other objects: the rejected company, the draft, the declined
     # introduction, the company member with a hostile email.
     other_ids = dict(ids, company_id=rejected.id, offer_id=draft.id, introduction_id=declined.id, user_id=pending.id,
-                     event_id=past_event.id)
+                     event_id=past_event.id, story_id=draft_story.id)
     return people, [ids, other_ids]
 
 

@@ -15,6 +15,7 @@ from ..offers.queries import offers_by_status, open_offers_of
 from ..models import PageViewKind
 from ..pagination import page_arg
 from ..reports.views import count_public_view
+from ..stories.queries import stories_about_company
 from . import operations, queries
 from .forms import CompanyFilterForm, CompanyForm
 
@@ -39,7 +40,8 @@ def detail(company_id: int):
     if company.is_verified and not acts_for(current_user, company.id) and not is_staff(current_user):
         count_public_view(PageViewKind.company, company.id)
     return render_template("companies/detail.html", company=company, offers=open_offers_of(company),
-                           member=acts_for(current_user, company.id))
+                           member=acts_for(current_user, company.id),
+                           stories=stories_about_company(company.id) if company.is_verified else [])
 
 
 @bp.route("/mine")

@@ -17,8 +17,8 @@ from flask_babel import lazy_gettext as _l
 from .. import cv
 from ..extensions import db
 from ..models import (WAITING_STATES, AlertDelivery, ApiToken, AuditEntry, Company, ConsentRecord, GraduateProfile,
-                      Introduction, IntroductionState, Note, Offer, OfferStatus, OutboxMessage, Role, Side, User,
-                      utcnow)
+                      Introduction, IntroductionState, Note, Offer, OfferStatus, OutboxMessage, Role, Side, StoryPerson,
+                      User, utcnow)
 from ..events import queries as event_queries
 from ..events.operations import forget_registrations
 from ..outbox import external_url, queue_mail
@@ -209,6 +209,21 @@ def _registration_export(registration) -> dict:
     }
 
 
+def _story_people(user: User) -> list[StoryPerson]:
+    return list(db.session.scalars(sa.select(StoryPerson).where(StoryPerson.user_id == user.id)
+                                   .order_by(StoryPerson.id)))
+
+
+def _story_person_export(person: StoryPerson, user: User) -> dict:
+    story = person.story
+    return {
+        "story_id": story.id, "story_title": story.title(user_locale(user)), "story_kind": story.kind.value,
+        "story_status": story.status.value, "named_at": _time(person.created_at),
+        "confirmed_at": _time(person.confirmed_at), "withdrawn_at": _time(person.withdrawn_at),
+        "consent_id": person.consent_id,
+    }
+
+
 def user_locale(user: User) -> str:
     return user.locale if user.locale in ("de", "en") else "de"
 
@@ -282,6 +297,7 @@ def export_data(user: User, now: datetime | None = None) -> dict:
         "company": _company_export(company) if company is not None else None,
         "offers_created": [_offer_export(offer) for offer in offers],
         "event_registrations": [_registration_export(r) for r in event_queries.registrations_of_user(user)],
+        "story_confirmations": [_story_person_export(person, user) for person in _story_people(user)],
         "withheld": _withheld(withheld),
     }
 
@@ -309,6 +325,10 @@ def erase_user(user: User) -> list[str]:
     # Registrations go; a place at an upcoming event passes to the next person waiting, and attendance of a
     # past event stays only as an anonymous number (see forget_registrations).
     forget_registrations(user)
+    # The person leaves every story that named them; a story that was online goes offline with them.
+    from ..stories.operations import forget_story_person  # stories record their consents through this module
+
+    forget_story_person(user)
     profile = user.profile
     needles = [email]
     if profile is not None:

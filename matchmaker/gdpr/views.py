@@ -15,6 +15,7 @@ from ..extensions import db
 from ..forms import EmptyForm
 from ..models import Role, utcnow
 from ..security import end_session, security_event
+from ..stories import queries as story_queries
 from . import operations
 from .forms import CvUploadForm, DeleteAccountForm
 
@@ -89,7 +90,8 @@ def download_cv(profile_id: int):
 @login_required
 def index():
     return render_template("gdpr/index.html", profile=current_user.profile,
-                           may_delete=current_user.role in SELF_DELETING_ROLES)
+                           may_delete=current_user.role in SELF_DELETING_ROLES,
+                           stories_waiting=story_queries.waiting_count(current_user))
 
 
 @bp.route("/account/data/export.json")

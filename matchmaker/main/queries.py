@@ -8,6 +8,7 @@ from ..extensions import db
 from ..models import Company, GraduateProfile, Offer
 from ..events.queries import next_events  # noqa: F401  (the start page's next three events)
 from ..offers.queries import public_offers
+from ..stories.queries import newest_stories  # noqa: F401  (the start page's newest stories)
 
 
 def _count(select: sa.Select) -> int:

@@ -18,7 +18,8 @@ ACCESSIBILITY_STATEMENT_DATE = date(2026, 11, 30)
 @bp.route("/")
 def index():
     return render_template("main/index.html", latest=queries.latest_offers(), counts=queries.start_page_counts(),
-                           events=queries.next_events(), locale=str(get_locale() or "de"))
+                           events=queries.next_events(), stories=queries.newest_stories(),
+                           locale=str(get_locale() or "de"))
 
 
 @bp.route("/lang/<code>")

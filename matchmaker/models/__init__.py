@@ -18,6 +18,8 @@
   no personal data), `RetentionCheck` (still in the region after a hire), the plan's `Measure`
   (`MeasureStatus`) with its `MeasureFigure`s and `MeasureChange` history.
 - `api`: `ApiToken` (personal tokens of the JSON API, stored hashed) and its `TokenScope`s.
+- `stories`: success stories and news (`Story`, `StoryKind`, `StoryStatus`, `GONE_STATES`), what they are
+  about (`StoryLink`: a company, offer or event) and the people they name (`StoryPerson`, with consent).
 - `records`: what the service keeps about its own work: `AuditEntry`, `OutboxMessage`, `MatcherState`,
   `AlertDelivery`.
 
@@ -36,6 +38,7 @@ from .events import (Event, EventAudience, EventPlace, EventRegistration, EventT
                      event_company, event_offer)
 from .api import ApiToken, TokenScope
 from .feeds import FeedKind, FeedStatus, OfferFeed
+from .stories import GONE_STATES, Story, StoryKind, StoryLink, StoryPerson, StoryStatus
 from .records import AlertDelivery, AuditEntry, MatcherState, OutboxMessage
 from .reports import (RETENTION_MONTHS, Measure, MeasureChange, MeasureFigure, MeasureStatus, PageView,
                       PageViewKind, RetentionCheck)
@@ -47,5 +50,6 @@ __all__ = [
     "event_offer", "GraduateProfile",
     "Introduction", "IntroductionState", "MatcherState", "Measure", "MeasureChange", "MeasureFigure",
     "MeasureStatus", "PageView", "PageViewKind", "RETENTION_MONTHS", "RetentionCheck", "Membership", "Note", "Offer", "OfferKind", "OfferStatus", "FeedKind", "FeedStatus", "OfferFeed", "SALARY_CURRENCIES", "SalaryPeriod",
-    "OutboxMessage", "Role", "Sector", "Side", "SizeBand", "User", "_enum", "cefr_rank", "utcnow",
+    "OutboxMessage", "Role", "Sector", "Side", "SizeBand", "User", "GONE_STATES", "Story", "StoryKind",
+    "StoryLink", "StoryPerson", "StoryStatus", "_enum", "cefr_rank", "utcnow",
 ]

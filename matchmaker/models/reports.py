@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 class PageViewKind(str, enum.Enum):
     offer = "offer"
     company = "company"
+    story = "story"
 
 
 class PageView(db.Model):

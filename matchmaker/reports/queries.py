@@ -26,7 +26,10 @@ How each figure is counted (the keys are the registry `METRICS`, which the plan 
 - `registrations`: places held at those events (status registered: not cancelled, not waiting).
 - `attendance`: at those events, registrations marked attended plus walk-ins.
 - `office_hour_contacts`: the same attendance at office hours (any place) in the period.
-- `page_views.offer` / `page_views.company`: public views counted per day without cookies.
+- `page_views.offer` / `page_views.company` / `page_views.story`: public views counted per day without
+  cookies (a story's page counts for stories and news alike).
+- `stories.published` / `news.published`: success stories and news first published in the period and
+  still online (one taken offline, or withdrawn by a person it names, no longer counts).
 - `new_registrations`: accounts of graduates, company users and researchers created in the period; by
   the `?src=` tag and by the referring site's domain in `registrations_by_source`.
 """
@@ -45,7 +48,7 @@ from flask_babel import lazy_gettext as _l
 from ..extensions import db
 from ..models import (Event, EventPlace, EventRegistration, EventType, FieldOfAction, Introduction,
                       IntroductionState, Measure, MeasureChange, MeasureFigure, Offer, OfferKind, PageView,
-                      PageViewKind, RegistrationStatus, RetentionCheck, Role, User)
+                      PageViewKind, RegistrationStatus, RetentionCheck, Role, Story, StoryKind, StoryStatus, User)
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -232,6 +235,16 @@ def page_views(period: Period, kind: PageViewKind) -> int:
         PageView.kind == kind, _on_days(PageView.day, period)))
 
 
+def stories_published(period: Period, kind: StoryKind | None = None) -> int:
+    """Stories (and news) first published in the period that are public now: one taken offline since, or
+    withdrawn by a person it named, is no longer counted."""
+    select = sa.select(sa.func.count(Story.id)).where(Story.status == StoryStatus.published,
+                                                      _in(Story.published_at, period))
+    if kind is not None:
+        select = select.where(Story.kind == kind)
+    return _count(select)
+
+
 def new_registrations(period: Period) -> int:
     return _count(sa.select(sa.func.count(User.id)).where(User.role.in_(list(SIGNUP_ROLES)),
                                                           _in(User.created_at, period)))
@@ -317,6 +330,11 @@ def _registry() -> dict[str, Metric]:
                lambda period: page_views(period, PageViewKind.offer)),
         Metric("page_views.company", _l("Public company page views"), p,
                lambda period: page_views(period, PageViewKind.company)),
+        Metric("stories.published", _l("Success stories published"), p,
+               lambda period: stories_published(period, StoryKind.story)),
+        Metric("news.published", _l("News published"), p, lambda period: stories_published(period, StoryKind.news)),
+        Metric("page_views.story", _l("Story and news page views"), p,
+               lambda period: page_views(period, PageViewKind.story)),
         Metric("new_registrations", _l("New registrations"), p, new_registrations),
     ]
     return {metric.key: metric for metric in metrics}

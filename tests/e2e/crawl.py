@@ -13,7 +13,8 @@ from urllib.parse import urlsplit
 
 # Links that are not pages to look at: downloads, the language switch, one-time tokens, static files.
 NOT_A_PAGE = re.compile(
-    r"^/(static|lang)/|\.(csv|ics|pdf|png|svg|txt)$|/(confirm|reset|unsubscribe)/|/cv/file|/download|/export")
+    r"^/(static|lang)/|\.(atom|csv|ics|pdf|png|svg|txt)$|/(image|thumbnail)$|/(confirm|reset|unsubscribe)/"
+    r"|/cv/file|/download|/export")
 DEMO_ROLES = ("anonymous", "graduate", "company", "staff", "board", "admin", "researcher")
 
 

@@ -1,0 +1,1 @@
+"""Success stories and news: staff write them, the people named confirm them, everyone reads them."""
