@@ -10,6 +10,7 @@
 - `brokering`: `Introduction` (the double opt-in as a state machine), `IntroductionState` with its groups
   `WAITING_STATES`, `OUTCOME_STATES`, `ENDED_STATES`, `CLOSED_STATES`; `Side` (graduate, company, staff);
   `ConsentRecord`, `Note`.
+- `research`: BTU's `ResearchUnit`s (`Faculty`, `UnitKind`) and their members (`ResearchUnitMember`).
 - `events`: the Präsenzstelle's `Event`s (`EventType`, `EventPlace`, `EventAudience`) and their
   `EventRegistration`s (`RegistrationStatus`, with a waiting list).
 - `reports`: what the board's report keeps besides the data it counts: `PageView` (public views per day,
@@ -27,6 +28,7 @@ from .accounts import Membership, Role, User
 from .companies import Company, Sector, SizeBand
 from .graduates import GraduateProfile
 from .offers import Offer, OfferKind, OfferStatus
+from .research import Faculty, ResearchUnit, ResearchUnitMember, UnitKind
 from .brokering import (CLOSED_STATES, ENDED_STATES, OUTCOME_STATES, WAITING_STATES, ConsentRecord, Introduction,
                         IntroductionState, Note, Side)
 from .events import (Event, EventAudience, EventPlace, EventRegistration, EventType, RegistrationStatus,
@@ -42,5 +44,5 @@ __all__ = [
     "event_offer", "GraduateProfile",
     "Introduction", "IntroductionState", "MatcherState", "Measure", "MeasureChange", "MeasureFigure",
     "MeasureStatus", "PageView", "PageViewKind", "RETENTION_MONTHS", "RetentionCheck", "Membership", "Note", "Offer", "OfferKind", "OfferStatus",
-    "OutboxMessage", "Role", "Sector", "Side", "SizeBand", "User", "_enum", "cefr_rank", "utcnow",
+    "OutboxMessage", "Faculty", "ResearchUnit", "ResearchUnitMember", "UnitKind", "Role", "Sector", "Side", "SizeBand", "User", "_enum", "cefr_rank", "utcnow",
 ]
