@@ -8,7 +8,7 @@
 - `graduates`: `GraduateProfile`.
 - `offers`: `Offer`, `OfferKind`, `OfferStatus`.
 - `brokering`: `Introduction` (the double opt-in as a state machine), `IntroductionState` with its groups
-  `WAITING_STATES`, `OUTCOME_STATES`, `ENDED_STATES`, `CLOSED_STATES`; `Side` (graduate, company, staff);
+  `WAITING_STATES`, `OUTCOME_STATES`, `ENDED_STATES`, `CLOSED_STATES`; `Side` (graduate, unit, company, staff);
   `ConsentRecord`, `Note`.
 - `research`: BTU's `ResearchUnit`s (`Faculty`, `UnitKind`) and their members (`ResearchUnitMember`).
 - `events`: the Präsenzstelle's `Event`s (`EventType`, `EventPlace`, `EventAudience`) and their
@@ -29,8 +29,8 @@ from .companies import Company, Sector, SizeBand
 from .graduates import GraduateProfile
 from .offers import Offer, OfferKind, OfferStatus
 from .research import Faculty, ResearchUnit, ResearchUnitMember, UnitKind
-from .brokering import (CLOSED_STATES, ENDED_STATES, OUTCOME_STATES, WAITING_STATES, ConsentRecord, Introduction,
-                        IntroductionState, Note, Side)
+from .brokering import (CLOSED_STATES, ENDED_STATES, GRADUATE_OUTCOME_STATES, OUTCOME_STATES, UNIT_OUTCOME_STATES,
+                        WAITING_STATES, ConsentRecord, Introduction, IntroductionState, Note, Side)
 from .events import (Event, EventAudience, EventPlace, EventRegistration, EventType, RegistrationStatus,
                      event_company, event_offer)
 from .records import AlertDelivery, AuditEntry, MatcherState, OutboxMessage
@@ -39,7 +39,7 @@ from .reports import (RETENTION_MONTHS, Measure, MeasureChange, MeasureFigure, M
 
 __all__ = [
     "CEFR_LEVELS", "CLOSED_STATES", "DEGREE_RANK", "ENDED_STATES", "LANGUAGE_LEVELS", "OUTCOME_STATES",
-    "WAITING_STATES", "AlertDelivery", "AuditEntry", "Company", "ConsentRecord", "Degree", "Event", "EventAudience",
+    "WAITING_STATES", "GRADUATE_OUTCOME_STATES", "UNIT_OUTCOME_STATES", "AlertDelivery", "AuditEntry", "Company", "ConsentRecord", "Degree", "Event", "EventAudience",
     "EventPlace", "EventRegistration", "EventType", "FieldOfAction", "RegistrationStatus", "event_company",
     "event_offer", "GraduateProfile",
     "Introduction", "IntroductionState", "MatcherState", "Measure", "MeasureChange", "MeasureFigure",
