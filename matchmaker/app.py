@@ -161,6 +161,7 @@ def register_blueprints(app: Flask) -> None:
     from .offers.views import bp as offers_bp
     from .privacy.views import bp as privacy_bp
     from .reports.views import bp as report_bp
+    from .research.views import bp as research_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
@@ -175,6 +176,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(brokering_bp, url_prefix="/introductions")
     app.register_blueprint(report_bp, url_prefix="/report")
     app.register_blueprint(events_bp, url_prefix="/events")
+    app.register_blueprint(research_bp, url_prefix="/units")
 
 
 def register_errorhandlers(app: Flask) -> None:

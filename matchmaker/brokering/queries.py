@@ -12,8 +12,13 @@ from ..models import (CLOSED_STATES, Company, ConsentRecord, FieldOfAction, Grad
 
 
 def introductions_of(user: User) -> sa.Select:
-    """The graduate's introductions, or those of the company user's company; newest change first."""
+    """The graduate's introductions, those of the company user's company, or of the researcher's units;
+    newest change first."""
     select = sa.select(Introduction)
+    if user.role == Role.researcher:
+        from ..research.queries import introductions_of_units, units_of
+
+        return introductions_of_units(units_of(user))
     if user.role == Role.graduate:
         select = select.where(Introduction.profile_id == (user.profile.id if user.profile else -1))
     else:
