@@ -322,3 +322,14 @@ def test_an_introduction_has_a_graduate_or_a_unit_never_both(app, db, make_unit,
     with pytest.raises(sa.exc.IntegrityError):
         db.session.commit()
     db.session.rollback()
+
+
+def test_the_matching_board_lists_question_and_unit_pairs_to_propose(client, db, ding, make_unit, make_offer,
+                                                                     make_user, login_as):
+    unit = make_unit(**HYDROGEN_EN)
+    offer = make_offer(**QUESTION_DE)
+    login_as(make_user(Role.staff))
+    page = _text(client.get("/matches/board"))
+    section = page[page.index('id="unit-pairs"'):]
+    assert f"/units/{unit.id}/propose/{offer.id}" in section and 'class="chips reasons"' in section
+    assert 'id="unit-pairs"' not in _text(client.get("/matches/board?page=2"))

@@ -562,6 +562,28 @@ def best_pairs(offers: list[Offer], profiles: list[GraduateProfile], per_offer: 
     return pairs
 
 
+@dataclass
+class UnitPair:
+    offer: Offer
+    unit: ResearchUnit
+    match: Match
+
+
+def best_unit_pairs(offers: list[Offer], units: list[ResearchUnit], per_offer: int = 3,
+                    exclude: set[tuple[int, int]] | None = None, limit: int = 20) -> list[UnitPair]:
+    """The best (research question, unit) pairs, best first: the board's second table."""
+    exclude = exclude or set()
+    pairs: list[UnitPair] = []
+    for offer in offers:
+        if offer.kind not in UNIT_OFFER_KINDS:
+            continue
+        candidates = [u for u in units if (offer.id, u.id) not in exclude]
+        for ranked in units_for_offer(offer, candidates, k=per_offer):
+            pairs.append(UnitPair(offer, ranked.unit, ranked.match))
+    pairs.sort(key=lambda pair: pair.match.score, reverse=True)
+    return pairs[:limit]
+
+
 # ---- words typed into the public search --------------------------------------------------------
 
 # Below this the query shares too little with an offer to list it (one stray character n-gram or a
