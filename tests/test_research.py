@@ -333,3 +333,14 @@ def test_the_matching_board_lists_question_and_unit_pairs_to_propose(client, db,
     section = page[page.index('id="unit-pairs"'):]
     assert f"/units/{unit.id}/propose/{offer.id}" in section and 'class="chips reasons"' in section
     assert 'id="unit-pairs"' not in _text(client.get("/matches/board?page=2"))
+
+
+def test_a_researcher_who_deletes_their_account_leaves_their_units(client, db, make_unit, researcher, login_as):
+    from matchmaker.gdpr.operations import erase_user
+
+    unit = make_unit(members=[researcher])
+    assert unit.has_member(researcher)
+    erase_user(researcher)
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(ResearchUnit, unit.id).members == []
