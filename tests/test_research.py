@@ -344,3 +344,45 @@ def test_a_researcher_who_deletes_their_account_leaves_their_units(client, db, m
     db.session.commit()
     db.session.expire_all()
     assert db.session.get(ResearchUnit, unit.id).members == []
+
+
+def test_a_unit_that_left_an_introduction_waiting_is_reminded_then_it_expires(app, db, make_unit, make_offer,
+                                                                            make_introduction, researcher, outbox):
+    from datetime import timedelta
+
+    from matchmaker.brokering.operations import send_reminders
+    from matchmaker.models import utcnow
+
+    unit = make_unit(members=[researcher])
+    now = utcnow()
+    intro = make_introduction(IntroductionState.accepted_by_company, offer=make_offer(**QUESTION_DE), unit=unit,
+                              now=now - timedelta(days=8))
+    assert intro.waiting_sides() == [intro.party_side] and intro.party_side.value == "unit"
+    with app.test_request_context():
+        assert send_reminders(now) == (1, 0)
+        db.session.commit()
+        assert intro.reminded_graduate_at is not None and intro.reminded_company_at is None
+        assert len(outbox(researcher.email)) == 1
+        assert send_reminders(now) == (0, 0)
+        assert send_reminders(now + timedelta(days=23)) == (0, 1)
+        db.session.commit()
+    assert intro.state == IntroductionState.expired
+
+
+def test_the_index_follows_a_unit_edit_without_a_rebuild(client, db, ding, make_unit, make_offer, company_user,
+                                                         login_as, researcher):
+    from matchmaker.matching.index import get_index
+
+    unit = make_unit(members=[researcher], name="Chair of Timber Construction", topics="timber buildings",
+                     expertise="Multi-storey timber buildings and fire safety.", methods="", equipment="")
+    offer = make_offer(**QUESTION_DE)
+    login_as(company_user(offer.company))
+    assert f"fit-unit-{unit.id}" not in _text(client.get(f"/units/for-offer/{offer.id}"))
+    builds = get_index().builds
+    login_as(researcher)
+    assert client.post(f"/units/{unit.id}/edit", data=_unit_form(
+        name="Chair of Timber Construction", topics="electrolysis, hydrogen purity",
+        expertise="We now measure the ageing of PEM electrolysers.")).status_code == 302
+    login_as(company_user(offer.company))
+    assert f"fit-unit-{unit.id}" in _text(client.get(f"/units/for-offer/{offer.id}"))
+    assert get_index().builds == builds
