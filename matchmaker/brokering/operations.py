@@ -127,6 +127,9 @@ def _other(side: Side, introduction: Introduction | None = None) -> Side:
 
 
 def _subject_user(introduction: Introduction) -> User | None:
+    """The person whose data the introduction carries: the graduate, or the unit's member who answered."""
+    if introduction.is_with_unit:
+        return answering_member(introduction)
     return introduction.profile.user if introduction.profile is not None else None
 
 
@@ -276,13 +279,18 @@ START_ERRORS = (
 
 # ---- answers ------------------------------------------------------------------------------------
 
+def answering_member(introduction: Introduction) -> User | None:
+    """The unit's member who said yes for it (their consent is on record), if any."""
+    return db.session.scalar(db.select(User).join(ConsentRecord, ConsentRecord.user_id == User.id).where(
+        ConsentRecord.introduction_id == introduction.id, User.role == Role.researcher,
+        ConsentRecord.revoked_at.is_(None)).order_by(ConsentRecord.given_at))
+
+
 def unit_contact(introduction: Introduction) -> dict:
     """What the company learns of a unit once both accepted: the unit's contact address and the address of
     the member who accepted (or started) for it."""
     unit = introduction.research_unit
-    member = db.session.scalar(db.select(User).join(ConsentRecord, ConsentRecord.user_id == User.id).where(
-        ConsentRecord.introduction_id == introduction.id, User.role == Role.researcher,
-        ConsentRecord.revoked_at.is_(None)).order_by(ConsentRecord.given_at))
+    member = answering_member(introduction)
     return {"unit_name": unit.name if unit else "", "unit_contact_email": unit.contact_email if unit else "",
             "unit_member_email": member.email if member else ""}
 
