@@ -9,9 +9,8 @@ import pytest
 import sqlalchemy as sa
 from helpers import PASSWORD
 
-from matchmaker.extensions import db as _db
-from matchmaker.models import (AuditEntry, ConsentRecord, Faculty, Introduction, IntroductionState, OfferKind,
-                               ResearchUnit, Role, UnitKind, User)
+from matchmaker.models import (ConsentRecord, Faculty, Introduction, IntroductionState, OfferKind, ResearchUnit, Role,
+                               User)
 
 HYDROGEN_EN = dict(name="Chair of Hydrogen Process Engineering", faculty=Faculty.engineering_energy,
                    topics="electrolysis, hydrogen storage, degradation of electrolysers",
@@ -64,7 +63,7 @@ def test_bad_filters_are_named_not_500(client, db, make_unit):
     assert "not understood" in _text(response) and "Hydrogen Process" in _text(response)
 
 
-def test_unit_page_marks_the_place_for_its_stories(client, db, make_unit):
+def test_unit_page_shows_its_public_texts(client, db, make_unit):
     unit = make_unit(**HYDROGEN_EN)
     response = client.get(f"/units/{unit.id}")
     assert response.status_code == 200

@@ -14,7 +14,7 @@ from ..catalog import FIELD_OF_ACTION_KINDS
 from ..errors import redirect_on_domain_error
 from ..extensions import db
 from ..forms import EmptyForm, redirect_with_form_errors, restore_form
-from ..models import FieldOfAction, OfferKind, Role
+from ..models import FieldOfAction, Role
 from ..offers.queries import public_offers
 from ..pagination import ListPage, page_arg
 from . import operations, queries
