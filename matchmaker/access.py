@@ -11,7 +11,7 @@ from flask_login import current_user
 from .errors import wants_json
 from .extensions import db
 from .models import (ApiToken, Company, ConsentRecord, Event, GraduateProfile, Introduction, Measure, Offer, OfferFeed,
-                     Role, Story, User)
+                     ResearchUnit, Role, Story, User)
 
 
 def role_required(*roles: Role):
@@ -204,4 +204,34 @@ def get_story_or_404(story_id: int, for_user) -> Story:
         return story
     if story.is_gone and story.published_at is not None:
         abort(410)
+    abort(404)
+
+
+def is_unit_member(unit: ResearchUnit, user) -> bool:
+    """The user is a researcher and a member of the unit."""
+    return bool(getattr(user, "is_authenticated", False)) and user.role == Role.researcher and unit.has_member(user)
+
+
+def can_edit_unit(unit: ResearchUnit, user) -> bool:
+    """Staff and the unit's own members edit a unit."""
+    return is_staff(user) or is_unit_member(unit, user)
+
+
+def get_unit_or_404(unit_id: int, for_user, edit: bool = False, member: bool = False) -> ResearchUnit:
+    """A research unit: verified ones are public; unverified ones only for staff and members.
+
+    With edit=True only staff and members; with member=True only the unit's own members (who act for it)."""
+    unit = db.session.get(ResearchUnit, unit_id)
+    if unit is None:
+        abort(404)
+    if member:
+        if not is_unit_member(unit, for_user):
+            abort(404)
+        return unit
+    if edit:
+        if not can_edit_unit(unit, for_user):
+            abort(404)
+        return unit
+    if unit.is_verified or can_edit_unit(unit, for_user):
+        return unit
     abort(404)

@@ -170,6 +170,7 @@ def register_blueprints(app: Flask) -> None:
     from .reports.views import bp as report_bp
     from .tokens.views import bp as tokens_bp
     from .stories.views import bp as stories_bp
+    from .research.views import bp as research_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
@@ -191,6 +192,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(feeds_bp, url_prefix="/feeds")
     app.register_blueprint(stories_bp, url_prefix="/stories")
+    app.register_blueprint(research_bp, url_prefix="/units")
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -124,9 +124,17 @@ INTRODUCTION_STATE_LABELS = {
     IntroductionState.thesis: _l("Thesis agreed"),
     IntroductionState.project: _l("Project agreed"),
     IntroductionState.no_fit: _l("No fit"),
+    IntroductionState.project_started: _l("Project started"),
+    IntroductionState.funding_applied: _l("Funding applied for"),
+    IntroductionState.thesis_topic_given: _l("Thesis topic given"),
     IntroductionState.declined: _l("Declined"),
     IntroductionState.withdrawn: _l("Withdrawn"),
     IntroductionState.expired: _l("Expired"),
+}
+
+# An introduction to a research unit names the unit where the labels above name the graduate.
+UNIT_STATE_LABELS = {
+    IntroductionState.accepted_by_graduate: _l("Accepted by the research unit"),
 }
 
 # The graduate reads their own introductions in the first person; states not named here use the labels above.
@@ -211,4 +219,24 @@ STORY_STATUS_LABELS = {
     StoryStatus.published: _l("Published"),
     StoryStatus.withdrawn: _l("Offline: consent withdrawn"),
     StoryStatus.offline: _l("Offline"),
+}
+
+# ---- BTU research units --------------------------------------------------------------------
+
+from .models import Faculty, UnitKind  # noqa: E402
+
+FACULTY_LABELS = {
+    Faculty.mint: _l("Faculty 1: Mathematics, Computer Science, Physics, Electrical Engineering and Information Technology"),
+    Faculty.environment: _l("Faculty 2: Environment and Natural Sciences"),
+    Faculty.engineering_energy: _l("Faculty 3: Mechanical Engineering, Electrical and Energy Systems"),
+    Faculty.social_health_music: _l("Faculty 4: Social Work, Health and Music"),
+    Faculty.business_law_society: _l("Faculty 5: Business, Law and Social Sciences"),
+    Faculty.architecture_civil: _l("Faculty 6: Architecture, Civil Engineering and Urban Planning"),
+}
+
+UNIT_KIND_LABELS = {
+    UnitKind.chair: _l("Chair"),
+    UnitKind.lab: _l("Lab"),
+    UnitKind.institute: _l("Institute"),
+    UnitKind.student_group: _l("Student research group"),
 }

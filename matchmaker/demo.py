@@ -1,7 +1,7 @@
 """Fictional demo data for `flask seed-demo`: companies of the Industriepark Schwarze Pumpe, their offers,
 graduate profiles and one account each for staff, board, admin and a researcher; two years of
-introductions between them (`demo_brokering.py`), the Präsenzstelle's events (`demo_events.py`) and its
-stories and news (`demo_stories.py`).
+introductions between them (`demo_brokering.py`), the Präsenzstelle's events (`demo_events.py`), its
+stories and news (`demo_stories.py`) and BTU's research units with their introductions (`demo_research.py`).
 
 Everything here is invented and marked: `is_demo` on every row, company names start with "Demo: ",
 company and event texts with "[Demo]", and every address is under demo.matchmaker.example (a reserved
@@ -885,6 +885,7 @@ def seed_demo() -> list[str]:
     from .demo_events import demo_event_people, seed_events
     from .demo_stories import seed_stories
     from .demo_report import seed_measures, seed_retention_checks
+    from .demo_research import seed_research
     from .reports.queries import berlin_today
 
     # Seeded on purpose: the same fictional data every time; nothing secret is drawn from it.
@@ -960,14 +961,18 @@ def seed_demo() -> list[str]:
     board_today = berlin_today()
     new_measures = seed_measures(staff if staff.is_demo else None, board_today)
     new_checks = seed_retention_checks(staff if staff.is_demo else None, board_today)
+    researcher = accounts.existing.get(demo_email("researcher"))
+    new_units, new_questions, unit_intros = seed_research(owners, staff if staff.is_demo else None, researcher, now,
+                                                          lifetime)
     db.session.commit()
 
     if (accounts.created or new_companies or new_offers or new_profiles or introductions or new_events
-            or new_measures or new_checks or new_stories):
+            or new_measures or new_checks or new_stories or new_units or new_questions or unit_intros):
         lines = [f"Demo data loaded: {new_companies} companies, {new_offers} offers, {len(new_profiles)} graduate "
                  f"profiles, {len(introductions)} introductions, {new_events} events, {new_stories} stories and news, "
-                 f"{new_measures} measures, "
-                 f"{new_checks} retention checks, {accounts.created} accounts created."]
+                 f"{new_measures} measures, {new_checks} retention checks, {new_units} research units, "
+                 f"{new_questions} research questions for units, {unit_intros} introductions to units, "
+                 f"{accounts.created} accounts created."]
     else:
         lines = ["Demo data already present: nothing added, nothing changed."]
     return lines + _login_lines(graduates[0].email, COMPANIES[0].email)

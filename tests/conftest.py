@@ -19,7 +19,9 @@ from matchmaker.models import (CLOSED_STATES, OUTCOME_STATES, Company, ConsentRe
                                EventAudience, EventPlace, EventRegistration, EventType, FieldOfAction,
                                FeedKind, GraduateProfile, Introduction, IntroductionState, Measure, Membership, Offer,
                                OfferFeed, OfferKind, OfferStatus, OutboxMessage, RegistrationStatus, Role, Sector, Side,
-                               Story, StoryKind, StoryLink, StoryPerson, StoryStatus, User, utcnow)
+                               Story, StoryKind, StoryLink, StoryPerson, StoryStatus, ResearchUnit,
+                               ResearchUnitMember, UnitKind, User, utcnow)
+from matchmaker.models import Faculty
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
@@ -213,6 +215,31 @@ def make_offer(app, make_company):
 
 
 @pytest.fixture
+def make_unit(app):
+    """A research unit (verified unless told otherwise), with the given researchers as members."""
+    counter = {"n": 0}
+
+    def make(verified: bool = True, members: tuple | list = (), **fields) -> ResearchUnit:
+        counter["n"] += 1
+        values = {"name": f"Lehrstuhl {counter['n']}", "faculty": Faculty.engineering_energy,
+                  "kind": UnitKind.chair, "head": "Prof. Dr. Beispiel", "contact_email": f"lehrstuhl{counter['n']}@b-tu.example",
+                  "topics": "Wasserstoff, Elektrolyse", "expertise": "Elektrolyse und Brennstoffzellen.",
+                  "methods": "Prüfstände", "equipment": "Elektrolyseprüfstand"}
+        values.update(fields)
+        unit = ResearchUnit(**values)
+        if verified:
+            unit.verified_at = utcnow()
+        _db.session.add(unit)
+        _db.session.flush()
+        for user in members:
+            _db.session.add(ResearchUnitMember(unit_id=unit.id, user_id=user.id))
+        _db.session.commit()
+        return unit
+
+    return make
+
+
+@pytest.fixture
 def company_user(app):
     """The active member of a company, e.g. the user `make_company` made with it."""
 
@@ -239,14 +266,15 @@ def make_introduction(app, make_company, make_offer, make_profile, company_user)
 
     def make(state: IntroductionState | str = IntroductionState.proposed, *, offer=_NEW_OFFER,
              profile: GraduateProfile | None = None, company: Company | None = None,
-             now: datetime | None = None, **overrides) -> Introduction:
+             unit: ResearchUnit | None = None, now: datetime | None = None, **overrides) -> Introduction:
         state = IntroductionState(state)
         now = now or utcnow()
         if offer is _NEW_OFFER:
             offer = make_offer(company=company)
         company = company or (offer.company if offer is not None else make_company())
-        profile = profile or make_profile(visible_to_companies=True)
-        values = {"profile": profile, "company": company, "offer": offer, "started_by": Side.staff,
+        # With a research unit the unit is the party opposite the company, and there is no graduate.
+        profile = None if unit is not None else (profile or make_profile(visible_to_companies=True))
+        values = {"profile": profile, "research_unit": unit, "company": company, "offer": offer, "started_by": Side.staff,
                   "state": state, "offer_kind": offer.kind if offer is not None else None, "created_at": now}
         if state in _MADE_CONTACT or state == IntroductionState.accepted_by_graduate:
             values["graduate_accepted_at"] = now
@@ -366,7 +394,7 @@ def make_story(app):
 
 @pytest.fixture
 def permission_world(app, db, make_user, make_company, make_offer, make_profile, make_introduction, company_user,
-                     make_event, make_measure, make_token, make_story):
+                     make_event, make_measure, make_token, make_story, make_unit):
     """One object of each kind, owned by the company user who takes part in the walk of every route
     (test_permissions, test_fuzz): (people by role, ids for the routes' arguments, member ids by endpoint)."""
     company = make_company(name="Walk GmbH")
@@ -397,6 +425,7 @@ def permission_world(app, db, make_user, make_company, make_offer, make_profile,
     db.session.commit()
     ids.update(feed_id=feed.id)
     ids["story_id"] = make_story(companies=[company], people=[people["graduate"]], confirmed=True).id
+    ids["unit_id"] = make_unit(members=[people["researcher"]]).id
     member_ids = {"companies.approve_member": pending.id, "companies.decline_member": pending.id,
                   "admin.approve_member": pending.id}
     return people, ids, member_ids

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from matchmaker.catalog import BTU_PROGRAMMES
 from matchmaker.demo import ABOUT_PREFIX, COMPANY_PREFIX, DEMO_DOMAIN, DEMO_PASSWORD
-from matchmaker.models import (CEFR_LEVELS, CLOSED_STATES, OUTCOME_STATES, WAITING_STATES, AuditEntry, Company,
+from matchmaker.models import (GRADUATE_OUTCOME_STATES, UNIT_OUTCOME_STATES, CEFR_LEVELS, CLOSED_STATES, OUTCOME_STATES, WAITING_STATES, AuditEntry, Company,
                                ConsentRecord, Event, EventAudience, EventPlace, EventType, FieldOfAction,
                                GraduateProfile, Introduction, IntroductionState, Measure, MeasureStatus, Membership, Offer,
                                OfferKind, OfferStatus, RegistrationStatus, RetentionCheck, Role, Side, User, utcnow)
@@ -105,7 +105,7 @@ def test_missing_pieces_come_back_and_edits_are_kept(db, runner, seeded):
     db.session.expire_all()
     assert db.session.scalar(db.select(Offer).where(Offer.title == title, Offer.company_id == company_id))
     assert db.session.get(GraduateProfile, profile.id).headline == "Changed by the graduate"
-    assert len(_all(db, Offer)) == 40
+    assert len(_all(db, Offer)) == 44  # 40 of demo.py, 4 research questions of demo_research.py
 
 
 def test_everything_is_marked_as_demo_and_uses_no_real_domain(db, seeded):
@@ -233,13 +233,14 @@ def test_text_fits_the_columns(db, seeded):
 # ---- introductions ------------------------------------------------------------------------------
 
 def _introductions(db) -> list[Introduction]:
-    return _all(db, Introduction)
+    """The graduates' introductions (those to research units are tested below)."""
+    return [i for i in _all(db, Introduction) if i.research_unit_id is None]
 
 
 def test_introductions_in_every_state_from_every_side_over_eight_quarters(db, seeded):
     now = utcnow()
     introductions = _introductions(db)
-    assert {i.state for i in introductions} == set(IntroductionState)
+    assert {i.state for i in introductions} == set(IntroductionState) - (UNIT_OUTCOME_STATES - GRADUATE_OUTCOME_STATES)
     assert {i.started_by for i in introductions} == {Side.graduate, Side.company, Side.staff}
     quarters = Counter(_quarter(i.created_at) for i in introductions)
     assert len(quarters) >= 6, quarters
@@ -514,3 +515,31 @@ def test_stories_and_news_one_waiting_for_the_demo_graduate(db, client, seeded):
     # The demo graduate whose login is printed finds the story waiting for them.
     graduate = waiting[0].people[0].user
     assert graduate.email in seeded
+# ---- research units -------------------------------------------------------------------------------
+
+def test_research_units_questions_and_unit_introductions(db, client, seeded):
+    from matchmaker.models import ResearchUnit
+
+    units = _all(db, ResearchUnit)
+    assert 9 <= len(units) <= 12
+    assert all(u.is_demo and u.name.startswith("Demo: ") and u.contact_email.endswith("@" + DEMO_DOMAIN)
+               for u in units)
+    assert len({u.faculty for u in units}) >= 4
+    assert sum(not u.is_verified for u in units) == 1
+    questions = [o for o in _all(db, Offer) if o.kind == OfferKind.research_project and o.is_public]
+    assert len(questions) >= 4 and {o.language for o in questions} == {"de", "en"}
+    researcher = db.session.scalar(db.select(User).where(User.email == f"researcher@{DEMO_DOMAIN}"))
+    (mine,) = [u for u in units if u.has_member(researcher)]
+    unit_intros = [i for i in _all(db, Introduction) if i.research_unit_id is not None]
+    assert len(unit_intros) == 2 and all(i.profile_id is None for i in unit_intros)
+    assert {i.state for i in unit_intros} == {IntroductionState.introduced, IntroductionState.proposed}
+    made = next(i for i in unit_intros if i.state == IntroductionState.introduced)
+    assert made.research_unit_id == mine.id
+    consents = db.session.scalars(db.select(ConsentRecord).where(ConsentRecord.introduction_id == made.id)).all()
+    assert {c.user_id for c in consents} == {researcher.id, made.company_accepted_by_id}
+    response = client.post("/auth/login", data={"email": researcher.email, "password": DEMO_PASSWORD})
+    assert response.status_code == 302 and response.location.endswith("/units/mine")
+    page = client.get(f"/units/{mine.id}/questions").get_data(as_text=True)
+    assert made.offer.title in page and 'class="chips reasons"' in page
+    detail = client.get(f"/introductions/{made.id}").get_data(as_text=True)
+    assert made.company.contact_email in detail or db.session.get(User, made.company_accepted_by_id).email in detail

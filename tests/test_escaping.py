@@ -51,7 +51,7 @@ QUERY = {"q": hostile("q"), "next": JS_LINK, "page": SCRIPT, "kind": IMG, "secto
 
 @pytest.fixture
 def hostile_world(db, make_user, make_company, make_offer, make_profile, make_introduction, make_event,
-                  make_registration, make_story):
+                  make_registration, make_story, make_unit):
     company = make_company(name=hostile("Firma"), site=hostile("site"), about=hostile("about") * 20,
                            website=JS_LINK, contact_email=JS_LINK, sector=Sector.energy)
     owner = next(u for u in company.users if u.membership == Membership.active)
@@ -113,14 +113,23 @@ def hostile_world(db, make_user, make_company, make_offer, make_profile, make_in
     story = make_story(people=[graduate], confirmed=True, companies=[company], offers=[offer], events=[event],
                        image="0" * 32, **story_texts)
     draft_story = make_story("draft", people=[graduate], companies=[company], **story_texts)
+    unit_fields = dict(name=hostile("unit"), head=hostile("head"), contact_email=JS_LINK, website=JS_LINK,
+                       topics=hostile("topic") + "\n" + hostile("topic2"), expertise=hostile("expertise") * 5,
+                       methods=hostile("methods"), equipment=hostile("equipment"))
+    unit = make_unit(members=[staff["researcher"]], **unit_fields)
+    hidden_unit = make_unit(verified=False, members=[staff["researcher"]], **unit_fields)
+    make_introduction(IntroductionState.introduced, offer=offer, unit=unit, message_to_graduate=hostile("to-unit"),
+                      message_to_company=hostile("to-company-unit"))
     people = {"graduate": graduate, "company": owner, **staff}
     ids = {"event_id": event.id, "offer_id": offer.id, "company_id": company.id, "user_id": graduate.id, "profile_id": profile.id,
            "introduction_id": intro.id, "consent_id": consent.id, "token": SCRIPT.replace("/", ""), "code": "en",
-           "filename": "style.css", "measure_id": measure.id, "table": "sources", "story_id": story.id}
+           "filename": "style.css", "measure_id": measure.id, "table": "sources", "story_id": story.id,
+           "unit_id": unit.id}
     # The same walk again with the other objects: the rejected company, the draft, the declined
     # introduction, the company member with a hostile email.
     other_ids = dict(ids, company_id=rejected.id, offer_id=draft.id, introduction_id=declined.id, user_id=pending.id,
-                     event_id=past_event.id, story_id=draft_story.id)
+                     event_id=past_event.id, story_id=draft_story.id,
+                     unit_id=hidden_unit.id)
     return people, [ids, other_ids]
 
 

@@ -164,3 +164,43 @@ def test_text_pipeline_reaches_related_forms():
     # a known compound is split as well; an English word in a German title is translated
     assert "w:" + a.term("beamter", "de") in a.expand_token("polizeibeamter", "de", False)
     assert any(k.startswith("w:sicher") for k in a.expand_token("security", "de", False))
+
+
+UNIT_SETS = Path(__file__).resolve().parent.parent / "eval" / "dev-units"
+
+
+def test_a_set_of_units_is_built_the_apps_way_and_reported_as_units(tmp_path):
+    folder = tmp_path / "units-tiny"
+    folder.mkdir()
+    units = [
+        {"id": "u1", "lang": "de", "name": "", "topics": ["electrolysis", "hydrogen"],
+         "expertise": "We study how the stacks of water electrolysers age in the field.", "methods": "",
+         "equipment": ""},
+        {"id": "u2", "lang": "en", "name": "Holzbau", "topics": [],
+         "expertise": "Wir planen mehrgeschossige Holzgebäude und prüfen den Brandschutz.", "methods": "",
+         "equipment": ""},
+    ]
+    questions = [
+        {"id": "o1", "lang": "de", "title": "Elektrolyse", "description": "Wasserstoff aus Elektrolyse.", "skills": []},
+        {"id": "o2", "lang": "en", "title": "timber building", "description": "", "skills": ["fire safety"]},
+    ]
+    (folder / "units.jsonl").write_text("\n".join(json.dumps(u) for u in units) + "\n", encoding="utf-8")
+    (folder / "offers.jsonl").write_text("\n".join(json.dumps(o) for o in questions) + "\n", encoding="utf-8")
+    (folder / "qrels.tsv").write_text("unit_id\toffer_id\tgrade\nu1\to1\t2\nu2\to2\t2\n", encoding="utf-8")
+    es = load_set(folder)
+    assert es.kind == "units" and [u.lang for u in es.profiles] == ["en", "de"]  # detected: the file is wrong
+    assert list(es.profiles[0].skills) == ["electrolysis", "hydrogen"] and "Holzgebäude" in es.profiles[1].text
+    res = CliRunner().invoke(matcher_cli, ["eval", str(folder)])
+    assert res.exit_code == 0, res.output
+    assert "unit->questions" in res.output and "question->units" in res.output
+    assert "profile->offers" not in res.output
+
+
+@pytest.mark.skipif(not (UNIT_SETS / "units-de__questions-en").is_dir(), reason="eval/dev-units is not present")
+def test_unit_sets_load_with_every_judged_pair_known():
+    for name in ("units-en__questions-de", "units-de__questions-en"):
+        es = load_set(UNIT_SETS / name, given_language=True)
+        ids = {d.id for d in es.profiles} | {d.id for d in es.offers}
+        assert es.kind == "units" and len(es.profiles) == len(es.offers) >= 100
+        assert all(u in ids and o in ids for u, o in es.qrels)
+        assert sum(grade == 2 for grade in es.qrels.values()) == len(es.profiles)

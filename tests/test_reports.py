@@ -139,7 +139,11 @@ EXPECTED = {
         ["Talks and workshops held", "< 3"],
     ],
     "innovation": [["Research projects posted", "3"], ["Research projects introduced", "3"],
-                   ["Research projects started", "< 3"]],
+                   ["Research projects started", "< 3"], ["Research units verified", "0"],
+                   ["Introductions to research units made", "0"], ["Projects started with research units", "0"],
+                   ["Joint funding applications with research units", "0"],
+                   ["Thesis topics given to research units", "0"],
+                   ["Introductions to research units without a fit", "0"]],
     "structural_change": [["Hires into the park's companies", "4"],
                           ["Still in the region 6 months after a hire", "4 of 5 (80 %)"],
                           ["Still in the region 12 months after a hire", "< 3 of < 3"],
@@ -438,3 +442,33 @@ def test_the_board_member_finds_the_report_from_the_start_page(client, make_user
     html = client.get("/").get_data(as_text=True)
     assert 'href="/report/"' in html and 'href="/report/plan"' in html
     assert utcnow()  # the start page itself is unchanged for everyone else
+
+
+def test_introductions_to_research_units_count_under_innovation(db, make_unit, make_offer, make_introduction):
+    """Unit introductions and their outcomes, counted by hand for 2026-Q2 (Berlin days)."""
+    from matchmaker.reports.queries import metric_value, quarter_period
+
+    s = IntroductionState
+    q2 = quarter_period(2026, 2)
+    unit = make_unit(verified=False)
+    unit.verified_at = utc("2026-04-02 08:00")
+    early = make_unit(verified=False)
+    early.verified_at = utc("2026-03-31 21:00")  # 23:00 on 31 March in Berlin: Q1
+    db.session.commit()
+    research = [make_offer(kind=OfferKind.research_project) for _ in range(4)]
+    make_introduction(s.project_started, offer=research[0], unit=unit, now=utc("2026-04-10 10:00"),
+                      outcome_on=date(2026, 5, 1))
+    make_introduction(s.funding_applied, offer=research[1], unit=unit, now=utc("2026-04-11 10:00"),
+                      outcome_on=date(2026, 6, 30))
+    make_introduction(s.no_fit, offer=research[2], unit=unit, now=utc("2026-04-12 10:00"),
+                      outcome_on=date(2026, 7, 1))  # outcome in Q3
+    make_introduction(s.introduced, offer=research[3], unit=early, now=utc("2026-03-31 22:30"))  # 00:30 1 April
+    make_introduction(s.no_fit, offer=research[3], now=utc("2026-04-12 10:00"),
+                      outcome_on=date(2026, 4, 13))  # a graduate's "no fit": not a unit's
+    assert metric_value("units.verified", q2) == 1
+    assert metric_value("units.introduced", q2) == 4
+    assert metric_value("units.project_started", q2) == 1
+    assert metric_value("units.funding_applied", q2) == 1
+    assert metric_value("units.thesis_topic_given", q2) == 0
+    assert metric_value("units.no_fit", q2) == 0
+    assert metric_value("started.research_project", q2) == 1

@@ -17,7 +17,7 @@ def test_anonymous_start_page_invites_to_register(client, db):
 @pytest.mark.parametrize("role, expected", [
     (Role.graduate, "/matches/offers"),
     (Role.board, "/report"),
-    (Role.researcher, "/events"),
+    (Role.researcher, "/units/mine"),
 ])
 def test_logged_in_start_page_shows_next_steps_not_registration(client, db, make_user, login_as, role, expected):
     user = make_user(role)

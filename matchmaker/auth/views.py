@@ -42,6 +42,8 @@ def home_for(user: User) -> str:
         return url_for("admin.dashboard")
     if user.role == Role.board:
         return url_for("report.index")
+    if user.role == Role.researcher:
+        return url_for("research.mine")
     return url_for("main.index")
 
 

@@ -16,7 +16,7 @@ from ..extensions import db
 from ..graduates.queries import is_findable
 from ..matching.engine import Reason
 from ..models import (ConsentRecord, Degree, GraduateProfile, Introduction, IntroductionState,
-                      Membership, Note, Offer, Role, Side, User, utcnow)
+                      Membership, Note, Offer, OfferKind, ResearchUnit, Role, Side, User, utcnow)
 from ..outbox import external_url, queue_mail
 from .queries import open_introduction
 
@@ -76,7 +76,27 @@ def _link(introduction: Introduction) -> str:
     return external_url("brokering.detail", introduction_id=introduction.id)
 
 
+def unit_members(unit: ResearchUnit) -> list[User]:
+    """The unit's active researchers: they act for it and read its mail."""
+    return [user for user in unit.members if user.active and user.role == Role.researcher]
+
+
+def _mail_unit(introduction: Introduction, subject, template: str, dedupe_key: str | None = None, **ctx):
+    """Mail every member of the unit (they answer for it)."""
+    unit = introduction.research_unit
+    if unit is None:
+        return
+    for user in unit_members(unit):
+        key = f"{dedupe_key}:{user.id}" if dedupe_key else None
+        queue_mail(user.email, subject, template, locale=user.locale, kind=template, dedupe_key=key,
+                   intro=introduction, side="graduate", link=_link(introduction), **ctx)
+
+
 def _mail_graduate(introduction: Introduction, subject, template: str, dedupe_key: str | None = None, **ctx):
+    """Mail the party opposite the company: the graduate, or the members of the research unit."""
+    if introduction.is_with_unit:
+        _mail_unit(introduction, subject, template, dedupe_key, **ctx)
+        return
     profile = introduction.profile
     if profile is None or profile.user is None:
         return
@@ -94,17 +114,22 @@ def _mail_company(introduction: Introduction, subject, template: str, dedupe_key
 
 
 def _mail_side(introduction: Introduction, side: Side, subject, template: str, **ctx) -> None:
-    if side == Side.graduate:
+    if side in (Side.graduate, Side.unit):
         _mail_graduate(introduction, subject, template, **ctx)
     elif side == Side.company:
         _mail_company(introduction, subject, template, **ctx)
 
 
-def _other(side: Side) -> Side:
-    return Side.company if side == Side.graduate else Side.graduate
+def _other(side: Side, introduction: Introduction | None = None) -> Side:
+    if side != Side.company:
+        return Side.company
+    return introduction.party_side if introduction is not None else Side.graduate
 
 
 def _subject_user(introduction: Introduction) -> User | None:
+    """The person whose data the introduction carries: the graduate, or the unit's member who answered."""
+    if introduction.is_with_unit:
+        return answering_member(introduction)
     return introduction.profile.user if introduction.profile is not None else None
 
 
@@ -118,12 +143,32 @@ def _audit(actor: User | None, verb: str, introduction: Introduction, detail: st
 def consent_text(introduction: Introduction, side: Side, locale: str) -> str:
     """The exact sentence a person agrees to when they accept, in their language."""
     offer_title = introduction.offer.title if introduction.offer is not None else "—"
+    if introduction.is_with_unit:
+        return _unit_consent_text(introduction, side, offer_title, locale)
     if side == Side.graduate:
         return _graduate_consent_text(introduction.company.name, offer_title, locale)
     with force_locale(locale):
         return _('I agree, for %(company)s, that the graduate receives my email address and the company\'s '
                  'contact email for the offer "%(offer)s", and that we use the graduate\'s contact data '
                  'only for this offer.', company=introduction.company.name, offer=offer_title)
+
+
+def _unit_consent_text(introduction: Introduction, side: Side, offer_title: str, locale: str) -> str:
+    unit = introduction.research_unit.name if introduction.research_unit is not None else "—"
+    if side == Side.company:
+        with force_locale(locale):
+            return _('I agree, for %(company)s, that the research unit %(unit)s receives my email address and the '
+                     'company\'s contact email for the question "%(offer)s", and that we use the unit\'s contact '
+                     'data only for this question.', company=introduction.company.name, unit=unit, offer=offer_title)
+    return unit_consent_text(introduction.company.name, unit, offer_title, locale)
+
+
+def unit_consent_text(company: str, unit: str, offer_title: str, locale: str) -> str:
+    """The sentence a unit's member agrees to, for the unit."""
+    with force_locale(locale):
+        return _('I agree, for the research unit %(unit)s, that %(company)s receives my email address and the '
+                 'unit\'s contact email for the question "%(offer)s", so that we can get in touch. I can revoke '
+                 'this consent at any time.', unit=unit, company=company, offer=offer_title)
 
 
 def interest_consent_text(offer: Offer, locale: str) -> str:
@@ -234,8 +279,27 @@ START_ERRORS = (
 
 # ---- answers ------------------------------------------------------------------------------------
 
+def answering_member(introduction: Introduction) -> User | None:
+    """The unit's member who said yes for it (their consent is on record), if any."""
+    return db.session.scalar(db.select(User).join(ConsentRecord, ConsentRecord.user_id == User.id).where(
+        ConsentRecord.introduction_id == introduction.id, User.role == Role.researcher,
+        ConsentRecord.revoked_at.is_(None)).order_by(ConsentRecord.given_at))
+
+
+def unit_contact(introduction: Introduction) -> dict:
+    """What the company learns of a unit once both accepted: the unit's contact address and the address of
+    the member who accepted (or started) for it."""
+    unit = introduction.research_unit
+    member = answering_member(introduction)
+    return {"unit_name": unit.name if unit else "", "unit_contact_email": unit.contact_email if unit else "",
+            "unit_member_email": member.email if member else ""}
+
+
 def _contact_context(introduction: Introduction) -> dict:
     accepted_by = db.session.get(User, introduction.company_accepted_by_id) if introduction.company_accepted_by_id else None
+    if introduction.is_with_unit:
+        return {"company_user_email": accepted_by.email if accepted_by else "",
+                "company_contact_email": introduction.company.contact_email, **unit_contact(introduction)}
     return {"company_user_email": accepted_by.email if accepted_by else "",
             "company_contact_email": introduction.company.contact_email,
             "graduate_name": introduction.profile.name if introduction.profile else "",
@@ -252,7 +316,7 @@ def accept_introduction(introduction: Introduction, user: User, now: datetime | 
         _mail_graduate(introduction, _l("You have been introduced"), "introduction_introduced", **contacts)
         _mail_company(introduction, _l("You have been introduced"), "introduction_introduced", **contacts)
     else:
-        _mail_side(introduction, _other(side), _l("Your answer is needed for an introduction"),
+        _mail_side(introduction, _other(side, introduction), _l("Your answer is needed for an introduction"),
                    "introduction_accepted")
 
 
@@ -311,7 +375,7 @@ def decline_introduction(introduction: Introduction, user: User, reason: str = "
     freeze_card(introduction, explain)
     _audit(user, "decline", introduction)
     # The other side learns only that it ended, never the reason.
-    _mail_side(introduction, _other(side), _l("An introduction has ended"), "introduction_closed")
+    _mail_side(introduction, _other(side, introduction), _l("An introduction has ended"), "introduction_closed")
 
 
 def withdraw_introduction(introduction: Introduction, user: User, reason: str = "",
@@ -322,7 +386,7 @@ def withdraw_introduction(introduction: Introduction, user: User, reason: str = 
     else:
         freeze_card(introduction, explain)
     _audit(user, "withdraw", introduction, "revocation" if revocation else "")
-    _mail_side(introduction, _other(side), _l("An introduction has ended"), "introduction_closed")
+    _mail_side(introduction, _other(side, introduction), _l("An introduction has ended"), "introduction_closed")
 
 
 def revoke_consent(consent: ConsentRecord, user: User, now: datetime | None = None) -> bool:
@@ -358,6 +422,86 @@ def revoke_consent(consent: ConsentRecord, user: User, now: datetime | None = No
 
 
 REVOKE_ERRORS = (_l("This consent is already revoked."),)
+
+
+# ---- introductions between a company and a research unit ---------------------------------------
+
+UNIT_START_ERRORS = (
+    _l("There is already an open introduction of this unit for this question."),
+    _l("Only research questions and thesis topics can be brought to a research unit."),
+    _l("This research unit is not verified yet."),
+    _l("Only members of the unit can say it is interested."),
+)
+
+
+def _check_unit_pair(offer: Offer, unit: ResearchUnit) -> None:
+    from ..research.queries import UNIT_OFFER_KINDS, open_unit_introduction
+
+    if not offer.is_public:
+        raise NotPossible("This offer is not open.")
+    if offer.kind not in UNIT_OFFER_KINDS:
+        raise NotPossible("Only research questions and thesis topics can be brought to a research unit.")
+    if not unit.is_verified:
+        raise NotPossible("This research unit is not verified yet.")
+    existing = open_unit_introduction(offer.id, unit.id)
+    if existing is not None:
+        raise DuplicateIntroduction("There is already an open introduction of this unit for this question.", existing)
+
+
+def _new_with_unit(offer: Offer, unit: ResearchUnit, side: Side, actor: User, state: IntroductionState,
+                   now: datetime, **fields) -> Introduction:
+    introduction = Introduction(research_unit=unit, company_id=offer.company_id, offer=offer, started_by=side,
+                                started_by_user_id=actor.id, state=state, offer_kind=offer.kind,
+                                created_at=now, updated_at=now, **fields)
+    db.session.add(introduction)
+    db.session.flush()
+    return introduction
+
+
+def unit_interest(user: User, unit: ResearchUnit, offer: Offer, now: datetime | None = None) -> Introduction:
+    """A member says the unit is interested in a company's question: the unit has said yes, the company is asked."""
+    now = now or utcnow()
+    if user.role != Role.researcher or not unit.has_member(user):
+        raise NotAllowed("Only members of the unit can say it is interested.")
+    _check_unit_pair(offer, unit)
+    introduction = _new_with_unit(offer, unit, Side.unit, user, IntroductionState.accepted_by_graduate, now,
+                                  graduate_accepted_at=now)
+    _record_consent(introduction, user, Side.unit, now)
+    _audit(user, "start", introduction, "interest")
+    _mail_company(introduction, _l("A research unit is interested in your question"), "introduction_interest")
+    return introduction
+
+
+def invite_unit(user: User, offer: Offer, unit: ResearchUnit, message: str = "",
+                now: datetime | None = None) -> Introduction:
+    """A company invites a verified unit to one of its published research questions."""
+    now = now or utcnow()
+    if user.active_company is None or user.active_company.id != offer.company_id:
+        raise NotAllowed("Only the graduate or the company can take this step.")
+    _check_unit_pair(offer, unit)
+    introduction = _new_with_unit(offer, unit, Side.company, user, IntroductionState.accepted_by_company, now,
+                                  company_accepted_at=now, company_accepted_by_id=user.id,
+                                  message_to_graduate=(message or "").strip())
+    _record_consent(introduction, user, Side.company, now)
+    _audit(user, "start", introduction, "invite")
+    _mail_unit(introduction, _l("A company invites your research unit to an introduction"), "introduction_invited",
+               message=introduction.message_to_graduate or "")
+    return introduction
+
+
+def propose_unit_introduction(staff: User, offer: Offer, unit: ResearchUnit, message_to_unit: str,
+                              message_to_company: str, now: datetime | None = None) -> Introduction:
+    """Staff propose a unit for a company's question, with a personal message to each side."""
+    now = now or utcnow()
+    _check_unit_pair(offer, unit)
+    introduction = _new_with_unit(offer, unit, Side.staff, staff, IntroductionState.proposed, now,
+                                  message_to_graduate=message_to_unit, message_to_company=message_to_company)
+    _audit(staff, "start", introduction, "propose")
+    _mail_unit(introduction, _l("The Präsenzstelle suggests an introduction"), "introduction_proposed",
+               message=message_to_unit)
+    _mail_company(introduction, _l("The Präsenzstelle suggests an introduction"), "introduction_proposed",
+                  message=message_to_company)
+    return introduction
 
 
 def record_outcome(introduction: Introduction, staff: User, state: IntroductionState, on_date: date,
@@ -426,12 +570,12 @@ def send_reminders(now: datetime | None = None) -> tuple[int, int]:
         expired += 1
     for introduction in _waiting(now - REMIND_AFTER):
         for side in introduction.waiting_sides():
-            attr = "reminded_graduate_at" if side == Side.graduate else "reminded_company_at"
+            attr = "reminded_company_at" if side == Side.company else "reminded_graduate_at"
             if getattr(introduction, attr) is not None:
                 continue
             setattr(introduction, attr, now)
             key = f"remind:{introduction.id}:{side.value}"
-            if side == Side.graduate:
+            if side != Side.company:
                 _mail_graduate(introduction, _l("An introduction is waiting for your answer"),
                                "introduction_reminder", dedupe_key=key)
             else:

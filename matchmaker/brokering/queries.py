@@ -13,9 +13,19 @@ from ..models import (CLOSED_STATES, WAITING_STATES, Company, ConsentRecord, Fie
 
 
 def introductions_of(user: User, waiting: bool = False) -> sa.Select:
-    """The graduate's introductions, or those of the company user's company; newest change first.
-    With `waiting`, only those that wait for this side's answer, the longest waiting first."""
+    """The graduate's introductions, those of the company user's company, or of the researcher's units;
+    newest change first. With `waiting`, only those that wait for this side's answer, the longest waiting
+    first (a unit's yes is kept where a graduate's is)."""
     select = sa.select(Introduction)
+    if user.role == Role.researcher:
+        from ..research.queries import introductions_of_units, units_of
+
+        select = introductions_of_units(units_of(user))
+        if not waiting:
+            return select
+        return select.where(Introduction.state.in_(list(WAITING_STATES)),
+                            Introduction.graduate_accepted_at.is_(None)).order_by(None).order_by(
+            Introduction.updated_at, Introduction.id)
     if user.role == Role.graduate:
         select = select.where(Introduction.profile_id == (user.profile.id if user.profile else -1))
         if waiting:

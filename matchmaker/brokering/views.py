@@ -49,20 +49,31 @@ def _done(message: str, introduction: Introduction):
 # ---- lists for the two sides --------------------------------------------------------------------
 
 @bp.route("/")
-@role_required(Role.graduate, Role.company)
+@role_required(Role.graduate, Role.company, Role.researcher)
 def index():
-    """The introductions of the graduate, or of the company user's company; `?waiting=1`: only those that
-    wait for this side's answer."""
+    """The introductions of the graduate, of the company user's company, or of the researcher's units;
+    `?waiting=1`: only those that wait for this side's answer."""
     waiting = request.args.get("waiting") == "1"
     page = _paginate(queries.introductions_of(current_user, waiting=waiting))
     return render_template("brokering/index.html", page=page, side=current_user.role.value, waiting=waiting)
+
+
+def _template_side(side: Side) -> str:
+    """A unit's member reads an introduction as the party opposite the company, as a graduate does."""
+    return "graduate" if side == Side.unit else side.value
 
 
 def _render_detail(introduction: Introduction, status: int = 200, **forms):
     """The introduction as its viewer may see it: the company a pseudonymous card until both said yes."""
     side = introduction.side_of(current_user)
     reasons, conditions, notes, consents, card = [], [], [], [], None
-    if side == Side.company and introduction.ended_without_contact:
+    unit_contact = {}
+    if introduction.is_with_unit:
+        if side in (Side.company, Side.staff) and introduction.research_unit is not None and introduction.offer:
+            reasons = _unit_reasons(introduction)
+        if side == Side.staff or introduction.contacts_visible:
+            unit_contact = operations.unit_contact(introduction)
+    elif side == Side.company and introduction.ended_without_contact:
         card, reasons = operations.kept_card(introduction)
     elif side in (Side.company, Side.staff) and introduction.profile is not None and introduction.offer is not None:
         reasons, conditions = _reasons(introduction, side)
@@ -74,13 +85,17 @@ def _render_detail(introduction: Introduction, status: int = 200, **forms):
         consent_preview = operations.consent_text(introduction, side, current_user.locale or "de")
     context = {"answer_form": AnswerForm(formdata=None), "accept_form": EmptyForm(formdata=None),
                "note_form": NoteForm(formdata=None), "outcome_form": OutcomeForm(formdata=None), **forms}
-    return render_template("brokering/detail.html", intro=introduction, side=side.value, reasons=reasons,
+    outcome_form = context["outcome_form"]
+    outcome_form.outcome.choices = [(value, label) for value, label in outcome_form.outcome.choices
+                                    if IntroductionState(value) in introduction.outcome_states]
+    return render_template("brokering/detail.html", intro=introduction, side=_template_side(side), reasons=reasons,
+                           unit_contact=unit_contact,
                            conditions=conditions, notes=notes, consents=consents, accepted_by=queries.accepted_by(introduction), card=card,
                            consent_preview=consent_preview, **context), status
 
 
 @bp.route("/<int:introduction_id>")
-@role_required(Role.graduate, Role.company, Role.staff)
+@role_required(Role.graduate, Role.company, Role.researcher, Role.staff)
 def detail(introduction_id: int):
     introduction = get_introduction_or_404(introduction_id, current_user)
     subject = operations._subject_user(introduction)
@@ -98,6 +113,18 @@ def detail(introduction_id: int):
     return _render_detail(introduction, answer_form=restore_form(AnswerForm, "answer"),
                           note_form=restore_form(NoteForm, "note"),
                           outcome_form=restore_form(OutcomeForm, "outcome"))
+
+
+def _unit_reasons(introduction: Introduction) -> list:
+    """Why the unit fits the question: from the unit's public texts, so the company may see them."""
+    from ..matching import index
+
+    try:
+        _score, reasons = index.get_matcher().explain(index.offer_document(introduction.offer),
+                                                      index.unit_document(introduction.research_unit))
+    except (ValueError, KeyError, LookupError):  # an empty corpus has no vocabulary to explain with
+        return []
+    return list(reasons or [])
 
 
 def _reasons(introduction: Introduction, side: Side) -> tuple[list, list]:
@@ -169,7 +196,7 @@ def propose(offer_id: int, profile_id: int):
 # ---- answers ------------------------------------------------------------------------------------
 
 @bp.route("/<int:introduction_id>/accept", methods=["POST"])
-@role_required(Role.graduate, Role.company)
+@role_required(Role.graduate, Role.company, Role.researcher)
 def accept(introduction_id: int):
     introduction = get_introduction_or_404(introduction_id, current_user)
     if not EmptyForm().validate_on_submit():
@@ -182,13 +209,13 @@ def accept(introduction_id: int):
 
 
 @bp.route("/<int:introduction_id>/decline", methods=["POST"])
-@role_required(Role.graduate, Role.company)
+@role_required(Role.graduate, Role.company, Role.researcher)
 def decline(introduction_id: int):
     return _end(introduction_id, operations.decline_introduction, _("You have declined the introduction."))
 
 
 @bp.route("/<int:introduction_id>/withdraw", methods=["POST"])
-@role_required(Role.graduate, Role.company)
+@role_required(Role.graduate, Role.company, Role.researcher)
 def withdraw(introduction_id: int):
     return _end(introduction_id, operations.withdraw_introduction, _("You have withdrawn from the introduction."))
 

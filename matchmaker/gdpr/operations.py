@@ -17,8 +17,8 @@ from flask_babel import lazy_gettext as _l
 from .. import cv
 from ..extensions import db
 from ..models import (WAITING_STATES, AlertDelivery, ApiToken, AuditEntry, Company, ConsentRecord, GraduateProfile,
-                      Introduction, IntroductionState, Note, Offer, OfferStatus, OutboxMessage, Role, Side, StoryPerson,
-                      User, utcnow)
+                      Introduction, IntroductionState, Note, Offer, OfferStatus, OutboxMessage, ResearchUnitMember, Role,
+                      Side, StoryPerson, User, utcnow)
 from ..events import queries as event_queries
 from ..events.operations import forget_registrations
 from ..outbox import external_url, queue_mail
@@ -363,6 +363,8 @@ def erase_user(user: User) -> list[str]:
         (ConsentRecord, ConsentRecord.user_id == user.id),
         (AuditEntry, AuditEntry.subject_user_id == user.id),
         (AlertDelivery, AlertDelivery.user_id == user.id),
+        # A researcher leaves their units; the units and their introductions stay (they are the unit's).
+        (ResearchUnitMember, ResearchUnitMember.user_id == user.id),
         (OutboxMessage, sa.or_(OutboxMessage.recipient == email, _mentions(OutboxMessage.body, needles),
                                _mentions(OutboxMessage.subject, needles))),
     ):

@@ -21,6 +21,12 @@ Metrics (per query, averaged):
 - nDCG@10: gain 2^grade - 1, ideal ranking from all judged candidates;
 - MAP: average precision over the grade-2 candidates.
 A candidate scored 0 counts as not retrieved (no credit from tie order).
+
+A set of research units has ``units.jsonl`` (id, lang, name, topics, expertise,
+methods, equipment) in place of the profiles, and a qrels header
+``unit_id offer_id grade``: the units take the profiles' place (they are
+matched with offers the same way, see `index.unit_document`), and the report
+names the directions unit -> questions and question -> units.
 """
 from __future__ import annotations
 
@@ -46,6 +52,7 @@ class EvalSet:
     profiles: list[Document]
     offers: list[Document]
     qrels: dict[tuple[str, str], int]  # (profile_id, offer_id) -> grade
+    kind: str = "profiles"  # or "units": the profiles' place holds research units
 
 
 def profile_document(rec: dict) -> Document:
@@ -60,6 +67,24 @@ def offer_document(rec: dict) -> Document:
         id=rec["id"], title=rec.get("title") or "", skills=list(rec.get("skills") or ()),
         text=rec.get("description") or "", lang=rec.get("lang"),
     )
+
+
+def unit_document(rec: dict) -> Document:
+    return Document(id=rec["id"], title="", skills=list(rec.get("topics") or ()),
+                    text="\n".join(rec.get(k) or "" for k in ("name", "expertise", "methods", "equipment")),
+                    lang=rec.get("lang"))
+
+
+def app_unit_document(rec: dict) -> Document:
+    """The unit as the app would index it: a transient ResearchUnit through `index.unit_document`
+    (language detected, not read from the file)."""
+    from ..models import ResearchUnit
+    from .index import unit_document as app_document
+
+    unit = ResearchUnit(id=rec["id"], name=rec.get("name") or "", topics="\n".join(rec.get("topics") or ()),
+                        expertise=rec.get("expertise") or "", methods=rec.get("methods") or "",
+                        equipment=rec.get("equipment") or "")
+    return app_document(unit)
 
 
 def app_profile_document(rec: dict) -> Document:
@@ -95,18 +120,21 @@ def load_set(folder: str | Path, given_language: bool = False) -> EvalSet:
     folder = Path(folder)
     make_profile, make_offer = ((profile_document, offer_document) if given_language
                                 else (app_profile_document, app_offer_document))
-    profiles = [make_profile(r) for r in _jsonl(folder / "profiles.jsonl")]
+    kind = "units" if (folder / "units.jsonl").exists() else "profiles"
+    if kind == "units":
+        make_profile = unit_document if given_language else app_unit_document
+    profiles = [make_profile(r) for r in _jsonl(folder / f"{kind}.jsonl")]
     offers = [make_offer(r) for r in _jsonl(folder / "offers.jsonl")]
     qrels = {}
     with open(folder / "qrels.tsv", encoding="utf-8", newline="") as fh:
         reader = csv.reader(fh, delimiter="\t")
         header = next(reader)
-        if [h.strip() for h in header[:3]] != ["profile_id", "offer_id", "grade"]:
+        if [h.strip() for h in header[:3]] != ["profile_id" if kind == "profiles" else "unit_id", "offer_id", "grade"]:
             raise ValueError(f"{folder}/qrels.tsv: unexpected header {header}")
         for row in reader:
             if len(row) >= 3:
                 qrels[(row[0], row[1])] = int(row[2])
-    return EvalSet(folder.name, profiles, offers, qrels)
+    return EvalSet(folder.name, profiles, offers, qrels, kind)
 
 
 # -- metrics ----------------------------------------------------------------
@@ -208,7 +236,8 @@ def evaluate_set(es: EvalSet, matcher_factory: Callable[[], Matcher] | None = No
                 rows.append(query_metrics(ranking, grades))
         return mean_metrics(rows)
 
-    result: dict = {"set": es.name, "profiles": len(es.profiles), "offers": len(es.offers), "systems": {}}
+    result: dict = {"set": es.name, "kind": es.kind, "profiles": len(es.profiles), "offers": len(es.offers),
+                    "systems": {}}
     matcher = (matcher_factory or Matcher)().fit(es.offers, es.profiles)
     result["systems"]["matcher"] = {
         "profile->offers": score(matcher_rankings(matcher, "profiles", es.profiles), es.profiles, by_profile),
@@ -226,6 +255,10 @@ def evaluate(folders: Sequence[str | Path], matcher_factory=None, given_language
     return [evaluate_set(load_set(f, given_language), matcher_factory) for f in folders]
 
 
+# How a set of research units names the two directions.
+UNIT_DIRECTIONS = {"profile->offers": "unit->questions", "offer->profiles": "question->units"}
+
+
 def format_report(results: list[dict]) -> str:
     lines = []
     head = f"{'set':<24} {'direction':<16} {'system':<14} " + " ".join(f"{m:>9}" for m in METRICS) + f" {'queries':>7}"
@@ -235,8 +268,9 @@ def format_report(results: list[dict]) -> str:
         for direction in DIRECTIONS:
             for system, by_dir in r["systems"].items():
                 m = by_dir[direction]
+                shown = UNIT_DIRECTIONS[direction] if r.get("kind") == "units" else direction
                 lines.append(
-                    f"{r['set']:<24} {direction:<16} {system:<14} "
+                    f"{r['set']:<24} {shown:<16} {system:<14} "
                     + " ".join(f"{m[k]:>9.3f}" for k in METRICS)
                     + f" {m['queries']:>7}"
                 )

@@ -8,9 +8,10 @@ never waits for a refit of the whole corpus.
 
 Sides: each kind of document the index matches is registered once as a `SideSpec` (its model, its
 document function, the query for the rows the index holds, its ranked items and the conditions a
-candidate of it must meet), and `PAIRS` says which side is matched against which. Ranking
-(`rank_for`), explaining (`explain`), building and syncing go through the registrations; research
-units are one more registration, not a copy of `offers_for_profile`.
+candidate of it must meet), and `PAIRS` says which side is matched against which: offers with
+profiles, and offers with research units. Ranking (`rank_for`), explaining (`explain`), building and
+syncing go through the registrations; research units are one more registration (`unit_document`,
+`units_for_offer`, `offers_for_unit`), not a copy of `offers_for_profile`.
 
 Threads (Flask's development server runs a thread per request; so may a WSGI server): one index per
 process is shared by every request, and a request must not wait while another analyses documents.
@@ -55,9 +56,10 @@ from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..graduates.queries import findable_profiles
-from ..models import (DEGREE_RANK, Company, Degree, GraduateProfile, MatcherState, Offer, OfferStatus, cefr_rank,
-                      utcnow)
+from ..models import (DEGREE_RANK, Company, Degree, GraduateProfile, MatcherState, Offer, OfferStatus, ResearchUnit,
+                      cefr_rank, utcnow)
 from ..requirements import CONDITIONS, degree_enough, german_enough, kind_wanted, open_at_start
+from ..research.queries import UNIT_OFFER_KINDS
 from .engine import Document, Match, Matcher, MatcherConfig, Reason, label_fits
 from .language import detect_language
 from .personal import name_parts, scrub
@@ -102,6 +104,28 @@ def card_document(profile: GraduateProfile) -> Document:
     title, skills, text = profile.headline or "", list(profile.skills or []), profile.field_of_study or ""
     return Document(id=None, title=title, skills=skills, text=text,
                     lang=detect_language("\n".join([title, *skills, text])))
+
+
+def unit_document(unit: ResearchUnit) -> Document:
+    """The topics a unit wants to work on weigh most, like a graduate's skills; expertise, methods and
+    equipment are free text. Every field is public (the unit's page), so reasons from it may be shown
+    to a company. The head's name is left out: a person is never a reason. A unit names no language of
+    its own (texts are often mixed): it is detected from its text."""
+    skills = unit.topic_list
+    text = "\n".join([unit.name or "", unit.expertise or "", unit.methods or "", unit.equipment or ""])
+    return Document(id=unit.id, title="", skills=skills, text=text,
+                    lang=detect_language("\n".join([*skills, text])))
+
+
+def unit_has_content(unit: ResearchUnit) -> bool:
+    return bool(unit.topics or unit.expertise or unit.methods)
+
+
+
+
+def unit_conditions(offer: Offer, unit: ResearchUnit) -> list["Condition"]:
+    """A unit is matched only with research questions and thesis topics."""
+    return [Condition("kind", offer.kind in UNIT_OFFER_KINDS)]
 
 
 # The park and the places around it: where a job is, not what it is.
@@ -361,6 +385,13 @@ class RankedOffer:
 
 
 @dataclass
+class RankedUnit:
+    unit: ResearchUnit
+    match: Match
+    conditions: list[Condition]
+
+
+@dataclass
 class RankedProfile:
     profile: GraduateProfile
     match: Match
@@ -405,7 +436,9 @@ register_side(SideSpec(
     name="offers", model=Offer, document=offer_document,
     live_rows=lambda: sa.select(Offer.id, Offer.updated_at).where(Offer.status == OfferStatus.published),
     item="offer", ranked=RankedOffer,
-    conditions=lambda profile, offer: conditions(profile, offer),
+    # The query is a graduate's profile or a research unit: each has its own conditions.
+    conditions=lambda query, offer: (unit_conditions(offer, query) if isinstance(query, ResearchUnit)
+                                     else conditions(query, offer)),
 ))
 register_side(SideSpec(
     name="profiles", model=GraduateProfile, document=profile_document,
@@ -414,6 +447,30 @@ register_side(SideSpec(
     conditions=lambda offer, profile: conditions(profile, offer),
     has_content=profile_has_content,
 ), matched_with=("offers",))
+register_side(SideSpec(
+    name="units", model=ResearchUnit, document=unit_document,
+    live_rows=lambda: sa.select(ResearchUnit.id, ResearchUnit.updated_at).where(ResearchUnit.verified_at.is_not(None)),
+    item="unit", ranked=RankedUnit,
+    # Both directions: (offer, unit) when a question asks for units, (unit, offer) when a unit asks.
+    conditions=lambda query, candidate: (unit_conditions(query, candidate) if isinstance(query, Offer)
+                                         else unit_conditions(candidate, query)),
+    has_content=unit_has_content,
+), matched_with=("offers",))
+
+
+def units_for_offer(offer: Offer, candidates: list[ResearchUnit], k: int = 200) -> list[RankedUnit]:
+    """Rank verified units for a company's research question (or thesis topic)."""
+    return rank_for(offer, "units", candidates, strict=True, k=k)
+
+
+def offers_for_unit(unit: ResearchUnit, candidates: list[Offer], k: int = 200) -> list[RankedOffer]:
+    """Rank the companies' published questions for a unit."""
+    return rank_for(unit, "offers", candidates, strict=True, k=k)
+
+
+def explain_units(offer: Offer, ranked: list[RankedUnit]) -> None:
+    """Fill in the reasons of the units a page shows: from the units' public texts."""
+    explain(offer, "units", ranked)
 
 
 def rank_for(query, side: str, candidates: list, strict: bool = True, k: int = 200,
@@ -577,6 +634,28 @@ def best_pairs(offers: list[Offer], profiles: list[GraduateProfile], per_offer: 
             pairs.append(Pair(offer, ranked.profile, ranked.match))
     pairs.sort(key=lambda pair: pair.match.score, reverse=True)
     return pairs
+
+
+@dataclass
+class UnitPair:
+    offer: Offer
+    unit: ResearchUnit
+    match: Match
+
+
+def best_unit_pairs(offers: list[Offer], units: list[ResearchUnit], per_offer: int = 3,
+                    exclude: set[tuple[int, int]] | None = None, limit: int = 20) -> list[UnitPair]:
+    """The best (research question, unit) pairs, best first: the board's second table."""
+    exclude = exclude or set()
+    pairs: list[UnitPair] = []
+    for offer in offers:
+        if offer.kind not in UNIT_OFFER_KINDS:
+            continue
+        candidates = [u for u in units if (offer.id, u.id) not in exclude]
+        for ranked in units_for_offer(offer, candidates, k=per_offer):
+            pairs.append(UnitPair(offer, ranked.unit, ranked.match))
+    pairs.sort(key=lambda pair: pair.match.score, reverse=True)
+    return pairs[:limit]
 
 
 # ---- words typed into the public search --------------------------------------------------------

@@ -130,5 +130,14 @@ def board():
     page = ListPage(pairs, page_arg(), current_app.config["PAGE_SIZE"])
     for pair in page.items:
         index.explain_profiles(pair.offer, [pair])
+    # Research questions and BTU's units: the best pairs, on the first page only.
+    unit_pairs = []
+    if page.page == 1:
+        from ..research.queries import open_unit_pairs, verified_units
+
+        unit_pairs = index.best_unit_pairs(offers, list(db.session.scalars(verified_units())),
+                                           exclude=open_unit_pairs())
+        for pair in unit_pairs:
+            index.explain(pair.offer, "units", [pair])
     return render_template("matching/board.html", page=page, filters=filters, problems=problems,
-                           programmes=BTU_PROGRAMMES, args=request.args)
+                           programmes=BTU_PROGRAMMES, args=request.args, unit_pairs=unit_pairs)

@@ -10,8 +10,9 @@
 - `feeds`: `OfferFeed` (a company's career page or job feed that offers are imported from), `FeedKind`,
   `FeedStatus`.
 - `brokering`: `Introduction` (the double opt-in as a state machine), `IntroductionState` with its groups
-  `WAITING_STATES`, `OUTCOME_STATES`, `ENDED_STATES`, `CLOSED_STATES`; `Side` (graduate, company, staff);
+  `WAITING_STATES`, `OUTCOME_STATES`, `ENDED_STATES`, `CLOSED_STATES`; `Side` (graduate, unit, company, staff);
   `ConsentRecord`, `Note`.
+- `research`: BTU's `ResearchUnit`s (`Faculty`, `UnitKind`) and their members (`ResearchUnitMember`).
 - `events`: the Präsenzstelle's `Event`s (`EventType`, `EventPlace`, `EventAudience`) and their
   `EventRegistration`s (`RegistrationStatus`, with a waiting list).
 - `reports`: what the board's report keeps besides the data it counts: `PageView` (public views per day,
@@ -32,8 +33,9 @@ from .accounts import Membership, Role, User
 from .companies import Company, Sector, SizeBand
 from .graduates import GraduateProfile
 from .offers import SALARY_CURRENCIES, Offer, OfferKind, OfferStatus, SalaryPeriod
-from .brokering import (CLOSED_STATES, ENDED_STATES, OUTCOME_STATES, WAITING_STATES, ConsentRecord, Introduction,
-                        IntroductionState, Note, Side)
+from .research import Faculty, ResearchUnit, ResearchUnitMember, UnitKind
+from .brokering import (CLOSED_STATES, ENDED_STATES, GRADUATE_OUTCOME_STATES, OUTCOME_STATES, UNIT_OUTCOME_STATES,
+                        WAITING_STATES, ConsentRecord, Introduction, IntroductionState, Note, Side)
 from .events import (Event, EventAudience, EventPlace, EventRegistration, EventType, RegistrationStatus,
                      event_company, event_offer)
 from .api import ApiToken, TokenScope
@@ -45,11 +47,12 @@ from .reports import (RETENTION_MONTHS, Measure, MeasureChange, MeasureFigure, M
 
 __all__ = [
     "ApiToken", "TokenScope", "CEFR_LEVELS", "CLOSED_STATES", "DEGREE_RANK", "ENDED_STATES", "LANGUAGE_LEVELS", "OUTCOME_STATES",
-    "WAITING_STATES", "AlertDelivery", "AuditEntry", "Company", "ConsentRecord", "Degree", "Event", "EventAudience",
+    "WAITING_STATES", "GRADUATE_OUTCOME_STATES", "UNIT_OUTCOME_STATES", "AlertDelivery", "AuditEntry", "Company", "ConsentRecord", "Degree", "Event", "EventAudience",
     "EventPlace", "EventRegistration", "EventType", "FieldOfAction", "RegistrationStatus", "event_company",
     "event_offer", "GraduateProfile",
     "Introduction", "IntroductionState", "MatcherState", "Measure", "MeasureChange", "MeasureFigure",
     "MeasureStatus", "PageView", "PageViewKind", "RETENTION_MONTHS", "RetentionCheck", "Membership", "Note", "Offer", "OfferKind", "OfferStatus", "FeedKind", "FeedStatus", "OfferFeed", "SALARY_CURRENCIES", "SalaryPeriod",
-    "OutboxMessage", "Role", "Sector", "Side", "SizeBand", "User", "GONE_STATES", "Story", "StoryKind",
+    "OutboxMessage", "Faculty", "ResearchUnit", "ResearchUnitMember", "UnitKind", "Role", "Sector", "Side",
+    "SizeBand", "User", "GONE_STATES", "Story", "StoryKind",
     "StoryLink", "StoryPerson", "StoryStatus", "_enum", "cefr_rank", "utcnow",
 ]

@@ -1,4 +1,9 @@
-"""Brokered contacts: the introduction and its double opt-in states, consents given for it, staff notes."""
+"""Brokered contacts: the introduction and its double opt-in states, consents given for it, staff notes.
+
+An introduction joins a company (about an offer) with one party: a graduate's profile or a research
+unit. For a unit the party's answer is kept where a graduate's is (`graduate_accepted_at`, the state
+`accepted_by_graduate`): the machine is the same, only who may answer for the party differs (the
+graduate, or any member of the unit)."""
 
 from __future__ import annotations
 
@@ -20,14 +25,16 @@ if TYPE_CHECKING:
     from .companies import Company
     from .graduates import GraduateProfile
     from .offers import Offer
+    from .research import ResearchUnit
 
 
 class Side(str, enum.Enum):
-    """The two parties of an introduction, and staff who broker it."""
+    """The parties of an introduction (a graduate or a research unit, and a company), and staff who broker it."""
 
     graduate = "graduate"
     company = "company"
     staff = "staff"
+    unit = "unit"
 
 
 class IntroductionState(str, enum.Enum):
@@ -41,6 +48,10 @@ class IntroductionState(str, enum.Enum):
     thesis = "thesis"
     project = "project"
     no_fit = "no_fit"
+    # Outcomes of an introduction to a research unit.
+    project_started = "project_started"
+    funding_applied = "funding_applied"
+    thesis_topic_given = "thesis_topic_given"
     declined = "declined"
     withdrawn = "withdrawn"
     expired = "expired"
@@ -48,22 +59,35 @@ class IntroductionState(str, enum.Enum):
 
 WAITING_STATES = frozenset({IntroductionState.proposed, IntroductionState.accepted_by_graduate,
                             IntroductionState.accepted_by_company})
-OUTCOME_STATES = frozenset({IntroductionState.interview, IntroductionState.hired, IntroductionState.internship,
-                            IntroductionState.thesis, IntroductionState.project, IntroductionState.no_fit})
+GRADUATE_OUTCOME_STATES = frozenset({IntroductionState.interview, IntroductionState.hired,
+                                     IntroductionState.internship, IntroductionState.thesis,
+                                     IntroductionState.project, IntroductionState.no_fit})
+UNIT_OUTCOME_STATES = frozenset({IntroductionState.project_started, IntroductionState.funding_applied,
+                                 IntroductionState.thesis_topic_given, IntroductionState.no_fit})
+OUTCOME_STATES = GRADUATE_OUTCOME_STATES | UNIT_OUTCOME_STATES
 ENDED_STATES = frozenset({IntroductionState.declined, IntroductionState.withdrawn, IntroductionState.expired})
 CLOSED_STATES = frozenset({IntroductionState.declined, IntroductionState.withdrawn, IntroductionState.expired,
                            IntroductionState.hired, IntroductionState.internship, IntroductionState.thesis,
-                           IntroductionState.project, IntroductionState.no_fit})
+                           IntroductionState.project, IntroductionState.no_fit,
+                           IntroductionState.project_started, IntroductionState.funding_applied,
+                           IntroductionState.thesis_topic_given})
 
 
 class Introduction(db.Model):
-    """A brokered contact between a graduate and a company (about an offer, or an open question)."""
+    """A brokered contact between a graduate or a research unit and a company (about an offer, or an open
+    question)."""
 
     __tablename__ = "introduction"
+    # One party at most: a graduate or a unit. Not "exactly one": erasing a graduate's profile sets
+    # profile_id to NULL and keeps the introduction for the board's counts.
+    __table_args__ = (sa.CheckConstraint("profile_id IS NULL OR research_unit_id IS NULL",
+                                         name="graduate_or_unit"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     profile_id: Mapped[int | None] = mapped_column(sa.ForeignKey("graduate_profile.id", ondelete="SET NULL"),
                                                    index=True)
+    research_unit_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("research_unit.id", ondelete="SET NULL"), index=True)
     company_id: Mapped[int] = mapped_column(sa.ForeignKey("company.id"), index=True)
     offer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("offer.id", ondelete="SET NULL"), index=True)
     started_by: Mapped[Side] = mapped_column(_enum(Side, 16))
@@ -91,6 +115,7 @@ class Introduction(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     profile: Mapped[GraduateProfile | None] = relationship()
+    research_unit: Mapped[ResearchUnit | None] = relationship()
     company: Mapped[Company] = relationship()
     offer: Mapped[Offer | None] = relationship()
     started_by_user: Mapped[User | None] = relationship(foreign_keys=[started_by_user_id])
@@ -111,12 +136,29 @@ class Introduction(db.Model):
         """Contact data crosses only after both said yes, and not after a withdrawal."""
         return self.introduced_at is not None and self.state not in ENDED_STATES
 
+    @property
+    def is_with_unit(self) -> bool:
+        return self.research_unit_id is not None or self.research_unit is not None
+
+    @property
+    def party_side(self) -> Side:
+        """The side opposite the company: the graduate, or the research unit."""
+        return Side.unit if self.is_with_unit else Side.graduate
+
+    @property
+    def outcome_states(self) -> frozenset:
+        """The outcomes staff may record for this kind of introduction."""
+        return UNIT_OUTCOME_STATES if self.is_with_unit else GRADUATE_OUTCOME_STATES
+
     def side_of(self, user) -> Side | None:
         """Which side `user` takes in this introduction, or None."""
         if user is None or not getattr(user, "is_authenticated", False):
             return None
         if user.role == Role.graduate and self.profile is not None and self.profile.user_id == user.id:
             return Side.graduate
+        if (user.role == Role.researcher and self.research_unit is not None
+                and self.research_unit.has_member(user)):
+            return Side.unit
         company = user.active_company
         if company is not None and company.id == self.company_id:
             return Side.company
@@ -125,13 +167,14 @@ class Introduction(db.Model):
         return None
 
     def has_accepted(self, side: Side) -> bool:
-        return (self.graduate_accepted_at if side == Side.graduate else self.company_accepted_at) is not None
+        party = side in (Side.graduate, Side.unit)
+        return (self.graduate_accepted_at if party else self.company_accepted_at) is not None
 
     def waiting_sides(self) -> list[Side]:
         """The sides whose answer the introduction waits for."""
         if self.state not in WAITING_STATES:
             return []
-        return [side for side in (Side.graduate, Side.company) if not self.has_accepted(side)]
+        return [side for side in (self.party_side, Side.company) if not self.has_accepted(side)]
 
     def waiting_since(self) -> datetime:
         """When the introduction last moved: the time its waiting side was asked."""
@@ -140,13 +183,14 @@ class Introduction(db.Model):
 
     def can_accept(self, user) -> bool:
         side = self.side_of(user)
-        return side in (Side.graduate, Side.company) and side in self.waiting_sides()
+        return side in (Side.graduate, Side.unit, Side.company) and side in self.waiting_sides()
 
     def can_decline(self, user) -> bool:
-        return self.side_of(user) in (Side.graduate, Side.company) and self.state in WAITING_STATES
+        return self.side_of(user) in (Side.graduate, Side.unit, Side.company) and self.state in WAITING_STATES
 
     def can_withdraw(self, user) -> bool:
-        return self.side_of(user) in (Side.graduate, Side.company) and self.state == IntroductionState.introduced
+        return (self.side_of(user) in (Side.graduate, Side.unit, Side.company)
+                and self.state == IntroductionState.introduced)
 
     def can_record_outcome(self, user) -> bool:
         return self.side_of(user) == Side.staff and self.state in (IntroductionState.introduced,
@@ -157,7 +201,7 @@ class Introduction(db.Model):
 
     def _party(self, user) -> Side:
         side = self.side_of(user)
-        if side not in (Side.graduate, Side.company):
+        if side not in (Side.graduate, Side.unit, Side.company):
             raise NotAllowed("Only the graduate or the company can take this step.")
         return side
 
@@ -169,7 +213,7 @@ class Introduction(db.Model):
             raise NotPossible("This introduction no longer waits for an answer.")
         if self.has_accepted(side):
             raise NotPossible("You have already accepted this introduction.")
-        if side == Side.graduate:
+        if side in (Side.graduate, Side.unit):
             self.graduate_accepted_at = now
         else:
             self.company_accepted_at = now
@@ -178,8 +222,8 @@ class Introduction(db.Model):
             self.state = IntroductionState.introduced
             self.introduced_at = now
         else:
-            self.state = (IntroductionState.accepted_by_graduate if side == Side.graduate
-                          else IntroductionState.accepted_by_company)
+            self.state = (IntroductionState.accepted_by_company if side == Side.company
+                          else IntroductionState.accepted_by_graduate)
         return side
 
     def _close(self, state: IntroductionState, side: Side | None, reason: str, now: datetime) -> None:
@@ -217,7 +261,7 @@ class Introduction(db.Model):
         """Staff note what came of it; an interview may still move on to a final outcome."""
         if self.side_of(by) != Side.staff:
             raise NotAllowed("Only the Präsenzstelle records outcomes.")
-        if state not in OUTCOME_STATES:
+        if state not in self.outcome_states:
             raise NotPossible("This is not an outcome.")
         if self.state not in (IntroductionState.introduced, IntroductionState.interview):
             raise NotPossible("An outcome can be recorded only after the introduction has been made.")

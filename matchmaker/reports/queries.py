@@ -30,6 +30,12 @@ How each figure is counted (the keys are the registry `METRICS`, which the plan 
   cookies (a story's page counts for stories and news alike).
 - `stories.published` / `news.published`: success stories and news first published in the period and
   still online (one taken offline, or withdrawn by a person it names, no longer counts).
+- `units.verified`: research units verified by staff in the period.
+- `units.introduced`: introductions between a company and a research unit whose `introduced_at` falls in
+  the period (they count in `introduced.<kind>` as well).
+- `units.<outcome>`: introductions to research units with that outcome (`project_started`,
+  `funding_applied`, `thesis_topic_given`, `no_fit`) recorded for a day in the period. A started project
+  counts in `started.research_project` as well.
 - `new_registrations`: accounts of graduates, company users and researchers created in the period; by
   the `?src=` tag and by the referring site's domain in `registrations_by_source`.
 """
@@ -48,7 +54,8 @@ from flask_babel import lazy_gettext as _l
 from ..extensions import db
 from ..models import (Event, EventPlace, EventRegistration, EventType, FieldOfAction, Introduction,
                       IntroductionState, Measure, MeasureChange, MeasureFigure, Offer, OfferKind, PageView,
-                      PageViewKind, RegistrationStatus, RetentionCheck, Role, Story, StoryKind, StoryStatus, User)
+                      PageViewKind, RegistrationStatus, ResearchUnit, RetentionCheck, Role, Story, StoryKind, StoryStatus,
+                      User)
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -63,12 +70,17 @@ STARTED_BY_KIND = {
     OfferKind.working_student: (IntroductionState.hired, IntroductionState.internship),
     OfferKind.trainee: (IntroductionState.hired,),
     OfferKind.job: (IntroductionState.hired,),
-    OfferKind.research_project: (IntroductionState.project,),
+    OfferKind.research_project: (IntroductionState.project, IntroductionState.project_started),
 }
 
 # The funnel's last stage: an outcome that is an agreement.
 AGREEMENT_STATES = (IntroductionState.hired, IntroductionState.internship, IntroductionState.thesis,
-                    IntroductionState.project)
+                    IntroductionState.project, IntroductionState.project_started)
+
+# Outcomes only an introduction to a research unit can have: such an introduction still counts after its
+# unit was removed (research_unit_id set to NULL).
+UNIT_ONLY_OUTCOMES = (IntroductionState.project_started, IntroductionState.funding_applied,
+                      IntroductionState.thesis_topic_given)
 
 ON_SITE_PLACES = (EventPlace.spremberg, EventPlace.dock3)
 SIGNUP_ROLES = (Role.graduate, Role.company, Role.researcher)
@@ -178,6 +190,27 @@ def agreements(period: Period) -> int:
     return _count(sa.select(sa.func.count(Introduction.id)).where(
         Introduction.state.in_(list(AGREEMENT_STATES)), Introduction.outcome_on.is_not(None),
         _on_days(Introduction.outcome_on, period)))
+
+
+def units_verified(period: Period) -> int:
+    return _count(sa.select(sa.func.count(ResearchUnit.id)).where(
+        ResearchUnit.verified_at.is_not(None), _in(ResearchUnit.verified_at, period)))
+
+
+def unit_introductions_introduced(period: Period) -> int:
+    return _count(sa.select(sa.func.count(Introduction.id)).where(
+        Introduction.research_unit_id.is_not(None), Introduction.introduced_at.is_not(None),
+        _in(Introduction.introduced_at, period)))
+
+
+def unit_outcomes(period: Period, state: IntroductionState) -> int:
+    """Introductions to research units with the outcome `state` recorded for a day in the period. A unit
+    erased since still counts: the outcome is the introduction's, not the unit's."""
+    select = sa.select(sa.func.count(Introduction.id)).where(
+        Introduction.state == state, Introduction.outcome_on.is_not(None), _on_days(Introduction.outcome_on, period))
+    if state not in UNIT_ONLY_OUTCOMES:
+        select = select.where(Introduction.research_unit_id.is_not(None))
+    return _count(select)
 
 
 def hires(period: Period) -> int:
@@ -313,6 +346,16 @@ def _registry() -> dict[str, Metric]:
                lambda period: introductions_introduced(period, [OfferKind.research_project])),
         Metric("started.research_project", _l("Research projects started"), i,
                lambda period: introductions_started(period, [OfferKind.research_project])),
+        Metric("units.verified", _l("Research units verified"), i, units_verified),
+        Metric("units.introduced", _l("Introductions to research units made"), i, unit_introductions_introduced),
+        Metric("units.project_started", _l("Projects started with research units"), i,
+               lambda period: unit_outcomes(period, IntroductionState.project_started)),
+        Metric("units.funding_applied", _l("Joint funding applications with research units"), i,
+               lambda period: unit_outcomes(period, IntroductionState.funding_applied)),
+        Metric("units.thesis_topic_given", _l("Thesis topics given to research units"), i,
+               lambda period: unit_outcomes(period, IntroductionState.thesis_topic_given)),
+        Metric("units.no_fit", _l("Introductions to research units without a fit"), i,
+               lambda period: unit_outcomes(period, IntroductionState.no_fit)),
         Metric("hires", _l("Hires into the park's companies"), s, hires),
         Metric("retained.6", _l("Still in the region 6 months after a hire"), s,
                lambda period: retention(period, 6)[0]),

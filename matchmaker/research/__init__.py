@@ -1,0 +1,1 @@
+"""BTU research units: public list and pages, staff administration, members, matching to research questions."""
