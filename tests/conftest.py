@@ -338,7 +338,7 @@ def permission_world(app, db, make_user, make_company, make_offer, make_profile,
             people[role.value] = make_user(role)
     make_profile(user=people["graduate"], skills=["python"])
     ids = {"offer_id": offer.id, "company_id": company.id, "user_id": victim.id, "token": "not-a-token",
-           "code": "en", "filename": "style.css", "profile_id": findable.id}
+           "code": "en", "filename": "style.css", "profile_id": findable.id, "job_id": "not-a-job"}
     introduction = make_introduction(offer=offer, profile=findable)
     consent = ConsentRecord(user_id=findable.user_id, introduction_id=introduction.id, purpose="introduction",
                             text="I agree.")
