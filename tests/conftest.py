@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
-from helpers import PASSWORD
+from helpers import PASSWORD, SmtpServer
 
 from config import TestConfig
 from matchmaker import create_app
@@ -373,6 +373,15 @@ def outbox(app):
         return list(_db.session.scalars(query))
 
     return messages
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server on loopback (aiosmtpd); its `inbox` keeps what it accepted."""
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")
