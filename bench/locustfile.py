@@ -7,7 +7,8 @@ reads from the environment:
                            "company_users": [[email, [own offer ids]], ...], "password": "..."}
     MATCHMAKER_LOAD_STEPS  users per step, e.g. "2,4,8,16,32"
     MATCHMAKER_LOAD_SECONDS  length of each step
-    MATCHMAKER_LOAD_WARMUP   seconds at 8 users before the first step, not counted
+    MATCHMAKER_LOAD_WARMUP   seconds at 8 users before the first step, not counted (longer until every
+                             user has logged in, at most MATCHMAKER_LOAD_WARMUP_LIMIT)
     MATCHMAKER_LOAD_OUT    where to write the per-step figures (JSON)
 
 Every virtual user logs in once as a demo graduate and once as a demo company user (real login forms,
@@ -32,6 +33,7 @@ from itertools import count
 from pathlib import Path
 from urllib.parse import urlencode
 
+import gevent
 from locust import LoadTestShape, events, task
 from locust.contrib.fasthttp import FastHttpSession, FastHttpUser
 
@@ -58,22 +60,40 @@ IDS = _ids()
 _user_numbers = count()
 
 
+MAX_USERS = max(STEPS)
+WARMUP_LIMIT = float(os.environ.get("MATCHMAKER_LOAD_WARMUP_LIMIT", "600"))
+
+
+class Phase:
+    """How many of the (all spawned, all logged-in) users may send requests now."""
+
+    active = WARMUP_USERS
+    logged_in = 0
+
+
 class StepShape(LoadTestShape):
-    """Warm-up (not counted), then each step's users for STEP_SECONDS; records which step is running."""
+    """All users are spawned and log in during the warm-up (not counted; 8 of them send requests), which
+    lasts at least WARMUP_SECONDS and until every user has logged in. Then each step lets its number of
+    users send requests for STEP_SECONDS: the logins of the next step never fall into a step."""
 
     use_common_options = True
+    steps_from: float | None = None
 
     def tick(self):
         elapsed = self.get_run_time()
-        if elapsed < WARMUP_SECONDS:
-            RECORDER.step = None
-            return WARMUP_USERS, 50
-        index = int((elapsed - WARMUP_SECONDS) // STEP_SECONDS)
+        if self.steps_from is None:
+            Phase.active = WARMUP_USERS
+            ready = Phase.logged_in >= MAX_USERS or elapsed >= WARMUP_LIMIT
+            if elapsed < WARMUP_SECONDS or not ready:
+                return MAX_USERS, 50
+            self.steps_from = elapsed
+        index = int((elapsed - self.steps_from) // STEP_SECONDS)
         if index >= len(STEPS):
             RECORDER.close_step()
             return None
+        Phase.active = STEPS[index]
         RECORDER.begin_step(index)
-        return STEPS[index], 50
+        return MAX_USERS, 50
 
 
 class Recorder:
@@ -181,17 +201,23 @@ class Visitor(FastHttpUser):
         session.cookiejar.set_policy(LoopbackCookies())
         return session
 
-    def _login(self, session: FastHttpSession, email: str) -> None:
-        page = session.get("/auth/login", name="login /auth/login")
-        form = urlencode({"email": email, "password": IDS["password"], "csrf_token": _csrf(page.text)})
-        with session.post("/auth/login", data=form, allow_redirects=False, name="login /auth/login",
-                          headers={"Content-Type": "application/x-www-form-urlencoded"},
-                          catch_response=True) as response:
-            if response.status_code != 302:
+    def _login(self, session: FastHttpSession, email: str, tries: int = 3) -> None:
+        """Log in through the form; on a busy machine a login may time out, so try again (not counted)."""
+        for _attempt in range(tries):
+            page = session.get("/auth/login", name="login /auth/login")
+            if page.status_code != 200:
+                continue
+            form = urlencode({"email": email, "password": IDS["password"], "csrf_token": _csrf(page.text)})
+            with session.post("/auth/login", data=form, allow_redirects=False, name="login /auth/login",
+                              headers={"Content-Type": "application/x-www-form-urlencoded"},
+                              catch_response=True) as response:
+                if response.status_code == 302:
+                    return
                 response.failure(f"login answered {response.status_code}")
+        raise RuntimeError(f"could not log in as {email} in {tries} tries")
 
     def on_start(self):
-        n = next(_user_numbers)
+        n = self.number = next(_user_numbers)
         self.rng = random.Random(n)
         self.anonymous = self.client
         self.client.cookiejar.set_policy(LoopbackCookies())
@@ -203,6 +229,14 @@ class Visitor(FastHttpUser):
         self.own_offers = own_offers
         page = self.graduate.get("/me/profile", name="login /me/profile")
         self.profile_form = urlencode(form_fields(page.text, "/me/profile"), doseq=True)
+        Phase.logged_in += 1
+
+    def _idle(self) -> bool:
+        """Users beyond this step's number wait (logged in) instead of sending requests."""
+        if self.number < Phase.active:
+            return False
+        gevent.sleep(0.1)
+        return True
 
     def _get(self, session: FastHttpSession, path: str, name: str) -> None:
         with session.get(path, name=name, allow_redirects=False, catch_response=True) as response:
@@ -211,6 +245,8 @@ class Visitor(FastHttpUser):
 
     @task(45)
     def browse(self):
+        if self._idle():
+            return
         choice = self.rng.choice(("/", "/offers/", "/offers/?page=2", "offer", "company"))
         if choice == "offer":
             self._get(self.anonymous, f"/offers/{self.rng.choice(IDS['offers'])}", "browse /offers/<id>")
@@ -221,19 +257,27 @@ class Visitor(FastHttpUser):
 
     @task(20)
     def search(self):
+        if self._idle():
+            return
         self._get(self.anonymous, f"/offers/?q={self.rng.choice(SEARCH_WORDS)}", "search /offers/?q=")
 
     @task(12)
     def offers_for_me(self):
+        if self._idle():
+            return
         self._get(self.graduate, "/matches/offers", "match /matches/offers")
 
     @task(13)
     def graduates_for_offer(self):
+        if self._idle():
+            return
         self._get(self.company, f"/matches/offers/{self.rng.choice(self.own_offers)}/graduates",
                   "match /matches/offers/<id>/graduates")
 
     @task(10)
     def save_profile(self):
+        if self._idle():
+            return
         with self.graduate.post("/me/profile", data=self.profile_form, allow_redirects=False,
                                 name="write /me/profile", catch_response=True,
                                 headers={"Content-Type": "application/x-www-form-urlencoded"}) as response:
