@@ -62,6 +62,7 @@ _user_numbers = count()
 
 MAX_USERS = max(STEPS)
 WARMUP_LIMIT = float(os.environ.get("MATCHMAKER_LOAD_WARMUP_LIMIT", "600"))
+SPAWN_RATE = float(os.environ.get("MATCHMAKER_LOAD_SPAWN_RATE", "2"))
 
 
 class Phase:
@@ -85,7 +86,9 @@ class StepShape(LoadTestShape):
             Phase.active = WARMUP_USERS
             ready = Phase.logged_in >= MAX_USERS or elapsed >= WARMUP_LIMIT
             if elapsed < WARMUP_SECONDS or not ready:
-                return MAX_USERS, 50
+                # Logins hash a password (scrypt): a few per second, or on a small machine they queue
+                # behind each other past the client's timeout.
+                return MAX_USERS, SPAWN_RATE
             self.steps_from = elapsed
         index = int((elapsed - self.steps_from) // STEP_SECONDS)
         if index >= len(STEPS):
@@ -93,7 +96,7 @@ class StepShape(LoadTestShape):
             return None
         Phase.active = STEPS[index]
         RECORDER.begin_step(index)
-        return MAX_USERS, 50
+        return MAX_USERS, SPAWN_RATE
 
 
 class Recorder:
