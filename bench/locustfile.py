@@ -66,10 +66,11 @@ SPAWN_RATE = float(os.environ.get("MATCHMAKER_LOAD_SPAWN_RATE", "2"))
 
 
 class Phase:
-    """How many of the (all spawned, all logged-in) users may send requests now."""
+    """How many of the (all spawned, logged-in) users may send requests now."""
 
     active = WARMUP_USERS
     logged_in = 0
+    login_failed = 0
 
 
 class StepShape(LoadTestShape):
@@ -84,7 +85,7 @@ class StepShape(LoadTestShape):
         elapsed = self.get_run_time()
         if self.steps_from is None:
             Phase.active = WARMUP_USERS
-            ready = Phase.logged_in >= MAX_USERS or elapsed >= WARMUP_LIMIT
+            ready = Phase.logged_in + Phase.login_failed >= MAX_USERS or elapsed >= WARMUP_LIMIT
             if elapsed < WARMUP_SECONDS or not ready:
                 # Logins hash a password (scrypt): a few per second, or on a small machine they queue
                 # behind each other past the client's timeout.
@@ -138,7 +139,7 @@ class Recorder:
                 continue
             seconds = self.ended.get(index, time.monotonic()) - self.started[index]
             times = [s[2] for s in samples]
-            row = {"users": users, "requests": len(samples), "seconds": seconds,
+            row = {"users": min(users, Phase.logged_in), "requests": len(samples), "seconds": seconds,
                    "rps": len(samples) / seconds if seconds else 0.0,
                    "p50": percentile(times, 0.50), "p95": percentile(times, 0.95), "p99": percentile(times, 0.99),
                    "errors": (sum(1 for s in samples if not s[3]) / len(samples)) if samples else 1.0,
@@ -200,7 +201,10 @@ class Visitor(FastHttpUser):
 
     def _session(self) -> FastHttpSession:
         session = FastHttpSession(self.host, request_event=self.environment.events.request, user=self,
-                                  headers={"Accept-Language": "en"})
+                                  network_timeout=self.network_timeout, connection_timeout=self.connection_timeout,
+                                  max_redirects=self.max_redirects, max_retries=self.max_retries,
+                                  concurrency=self.concurrency, insecure=self.insecure,
+                                  headers=dict(self.default_headers))
         session.cookiejar.set_policy(LoopbackCookies())
         return session
 
@@ -220,8 +224,16 @@ class Visitor(FastHttpUser):
         raise RuntimeError(f"could not log in as {email} in {tries} tries")
 
     def on_start(self):
-        n = self.number = next(_user_numbers)
+        self.number = MAX_USERS  # idle until logged in: a user whose login failed never sends requests
+        n = next(_user_numbers)
         self.rng = random.Random(n)
+        try:
+            self._log_in_all(n)
+        except Exception as error:  # counted as a failed login; this user stays idle
+            Phase.login_failed += 1
+            print(f"user {n}: {error}", file=sys.stderr)
+
+    def _log_in_all(self, n: int) -> None:
         self.anonymous = self.client
         self.client.cookiejar.set_policy(LoopbackCookies())
         self.graduate = self._session()
@@ -232,6 +244,8 @@ class Visitor(FastHttpUser):
         self.own_offers = own_offers
         page = self.graduate.get("/me/profile", name="login /me/profile")
         self.profile_form = urlencode(form_fields(page.text, "/me/profile"), doseq=True)
+        # Numbered in the order of logging in, so that a step of N users has N logged-in users.
+        self.number = Phase.logged_in
         Phase.logged_in += 1
 
     def _idle(self) -> bool:
