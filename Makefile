@@ -7,7 +7,7 @@ DICT_DIR := instance/trans-de-en
 THES_DIR := instance/openthesaurus-de
 THES_EN_DIR := instance/mythes-en-us
 
-.PHONY: run test lint install install-dev translations dictionary thesaurus migrate seed bench-matcher eval clean screenshots
+.PHONY: run test lint install install-dev translations dictionary thesaurus migrate seed bench-matcher bench-load eval clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -75,6 +75,11 @@ screenshots: install-dev
 
 bench-matcher: install
 	$(BIN)/python bench/matcher.py
+
+# Locust against gunicorn on PostgreSQL (127.0.0.1:5432) at the demo size and 10x; see docs/performance.md.
+bench-load: install
+	$(BIN)/pip install -q -e '.[bench]'
+	$(BIN)/python -m bench.load --size demo,10x
 
 eval: install
 	$(FLASK) matcher eval ../shared/eval/dev/*

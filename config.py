@@ -87,6 +87,13 @@ class Config:
     # How many worker processes serve the app. Gunicorn reads WEB_CONCURRENCY as its default for --workers,
     # so set the count there (not with -w) and the app knows it too.
     WORKERS = _int("WEB_CONCURRENCY", 1)
+    # Background jobs (matchmaker/jobs/): with REDIS_URL they go to RQ workers (`flask jobs worker`),
+    # without it they run inline as before. A failed job is retried after each of these pauses (seconds).
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    JOBS_QUEUE = os.environ.get("JOBS_QUEUE", "matchmaker")
+    JOBS_RETRY_INTERVALS = tuple(int(s) for s in os.environ.get("JOBS_RETRY_INTERVALS", "10,60,300").split(",")
+                                 if s.strip().isdigit())
+    JOBS_TIMEOUT = _int("JOBS_TIMEOUT", 600)
     # Rate limits (Flask-Limiter). With REDIS_URL set, all workers count in Redis; without it each worker
     # counts alone, and with several workers a limit lets through about workers x its count.
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
@@ -180,6 +187,7 @@ class TestConfig(Config):
     # Tests that check the limits enable them in their own config.
     RATELIMIT_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
+    REDIS_URL = None
 
 
 def config_from_env():

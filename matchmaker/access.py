@@ -235,3 +235,15 @@ def get_unit_or_404(unit_id: int, for_user, edit: bool = False, member: bool = F
     if unit.is_verified or can_edit_unit(unit, for_user):
         return unit
     abort(404)
+
+
+def get_failed_job_or_404(job_id: str, for_user):
+    """A failed background job (RQ), for staff only; 404 without Redis, for no such job, or one not failed."""
+    from .jobs.queries import failed_job
+
+    if not is_staff(for_user):
+        abort(404)
+    rq_job = failed_job(job_id)
+    if rq_job is None:
+        abort(404)
+    return rq_job

@@ -163,6 +163,7 @@ def register_blueprints(app: Flask) -> None:
     from .feeds.views import bp as feeds_bp
     from .gdpr.views import bp as gdpr_bp
     from .graduates.views import bp as graduates_bp
+    from .jobs.views import bp as jobs_bp
     from .main.views import bp as main_bp
     from .matching.views import bp as matching_bp
     from .offers.views import bp as offers_bp
@@ -178,6 +179,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(companies_bp, url_prefix="/companies")
     app.register_blueprint(graduates_bp, url_prefix="/me")
     app.register_blueprint(admin_bp, url_prefix="/staff")
+    app.register_blueprint(jobs_bp, url_prefix="/staff/jobs")
     app.register_blueprint(matching_bp, url_prefix="/matches")
     app.register_blueprint(alerts_bp, url_prefix="/alerts")
     app.register_blueprint(privacy_bp)

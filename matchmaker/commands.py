@@ -121,3 +121,7 @@ def register(app: Flask) -> None:
     from .gdpr.commands import gdpr_cli
 
     app.cli.add_command(gdpr_cli)
+
+    from .jobs.commands import jobs_cli
+
+    app.cli.add_command(jobs_cli)

@@ -21,6 +21,9 @@ A message the server refuses keeps the error in `last_error` and is tried again 
 the run stops after recording that on the message it had claimed, so an outage does not use up the
 attempts of the whole queue. A crash between the server's "250 OK" and our commit rolls the claim
 back and that one message goes out again on the next run: SMTP gives no way to close that window.
+
+With REDIS_URL, the request's end enqueues a `deliver_mail` job (matchmaker/jobs/) instead of sending:
+an RQ worker sends, and retries with backoff while the server cannot be reached.
 """
 
 from __future__ import annotations
@@ -242,13 +245,22 @@ def deliver_pending(limit: int = 100, max_attempts: int = 5) -> tuple[int, int]:
 
 
 def deliver_queued(at_least: int = 100) -> tuple[int, int]:
-    """Hand on the mail this session queued and committed: today, send it now (with what else waits).
+    """Hand on the mail this session queued and committed: with REDIS_URL as a `deliver_mail` job for
+    the RQ workers, without it by sending it now (with what else waits).
 
-    The one place where a worker queue would take over. Returns (sent, failed); (0, 0) when nothing
-    was committed since the last call.
+    Returns (sent, failed) of an inline delivery; (0, 0) when nothing was committed since the last
+    call or the delivery went to the queue.
     """
     committed = db.session.info.pop(_COMMITTED, 0)
-    if not committed:
+    if not committed or not smtp_configured():
+        return 0, 0
+    from .jobs.queue import enabled, submit
+    from .jobs.tasks import deliver_mail
+
+    if enabled():
+        result = submit(deliver_mail, limit=max(at_least, committed))
+        if isinstance(result, dict):  # Redis was down: it ran here
+            return result["sent"], result["failed"]
         return 0, 0
     return deliver_pending(limit=max(at_least, committed))
 

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
-from helpers import PASSWORD
+from helpers import PASSWORD, SmtpServer
 
 from config import TestConfig
 from matchmaker import create_app
@@ -410,7 +410,7 @@ def permission_world(app, db, make_user, make_company, make_offer, make_profile,
             people[role.value] = make_user(role)
     make_profile(user=people["graduate"], skills=["python"])
     ids = {"offer_id": offer.id, "company_id": company.id, "user_id": victim.id, "token": "not-a-token",
-           "code": "en", "filename": "style.css", "profile_id": findable.id}
+           "code": "en", "filename": "style.css", "profile_id": findable.id, "job_id": "not-a-job"}
     introduction = make_introduction(offer=offer, profile=findable)
     consent = ConsentRecord(user_id=findable.user_id, introduction_id=introduction.id, purpose="introduction",
                             text="I agree.")
@@ -453,6 +453,15 @@ def outbox(app):
         return list(_db.session.scalars(query))
 
     return messages
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server on loopback (aiosmtpd); its `inbox` keeps what it accepted."""
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")

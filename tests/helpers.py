@@ -106,3 +106,59 @@ def followed(client, response) -> str:
     page = client.get(response.location)
     assert page.status_code == 200, page.status_code
     return page.get_data(as_text=True)
+
+
+# ---- a real SMTP server on loopback (the `smtp` fixture) ------------------------------------------
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Inbox:
+    """An SMTP handler that keeps what it accepts; it can refuse, or be slow."""
+
+    def __init__(self):
+        self.messages: list = []
+        self.refuse = False
+        self.delay = 0.0
+
+    async def handle_DATA(self, server, session, envelope):
+        import asyncio
+        import email
+        import email.policy
+
+        if self.refuse:
+            return "550 5.7.1 Not accepted in this test"
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        message.envelope_to = list(envelope.rcpt_tos)
+        self.messages.append(message)
+        return "250 OK"
+
+    def to(self, address: str) -> list:
+        return [m for m in self.messages if address in m.envelope_to]
+
+
+class SmtpServer:
+    """aiosmtpd on a free loopback port; `stop()` and `start()` again for an outage on the same port."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.inbox = Inbox()
+        self.controller = None
+
+    def start(self):
+        from aiosmtpd.controller import Controller
+
+        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self):
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None

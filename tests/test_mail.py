@@ -2,76 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
-import email
-import email.policy
 import logging
 import re
-import socket
 import threading
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
-from aiosmtpd.controller import Controller
 from helpers import PASSWORD
 
 from matchmaker.alerts.operations import unsubscribe_url
 from matchmaker.extensions import db as _db
 from matchmaker.models import OutboxMessage, Role
 from matchmaker.outbox import deliver_pending, deliver_queued, queue_mail, recipient_ref
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Inbox:
-    """An SMTP handler that keeps what it accepts; it can refuse, or be slow."""
-
-    def __init__(self):
-        self.messages: list[email.message.Message] = []
-        self.refuse = False
-        self.delay = 0.0
-
-    async def handle_DATA(self, server, session, envelope):
-        if self.refuse:
-            return "550 5.7.1 Not accepted in this test"
-        if self.delay:
-            await asyncio.sleep(self.delay)
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        message.envelope_to = list(envelope.rcpt_tos)
-        self.messages.append(message)
-        return "250 OK"
-
-    def to(self, address: str) -> list:
-        return [m for m in self.messages if address in m.envelope_to]
-
-
-class SmtpServer:
-    def __init__(self):
-        self.port = free_port()
-        self.inbox = Inbox()
-        self.controller = None
-
-    def start(self):
-        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self):
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
-
-
-@pytest.fixture
-def smtp():
-    server = SmtpServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
