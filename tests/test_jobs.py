@@ -8,6 +8,7 @@ Skipped with the reason when Redis does not answer (.ci/run starts it).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -19,7 +20,7 @@ from pathlib import Path
 import pytest
 from helpers import PASSWORD
 
-from matchmaker.models import IntroductionState, OutboxMessage, Role, utcnow
+from matchmaker.models import IntroductionState, Offer, OfferStatus, OutboxMessage, Role, utcnow
 
 REPO = Path(__file__).resolve().parents[1]
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
@@ -212,4 +213,23 @@ def test_the_index_rebuild_job_runs_in_the_worker(app, runner, make_offer, run_w
     assert result.exit_code == 0, result.output
     output = run_worker()
     assert "matcher index built: 1 offers" in output
+    assert _queue(app).finished_job_registry.count == 1
+
+
+@pytest.mark.jobs
+@pytest.mark.slow
+def test_the_feed_import_job_runs_in_the_worker(app, runner, db, make_feed, feed_server, run_worker, monkeypatch):
+    """The hourly import, queued by cron's line, runs in the worker: the career page's postings become drafts."""
+    posting = {"@context": "https://schema.org", "@type": "JobPosting", "identifier": "w-1",
+               "title": "Schichtleiterin Elektrolyse", "description": "Leitung der Schicht am Elektrolyseur.",
+               "datePosted": "2026-11-01"}
+    feed_server.page("/jobs", '<html><body><script type="application/ld+json">%s</script></body></html>'
+                     % json.dumps(posting), "text/html; charset=utf-8")
+    feed = make_feed(feed_server.url("/jobs"))
+    monkeypatch.setenv("FEED_ALLOWED_NETWORKS", "127.0.0.0/8")
+    result = runner.invoke(args=["jobs", "run", "import-feeds"])
+    assert result.exit_code == 0 and "queued import-feeds as job" in result.output, result.output
+    run_worker()
+    drafts = list(db.session.scalars(db.select(Offer).where(Offer.feed_id == feed.id)))
+    assert [(d.title, d.status) for d in drafts] == [("Schichtleiterin Elektrolyse", OfferStatus.draft)]
     assert _queue(app).finished_job_registry.count == 1

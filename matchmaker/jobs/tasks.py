@@ -195,3 +195,27 @@ def rebuild_index() -> dict:
 
     get_index().build(current_app.config.get("MATCHER_DICTIONARY"))
     return {"version": current_version()}
+
+
+@job
+def import_feeds(now: datetime | str | None = None, feed_id: int | None = None) -> dict:
+    """Import the companies' feeds into draft offers (`flask offers import`). Each feed is committed on its
+    own, so one bad feed stops no other; a failure is that feed's status, never the job's."""
+    from ..extensions import db
+    from ..feeds.operations import run_feed
+    from ..feeds.queries import all_feed_ids
+    from ..models import OfferFeed
+
+    when = _when(now)
+    done = failed = 0
+    for id_ in [feed_id] if feed_id is not None else all_feed_ids():
+        feed = db.session.get(OfferFeed, id_)
+        if feed is None:
+            continue
+        run_feed(feed, now=when)
+        db.session.commit()
+        if feed.status.value == "error":
+            failed += 1
+        else:
+            done += 1
+    return {"imported": done, "failed": failed}

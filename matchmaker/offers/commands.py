@@ -27,8 +27,8 @@ def import_command(feed_id: int | None) -> None:
     """Import the companies' feeds as draft offers (safe to run any time, e.g. hourly from cron).
 
     Each feed is committed on its own, so one bad feed stops no other; a failure is the feed's status."""
-    from ..feeds.operations import run_feed
     from ..feeds.queries import all_feed_ids
+    from ..jobs.tasks import import_feeds
     from ..models import OfferFeed
 
     ids = [feed_id] if feed_id is not None else all_feed_ids()
@@ -37,8 +37,7 @@ def import_command(feed_id: int | None) -> None:
         feed = db.session.get(OfferFeed, id_)
         if feed is None:
             raise click.ClickException(f"no feed with id {id_}")
-        run_feed(feed)
-        db.session.commit()
+        import_feeds(feed_id=feed.id)  # here and now, as the hourly job does in a worker
         if feed.status.value == "error":
             failed += 1
             click.echo(f"feed {feed.id}: error {feed.error_code} {feed.error_detail}".rstrip())
