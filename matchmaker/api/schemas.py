@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from ..models import (CEFR_LEVELS, LANGUAGE_LEVELS, SALARY_CURRENCIES, Degree, Faculty, OfferKind, OfferStatus,
                       SalaryPeriod, Sector, SizeBand, UnitKind)
@@ -194,12 +194,21 @@ def _skills():
 
 
 class Amount(fields.Decimal):
-    """A JSON number only: the text "12.50" or a boolean is a mistake, not an amount."""
+    """A pay amount as a JSON number only (the text "12.50" or a boolean is a mistake, not an amount), above 0
+    and at most MAX_AMOUNT. The range is checked here, not by validate.Range, so that the document states it
+    as plain numbers."""
+
+    def __init__(self, **kwargs):
+        metadata = {"exclusiveMinimum": 0, "maximum": MAX_AMOUNT, **kwargs.pop("metadata", {})}
+        super().__init__(metadata=metadata, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise self.make_error("invalid")
-        return super()._deserialize(value, attr, data, **kwargs)
+        amount = super()._deserialize(value, attr, data, **kwargs)
+        if not 0 < amount <= MAX_AMOUNT:
+            raise ValidationError("Out of range.")
+        return amount
 
 
 class SalaryIn(Schema):
@@ -208,10 +217,8 @@ class SalaryIn(Schema):
     class Meta:
         unknown = RAISE
 
-    min = Amount(allow_none=True, validate=validate.Range(min=0, max=MAX_AMOUNT, min_inclusive=False),
-                         metadata={"description": "In currency units, at most two decimals."})
-    max = Amount(allow_none=True, validate=validate.Range(min=0, max=MAX_AMOUNT, min_inclusive=False),
-                         metadata={"description": "Not below min."})
+    min = Amount(allow_none=True, metadata={"description": "In currency units, at most two decimals."})
+    max = Amount(allow_none=True, metadata={"description": "Not below min."})
     currency = fields.Str(validate=validate.OneOf(list(SALARY_CURRENCIES)), metadata={"description": "EUR if not given."})
     period = fields.Str(required=True, validate=validate.OneOf(PERIODS))
 
