@@ -72,6 +72,11 @@ def can_edit_offer(offer: Offer, user) -> bool:
     return acts_for(user, offer.company_id)
 
 
+def may_see_offer_contact(offer: Offer, user) -> bool:
+    """The contact person's email and phone: on public offers, and to the offer's company and staff."""
+    return offer.is_public or can_edit_offer(offer, user) or is_staff(user)
+
+
 def get_offer_or_404(offer_id: int, for_user, edit: bool = False) -> Offer:
     """An offer the user may see (public, own company's, or any for staff); with edit=True only own."""
     offer = db.session.get(Offer, offer_id)

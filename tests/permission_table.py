@@ -66,7 +66,7 @@ PERMISSIONS: dict[str, set[str]] = {
     "tokens.index": USERS, "tokens.revoke": USERS, "tokens.staff_index": STAFF, "tokens.staff_revoke": STAFF,
     # The JSON API: open to anyone (a session cookie is never looked at) ...
     "api.openapi": ALL, "api.docs": ALL, "api.list_offers": ALL, "api.get_offer": ALL,
-    "api.list_companies": ALL, "api.get_company": ALL,
+    "api.list_companies": ALL, "api.get_company": ALL, "api.list_units": ALL, "api.get_unit": ALL,
     # ... or for a personal token only (see TOKEN_ONLY; tests/test_api.py walks them with tokens).
     "api.own_offers": set(), "api.create_offer": set(), "api.update_offer": set(), "api.publish_offer": set(),
     "api.close_offer": set(), "api.graduates_for_offer": set(), "api.matches": set(),

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from matchmaker.models import ApiToken, AuditEntry, Offer, OfferStatus, Role, TokenScope, utcnow
+from matchmaker.models import ApiToken, AuditEntry, Faculty, Offer, OfferStatus, Role, SalaryPeriod, TokenScope, utcnow
 
 CARD_FIELDS = {"pseudonym", "headline", "field_of_study", "degree", "graduation_date", "wanted_kinds",
                "earliest_start", "places", "languages", "skills"}
@@ -411,3 +411,186 @@ def test_the_request_s_language_wins_over_the_account_s(client, make_user, make_
     body = assert_problem(client.get("/api/v1/my/matches", headers={"Authorization": f"Bearer {secret}",
                                                                   "Accept-Language": ""}), 403)
     assert body["detail"] == "Dem Token fehlt für diese Operation die Berechtigung matches:read."
+
+
+# ---- pay range and contact person --------------------------------------------------------------
+
+PAY = {"salary_min_cents": 350000, "salary_max_cents": 420050, "salary_currency": "EUR",
+       "salary_period": SalaryPeriod.month}
+CONTACT = {"contact_name": "Jana Richter", "contact_role": "Personalreferentin",
+           "contact_email": "karriere@wasserstoff.example", "contact_phone": "+49 3564 1234-0"}
+
+
+def test_an_offer_s_pay_and_contact_go_out_as_on_its_page(client, make_offer):
+    offer = make_offer(**PAY, **CONTACT)
+    plain = make_offer(title="Ohne Angaben")
+    data = client.get(f"/api/v1/offers/{offer.id}").get_json()
+    assert data["salary"] == {"min": 3500.0, "max": 4200.5, "currency": "EUR", "period": "month"}
+    assert data["contact"] == {"name": "Jana Richter", "role": "Personalreferentin",
+                               "email": "karriere@wasserstoff.example", "phone": "+49 3564 1234-0"}
+    page = client.get(f"/offers/{offer.id}").get_data(as_text=True)
+    assert "karriere@wasserstoff.example" in page and "+49 3564 1234-0" in page
+    empty = client.get(f"/api/v1/offers/{plain.id}").get_json()
+    assert empty["salary"] is None
+    assert empty["contact"] == {"name": "", "role": "", "email": "", "phone": ""}
+    listed = {item["id"]: item for item in client.get("/api/v1/offers").get_json()["items"]}
+    assert listed[offer.id]["salary"]["max"] == 4200.5 and listed[plain.id]["salary"] is None
+
+
+def test_contact_details_follow_the_page_s_rule(app, make_company, company_user, make_offer, make_user):
+    from flask_login import AnonymousUserMixin
+
+    from matchmaker.access import may_see_offer_contact
+
+    company = make_company()
+    owner = company_user(company)
+    closed = make_offer(company=company, published=False, status=OfferStatus.closed, **CONTACT)
+    public = make_offer(company=company, **CONTACT)
+    stranger = company_user(make_company())
+    assert not closed.is_public and public.is_public
+    assert may_see_offer_contact(public, AnonymousUserMixin())
+    assert not may_see_offer_contact(closed, AnonymousUserMixin())
+    assert not may_see_offer_contact(closed, stranger)
+    assert may_see_offer_contact(closed, owner) and may_see_offer_contact(closed, make_user(Role.staff))
+
+
+def test_a_company_closed_offer_keeps_its_contact_for_the_company(client, make_company, company_user, make_offer,
+                                                                 make_token):
+    company = make_company()
+    _token, secret = make_token(company_user(company), scopes=[TokenScope.read_offers])
+    closed = make_offer(company=company, published=False, status=OfferStatus.closed, **CONTACT)
+    own = client.get("/api/v1/my/offers", headers=bearer(secret)).get_json()["items"]
+    assert [item["contact"]["email"] for item in own] == ["karriere@wasserstoff.example"]
+    assert_problem(client.get(f"/api/v1/offers/{closed.id}"), 404)  # not public: not shown at all
+
+
+def test_a_company_writes_pay_and_contact_through_the_form_s_rules(client, db, make_company, company_user,
+                                                                  make_token):
+    _token, secret = make_token(company_user(make_company()))
+    created = client.post("/api/v1/my/offers", headers=bearer(secret), json=new_offer(
+        salary={"min": 3500, "max": 1_000_000, "period": "month"},
+        contact={"name": "N" * 120, "role": "Ausbildungsleiter", "email": "ausbildung@park.example",
+                 "phone": "0" * 40}))
+    assert created.status_code == 201, created.get_data(as_text=True)
+    data = created.get_json()
+    assert data["salary"] == {"min": 3500.0, "max": 1_000_000.0, "currency": "EUR", "period": "month"}
+    assert data["contact"]["name"] == "N" * 120 and data["contact"]["phone"] == "0" * 40
+    offer = db.session.get(Offer, data["id"])
+    assert (offer.salary_min_cents, offer.salary_max_cents, offer.salary_period) == (350000, 100_000_000,
+                                                                                     SalaryPeriod.month)
+    # Untouched by a change of other fields; a pay range sent replaces the whole one; null empties it.
+    changed = client.patch(f"/api/v1/my/offers/{offer.id}", json={"title": "Neu"}, headers=bearer(secret))
+    assert changed.get_json()["salary"]["min"] == 3500.0
+    assert changed.get_json()["contact"]["email"] == "ausbildung@park.example"
+    changed = client.patch(f"/api/v1/my/offers/{offer.id}", headers=bearer(secret),
+                           json={"salary": {"max": 14.25, "currency": "PLN", "period": "hour"},
+                                 "contact": {"name": "Jana Richter"}})
+    assert changed.status_code == 200, changed.get_data(as_text=True)
+    assert changed.get_json()["salary"] == {"min": None, "max": 14.25, "currency": "PLN", "period": "hour"}
+    assert changed.get_json()["contact"] == {"name": "Jana Richter", "role": "", "email": "", "phone": ""}
+    cleared = client.patch(f"/api/v1/my/offers/{offer.id}", json={"salary": None, "contact": None},
+                           headers=bearer(secret)).get_json()
+    assert cleared["salary"] is None and cleared["contact"] == {"name": "", "role": "", "email": "", "phone": ""}
+    db.session.expire_all()
+    offer = db.session.get(Offer, data["id"])
+    assert offer.salary_min_cents is None and offer.salary_max_cents is None and offer.salary_period is None
+
+
+@pytest.mark.parametrize("body, errors", [
+    ({"salary": {"min": 4000, "max": 3000, "period": "month"}},
+     {"salary.max": ["Der obere Betrag darf nicht unter dem unteren liegen."]}),
+    ({"salary": {"min": 3000}}, {"salary.period": ["Dieses Feld ist erforderlich."]}),
+    ({"salary": {"min": 3000.123, "period": "month"}}, {"salary.min": ["Bitte höchstens zwei Nachkommastellen."]}),
+    ({"salary": {"min": "3000", "period": "month"}}, None),
+    ({"salary": {"max": 1_000_000.01, "period": "year"}}, None),
+    ({"salary": {"min": 0, "period": "year"}}, None),
+    ({"salary": {"min": 10, "period": "week"}}, None),
+    ({"salary": {"min": 10, "period": "hour", "bonus": 5}}, None),
+    ({"salary": "3000 EUR"}, None),
+    ({"contact": {"phone": "call me"}}, {"contact.phone": ["Bitte nur Ziffern, Leerzeichen und + ( ) / -."]}),
+    ({"contact": {"email": "not an address"}}, None),
+    ({"contact": {"name": "N" * 121}}, None),
+])
+def test_bad_pay_or_contact_is_a_problem_per_field(client, db, make_company, company_user, make_token, body, errors):
+    _token, secret = make_token(company_user(make_company()))
+    problem = assert_problem(client.post("/api/v1/my/offers", json=new_offer(**body), headers=bearer(secret, "de")),
+                             422)
+    field = next(iter(body))
+    assert problem["errors"] and all(name.startswith(f"{field}") for name in problem["errors"]), problem["errors"]
+    if errors is not None:
+        assert problem["errors"] == errors
+    assert db.session.scalar(db.select(Offer)) is None
+
+
+def test_public_offers_filter_by_pay(client, make_offer):
+    paid = make_offer(title="Gut bezahlt", **PAY)
+    low = make_offer(title="Knapp", salary_min_cents=200000, salary_currency="EUR", salary_period=SalaryPeriod.month)
+    make_offer(title="Ohne Angabe")
+    ids = {item["id"] for item in client.get("/api/v1/offers?salary=true").get_json()["items"]}
+    assert ids == {paid.id, low.id}
+    ids = {item["id"] for item in client.get("/api/v1/offers?pay_from=4000&pay_period=month").get_json()["items"]}
+    assert ids == {paid.id}
+    assert "salary" in assert_problem(client.get("/api/v1/offers?salary=yes"), 422)["errors"]
+    assert "pay_from" in assert_problem(client.get("/api/v1/offers?pay_from=0"), 422)["errors"]
+
+
+# ---- research units ----------------------------------------------------------------------------
+
+UNIT_FIELDS = {"id", "url", "name", "faculty", "kind", "head", "contact_email", "website", "expertise", "methods",
+               "equipment", "topics", "verified_at"}
+
+
+def test_verified_units_are_listed_with_the_page_s_facets(client, make_unit):
+    hydrogen = make_unit(name="Lehrstuhl Wasserstofftechnik", topics="Wasserstoff, Elektrolyse",
+                         website="javascript:alert(1)")
+    make_unit(name="Fachgebiet Stadtplanung", faculty=Faculty.architecture_civil, topics="Stadtumbau",
+              expertise="Strukturwandel in Kleinstädten.", methods="Befragungen", equipment="")
+    make_unit(name="Ungeprüftes Labor", verified=False, topics="Wasserstoff")
+    names = [item["name"] for item in client.get("/api/v1/units").get_json()["items"]]
+    assert names == ["Fachgebiet Stadtplanung", "Lehrstuhl Wasserstofftechnik"]
+    item = client.get("/api/v1/units?topic=wasserstoff").get_json()["items"]
+    assert [unit["id"] for unit in item] == [hydrogen.id]
+    assert set(item[0]) == UNIT_FIELDS
+    assert item[0]["topics"] == ["Wasserstoff", "Elektrolyse"] and item[0]["website"] == ""
+    assert item[0]["faculty"] == "engineering_energy" and item[0]["url"].endswith(f"/units/{hydrogen.id}")
+    by_faculty = client.get("/api/v1/units?faculty=architecture_civil").get_json()["items"]
+    assert [unit["name"] for unit in by_faculty] == ["Fachgebiet Stadtplanung"]
+    assert [u["name"] for u in client.get("/api/v1/units?q=kleinstädten").get_json()["items"]] == [
+        "Fachgebiet Stadtplanung"]
+    assert client.get("/api/v1/units?q=" + "x" * 100).get_json()["items"] == []
+    assert "q" in assert_problem(client.get("/api/v1/units?q=" + "x" * 101), 422)["errors"]
+    assert "faculty" in assert_problem(client.get("/api/v1/units?faculty=medicine"), 422)["errors"]
+    assert "faculty" in assert_problem(client.get("/api/v1/units?faculty="), 422)["errors"]
+
+
+def test_units_page_by_cursor(client, make_unit, make_company):
+    names = sorted(["Ö" * 200, "Labor A", "Labor B", "Institut Z"])
+    for name in names:
+        make_unit(name=name)
+    seen, cursor = [], None
+    while True:
+        page = client.get("/api/v1/units?limit=1" + (f"&cursor={cursor}" if cursor else "")).get_json()
+        seen += [item["name"] for item in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+        assert len(cursor) <= 2000
+    assert seen == names
+    make_company(), make_company()
+    other = client.get("/api/v1/companies?limit=1").get_json()["next_cursor"]
+    first = client.get("/api/v1/units?limit=1").get_json()["next_cursor"]
+    assert other and first
+    assert "cursor" in assert_problem(client.get(f"/api/v1/units?cursor={other}"), 422)["errors"]
+    assert "cursor" in assert_problem(client.get(f"/api/v1/companies?cursor={first}"), 422)["errors"]
+
+
+def test_only_a_verified_unit_is_served_whoever_asks(client, make_unit, make_user, make_token):
+    member = make_user(Role.researcher)
+    hidden = make_unit(name="Im Aufbau", verified=False, members=[member])
+    shown = make_unit(name="Lehrstuhl Energiesysteme")
+    assert client.get(f"/api/v1/units/{shown.id}").get_json()["name"] == "Lehrstuhl Energiesysteme"
+    assert_problem(client.get(f"/api/v1/units/{hidden.id}"), 404)
+    for user in (member, make_user(Role.staff)):
+        _token, secret = make_token(user, scopes=[TokenScope.read_offers])
+        assert_problem(client.get(f"/api/v1/units/{hidden.id}", headers=bearer(secret)), 404)
+    assert_problem(client.get("/api/v1/units/999999"), 404)

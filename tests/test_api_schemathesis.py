@@ -18,7 +18,7 @@ from schemathesis.specs.openapi.checks import (content_type_conformance, negativ
                                                response_schema_conformance, status_code_conformance)
 
 from matchmaker.api.spec import OPERATIONS
-from matchmaker.models import Role
+from matchmaker.models import Role, SalaryPeriod
 
 EXAMPLES = 10
 # A hard bound for the whole run; it takes 30 to 45 s on a busy two-core machine.
@@ -29,13 +29,17 @@ NEGATIVE_CHECKS = POSITIVE_CHECKS + [negative_data_rejection]
 
 
 @pytest.fixture
-def api_world(app, make_company, make_offer, make_profile, make_user, make_token, company_user):
-    """A verified company with offers (one a draft), findable graduates, and a token for each side."""
+def api_world(app, make_company, make_offer, make_profile, make_user, make_token, company_user, make_unit):
+    """A verified company with offers (one a draft, one with pay and a contact person), findable graduates,
+    research units (one not verified), and a token for each side."""
     company = make_company(name="Wasserstoff Lausitz GmbH")
     owner = company_user(company)
     make_offer(company=company, title="Ingenieur Elektrolyse", required_skills=["Elektrolyse", "Python"])
     make_offer(company=company, title="Praktikum Verfahrenstechnik", published=False)
-    make_offer(title="Werkstudent Automatisierung", required_skills=["SPS"])
+    make_offer(title="Werkstudent Automatisierung", required_skills=["SPS"], salary_min_cents=1450,
+               salary_period=SalaryPeriod.hour, contact_name="Jana Richter", contact_email="karriere@park.example")
+    make_unit(name="Lehrstuhl Wasserstofftechnik")
+    make_unit(name="Labor im Aufbau", verified=False)
     for skills in (["Python", "Elektrolyse"], ["SPS", "Automatisierung"]):
         make_profile(user=make_user(Role.graduate), skills=skills, visible_to_companies=True, wanted_kinds=[])
     graduate = make_user(Role.graduate)

@@ -10,8 +10,9 @@ from sqlalchemy.orm import contains_eager
 from ..companies.queries import verified_companies
 from ..extensions import db
 from ..graduates.queries import findable_profiles
-from ..models import Company, GraduateProfile, Offer
+from ..models import Company, GraduateProfile, Offer, ResearchUnit
 from ..offers.queries import filter_offers, public_offers, search_public_offers
+from ..research.queries import public_units
 
 
 def _window(select: sa.Select, limit: int) -> tuple[list, bool]:
@@ -68,6 +69,14 @@ def verified_company_page(sector: str | None, position, limit: int) -> tuple[lis
     after = _after(Company.name, False, position)
     companies, more = _window(select if after is None else select.where(after), limit)
     return companies, (_key(companies[-1].name, companies[-1].id) if more else None)
+
+
+def verified_unit_page(filters: dict, position, limit: int) -> tuple[list[ResearchUnit], object]:
+    """Verified units with the list's facets, by name, continued after the last one's (name, id)."""
+    select = public_units(filters)
+    after = _after(ResearchUnit.name, False, position)
+    units, more = _window(select if after is None else select.where(after), limit)
+    return units, (_key(units[-1].name, units[-1].id) if more else None)
 
 
 def own_offer_page(company: Company, position, limit: int) -> tuple[list[Offer], object]:

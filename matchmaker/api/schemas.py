@@ -2,18 +2,43 @@
 
 from __future__ import annotations
 
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
-from ..models import CEFR_LEVELS, LANGUAGE_LEVELS, Degree, OfferKind, OfferStatus, Sector, SizeBand
+from ..models import (CEFR_LEVELS, LANGUAGE_LEVELS, SALARY_CURRENCIES, Degree, Faculty, OfferKind, OfferStatus,
+                      SalaryPeriod, Sector, SizeBand, UnitKind)
 
 KINDS = [kind.value for kind in OfferKind]
 DEGREES = [degree.value for degree in Degree]
 SECTORS = [sector.value for sector in Sector]
+PERIODS = [period.value for period in SalaryPeriod]
+FACULTIES = [faculty.value for faculty in Faculty]
+# The highest amount the offer form takes (its MAX_SALARY), per period.
+MAX_AMOUNT = 1_000_000
 
 
 class CompanyRef(Schema):
     id = fields.Int(required=True)
     name = fields.Str(required=True)
+
+
+class SalaryOut(Schema):
+    """The offer's pay range, in units of its currency (not cents), per period."""
+
+    min = fields.Float(required=True, allow_none=True, metadata={"description": "Lowest pay; null: only an upper amount."})
+    max = fields.Float(required=True, allow_none=True, metadata={"description": "Highest pay; null: only a lower amount."})
+    currency = fields.Str(required=True, validate=validate.OneOf(list(SALARY_CURRENCIES)))
+    period = fields.Str(required=True, validate=validate.OneOf(PERIODS))
+
+
+class ContactOut(Schema):
+    """The offer's contact person, as its page shows it."""
+
+    name = fields.Str(required=True, metadata={"description": "Empty when the offer names no one."})
+    role = fields.Str(required=True)
+    email = fields.Str(required=True, allow_none=True,
+                       metadata={"description": "Empty when not given; null when the reader may not see it "
+                                                "(shown on public offers, and to the offer's own company)."})
+    phone = fields.Str(required=True, allow_none=True, metadata={"description": "As email."})
 
 
 class OfferOut(Schema):
@@ -40,6 +65,9 @@ class OfferOut(Schema):
     published_at = fields.AwareDateTime(required=True, allow_none=True)
     expires_at = fields.AwareDateTime(required=True, allow_none=True)
     company = fields.Nested(CompanyRef, required=True)
+    salary = fields.Nested(SalaryOut, required=True, allow_none=True,
+                           metadata={"description": "Null when the offer gives no pay."})
+    contact = fields.Nested(ContactOut, required=True)
 
 
 class OfferPage(Schema):
@@ -138,8 +166,73 @@ class Problem(Schema):
     error_id = fields.Str()
 
 
+class UnitOut(Schema):
+    """A verified research unit as its page shows it."""
+
+    id = fields.Int(required=True)
+    url = fields.Str(required=True, metadata={"description": "The unit's page."})
+    name = fields.Str(required=True)
+    faculty = fields.Str(required=True, validate=validate.OneOf(FACULTIES))
+    kind = fields.Str(required=True, validate=validate.OneOf([kind.value for kind in UnitKind]))
+    head = fields.Str(required=True)
+    contact_email = fields.Str(required=True)
+    website = fields.Str(required=True, metadata={"description": "An http(s) address, or empty."})
+    expertise = fields.Str(required=True)
+    methods = fields.Str(required=True)
+    equipment = fields.Str(required=True)
+    topics = fields.List(fields.Str(), required=True)
+    verified_at = fields.AwareDateTime(required=True)
+
+
+class UnitPage(Schema):
+    items = fields.List(fields.Nested(UnitOut), required=True)
+    next_cursor = fields.Str(required=True, allow_none=True)
+
+
 def _skills():
     return fields.List(fields.Str(validate=validate.Length(min=1, max=80)), validate=validate.Length(max=40))
+
+
+class Amount(fields.Decimal):
+    """A pay amount as a JSON number only (the text "12.50" or a boolean is a mistake, not an amount), above 0
+    and at most MAX_AMOUNT. The range is checked here, not by validate.Range, so that the document states it
+    as plain numbers."""
+
+    def __init__(self, **kwargs):
+        metadata = {"exclusiveMinimum": 0, "maximum": MAX_AMOUNT, **kwargs.pop("metadata", {})}
+        super().__init__(metadata=metadata, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.make_error("invalid")
+        amount = super()._deserialize(value, attr, data, **kwargs)
+        if not 0 < amount <= MAX_AMOUNT:
+            raise ValidationError("Out of range.")
+        return amount
+
+
+class SalaryIn(Schema):
+    """A pay range: at least one amount and the period; replaces the offer's whole pay range."""
+
+    class Meta:
+        unknown = RAISE
+
+    min = Amount(allow_none=True, metadata={"description": "In currency units, at most two decimals."})
+    max = Amount(allow_none=True, metadata={"description": "Not below min."})
+    currency = fields.Str(validate=validate.OneOf(list(SALARY_CURRENCIES)), metadata={"description": "EUR if not given."})
+    period = fields.Str(required=True, validate=validate.OneOf(PERIODS))
+
+
+class ContactIn(Schema):
+    """The contact person; replaces the offer's whole contact (fields not given become empty)."""
+
+    class Meta:
+        unknown = RAISE
+
+    name = fields.Str(validate=validate.Length(max=120))
+    role = fields.Str(validate=validate.Length(max=120))
+    email = fields.Str(validate=validate.Length(max=254), metadata={"description": "A function address, please."})
+    phone = fields.Str(validate=validate.Length(max=40), metadata={"description": "Digits, spaces and + ( ) / - only."})
 
 
 class OfferIn(Schema):
@@ -166,6 +259,8 @@ class OfferIn(Schema):
     language = fields.Str(validate=validate.OneOf(["de", "en"]),
                           metadata={"description": "The offer's language; new offers: de if not given."})
     end_date = fields.Date(allow_none=True, metadata={"description": "After the start date and today."})
+    salary = fields.Nested(SalaryIn, allow_none=True, metadata={"description": "Null: no pay given."})
+    contact = fields.Nested(ContactIn, allow_none=True, metadata={"description": "Null: no contact person."})
 
 
 # The facets of the public offer list, as query parameters (the same as the page's filters).
@@ -178,4 +273,16 @@ OFFER_FILTERS = {
                "description": "My German level: offers needing at most this level."},
     "remote": {"type": "boolean", "description": "Only offers with remote work."},
     "start_by": {"type": "string", "format": "date", "description": "Starting on or before this date."},
+    "salary": {"type": "boolean", "description": "Only offers that give their pay."},
+    "pay_from": {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_AMOUNT,
+                 "description": "Pay at least this (EUR, at most two decimals) per `pay_period`."},
+    "pay_period": {"type": "string", "enum": PERIODS, "description": "The period of `pay_from`; month if not given."},
+}
+
+# The facets of the public list of research units.
+UNIT_FILTERS = {
+    "q": {"type": "string", "maxLength": 100, "description": "Words in the name, expertise, methods, equipment, "
+                                                             "topics or head."},
+    "faculty": {"type": "string", "enum": FACULTIES},
+    "topic": {"type": "string", "maxLength": 100, "description": "Units naming this topic."},
 }

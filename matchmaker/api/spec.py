@@ -53,6 +53,7 @@ PAGING = [
     _query("limit", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}, "Items per page."),
 ]
 OFFER_FILTERS = [_query(name, schema) for name, schema in schemas.OFFER_FILTERS.items()]
+UNIT_FILTERS = [_query(name, schema) for name, schema in schemas.UNIT_FILTERS.items()]
 
 
 def _scopes(*scopes: TokenScope) -> str:
@@ -82,6 +83,15 @@ OPERATIONS: dict[str, dict[str, dict]] = {
         "operationId": "getCompany", "tags": ["companies"], "security": OPTIONAL_BEARER,
         "summary": "One verified company", "parameters": [_path("company_id")],
         "responses": {**_ok("CompanyOut", "The company."), **_errors("404")}}},
+    "api.list_units": {"get": {
+        "operationId": "listUnits", "tags": ["research units"], "security": OPTIONAL_BEARER,
+        "summary": "Verified BTU research units, by name, with the unit list's search and facets",
+        "parameters": UNIT_FILTERS + PAGING,
+        "responses": {**_ok("UnitPage", "A page of research units."), **_errors("422")}}},
+    "api.get_unit": {"get": {
+        "operationId": "getUnit", "tags": ["research units"], "security": OPTIONAL_BEARER,
+        "summary": "One verified research unit", "parameters": [_path("unit_id")],
+        "responses": {**_ok("UnitOut", "The research unit."), **_errors("404")}}},
     "api.own_offers": {
         "get": {
             "operationId": "listOwnOffers", "tags": ["own offers"], "security": BEARER,
@@ -134,7 +144,7 @@ OPERATIONS: dict[str, dict[str, dict]] = {
 }
 
 SCHEMAS = (schemas.OfferOut, schemas.OfferPage, schemas.CompanyOut, schemas.CompanyPage, schemas.GraduateFitPage,
-           schemas.OfferFitPage, schemas.OfferIn, schemas.Problem)
+           schemas.OfferFitPage, schemas.OfferIn, schemas.UnitOut, schemas.UnitPage, schemas.Problem)
 
 
 def build_spec(app: Flask) -> dict:

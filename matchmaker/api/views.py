@@ -14,19 +14,20 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
 
-from ..access import get_company_or_404, get_offer_or_404
+from ..access import get_company_or_404, get_offer_or_404, get_unit_or_404, may_see_offer_contact
 from ..audit import record_card_views
 from ..brokering.operations import card_snapshot
 from ..catalog import BTU_PROGRAMMES
 from ..domain import DomainError, InvalidInput, NotAllowed
 from ..extensions import db, limiter, login_manager
 from ..matching import index
-from ..models import Company, Offer, Role, TokenScope
+from ..models import Company, Offer, ResearchUnit, Role, TokenScope
 from ..offers import operations
 from ..offers.forms import OfferFilterForm, OfferForm
+from ..research.forms import UnitFilterForm
 from . import queries
 from .auth import authenticate_request, rate_limit_key, token_has, token_required
-from .schemas import CompanyOut, OfferOut, OfferIn
+from .schemas import CompanyOut, OfferIn, OfferOut, UnitOut
 
 bp = Blueprint("api", __name__)
 # Every operation counts against the token's limit (RATELIMIT_API), answered by a 429 problem.
@@ -38,6 +39,14 @@ MAX_LIMIT = 100
 RANK_LIMIT = 200
 # What a new offer says where the body is silent (as the form's defaults).
 NEW_OFFER_DEFAULTS = {"language": "de", "place": "Industriepark Schwarze Pumpe", "remote_share": 0}
+# The API's nested pay range and contact person, and the offer form's fields behind them.
+NESTED_FIELDS = {
+    "salary": {"min": "salary_min", "max": "salary_max", "currency": "salary_currency", "period": "salary_period"},
+    "contact": {"name": "contact_name", "role": "contact_role", "email": "contact_email", "phone": "contact_phone"},
+}
+NESTED_DEFAULTS = {"salary_currency": "EUR"}
+API_FIELD = {form_name: f"{outer}.{inner}" for outer, names in NESTED_FIELDS.items()
+             for inner, form_name in names.items()}
 # A cursor carries at most a company name (160 characters, JSON-escaped) and a row id, signed.
 MAX_CURSOR = 2000
 # Beyond this a cursor is a probe, not paging.
@@ -144,6 +153,22 @@ def _aware(value):
     return value.replace(tzinfo=timezone.utc) if value is not None else None
 
 
+def _salary(offer: Offer) -> dict | None:
+    if not offer.has_salary:
+        return None
+    return {"min": None if offer.salary_min_cents is None else offer.salary_min_cents / 100,
+            "max": None if offer.salary_max_cents is None else offer.salary_max_cents / 100,
+            "currency": offer.salary_currency or "EUR", "period": offer.salary_period.value}
+
+
+def _contact(offer: Offer) -> dict:
+    """The contact person; email and phone only where the offer's page shows them to this reader."""
+    shown = may_see_offer_contact(offer, current_user)
+    return {"name": offer.contact_name or "", "role": offer.contact_role or "",
+            "email": (offer.contact_email or "") if shown else None,
+            "phone": (offer.contact_phone or "") if shown else None}
+
+
 def offer_data(offer: Offer) -> dict:
     return OfferOut().dump({
         "id": offer.id, "url": url_for("offers.detail", offer_id=offer.id, _external=True),
@@ -155,6 +180,20 @@ def offer_data(offer: Offer) -> dict:
         "remote_share": offer.remote_share or 0, "language": offer.language, "end_date": offer.end_date,
         "published_at": _aware(offer.published_at), "expires_at": _aware(offer.expires_at),
         "company": {"id": offer.company.id, "name": offer.company.name},
+        "salary": _salary(offer), "contact": _contact(offer),
+    })
+
+
+def unit_data(unit: ResearchUnit) -> dict:
+    website = unit.website or ""
+    return UnitOut().dump({
+        "id": unit.id, "url": url_for("research.detail", unit_id=unit.id, _external=True), "name": unit.name,
+        "faculty": unit.faculty.value, "kind": unit.kind.value, "head": unit.head or "",
+        "contact_email": unit.contact_email or "",
+        # As on the page: only a web address is shown as the website.
+        "website": website if website.lower().startswith(("https://", "http://")) else "",
+        "expertise": unit.expertise or "", "methods": unit.methods or "", "equipment": unit.equipment or "",
+        "topics": unit.topic_list, "verified_at": _aware(unit.verified_at),
     })
 
 
@@ -180,11 +219,24 @@ def _offer_filters() -> dict:
     errors = {name: list(messages) for name, messages in form.errors.items()}
     # The page reads an empty choice as "any" and any text as "on"; the API takes only what its
     # document names.
-    for name in ("kind", "sector", "degree", "german", "start_by"):
+    for name in ("kind", "sector", "degree", "german", "start_by", "pay_from", "pay_period"):
         if name in request.args and not request.args[name].strip():
             errors.setdefault(name, []).append(_("Please choose one of the listed values."))
-    if request.args.get("remote", "true") not in ("true", "false"):
-        errors.setdefault("remote", []).append(_("Please give true or false."))
+    for name in ("remote", "salary"):
+        if request.args.get(name, "true") not in ("true", "false"):
+            errors.setdefault(name, []).append(_("Please give true or false."))
+    if errors:
+        raise Unprocessable(errors)
+    return form.valid_filters()
+
+
+def _unit_filters() -> dict:
+    """The facets of the public list of research units; a value not understood is a 422."""
+    form = UnitFilterForm(formdata=request.args)
+    form.validate()
+    errors = {name: list(messages) for name, messages in form.errors.items()}
+    if "faculty" in request.args and not request.args["faculty"].strip():
+        errors.setdefault("faculty", []).append(_("Please choose one of the listed values."))
     if errors:
         raise Unprocessable(errors)
     return form.valid_filters()
@@ -199,6 +251,8 @@ def _has_surrogates(value) -> bool:
         return False
     if isinstance(value, list):
         return any(_has_surrogates(item) for item in value)
+    if isinstance(value, dict):
+        return any(_has_surrogates(item) for item in value.values())
     return False
 
 
@@ -210,11 +264,23 @@ def _offer_input(partial: bool) -> dict:
     try:
         data = OfferIn(partial=partial).load(body)
     except ValidationError as error:
-        raise Unprocessable({str(name): [_schema_message(messages)] for name, messages in error.messages.items()})
+        raise Unprocessable(_schema_errors(error.messages))
     bad = [name for name, value in data.items() if _has_surrogates(value)]
     if bad:
         raise Unprocessable({name: [_("Contains characters that are not allowed.")] for name in bad})
     return data
+
+
+def _schema_errors(messages: dict, prefix: str = "") -> dict[str, list]:
+    """The schema's messages per field, a nested object's fields named `outer.inner`."""
+    errors: dict[str, list] = {}
+    for name, value in messages.items():
+        key = prefix[:-1] if name == "_schema" and prefix else f"{prefix}{name}"
+        if isinstance(value, dict) and str(name) in NESTED_FIELDS and not prefix:
+            errors.update(_schema_errors(value, f"{name}."))
+        else:
+            errors.setdefault(str(key)[:100], []).append(_schema_message(value))
+    return errors
 
 
 def _schema_message(messages) -> str:
@@ -232,7 +298,12 @@ def _form_data(fields: dict) -> MultiDict:
     """An offer's fields as the offer form's data, so that the API follows the very rules of the form."""
     data = MultiDict()
     for name, value in fields.items():
-        if name in ("required_skills", "nice_skills"):
+        if name in NESTED_FIELDS:
+            # A pay range or contact sent replaces the whole one; null empties it.
+            for inner, form_name in NESTED_FIELDS[name].items():
+                given = (value or {}).get(inner)
+                data[form_name] = NESTED_DEFAULTS.get(form_name, "") if given is None else str(given)
+        elif name in ("required_skills", "nice_skills"):
             data[name] = ", ".join(value or [])
         elif name == "fields_of_study":
             for item in value or []:
@@ -252,7 +323,7 @@ def _checked_offer_fields(form: OfferForm) -> dict:
     if not form.validate():
         errors: dict[str, list] = {}
         for name, messages in form.errors.items():
-            target = "fields_of_study" if name == "fields_other" else name
+            target = "fields_of_study" if name == "fields_other" else API_FIELD.get(name, name)
             errors.setdefault(target, []).extend(str(m) for m in messages)
         raise Unprocessable(errors)
     return form.offer_fields()
@@ -304,6 +375,20 @@ def _sectors() -> list[dict]:
 def get_company(company_id: int):
     viewer = current_user if token_has(TokenScope.read_offers) else login_manager.anonymous_user()
     return jsonify(company_data(get_company_or_404(company_id, viewer)))
+
+
+@bp.route("/units")
+def list_units():
+    filters = _unit_filters()
+    position, limit = _paging("units", keyset=True)
+    units, following = queries.verified_unit_page(filters, position, limit)
+    return jsonify(_page("units", [unit_data(unit) for unit in units], following, keyset=True))
+
+
+@bp.route("/units/<int:unit_id>")
+def get_unit(unit_id: int):
+    # Verified units only, whoever asks: a member's or staff's token does not open an unverified one here.
+    return jsonify(unit_data(get_unit_or_404(unit_id, login_manager.anonymous_user())))
 
 
 # ---- a company: its own offers -------------------------------------------------------------------

@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import contains_eager
 
-from ..access import can_edit_offer, company_member_required, get_offer_or_404, is_staff, role_required
+from ..access import (can_edit_offer, company_member_required, get_offer_or_404, is_staff, may_see_offer_contact,
+                      role_required)
 from ..brokering.operations import interest_consent_text
 from ..errors import redirect_on_domain_error
 from ..extensions import db
@@ -49,8 +50,7 @@ def detail(offer_id: int):
         interest_consent = interest_consent_text(offer, current_user.locale or "de")
     return render_template("offers/detail.html", offer=offer, owner=can_edit_offer(offer, current_user),
                            status=offer.effective_status(), interest_consent=interest_consent,
-                           show_contact=offer.is_public or can_edit_offer(offer, current_user)
-                           or is_staff(current_user),
+                           show_contact=may_see_offer_contact(offer, current_user),
                            job_posting=job_posting(offer) if offer.is_public else None)
 
 
