@@ -42,11 +42,14 @@ of a sync (for logs and for tests that hold a sync in progress).
 from __future__ import annotations
 
 import logging
+import os
 import re
 import threading
+import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -183,6 +186,32 @@ def current_version() -> int:
 
 # ---- the per-process index -----------------------------------------------------------------------
 
+class IndexNotReady(Exception):
+    """This process has no index yet: it is being loaded or built in the background (never on a request)."""
+
+
+def fit_from_database(dictionary: str | None = None) -> tuple[Matcher, int, dict[str, dict[int, datetime]]]:
+    """A matcher fitted over every live row, the database version read before the rows (a change made
+    while fitting is applied by the next sync), and per side the rows it holds (id -> updated_at)."""
+    version = current_version()
+    rows = {name: dict(db.session.execute(spec.live_rows()).all()) for name, spec in SIDES.items()}
+    docs = {name: [spec.document(obj) for obj in _load_rows(spec.model, rows[name])]
+            for name, spec in SIDES.items()}
+    matcher = Matcher(MatcherConfig(stop_terms=stop_terms()), bridge=_bridge(dictionary), pairs=PAIRS)
+    matcher.fit_sides(docs)
+    return matcher, version, rows
+
+
+def _load_rows(model, ids, chunk: int = 2000):
+    """The rows of `model` with these ids, read in chunks (a long IN list is slow or refused)."""
+    ids = list(ids)
+    out = []
+    for a in range(0, len(ids), chunk):
+        out.extend(db.session.scalars(sa.select(model).where(model.id.in_(ids[a:a + chunk]))))
+        # the documents are made as the rows come; the rows need not stay in the session
+    return out
+
+
 @dataclass
 class MatcherIndex:
     """One matcher with the versions of the rows it holds (threads: see the module docstring)."""
@@ -195,6 +224,13 @@ class MatcherIndex:
     builds: int = 0
     updates: int = 0
     progress: Callable[[str, str, Hashable], None] | None = None
+    snapshot: str | None = None  # the snapshot folder the matcher was loaded from
+    loads: int = 0
+    # the background work that loads or builds an index for this process (see `prepare`)
+    preparing: threading.Thread | None = None
+    preparing_pid: int = 0
+    checked_at: float = 0.0  # when the snapshot link was last looked at
+    error: str | None = None  # the last background failure, for the log and the "being prepared" page
 
     def _rows(self) -> dict[str, dict[int, datetime]]:
         """Per side: id -> updated_at of the rows the index holds."""
@@ -203,21 +239,36 @@ class MatcherIndex:
     def _load(self, model, ids):
         if not ids:
             return []
-        return list(db.session.scalars(sa.select(model).where(model.id.in_(list(ids)))))
+        return _load_rows(model, ids)
+
+    def install(self, matcher: Matcher, version: int, rows: dict, snapshot: str | None = None) -> None:
+        """Make a fitted or loaded matcher this process's index (a request that holds the old one
+        finishes with it). `matcher` is set last, after `seen` and `version`, so that nobody syncs
+        against a half-set index; `sync_lock` keeps a sync of the old one from writing over them."""
+        with self.sync_lock:
+            self.seen = {name: dict(rows.get(name, {})) for name in SIDES}
+            self.version = version
+            self.snapshot = snapshot
+            self.matcher = matcher
 
     def build(self, dictionary: str | None = None) -> None:
-        version = current_version()
-        rows = self._rows()
-        docs = {name: [spec.document(obj) for obj in self._load(spec.model, rows[name])]
-                for name, spec in SIDES.items()}
-        matcher = Matcher(MatcherConfig(stop_terms=stop_terms()), bridge=_bridge(dictionary), pairs=PAIRS)
-        matcher.fit_sides(docs)
-        self.seen = rows
-        self.version = version
-        self.matcher = matcher  # last: a request that sees it may sync against `seen` and `version`
+        matcher, version, rows = fit_from_database(dictionary)
+        self.install(matcher, version, rows)
         self.builds += 1
         log.info("matcher index built: %s (version %d)",
                  ", ".join(f"{len(ids)} {name}" for name, ids in rows.items()), version)
+
+    def load_snapshot(self, folder, dictionary: str | None = None) -> None:
+        """Memory-map a snapshot and make it this process's index; the changes since it was built
+        are applied by the next sync (`ensure_current`)."""
+        from . import snapshot
+
+        started = time.perf_counter()
+        matcher, meta = snapshot.load(folder, bridge=_bridge(dictionary))
+        self.install(matcher, meta["version"], meta["rows"], snapshot=str(folder))
+        self.loads += 1
+        log.info("matcher snapshot %s loaded in %.2f s (version %d)", folder, time.perf_counter() - started,
+                 meta["version"])
 
     def sync(self) -> None:
         """Apply what changed since our version: upsert changed rows, remove vanished ones.
@@ -247,20 +298,171 @@ class MatcherIndex:
         self.version = version
         self.updates += 1
 
-    def ensure_current(self, dictionary: str | None = None) -> Matcher:
-        """The matcher, built on first use and brought up to date unless another request is doing
-        that right now (then this one ranks on the index as it stands: it does not wait)."""
+    def ensure_current(self, dictionary: str | None = None, app=None) -> Matcher:
+        """The matcher, brought up to date unless another request is doing that right now (then this
+        one ranks on the index as it stands: it does not wait).
+
+        Without warm start (`MATCHER_WARM_START` off: the tests) the first call builds the index.
+        With it, no request builds: while this process has no index, `IndexNotReady` is raised and
+        the index is loaded or built in the background (`prepare`); a newer snapshot published by a
+        rebuild is loaded in the background and swapped in."""
+        warm = app is not None and app.config.get("MATCHER_WARM_START")
         if self.matcher is None:
-            with self.build_lock:
+            if warm:
+                self.prepare(app)
                 if self.matcher is None:
-                    self.build(dictionary)
-                    return self.matcher
+                    raise IndexNotReady()
+            else:
+                with self.build_lock:
+                    if self.matcher is None:
+                        self.build(dictionary)
+                        return self.matcher
+        elif warm:
+            self.follow_snapshots(app)
         if current_version() != self.version and self.sync_lock.acquire(blocking=False):
             try:
                 self.sync()
             finally:
                 self.sync_lock.release()
         return self.matcher
+
+    # -- snapshots: loaded at start, built in the background, followed ------------------------------
+
+    def _busy(self) -> bool:
+        thread = self.preparing
+        return thread is not None and self.preparing_pid == os.getpid() and thread.is_alive()
+
+    def _start(self, app, work: Callable[[], None], name: str) -> None:
+        def run():
+            with app.app_context():
+                try:
+                    work()
+                    self.error = None
+                except Exception as exc:  # logged; the next request tries again
+                    self.error = type(exc).__name__
+                    log.exception("matcher index: %s failed", name)
+                finally:
+                    db.session.remove()
+
+        thread = threading.Thread(target=run, name=f"matcher-{name}", daemon=True)
+        self.preparing, self.preparing_pid = thread, os.getpid()
+        thread.start()
+
+    def prepare(self, app, wait: bool = False) -> None:
+        """Give this process an index without making a request wait: the current snapshot is loaded
+        (with `wait`, here: at start, before any request; under `gunicorn --preload` in the master,
+        so that the workers share it), else one is built and published in the background (one
+        process builds, the others wait for its snapshot and load it)."""
+        dictionary = app.config.get("MATCHER_DICTIONARY")
+        with self.build_lock:
+            if self.matcher is not None or self._busy():
+                return
+            folder = usable_snapshot(app)
+            if folder is not None and wait:
+                try:
+                    self.load_snapshot(folder, dictionary)
+                    return
+                except (OSError, ValueError, EOFError, KeyError) as exc:
+                    log.warning("matcher snapshot %s not loaded (%s): building one", folder, exc)
+            self._start(app, lambda: self._load_or_build(app), "prepare")
+
+    def _load_or_build(self, app) -> None:
+        dictionary = app.config.get("MATCHER_DICTIONARY")
+        folder = usable_snapshot(app)
+        if folder is None:
+            folder = rebuild_snapshot(app, only_if_missing=True)
+        self.load_snapshot(folder, dictionary)
+
+    def follow_snapshots(self, app) -> None:
+        """Every few seconds: if a newer snapshot was published than the one loaded, load it in the
+        background and swap it in (requests go on with the old one meanwhile)."""
+        now = time.monotonic()
+        if now - self.checked_at < app.config.get("MATCHER_SNAPSHOT_CHECK_SECONDS", 5):
+            return
+        self.checked_at = now
+        folder = usable_snapshot(app)
+        if folder is None or str(folder) == self.snapshot:
+            return
+        with self.build_lock:
+            if self._busy():
+                return
+            dictionary = app.config.get("MATCHER_DICTIONARY")
+            self._start(app, lambda: self.load_snapshot(folder, dictionary), "swap")
+
+
+def snapshot_root(app) -> Path:
+    """The folder of the snapshots (`MATCHER_SNAPSHOT_DIR`, by default `<instance>/matcher`)."""
+    return Path(app.config.get("MATCHER_SNAPSHOT_DIR") or Path(app.instance_path) / "matcher")
+
+
+def database_name(app) -> str:
+    """The database a snapshot was built from, without its password."""
+    return sa.engine.make_url(app.config["SQLALCHEMY_DATABASE_URI"]).render_as_string(hide_password=True)
+
+
+def usable_snapshot(app):
+    """The current snapshot folder if it was built from this database, else None."""
+    from . import snapshot
+
+    folder = snapshot.current(snapshot_root(app))
+    if folder is None:
+        return None
+    try:
+        meta = snapshot.load_meta(folder)
+    except (OSError, EOFError, ValueError):
+        return None
+    return folder if meta.get("database") == database_name(app) else None
+
+
+def rebuild_snapshot(app, only_if_missing: bool = False):
+    """Fit the index over the database and publish it as the current snapshot; the folder.
+
+    The one function a background job or `flask matcher build` calls. One build at a time per
+    snapshot folder (a file lock); with `only_if_missing`, a snapshot another process published
+    while this one waited for the lock is taken instead of building again. Every process that
+    follows snapshots swaps the new one in within `MATCHER_SNAPSHOT_CHECK_SECONDS`."""
+    import fcntl
+
+    from . import snapshot
+
+    root = snapshot_root(app)
+    root.mkdir(parents=True, exist_ok=True)
+    with app.app_context(), open(root / ".build.lock", "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if only_if_missing:
+                folder = usable_snapshot(app)
+                if folder is not None:
+                    return folder
+            started = time.perf_counter()
+            matcher, version, rows = fit_from_database(app.config.get("MATCHER_DICTIONARY"))
+            meta = {"version": version, "rows": rows, "database": database_name(app),
+                    "built_at": utcnow(), "build_seconds": time.perf_counter() - started}
+            folder = snapshot.publish(root, lambda path: snapshot.save(matcher, path, meta),
+                                      keep=app.config.get("MATCHER_SNAPSHOTS_KEPT", 2))
+            log.info("matcher snapshot %s published: %s (version %d) in %.1f s", folder,
+                     ", ".join(f"{len(ids)} {name}" for name, ids in rows.items()), version,
+                     time.perf_counter() - started)
+            return folder
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)  # before the file closes: a forked child may hold it too
+            db.session.remove()
+
+
+def warm_start(app) -> None:
+    """At the start of a serving process: load the current snapshot now, or build one in the
+    background; the matching pages say "being prepared" until it is there."""
+    if not app.config.get("MATCHER_WARM_START"):
+        return
+    with app.app_context():
+        index = get_index()
+        engine = db.engine
+        index.prepare(app, wait=True)
+    # a pooled connection opened here (a build in the background) must not be used by a forked
+    # worker: the child drops the pool it inherited, without closing the parent's connections
+    if not getattr(engine, "_matcher_fork_hook", False):
+        os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
+        engine._matcher_fork_hook = True
 
 
 _bridges: dict[str | None, object] = {}
@@ -289,9 +491,20 @@ def get_index() -> MatcherIndex:
 
 
 def get_matcher() -> Matcher:
+    """The index's matcher, current; raises `IndexNotReady` while a warm-started process has none."""
     from flask import current_app
 
-    return get_index().ensure_current(current_app.config.get("MATCHER_DICTIONARY"))
+    app = current_app._get_current_object()
+    return get_index().ensure_current(app.config.get("MATCHER_DICTIONARY"), app)
+
+
+def index_ready() -> bool:
+    """Can a page rank now? (Starts the background work when it cannot.)"""
+    try:
+        get_matcher()
+    except IndexNotReady:
+        return False
+    return True
 
 
 def forget_indexes() -> None:
