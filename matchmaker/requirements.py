@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from .models import DEGREE_RANK, LANGUAGE_LEVELS, Degree, Offer, cefr_rank
+from .models import DEGREE_RANK, LANGUAGE_LEVELS, Degree, GraduateProfile, Offer, cefr_rank
 
 
 def german_enough(required: str | None, held: str | None) -> bool:
@@ -34,3 +34,20 @@ def degree_clause(held: Degree | None) -> sa.ColumnElement[bool]:
     """Offers that ask for `held`, a lower degree, or none."""
     enough = [degree for degree in DEGREE_RANK if degree_enough(degree, held)]
     return sa.or_(Offer.degree.is_(None), Offer.degree.in_(enough))
+
+
+def german_held_clause(required: str | None) -> sa.ColumnElement[bool]:
+    """Profiles whose German level meets `required` (the other way round from `german_clause`: one
+    offer, many graduates)."""
+    enough = [level for level in LANGUAGE_LEVELS if german_enough(required, level)]
+    clause = GraduateProfile.german_level.in_(enough)
+    if german_enough(required, None):
+        clause = sa.or_(clause, GraduateProfile.german_level.is_(None), GraduateProfile.german_level == "")
+    return clause
+
+
+def degree_held_clause(required: Degree | None) -> sa.ColumnElement[bool]:
+    """Profiles whose degree is at least `required` (none required: every profile)."""
+    if required is None:
+        return sa.true()
+    return GraduateProfile.degree.in_([degree for degree in DEGREE_RANK if degree_enough(required, degree)])

@@ -46,7 +46,7 @@ import os
 import re
 import threading
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -58,8 +58,9 @@ from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..graduates.queries import findable_profiles
-from ..models import Company, GraduateProfile, MatcherState, Offer, OfferStatus, utcnow
-from ..requirements import degree_enough, german_enough
+from ..models import Company, GraduateProfile, MatcherState, Offer, OfferKind, OfferStatus, utcnow
+from ..requirements import (degree_clause, degree_enough, degree_held_clause, german_clause, german_enough,
+                            german_held_clause)
 from .engine import Document, Match, Matcher, MatcherConfig, Reason, label_fits
 from .language import detect_language
 from .personal import name_parts, scrub
@@ -541,6 +542,33 @@ def all_held(conds: list[Condition]) -> bool:
     return all(c.held for c in conds)
 
 
+def offer_conditions_clause(profile: GraduateProfile) -> sa.ColumnElement[bool]:
+    """`conditions` as SQL over the offers, for one graduate: the offers all of whose conditions hold."""
+    clauses = [german_clause(profile.german_level), degree_clause(profile.degree)]
+    wanted = set(profile.wanted_kinds or [])
+    if wanted:
+        clauses.append(Offer.kind.in_([kind for kind in OfferKind if kind.value in wanted]))
+    if profile.earliest_start:
+        clauses.append(sa.or_(Offer.start_date.is_(None),
+                              sa.func.coalesce(Offer.end_date, Offer.start_date) >= profile.earliest_start))
+    return sa.and_(*clauses)
+
+
+def profile_conditions_clause(offer: Offer) -> sa.ColumnElement[bool]:
+    """`conditions` as SQL over the profiles, for one offer: the graduates all of whose conditions hold."""
+    wanted = sa.cast(GraduateProfile.wanted_kinds, sa.Text)
+    clauses = [
+        sa.or_(GraduateProfile.wanted_kinds.is_(None), wanted.in_(["[]", "null"]),
+               wanted.contains(f'"{offer.kind.value}"', autoescape=True)),
+        german_held_clause(offer.min_german_level),
+        degree_held_clause(offer.degree),
+    ]
+    if offer.start_date:
+        end = offer.end_date or offer.start_date
+        clauses.append(sa.or_(GraduateProfile.earliest_start.is_(None), GraduateProfile.earliest_start <= end))
+    return sa.and_(*clauses)
+
+
 # "Findable" is defined once, in graduates/queries.py; the old name stays for the matcher's callers.
 findable_profiles_query = findable_profiles
 
@@ -573,6 +601,8 @@ class SideSpec:
     ranked: Callable[[Any, Match, list[Condition]], Any]  # a ranked candidate for a page
     conditions: Callable[[Any, Any], list[Condition]]  # (query row, candidate row) -> hard conditions
     has_content: Callable[[Any], bool] = lambda _row: True  # can a row of this side be a query at all
+    # (query row) -> SQL over this side's rows: the candidates whose hard conditions all hold
+    conditions_clause: Callable[[Any], sa.ColumnElement[bool]] | None = None
 
 
 SIDES: dict[str, SideSpec] = {}
@@ -598,6 +628,7 @@ register_side(SideSpec(
     live_rows=lambda: sa.select(Offer.id, Offer.updated_at).where(Offer.status == OfferStatus.published),
     item="offer", ranked=RankedOffer,
     conditions=lambda profile, offer: conditions(profile, offer),
+    conditions_clause=offer_conditions_clause,
 ))
 register_side(SideSpec(
     name="profiles", model=GraduateProfile, document=profile_document,
@@ -605,7 +636,59 @@ register_side(SideSpec(
     item="profile", ranked=RankedProfile,
     conditions=lambda offer, profile: conditions(profile, offer),
     has_content=profile_has_content,
+    conditions_clause=profile_conditions_clause,
 ), matched_with=("offers",))
+
+
+class RankedPage(Sequence):
+    """Ranked candidates of a side, best first, as ids and scores; the rows (and their conditions)
+    are loaded only for the part a page shows, in one query."""
+
+    def __init__(self, query, side: str, matches: list[Match]):
+        self.query, self.spec, self.matches = query, SIDES[side], matches
+        self._made: dict[Any, Any] = {}
+
+    def __len__(self) -> int:
+        return len(self.matches)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            chosen = self.matches[i]
+            todo = [m.id for m in chosen if m.id not in self._made]
+            if todo:
+                spec = self.spec
+                rows = {row.id: row for row in _load_rows(spec.model, todo)}
+                for m in chosen:
+                    row = rows.get(m.id)
+                    if row is not None:
+                        self._made[m.id] = spec.ranked(row, m, spec.conditions(self.query, row))
+            return [self._made[m.id] for m in chosen if m.id in self._made]
+        found = self[i:i + 1] if i != -1 else self[i:]
+        if not found:
+            raise IndexError(i)
+        return found[0]
+
+
+def rank_page(query, side: str, candidates: sa.Select, strict: bool = True, k: int = 200) -> RankedPage:
+    """Rank the rows of `side` that `candidates` selects (a select of that side's model, e.g.
+    `public_offers()` or `findable_profiles()`; only the ids are read) for a query row; with strict,
+    the hard conditions filter first, in the same SQL query (`SideSpec.conditions_clause`). No row
+    is loaded but those of the page shown (`RankedPage`)."""
+    spec, asking = SIDES[side], side_of(query)
+    if not asking.has_content(query):
+        return RankedPage(query, side, [])
+    select = candidates.with_only_columns(spec.model.id).order_by(None)
+    if strict:
+        select = select.where(spec.conditions_clause(query))
+    allowed = set(db.session.scalars(select))
+    if not allowed:
+        return RankedPage(query, side, [])
+    matcher = get_matcher()
+    matches = matcher.rank(asking.document(query), side, k=max(k, LABEL_POOL), allowed=allowed, explain=False,
+                           query_side=asking.name)
+    matches = [m for m in matches if m.score >= MIN_SCORE]
+    label_fits(matches)  # among all the fits the query gets, not only the k listed
+    return RankedPage(query, side, matches[:k])
 
 
 def rank_for(query, side: str, candidates: list, strict: bool = True, k: int = 200) -> list:

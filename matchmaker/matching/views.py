@@ -54,12 +54,10 @@ def offers_for_me():
     filters = form.valid_filters()
     ranked = []
     if profile is not None and index.profile_has_content(profile):
+        candidates = filter_offers(public_offers(), filters)
         if filters.get("q"):  # the words typed narrow the offers as on the public list
-            candidates = [hit.offer for hit in search_public_offers(filters)]
-        else:
-            select = filter_offers(public_offers(), filters).options(contains_eager(Offer.company))
-            candidates = list(db.session.scalars(select).unique())
-        ranked = index.offers_for_profile(profile, candidates, strict=_strict(), k=RANK_LIMIT)
+            candidates = candidates.where(Offer.id.in_([hit.offer.id for hit in search_public_offers(filters)]))
+        ranked = index.rank_page(profile, "offers", candidates, strict=_strict(), k=RANK_LIMIT)
     page = ListPage(ranked, page_arg(), current_app.config["PAGE_SIZE"])
     if page.items:
         index.explain_offers(profile, page.items)
@@ -76,8 +74,7 @@ def graduates_for_offer(offer_id: int):
         offer = get_offer_or_404(offer_id, current_user)
     ranked = []
     if offer.is_public:
-        candidates = list(db.session.scalars(findable_profiles()))
-        ranked = index.profiles_for_offer(offer, candidates, strict=_strict(), k=RANK_LIMIT)
+        ranked = index.rank_page(offer, "profiles", findable_profiles(), strict=_strict(), k=RANK_LIMIT)
     page = ListPage(ranked, page_arg(), current_app.config["PAGE_SIZE"])
     if page.items:
         index.explain_profiles(offer, page.items, for_company=current_user.role == Role.company)
