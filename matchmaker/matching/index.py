@@ -1,7 +1,8 @@
 """The matcher fed from the database: documents from models, one index per process, kept in step.
 
 The engine (engine.py) knows nothing of Flask or SQLAlchemy. This module turns database rows into
-engine documents, builds the index on first use, and follows changes: every flush that touches a
+engine documents, loads the index from a snapshot on disk (or builds it: see "Snapshots" below), and
+follows changes: every flush that touches a
 matched row raises the version in `matcher_state` (same transaction), and a process that sees a newer
 version re-reads only the rows whose `updated_at` changed (upsert) or that are gone (remove). A page
 never waits for a refit of the whole corpus.
@@ -32,8 +33,12 @@ process is shared by every request, and a request must not wait while another an
   side of a page is always read fresh from the database (the graduate's own profile, the company's
   own offer); only other people's changes may show one request later. `version` and `seen` are
   written by the syncing request only.
-- Building the first index is the one wait: there is nothing to rank on before it (`build_lock`).
-  `matcher` is set last, after `seen` and `version`, so that nobody syncs against a half-set index.
+- Snapshots: a serving process (`MATCHER_WARM_START`) loads the current snapshot at start
+  (`warm_start`), or has one built in the background; until it has an index, ranking raises
+  `IndexNotReady` and the pages say the ranking is being prepared: no request builds. A newer
+  snapshot (a rebuild: `rebuild_snapshot`) is loaded in the background and swapped in. Without warm
+  start (the tests) the first ranking builds the index (`build_lock`). `matcher` is set last, after
+  `seen` and `version`, so that nobody syncs against a half-set index.
 
 `progress`, when set, is called with ("analyse" | "applied", side, id) around each changed document
 of a sync (for logs and for tests that hold a sync in progress).
