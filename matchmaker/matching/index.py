@@ -46,6 +46,7 @@ of a sync (for logs and for tests that hold a sync in progress).
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import re
@@ -464,6 +465,10 @@ def warm_start(app) -> None:
         index = get_index()
         engine = db.engine
         index.prepare(app, wait=True)
+    # What is loaded now (the snapshot's Python objects, the dictionaries) is kept out of the cyclic
+    # garbage collector: its passes would write to every object's header in each forked worker and
+    # so copy the pages the workers share (gunicorn --preload).
+    gc.freeze()
     # a pooled connection opened here (a build in the background) must not be used by a forked
     # worker: the child drops the pool it inherited, without closing the parent's connections
     if not getattr(engine, "_matcher_fork_hook", False):

@@ -389,6 +389,10 @@ def restore(state: dict, bridge=None):
     m.hubs.refs = state["hub_refs"]
     m.hubs.changes = state["hub_changes"]
     m.explainer._boiler = state["boilerplate"]
+    # The analyser's tables (lemmas per language) are loaded on first use: now, so that a process
+    # forked after loading (gunicorn --preload) shares them instead of loading its own copy.
+    for lang, text in (("de", "Anlagen planen und prüfen"), ("en", "planning and testing plants")):
+        m.analyzer.analyze(Document(id=None, title=text, skills=(text,), text=text, lang=lang), provenance=True)
     return m
 
 
