@@ -465,6 +465,7 @@ def warm_start(app) -> None:
         index = get_index()
         engine = db.engine
         index.prepare(app, wait=True)
+    detect_language("Anlagen planen und prüfen")  # its models, loaded on first use: here, before a fork
     # What is loaded now (the snapshot's Python objects, the dictionaries) is kept out of the cyclic
     # garbage collector: its passes would write to every object's header in each forked worker and
     # so copy the pages the workers share (gunicorn --preload).

@@ -393,6 +393,8 @@ def restore(state: dict, bridge=None):
     # forked after loading (gunicorn --preload) shares them instead of loading its own copy.
     for lang, text in (("de", "Anlagen planen und prüfen"), ("en", "planning and testing plants")):
         m.analyzer.analyze(Document(id=None, title=text, skills=(text,), text=text, lang=lang), provenance=True)
+        if m.analyzer.bridge is not None:
+            m.analyzer._dictionary_typos(lang)  # the dictionary's spellings, for the typos of later words
     return m
 
 
