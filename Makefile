@@ -59,6 +59,8 @@ migrate: install
 run: install
 	$(FLASK) db upgrade
 	@if [ ! -f instance/.demo-loaded ]; then $(FLASK) seed-demo && touch instance/.demo-loaded; fi
+	@# the matcher's index as a snapshot: the server loads it at start (changes since are applied as they come)
+	@if [ ! -e instance/matcher/current ]; then $(FLASK) matcher build; fi
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: install-dev lint

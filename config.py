@@ -126,6 +126,14 @@ class Config:
     RESET_TOKEN_MAX_AGE = 2 * 3600
     PAGE_SIZE = 20
     MATCHER_DICTIONARY = os.environ.get("MATCHER_DICTIONARY")
+    # The matcher's index: snapshots on disk (`flask matcher build`, or a background job), loaded by every
+    # serving process at start. Warm start: load the current snapshot at start, or build one in the
+    # background while the matching pages say "being prepared"; no request ever builds the index.
+    MATCHER_WARM_START = os.environ.get("MATCHER_WARM_START", "1").lower() not in ("0", "false", "no", "off")
+    MATCHER_SNAPSHOT_DIR = os.environ.get("MATCHER_SNAPSHOT_DIR") or None  # default: <instance>/matcher
+    MATCHER_SNAPSHOTS_KEPT = _int("MATCHER_SNAPSHOTS_KEPT", 2)
+    # How often a serving process looks for a newer snapshot (a rebuild) to swap in.
+    MATCHER_SNAPSHOT_CHECK_SECONDS = _int("MATCHER_SNAPSHOT_CHECK_SECONDS", 5)
 
     # Uploaded CVs (PDF): size limit, text extraction limits, and the folder (default: <instance>/uploads/cv,
     # never under static/). Requests larger than MAX_CONTENT_LENGTH answer 413 before any view runs.
@@ -188,6 +196,8 @@ class TestConfig(Config):
     RATELIMIT_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
     REDIS_URL = None
+    # Each test's database is new: the index is built on first use, as the tests of warm start set up.
+    MATCHER_WARM_START = False
 
 
 def config_from_env():

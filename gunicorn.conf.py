@@ -10,8 +10,8 @@ import os
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # WEB_CONCURRENCY is also read by the app (config.WORKERS) to warn when rate limits are per process.
 workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
-# Load the app (and with MATCHMAKER_WARM_INDEX=1 build the matcher index) once in the master: the forked
-# workers share its memory pages and no first request waits for a build.
+# Load the app (and the matcher's index snapshot, memory-mapped) once in the master: the forked workers
+# share its memory pages and no first request waits for a build.
 preload_app = os.environ.get("GUNICORN_PRELOAD", "1") == "1"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "20"))

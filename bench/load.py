@@ -6,8 +6,8 @@
 Needs the `bench` extra (`pip install -e '.[bench]'`: Locust, pyinstrument). Creates the database
 `loadtest` on the given server (dropped again at the end, also after an error, unless --keep), runs
 `flask db upgrade` and `flask seed-demo`, and serves the app with gunicorn (production config, CSRF on,
-a random SECRET_KEY, TRUSTED_HOSTS=127.0.0.1, `--preload` with MATCHMAKER_WARM_INDEX=1 so that the
-master builds the matcher index once and the workers share it) on a free loopback port.
+a random SECRET_KEY, TRUSTED_HOSTS=127.0.0.1, `--preload` after `flask matcher build`, so that the
+master loads the index snapshot once and the workers share it) on a free loopback port.
 
 Sizes (companies, offers, graduate profiles at least): demo = the demo data as seeded (35 offers, 60
 profiles); 10x = 120, 400, 600; 100x = 1,200, 4,000, 6,000; bench = 2,000, 100,000, 100,000. The rows
@@ -268,11 +268,16 @@ def _ms(value) -> str:
 def run_size(label: str, url: str, workdir: Path, steps: list[int], seconds: float, workers: int,
              warmup: float, ready_timeout: float, warmup_limit: float = 300.0) -> list[dict]:
     ids = identities(url, workdir)
-    # The index is built once in the gunicorn master (--preload, MATCHMAKER_WARM_INDEX=1) and shared by
-    # the forked workers, so no request waits for a build. RATELIMIT_ENABLED=false for this run only:
-    # 64 logins from one address would trip the login limit.
-    env = {"RATELIMIT_ENABLED": "false", "MATCHMAKER_WARM_INDEX": "1", "WEB_CONCURRENCY": str(workers)}
+    # The index snapshot is built first (`flask matcher build`, as `make run` and a deploy do); the
+    # gunicorn master loads it at start (--preload) and the forked workers share its pages, so no request
+    # waits for a build. RATELIMIT_ENABLED=false for this run only: 64 logins from one address would trip
+    # the login limit.
+    env = {"RATELIMIT_ENABLED": "false", "WEB_CONCURRENCY": str(workers)}
     server = Server(url, workdir, workers=workers, env=env, timeout=120)
+    built = time.monotonic()
+    subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi:app", "matcher", "build"], cwd=REPO,
+                   env=server.environment(), check=True, capture_output=True, text=True)
+    print(f"{label}: index snapshot built in {time.monotonic() - built:.1f} s", flush=True)
     started = time.monotonic()
     server.start(ready_timeout=ready_timeout)
     try:

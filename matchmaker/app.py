@@ -43,7 +43,23 @@ def create_app(config_class=None) -> Flask:
     register_security(app)
     register_template_helpers(app)
     register_commands(app)
+    register_matcher(app)
     return app
+
+
+def register_matcher(app: Flask) -> None:
+    """A process that serves requests loads the matcher's snapshot now (or has one built in the
+    background), so that no request waits for the index; other `flask` commands do not."""
+    import click
+
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.info_name != "run":
+        return  # a command (`flask db upgrade`, `flask matcher build`, ...), not a server
+    if ctx is not None and ctx.params.get("reload") and os.environ.get("WERKZEUG_RUN_MAIN") != "true":
+        return  # the reloader's watching process serves nothing
+    from .matching.index import warm_start
+
+    warm_start(app)
 
 
 def check_production_settings(app: Flask) -> None:

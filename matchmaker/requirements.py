@@ -8,11 +8,11 @@ matcher cannot disagree about what is enough. The kind and the start are Python 
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-
 from datetime import date
 
-from .models import DEGREE_RANK, LANGUAGE_LEVELS, Degree, Offer, OfferKind, cefr_rank
+import sqlalchemy as sa
+
+from .models import DEGREE_RANK, LANGUAGE_LEVELS, Degree, GraduateProfile, Offer, OfferKind, cefr_rank
 
 # The hard conditions, in the order they are shown.
 CONDITIONS = ("kind", "german", "degree", "start")
@@ -58,3 +58,18 @@ def open_at_start(offer: Offer, earliest_start: date | None) -> bool:
     if not earliest_start or not offer.start_date:
         return True
     return (offer.end_date or offer.start_date) >= earliest_start
+def german_held_clause(required: str | None) -> sa.ColumnElement[bool]:
+    """Profiles whose German level meets `required` (the other way round from `german_clause`: one
+    offer, many graduates)."""
+    enough = [level for level in LANGUAGE_LEVELS if german_enough(required, level)]
+    clause = GraduateProfile.german_level.in_(enough)
+    if german_enough(required, None):
+        clause = sa.or_(clause, GraduateProfile.german_level.is_(None), GraduateProfile.german_level == "")
+    return clause
+
+
+def degree_held_clause(required: Degree | None) -> sa.ColumnElement[bool]:
+    """Profiles whose degree is at least `required` (none required: every profile)."""
+    if required is None:
+        return sa.true()
+    return GraduateProfile.degree.in_([degree for degree in DEGREE_RANK if degree_enough(required, degree)])

@@ -207,12 +207,16 @@ def test_a_reminder_job_run_twice_sends_one_mail(app, runner, db, make_introduct
 
 @pytest.mark.jobs
 @pytest.mark.slow
-def test_the_index_rebuild_job_runs_in_the_worker(app, runner, make_offer, run_worker):
+def test_the_index_rebuild_job_publishes_a_snapshot_in_the_worker(app, runner, make_offer, run_worker, tmp_path):
+    from matchmaker.matching import snapshot
+
     make_offer(title="Elektrolyse-Ingenieurin")
     result = runner.invoke(args=["jobs", "run", "rebuild-index"])
     assert result.exit_code == 0, result.output
     output = run_worker()
-    assert "matcher index built: 1 offers" in output
+    assert "matcher snapshot" in output and "published: 1 offers" in output, output
+    folder = snapshot.current(tmp_path / "worker" / "matcher")
+    assert folder is not None and len(snapshot.load_meta(folder)["rows"]["offers"]) == 1
     assert _queue(app).finished_job_registry.count == 1
 
 

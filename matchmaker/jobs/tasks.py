@@ -184,17 +184,14 @@ def run_retention(now: datetime | str | None = None) -> dict:
 
 @job
 def rebuild_index() -> dict:
-    """Rebuild the matcher index from the database.
-
-    The one place to switch to the snapshot build (`flask matcher build` in matching/index.py) once it
-    exists: today this refits this process's index, which every process also keeps current on its own
-    through the version in `matcher_state`."""
+    """Fit the matcher index over the database and publish it as the current snapshot; every serving
+    process swaps the new one in within MATCHER_SNAPSHOT_CHECK_SECONDS (`index.rebuild_snapshot`)."""
     from flask import current_app
 
-    from ..matching.index import current_version, get_index
+    from ..matching.index import current_version, rebuild_snapshot
 
-    get_index().build(current_app.config.get("MATCHER_DICTIONARY"))
-    return {"version": current_version()}
+    folder = rebuild_snapshot(current_app._get_current_object())
+    return {"version": current_version(), "snapshot": str(folder)}
 
 
 @job

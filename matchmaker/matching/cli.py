@@ -1,4 +1,5 @@
-"""``flask matcher eval DIR [DIR ...] [--json] [--given-language]``: measured matcher quality."""
+"""``flask matcher build``: the index as a snapshot on disk; ``flask matcher eval DIR [DIR ...] [--json]
+[--given-language]``: measured matcher quality."""
 from __future__ import annotations
 
 import json
@@ -8,7 +9,22 @@ from flask.cli import AppGroup
 
 from .evaluation import evaluate, format_report
 
-matcher_cli = AppGroup("matcher", help="Matcher tools: quality evaluation on labelled sets.")
+matcher_cli = AppGroup("matcher", help="Matcher tools: the index snapshot, quality evaluation on labelled sets.")
+
+
+@matcher_cli.command("build")
+def build_command():
+    """Fit the index over the database and publish it as the current snapshot (MATCHER_SNAPSHOT_DIR);
+    running servers swap it in within MATCHER_SNAPSHOT_CHECK_SECONDS."""
+    import time
+
+    from flask import current_app
+
+    from .index import rebuild_snapshot
+
+    started = time.perf_counter()
+    folder = rebuild_snapshot(current_app._get_current_object())
+    click.echo(f"matcher snapshot {folder} written in {time.perf_counter() - started:.1f} s")
 
 
 @matcher_cli.command("eval")

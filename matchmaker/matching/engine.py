@@ -48,6 +48,7 @@ Usage::
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 
@@ -221,16 +222,19 @@ class Matcher:
             qprov = self.explainer.stored_words(query_side, query_id, pre)
         return self._matches(q, qprov, side, hits)
 
-    def rank_batch(self, query_ids: Sequence, query_side: str, k: int = 10, chunk: int = 256,
-                   side: str | None = None) -> list[list[tuple[Hashable, float]]]:
+    def rank_batch(self, query_ids: Sequence, query_side: str, k: int = 10, chunk: int = 128,
+                   side: str | None = None, threads: int | None = None) -> list[list[tuple[Hashable, float]]]:
         """Top-k (id, score) lists for many stored documents at once: one
         sparse product per chunk of queries, then a per-row ``argpartition``
-        (no reasons, no filters)."""
+        (no reasons, no filters); the chunks run on ``threads`` threads (by
+        default one per cpu)."""
         side = self.pairing.partner(query_side, side)
         with self._lock:
             w = self.config.hub_weight
             hub = self.hubs.current(side, query_side).astype(np.float32) * np.float32(w) if w else None
-            return top_batch(self.stores[query_side], query_ids, self.stores[side], hub, self.n_features, k, chunk)
+            threads = threads if threads is not None else (os.cpu_count() or 1)
+            return top_batch(self.stores[query_side], query_ids, self.stores[side], hub, self.n_features, k, chunk,
+                             threads)
 
     def _matches(self, q, qprov, side: str, hits) -> list[Match]:
         """Matches with reasons for ranked hits.  The words of candidates

@@ -1,7 +1,8 @@
 """The matcher fed from the database: documents from models, one index per process, kept in step.
 
 The engine (engine.py) knows nothing of Flask or SQLAlchemy. This module turns database rows into
-engine documents, builds the index on first use, and follows changes: every flush that touches a
+engine documents, loads the index from a snapshot on disk (or builds it: see "Snapshots" below), and
+follows changes: every flush that touches a
 matched row raises the version in `matcher_state` (same transaction), and a process that sees a newer
 version re-reads only the rows whose `updated_at` changed (upsert) or that are gone (remove). A page
 never waits for a refit of the whole corpus.
@@ -33,8 +34,12 @@ process is shared by every request, and a request must not wait while another an
   side of a page is always read fresh from the database (the graduate's own profile, the company's
   own offer); only other people's changes may show one request later. `version` and `seen` are
   written by the syncing request only.
-- Building the first index is the one wait: there is nothing to rank on before it (`build_lock`).
-  `matcher` is set last, after `seen` and `version`, so that nobody syncs against a half-set index.
+- Snapshots: a serving process (`MATCHER_WARM_START`) loads the current snapshot at start
+  (`warm_start`), or has one built in the background; until it has an index, ranking raises
+  `IndexNotReady` and the pages say the ranking is being prepared: no request builds. A newer
+  snapshot (a rebuild: `rebuild_snapshot`) is loaded in the background and swapped in. Without warm
+  start (the tests) the first ranking builds the index (`build_lock`). `matcher` is set last, after
+  `seen` and `version`, so that nobody syncs against a half-set index.
 
 `progress`, when set, is called with ("analyse" | "applied", side, id) around each changed document
 of a sync (for logs and for tests that hold a sync in progress).
@@ -42,12 +47,16 @@ of a sync (for logs and for tests that hold a sync in progress).
 
 from __future__ import annotations
 
+import gc
 import logging
+import os
 import re
 import threading
-from collections.abc import Callable, Hashable
+import time
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -56,9 +65,10 @@ from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..graduates.queries import findable_profiles
-from ..models import (DEGREE_RANK, Company, Degree, GraduateProfile, MatcherState, Offer, OfferStatus, ResearchUnit,
-                      cefr_rank, utcnow)
-from ..requirements import CONDITIONS, degree_enough, german_enough, kind_wanted, open_at_start
+from ..models import (DEGREE_RANK, Company, Degree, GraduateProfile, MatcherState, Offer, OfferKind, OfferStatus,
+                      ResearchUnit, cefr_rank, utcnow)
+from ..requirements import (CONDITIONS, degree_clause, degree_enough, degree_held_clause, german_clause, german_enough,
+                            german_held_clause, kind_wanted, open_at_start)
 from ..research.queries import UNIT_OFFER_KINDS
 from .engine import Document, Match, Matcher, MatcherConfig, Reason, label_fits
 from .language import detect_language
@@ -208,6 +218,32 @@ def current_version() -> int:
 
 # ---- the per-process index -----------------------------------------------------------------------
 
+class IndexNotReady(Exception):
+    """This process has no index yet: it is being loaded or built in the background (never on a request)."""
+
+
+def fit_from_database(dictionary: str | None = None) -> tuple[Matcher, int, dict[str, dict[int, datetime]]]:
+    """A matcher fitted over every live row, the database version read before the rows (a change made
+    while fitting is applied by the next sync), and per side the rows it holds (id -> updated_at)."""
+    version = current_version()
+    rows = {name: dict(db.session.execute(spec.live_rows()).all()) for name, spec in SIDES.items()}
+    docs = {name: [spec.document(obj) for obj in _load_rows(spec.model, rows[name])]
+            for name, spec in SIDES.items()}
+    matcher = Matcher(MatcherConfig(stop_terms=stop_terms()), bridge=_bridge(dictionary), pairs=PAIRS)
+    matcher.fit_sides(docs)
+    return matcher, version, rows
+
+
+def _load_rows(model, ids, chunk: int = 2000):
+    """The rows of `model` with these ids, read in chunks (a long IN list is slow or refused)."""
+    ids = list(ids)
+    out = []
+    for a in range(0, len(ids), chunk):
+        out.extend(db.session.scalars(sa.select(model).where(model.id.in_(ids[a:a + chunk]))))
+        # the documents are made as the rows come; the rows need not stay in the session
+    return out
+
+
 @dataclass
 class MatcherIndex:
     """One matcher with the versions of the rows it holds (threads: see the module docstring)."""
@@ -220,6 +256,13 @@ class MatcherIndex:
     builds: int = 0
     updates: int = 0
     progress: Callable[[str, str, Hashable], None] | None = None
+    snapshot: str | None = None  # the snapshot folder the matcher was loaded from
+    loads: int = 0
+    # the background work that loads or builds an index for this process (see `prepare`)
+    preparing: threading.Thread | None = None
+    preparing_pid: int = 0
+    checked_at: float = 0.0  # when the snapshot link was last looked at
+    error: str | None = None  # the last background failure, for the log and the "being prepared" page
 
     def _rows(self) -> dict[str, dict[int, datetime]]:
         """Per side: id -> updated_at of the rows the index holds."""
@@ -228,21 +271,36 @@ class MatcherIndex:
     def _load(self, model, ids):
         if not ids:
             return []
-        return list(db.session.scalars(sa.select(model).where(model.id.in_(list(ids)))))
+        return _load_rows(model, ids)
+
+    def install(self, matcher: Matcher, version: int, rows: dict, snapshot: str | None = None) -> None:
+        """Make a fitted or loaded matcher this process's index (a request that holds the old one
+        finishes with it). `matcher` is set last, after `seen` and `version`, so that nobody syncs
+        against a half-set index; `sync_lock` keeps a sync of the old one from writing over them."""
+        with self.sync_lock:
+            self.seen = {name: dict(rows.get(name, {})) for name in SIDES}
+            self.version = version
+            self.snapshot = snapshot
+            self.matcher = matcher
 
     def build(self, dictionary: str | None = None) -> None:
-        version = current_version()
-        rows = self._rows()
-        docs = {name: [spec.document(obj) for obj in self._load(spec.model, rows[name])]
-                for name, spec in SIDES.items()}
-        matcher = Matcher(MatcherConfig(stop_terms=stop_terms()), bridge=_bridge(dictionary), pairs=PAIRS)
-        matcher.fit_sides(docs)
-        self.seen = rows
-        self.version = version
-        self.matcher = matcher  # last: a request that sees it may sync against `seen` and `version`
+        matcher, version, rows = fit_from_database(dictionary)
+        self.install(matcher, version, rows)
         self.builds += 1
         log.info("matcher index built: %s (version %d)",
                  ", ".join(f"{len(ids)} {name}" for name, ids in rows.items()), version)
+
+    def load_snapshot(self, folder, dictionary: str | None = None) -> None:
+        """Memory-map a snapshot and make it this process's index; the changes since it was built
+        are applied by the next sync (`ensure_current`)."""
+        from . import snapshot
+
+        started = time.perf_counter()
+        matcher, meta = snapshot.load(folder, bridge=_bridge(dictionary))
+        self.install(matcher, meta["version"], meta["rows"], snapshot=str(folder))
+        self.loads += 1
+        log.info("matcher snapshot %s loaded in %.2f s (version %d)", folder, time.perf_counter() - started,
+                 meta["version"])
 
     def sync(self) -> None:
         """Apply what changed since our version: upsert changed rows, remove vanished ones.
@@ -272,20 +330,176 @@ class MatcherIndex:
         self.version = version
         self.updates += 1
 
-    def ensure_current(self, dictionary: str | None = None) -> Matcher:
-        """The matcher, built on first use and brought up to date unless another request is doing
-        that right now (then this one ranks on the index as it stands: it does not wait)."""
+    def ensure_current(self, dictionary: str | None = None, app=None) -> Matcher:
+        """The matcher, brought up to date unless another request is doing that right now (then this
+        one ranks on the index as it stands: it does not wait).
+
+        Without warm start (`MATCHER_WARM_START` off: the tests) the first call builds the index.
+        With it, no request builds: while this process has no index, `IndexNotReady` is raised and
+        the index is loaded or built in the background (`prepare`); a newer snapshot published by a
+        rebuild is loaded in the background and swapped in."""
+        warm = app is not None and app.config.get("MATCHER_WARM_START")
         if self.matcher is None:
-            with self.build_lock:
+            if warm:
+                self.prepare(app)
                 if self.matcher is None:
-                    self.build(dictionary)
-                    return self.matcher
+                    raise IndexNotReady()
+            else:
+                with self.build_lock:
+                    if self.matcher is None:
+                        self.build(dictionary)
+                        return self.matcher
+        elif warm:
+            self.follow_snapshots(app)
         if current_version() != self.version and self.sync_lock.acquire(blocking=False):
             try:
                 self.sync()
             finally:
                 self.sync_lock.release()
         return self.matcher
+
+    # -- snapshots: loaded at start, built in the background, followed ------------------------------
+
+    def _busy(self) -> bool:
+        thread = self.preparing
+        return thread is not None and self.preparing_pid == os.getpid() and thread.is_alive()
+
+    def _start(self, app, work: Callable[[], None], name: str) -> None:
+        def run():
+            with app.app_context():
+                try:
+                    work()
+                    self.error = None
+                except Exception as exc:  # logged; the next request tries again
+                    self.error = type(exc).__name__
+                    log.exception("matcher index: %s failed", name)
+                finally:
+                    db.session.remove()
+
+        thread = threading.Thread(target=run, name=f"matcher-{name}", daemon=True)
+        self.preparing, self.preparing_pid = thread, os.getpid()
+        thread.start()
+
+    def prepare(self, app, wait: bool = False) -> None:
+        """Give this process an index without making a request wait: the current snapshot is loaded
+        (with `wait`, here: at start, before any request; under `gunicorn --preload` in the master,
+        so that the workers share it), else one is built and published in the background (one
+        process builds, the others wait for its snapshot and load it)."""
+        dictionary = app.config.get("MATCHER_DICTIONARY")
+        with self.build_lock:
+            if self.matcher is not None or self._busy():
+                return
+            folder = usable_snapshot(app)
+            if folder is not None and wait:
+                try:
+                    self.load_snapshot(folder, dictionary)
+                    return
+                except (OSError, ValueError, EOFError, KeyError) as exc:
+                    log.warning("matcher snapshot %s not loaded (%s): building one", folder, exc)
+            self._start(app, lambda: self._load_or_build(app), "prepare")
+
+    def _load_or_build(self, app) -> None:
+        dictionary = app.config.get("MATCHER_DICTIONARY")
+        folder = usable_snapshot(app)
+        if folder is None:
+            folder = rebuild_snapshot(app, only_if_missing=True)
+        self.load_snapshot(folder, dictionary)
+
+    def follow_snapshots(self, app) -> None:
+        """Every few seconds: if a newer snapshot was published than the one loaded, load it in the
+        background and swap it in (requests go on with the old one meanwhile)."""
+        now = time.monotonic()
+        if now - self.checked_at < app.config.get("MATCHER_SNAPSHOT_CHECK_SECONDS", 5):
+            return
+        self.checked_at = now
+        folder = usable_snapshot(app)
+        if folder is None or str(folder) == self.snapshot:
+            return
+        with self.build_lock:
+            if self._busy():
+                return
+            dictionary = app.config.get("MATCHER_DICTIONARY")
+            self._start(app, lambda: self.load_snapshot(folder, dictionary), "swap")
+
+
+def snapshot_root(app) -> Path:
+    """The folder of the snapshots (`MATCHER_SNAPSHOT_DIR`, by default `<instance>/matcher`)."""
+    return Path(app.config.get("MATCHER_SNAPSHOT_DIR") or Path(app.instance_path) / "matcher")
+
+
+def database_name(app) -> str:
+    """The database a snapshot was built from, without its password."""
+    return sa.engine.make_url(app.config["SQLALCHEMY_DATABASE_URI"]).render_as_string(hide_password=True)
+
+
+def usable_snapshot(app):
+    """The current snapshot folder if it was built from this database, else None."""
+    from . import snapshot
+
+    folder = snapshot.current(snapshot_root(app))
+    if folder is None:
+        return None
+    try:
+        meta = snapshot.load_meta(folder)
+    except (OSError, EOFError, ValueError):
+        return None
+    return folder if meta.get("database") == database_name(app) else None
+
+
+def rebuild_snapshot(app, only_if_missing: bool = False):
+    """Fit the index over the database and publish it as the current snapshot; the folder.
+
+    The one function a background job or `flask matcher build` calls. One build at a time per
+    snapshot folder (a file lock); with `only_if_missing`, a snapshot another process published
+    while this one waited for the lock is taken instead of building again. Every process that
+    follows snapshots swaps the new one in within `MATCHER_SNAPSHOT_CHECK_SECONDS`."""
+    import fcntl
+
+    from . import snapshot
+
+    root = snapshot_root(app)
+    root.mkdir(parents=True, exist_ok=True)
+    with app.app_context(), open(root / ".build.lock", "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if only_if_missing:
+                folder = usable_snapshot(app)
+                if folder is not None:
+                    return folder
+            started = time.perf_counter()
+            matcher, version, rows = fit_from_database(app.config.get("MATCHER_DICTIONARY"))
+            meta = {"version": version, "rows": rows, "database": database_name(app),
+                    "built_at": utcnow(), "build_seconds": time.perf_counter() - started}
+            folder = snapshot.publish(root, lambda path: snapshot.save(matcher, path, meta),
+                                      keep=app.config.get("MATCHER_SNAPSHOTS_KEPT", 2))
+            log.info("matcher snapshot %s published: %s (version %d) in %.1f s", folder,
+                     ", ".join(f"{len(ids)} {name}" for name, ids in rows.items()), version,
+                     time.perf_counter() - started)
+            return folder
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)  # before the file closes: a forked child may hold it too
+            db.session.remove()
+
+
+def warm_start(app) -> None:
+    """At the start of a serving process: load the current snapshot now, or build one in the
+    background; the matching pages say "being prepared" until it is there."""
+    if not app.config.get("MATCHER_WARM_START"):
+        return
+    with app.app_context():
+        index = get_index()
+        engine = db.engine
+        index.prepare(app, wait=True)
+    detect_language("Anlagen planen und prüfen")  # its models, loaded on first use: here, before a fork
+    # What is loaded now (the snapshot's Python objects, the dictionaries) is kept out of the cyclic
+    # garbage collector: its passes would write to every object's header in each forked worker and
+    # so copy the pages the workers share (gunicorn --preload).
+    gc.freeze()
+    # a pooled connection opened here (a build in the background) must not be used by a forked
+    # worker: the child drops the pool it inherited, without closing the parent's connections
+    if not getattr(engine, "_matcher_fork_hook", False):
+        os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
+        engine._matcher_fork_hook = True
 
 
 _bridges: dict[str | None, object] = {}
@@ -320,9 +534,11 @@ def index_ready() -> bool:
 
 
 def get_matcher() -> Matcher:
+    """The index's matcher, current; raises `IndexNotReady` while a warm-started process has none."""
     from flask import current_app
 
-    return get_index().ensure_current(current_app.config.get("MATCHER_DICTIONARY"))
+    app = current_app._get_current_object()
+    return get_index().ensure_current(app.config.get("MATCHER_DICTIONARY"), app)
 
 
 def forget_indexes() -> None:
@@ -373,6 +589,33 @@ def all_held(conds: list[Condition]) -> bool:
     return all(c.held for c in conds)
 
 
+def offer_conditions_clause(profile: GraduateProfile) -> sa.ColumnElement[bool]:
+    """`conditions` as SQL over the offers, for one graduate: the offers all of whose conditions hold."""
+    clauses = [german_clause(profile.german_level), degree_clause(profile.degree)]
+    wanted = set(profile.wanted_kinds or [])
+    if wanted:
+        clauses.append(Offer.kind.in_([kind for kind in OfferKind if kind.value in wanted]))
+    if profile.earliest_start:
+        clauses.append(sa.or_(Offer.start_date.is_(None),
+                              sa.func.coalesce(Offer.end_date, Offer.start_date) >= profile.earliest_start))
+    return sa.and_(*clauses)
+
+
+def profile_conditions_clause(offer: Offer) -> sa.ColumnElement[bool]:
+    """`conditions` as SQL over the profiles, for one offer: the graduates all of whose conditions hold."""
+    wanted = sa.cast(GraduateProfile.wanted_kinds, sa.Text)
+    clauses = [
+        sa.or_(GraduateProfile.wanted_kinds.is_(None), wanted.in_(["[]", "null"]),
+               wanted.contains(f'"{offer.kind.value}"', autoescape=True)),
+        german_held_clause(offer.min_german_level),
+        degree_held_clause(offer.degree),
+    ]
+    if offer.start_date:
+        end = offer.end_date or offer.start_date
+        clauses.append(sa.or_(GraduateProfile.earliest_start.is_(None), GraduateProfile.earliest_start <= end))
+    return sa.and_(*clauses)
+
+
 # "Findable" is defined once, in graduates/queries.py; the old name stays for the matcher's callers.
 findable_profiles_query = findable_profiles
 
@@ -412,6 +655,8 @@ class SideSpec:
     ranked: Callable[[Any, Match, list[Condition]], Any]  # a ranked candidate for a page
     conditions: Callable[[Any, Any], list[Condition]]  # (query row, candidate row) -> hard conditions
     has_content: Callable[[Any], bool] = lambda _row: True  # can a row of this side be a query at all
+    # (query row) -> SQL over this side's rows: the candidates whose hard conditions all hold
+    conditions_clause: Callable[[Any], sa.ColumnElement[bool]] | None = None
 
 
 SIDES: dict[str, SideSpec] = {}
@@ -439,6 +684,7 @@ register_side(SideSpec(
     # The query is a graduate's profile or a research unit: each has its own conditions.
     conditions=lambda query, offer: (unit_conditions(offer, query) if isinstance(query, ResearchUnit)
                                      else conditions(query, offer)),
+    conditions_clause=offer_conditions_clause,
 ))
 register_side(SideSpec(
     name="profiles", model=GraduateProfile, document=profile_document,
@@ -446,6 +692,7 @@ register_side(SideSpec(
     item="profile", ranked=RankedProfile,
     conditions=lambda offer, profile: conditions(profile, offer),
     has_content=profile_has_content,
+    conditions_clause=profile_conditions_clause,
 ), matched_with=("offers",))
 register_side(SideSpec(
     name="units", model=ResearchUnit, document=unit_document,
@@ -471,6 +718,57 @@ def offers_for_unit(unit: ResearchUnit, candidates: list[Offer], k: int = 200) -
 def explain_units(offer: Offer, ranked: list[RankedUnit]) -> None:
     """Fill in the reasons of the units a page shows: from the units' public texts."""
     explain(offer, "units", ranked)
+
+
+class RankedPage(Sequence):
+    """Ranked candidates of a side, best first, as ids and scores; the rows (and their conditions)
+    are loaded only for the part a page shows, in one query."""
+
+    def __init__(self, query, side: str, matches: list[Match]):
+        self.query, self.spec, self.matches = query, SIDES[side], matches
+        self._made: dict[Any, Any] = {}
+
+    def __len__(self) -> int:
+        return len(self.matches)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            chosen = self.matches[i]
+            todo = [m.id for m in chosen if m.id not in self._made]
+            if todo:
+                spec = self.spec
+                rows = {row.id: row for row in _load_rows(spec.model, todo)}
+                for m in chosen:
+                    row = rows.get(m.id)
+                    if row is not None:
+                        self._made[m.id] = spec.ranked(row, m, spec.conditions(self.query, row))
+            return [self._made[m.id] for m in chosen if m.id in self._made]
+        found = self[i:i + 1] if i != -1 else self[i:]
+        if not found:
+            raise IndexError(i)
+        return found[0]
+
+
+def rank_page(query, side: str, candidates: sa.Select, strict: bool = True, k: int = 200) -> RankedPage:
+    """Rank the rows of `side` that `candidates` selects (a select of that side's model, e.g.
+    `public_offers()` or `findable_profiles()`; only the ids are read) for a query row; with strict,
+    the hard conditions filter first, in the same SQL query (`SideSpec.conditions_clause`). No row
+    is loaded but those of the page shown (`RankedPage`)."""
+    spec, asking = SIDES[side], side_of(query)
+    if not asking.has_content(query):
+        return RankedPage(query, side, [])
+    select = candidates.with_only_columns(spec.model.id).order_by(None)
+    if strict:
+        select = select.where(spec.conditions_clause(query))
+    allowed = set(db.session.scalars(select))
+    if not allowed:
+        return RankedPage(query, side, [])
+    matcher = get_matcher()
+    matches = matcher.rank(asking.document(query), side, k=max(k, LABEL_POOL), allowed=allowed, explain=False,
+                           query_side=asking.name)
+    matches = [m for m in matches if m.score >= MIN_SCORE]
+    label_fits(matches)  # among all the fits the query gets, not only the k listed
+    return RankedPage(query, side, matches[:k])
 
 
 def rank_for(query, side: str, candidates: list, strict: bool = True, k: int = 200,

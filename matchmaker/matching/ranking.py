@@ -67,25 +67,41 @@ def top(store: Store, q: sp.csr_matrix, hub: Callable[[], np.ndarray], hub_weigh
 
 
 def top_batch(queries: Store, query_ids: Sequence, target: Store, hub: np.ndarray | None, n_features: int,
-              k: int, chunk: int) -> list[list[tuple[Hashable, float]]]:
+              k: int, chunk: int, threads: int = 1) -> list[list[tuple[Hashable, float]]]:
     """:func:`top` for many stored query rows at once (no filter): one sparse
     product per chunk of queries, then a per-row ``argpartition``; ``hub``:
-    the candidates' hub values times the hub weight (None: no correction)."""
-    out: list[list[tuple[Hashable, float]]] = []
+    the candidates' hub values times the hub weight (None: no correction).
+    With ``threads`` > 1 the chunks run in a thread pool (the sparse product,
+    the densifying and the partition release the GIL); the result is the same."""
     ids = target.ids
-    for a in range(0, len(query_ids), chunk):
-        Q = sp.vstack([queries.row(i, n_features) for i in query_ids[a : a + chunk]], format="csr")
+    starts = list(range(0, len(query_ids), chunk))
+    # the query rows are taken first, in this thread (a store is not read by two threads at once)
+    blocks = [sp.vstack([queries.row(i, n_features) for i in query_ids[a : a + chunk]], format="csr") for a in starts]
+    if target.buffer:
+        target._buffer(n_features)  # stacked once here, read by the threads
+    dead = ~target.alive
+
+    def one(Q) -> list[list[tuple[Hashable, float]]]:
         S = target.scores_matrix(Q)
-        S[:, ~target.alive] = 0
+        S[:, dead] = 0
         kk = min(k, S.shape[1])
         if kk == 0:
-            out.extend([] for _ in range(Q.shape[0]))
-            continue
+            return [[] for _ in range(Q.shape[0])]
         K = S - hub if hub is not None else S.copy()  # the ranking key, as in top()
         K[S <= 0] = -np.inf
         best = np.argpartition(-K, kk - 1, axis=1)[:, :kk] if kk < S.shape[1] else np.tile(np.arange(S.shape[1]), (S.shape[0], 1))
+        out = []
         for r in range(S.shape[0]):
             t = best[r]
             t = t[np.argsort(-K[r, t], kind="stable")]
             out.append([(ids[j], float(S[r, j])) for j in t if S[r, j] > 0])
-    return out
+        return out
+
+    if threads > 1 and len(blocks) > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(min(threads, len(blocks))) as pool:
+            parts = list(pool.map(one, blocks))
+    else:
+        parts = [one(Q) for Q in blocks]
+    return [row for part in parts for row in part]

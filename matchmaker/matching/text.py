@@ -611,9 +611,13 @@ class Analyzer:
                 cache.clear()
         return hit
 
-    def expand_token(self, tok: str, lang: str, chars: bool, known_split: bool = True) -> dict[str, float]:
+    def expand_token(self, tok: str, lang: str, chars: bool, known_split: bool = True,
+                     typos: bool = True) -> dict[str, float]:
         """Features of one case-folded token (``known_split=False``: without
-        splitting a word the dictionary knows as a whole)."""
+        splitting a word the dictionary knows as a whole; ``typos=False``:
+        an unknown word gets no corrections, so that a correction is never
+        corrected again: "managerkaelte" normalises to "managerkaelt",
+        whose nearest spelling is "managerkaelte" again)."""
         cfg = self.cfg
         n = self.normal(tok, lang)
         if n is None:
@@ -635,7 +639,7 @@ class Analyzer:
             swe = cfg.synonym_weight_en
             known = self._synonym_features(n, swe, out, "en") or (f != n and self._synonym_features(f, swe, out, "en"))
         if self.bridge is None:
-            if not known:
+            if not known and typos:
                 self._typo_features(n, lang, out)
             return out
         bw = cfg.bridge_weight
@@ -683,9 +687,9 @@ class Analyzer:
                 # a German compound in a text taken for English (a title
                 # without umlauts: "Qualitaetsingenieur", "Schweissfachingenieur")
                 known = True
-                for k, w in self.expand_token(tok, "de", False).items():
+                for k, w in self.expand_token(tok, "de", False, typos=typos).items():
                     out[k] = out.get(k, 0.0) + w * xw
-        if not (known or translated or parts):
+        if not (known or translated or parts) and typos:
             self._typo_features(n, lang, out)
         return out
 
@@ -731,7 +735,7 @@ class Analyzer:
             return
         fixes = self.corrections(n, lang)
         for c in fixes:
-            for k, w in self.expand_token(c, lang, False).items():
+            for k, w in self.expand_token(c, lang, False, typos=False).items():
                 out[k] = out.get(k, 0.0) + w * tw / len(fixes)
 
     def expand_phrase(self, key: str, lang: str) -> dict[str, float]:

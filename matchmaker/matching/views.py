@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, jsonify, make_response, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import contains_eager
 
@@ -22,6 +23,24 @@ from .forms import FitFilterForm
 bp = Blueprint("matching", __name__)
 
 RANK_LIMIT = 200  # a person reads the first pages; deeper ranks are noise
+PREPARING_RETRY_SECONDS = 5
+
+
+@bp.app_errorhandler(index.IndexNotReady)
+def ranking_being_prepared(_error):
+    """No index in this process yet (just started; loaded or built in the background): every page
+    that ranks answers at once that the ranking is being prepared, and reloads itself."""
+    from ..errors import wants_json
+
+    if wants_json():
+        response = make_response(jsonify(error=_("The ranking is being prepared. Please try again in a moment.")),
+                                 503)
+    else:
+        response = make_response(render_template("matching/preparing.html", retry=PREPARING_RETRY_SECONDS), 503)
+        response.headers["Refresh"] = str(PREPARING_RETRY_SECONDS)
+    response.headers["Retry-After"] = str(PREPARING_RETRY_SECONDS)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _strict() -> bool:
@@ -71,8 +90,7 @@ def graduates_for_offer(offer_id: int):
         offer = get_offer_or_404(offer_id, current_user)
     ranked = []
     if offer.is_public:
-        candidates = list(db.session.scalars(findable_profiles()))
-        ranked = index.profiles_for_offer(offer, candidates, strict=_strict(), k=RANK_LIMIT)
+        ranked = index.rank_page(offer, "profiles", findable_profiles(), strict=_strict(), k=RANK_LIMIT)
     page = ListPage(ranked, page_arg(), current_app.config["PAGE_SIZE"])
     if page.items:
         index.explain_profiles(offer, page.items, for_company=current_user.role == Role.company)
