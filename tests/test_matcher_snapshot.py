@@ -29,7 +29,7 @@ def _world(make_offer, make_profile, n: int = 5):
 
 def _rankings(matcher, profiles, offers):
     return ([[(m.id, round(m.score, 6)) for m in matcher.rank_id(p.id, "profiles", k=10)] for p in profiles],
-            [[(m.id, round(m.score, 6)) for m in matcher.rank_id(o.id, "offers", k=10)] for o in offers])
+            [[(m.id, round(m.score, 6)) for m in matcher.rank_id(o.id, "offers", k=10, side="profiles")] for o in offers])
 
 
 def test_snapshot_round_trip_ranks_as_a_fresh_build(app, make_offer, make_profile, monkeypatch):
@@ -81,8 +81,8 @@ def test_changes_since_the_snapshot_are_applied_on_load(app, db, make_offer, mak
     fresh = index.MatcherIndex()
     fresh.build()
     assert sorted(matcher.ids("offers")) == sorted(fresh.matcher.ids("offers"))
-    assert [m.id for m in matcher.rank_id(new.id, "offers", k=5)] == \
-        [m.id for m in fresh.matcher.rank_id(new.id, "offers", k=5)]
+    assert [m.id for m in matcher.rank_id(new.id, "offers", k=5, side="profiles")] == \
+        [m.id for m in fresh.matcher.rank_id(new.id, "offers", k=5, side="profiles")]
 
 
 def test_the_switch_is_atomic_and_old_snapshots_are_pruned(app, make_offer, make_profile):

@@ -18,7 +18,7 @@ from html.parser import HTMLParser
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
-from xml.etree.ElementTree import ParseError as XMLParseError
+from defusedxml.ElementTree import ParseError as XMLParseError
 
 from .fetch import Fetched
 

@@ -724,8 +724,10 @@ class RankedPage(Sequence):
     """Ranked candidates of a side, best first, as ids and scores; the rows (and their conditions)
     are loaded only for the part a page shows, in one query."""
 
-    def __init__(self, query, side: str, matches: list[Match]):
+    def __init__(self, query, side: str, matches: list[Match],
+                 check: Callable[[Any, Any], list[Condition]] | None = None):
         self.query, self.spec, self.matches = query, SIDES[side], matches
+        self.check = check or self.spec.conditions
         self._made: dict[Any, Any] = {}
 
     def __len__(self) -> int:
@@ -741,7 +743,7 @@ class RankedPage(Sequence):
                 for m in chosen:
                     row = rows.get(m.id)
                     if row is not None:
-                        self._made[m.id] = spec.ranked(row, m, spec.conditions(self.query, row))
+                        self._made[m.id] = spec.ranked(row, m, self.check(self.query, row))
             return [self._made[m.id] for m in chosen if m.id in self._made]
         found = self[i:i + 1] if i != -1 else self[i:]
         if not found:
@@ -829,20 +831,30 @@ def _lowest_asked(values: list, rank: Callable) -> tuple[Any, bool]:
     return min(values, key=rank), len(set(values)) > 1
 
 
-def offers_with_near_misses(profile: GraduateProfile, candidates: list[Offer], held: Held, strict: bool = True,
-                            k: int = 200) -> tuple[list[RankedOffer], list[Hidden]]:
-    """Rank every candidate once; return the list to show (strict: the offers that meet every condition
-    checked, labelled among themselves; else every fitting offer with what failed), best first, at most
-    `k`, and what each condition hides: how many fitting offers fail that condition alone (exactly what
-    choosing "any" for it adds to the strict list), and how many fail several."""
-    everything = offers_for_profile(profile, candidates, strict=False, k=max(len(candidates), 1), held=held)
-    alone: dict[str, list[Offer]] = {name: [] for name in CONDITIONS}
+def offers_with_near_misses(profile: GraduateProfile, candidates: sa.Select, held: Held, strict: bool = True,
+                            k: int = 200) -> tuple[RankedPage, list[Hidden]]:
+    """Rank every candidate once (`candidates`: a select of offers, only ids and the columns of the
+    conditions are read); return the list to show (strict: the offers that meet every condition checked,
+    labelled among themselves; else every fitting offer with what failed), best first, at most `k`, as a
+    `RankedPage` that loads only the rows of the page shown, and what each condition hides: how many
+    fitting offers fail that condition alone (exactly what choosing "any" for it adds to the strict list),
+    and how many fail several."""
+    asking = side_of(profile)
+    facts = {row.id: row for row in db.session.execute(candidates.with_only_columns(
+        Offer.id, Offer.kind, Offer.min_german_level, Offer.degree, Offer.start_date, Offer.end_date
+    ).order_by(None))}
+    if not facts or not asking.has_content(profile):
+        return RankedPage(profile, "offers", []), []
+    matches = get_matcher().rank(asking.document(profile), "offers", k=len(facts), allowed=set(facts),
+                                 explain=False, query_side=asking.name)
+    matches = [m for m in matches if m.score >= MIN_SCORE]
+    failed = {m.id: [c.name for c in conditions(profile, facts[m.id], held) if not c.held] for m in matches}
+    alone: dict[str, list] = {name: [] for name in CONDITIONS}
     several = 0
-    for item in everything:
-        failed = [c.name for c in item.conditions if not c.held]
-        if len(failed) == 1:
-            alone[failed[0]].append(item.offer)
-        elif failed:
+    for m in matches:
+        if len(failed[m.id]) == 1:
+            alone[failed[m.id][0]].append(facts[m.id])
+        elif failed[m.id]:
             several += 1
     hidden = []
     for name, offers in alone.items():
@@ -856,11 +868,13 @@ def offers_with_near_misses(profile: GraduateProfile, candidates: list[Offer], h
         hidden.append(group)
     if several:
         hidden.append(Hidden("several", several))
+    check = lambda query, offer: conditions(query, offer, held)  # noqa: E731
     if not strict:
-        return everything[:k], hidden
-    shown = [item for item in everything if all_held(item.conditions)][:k]
-    label_fits([item.match for item in shown])  # among the fits this list shows, as a strict ranking does
-    return shown, hidden
+        label_fits(matches)  # among all the fits the graduate gets, not only the k listed
+        return RankedPage(profile, "offers", matches[:k], check=check), hidden
+    shown = [m for m in matches if not failed[m.id]][:k]
+    label_fits(shown)  # among the fits this list shows, as a strict ranking does
+    return RankedPage(profile, "offers", shown, check=check), hidden
 
 
 def profiles_for_offer(offer: Offer, candidates: list[GraduateProfile], strict: bool = True,

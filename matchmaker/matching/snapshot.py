@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import pickle
+import pickle  # nosec B403 - snapshots are written only by this app into its own folder (MATCHER_SNAPSHOT_DIR), never taken from a user
 import shutil
 import time
 from collections.abc import Callable, Hashable, Iterator, MutableMapping

@@ -57,11 +57,9 @@ def offers_for_me():
                                strict=_strict(), hidden=[])
     form = FitFilterForm(formdata=request.args, profile=profile)
     filters = form.valid_filters()
+    candidates = filter_offers(public_offers(), filters)
     if filters.get("q"):  # the words typed narrow the offers as on the public list
-        candidates = [hit.offer for hit in search_public_offers(filters)]
-    else:
-        select = filter_offers(public_offers(), filters).options(contains_eager(Offer.company))
-        candidates = list(db.session.scalars(select).unique())
+        candidates = candidates.where(Offer.id.in_([hit.offer.id for hit in search_public_offers(filters)]))
     ranked, hidden = index.offers_with_near_misses(profile, candidates, form.held(), strict=_strict(), k=RANK_LIMIT)
     page = ListPage(ranked, page_arg(), current_app.config["PAGE_SIZE"])
     if page.items:
