@@ -584,6 +584,8 @@ def test_a_story_about_a_unit_shows_on_its_page_and_goes_when_withdrawn(app, cli
     page = client.get(f"/units/{unit.id}").get_data(as_text=True)
     assert "From lecture hall to power plant" in page and 'id="stories-heading"' in page
     assert "From lecture hall to power plant" not in client.get(f"/units/{other.id}").get_data(as_text=True)
+    # The story names the unit it is about, with a link to its page.
+    assert f'href="/units/{unit.id}"' in client.get(f"/stories/{story.id}").get_data(as_text=True)
     base = app.config["BASE_URL"].rstrip("/")
     tags = og_tags(page)
     assert tags["og:title"] == "Lehrstuhl Sensornetze" and tags["og:url"] == f"{base}/units/{unit.id}"
