@@ -955,15 +955,16 @@ def seed_demo() -> list[str]:
     date_accounts(new_profiles, first_seen, now, random.Random(SEED + 2))  # nosec B311
     new_events = seed_events(staff if staff.is_demo else None, *demo_event_people(), now,
                              random.Random(SEED + 3))  # nosec B311
+    # Units before stories: a story may be about a unit.
+    researcher = accounts.existing.get(demo_email("researcher"))
+    new_units, new_questions, unit_intros = seed_research(owners, staff if staff.is_demo else None, researcher, now,
+                                                          lifetime)
     story_graduates = [accounts.existing[spec.email] for spec in graduates[:2]]
     new_stories = seed_stories(staff if staff.is_demo else None,
                                [user for user in story_graduates if user.is_demo], now)
     board_today = berlin_today()
     new_measures = seed_measures(staff if staff.is_demo else None, board_today)
     new_checks = seed_retention_checks(staff if staff.is_demo else None, board_today)
-    researcher = accounts.existing.get(demo_email("researcher"))
-    new_units, new_questions, unit_intros = seed_research(owners, staff if staff.is_demo else None, researcher, now,
-                                                          lifetime)
     db.session.commit()
 
     if (accounts.created or new_companies or new_offers or new_profiles or introductions or new_events

@@ -1,5 +1,5 @@
 """The Präsenzstelle's fictional stories and news for `flask seed-demo`: three success stories (one names a
-graduate who confirmed it, one a chair's project with a company, one still waiting for the confirmation of
+graduate who confirmed it, one a chair's project with a company, shown on the chair's page too, one still waiting for the confirmation of
 the demo graduate whose login `make run` prints) and two news items, with drawn pictures.
 
 A story is keyed by its German title and, once there, left exactly as it is. Its text starts with "[Demo]"
@@ -16,8 +16,9 @@ import sqlalchemy as sa
 from PIL import Image, ImageDraw
 
 from .extensions import db
-from .models import (Company, ConsentRecord, Event, EventType, Offer, Story, StoryKind, StoryLink, StoryPerson,
-                     StoryStatus, User)
+from .demo_research import UNIT_PREFIX, UNITS
+from .models import (Company, ConsentRecord, Event, EventType, Offer, ResearchUnit, Story, StoryKind, StoryLink,
+                     StoryPerson, StoryStatus, User)
 from .stories import images
 from .stories.operations import CONSENT_PURPOSE, CONSENT_VERSION, consent_text
 
@@ -38,6 +39,7 @@ class StorySpec:
     companies: tuple[str, ...] = ()   # company slugs (the contact address's local part)
     offer_prefix: str = ""            # the first demo offer whose title starts so
     event_type: EventType | None = None
+    unit: str = ""                    # the slug of a demo research unit (demo_research.py), seeded before
     person: int | None = None         # index of the demo graduate it names
     confirmed: bool = True
 
@@ -60,15 +62,15 @@ STORIES = (
     StorySpec(StoryKind.story, 25, (31, 122, 61),
               "Papier ohne Wasserverlust: Lehrstuhl und Papierfabrik forschen gemeinsam",
               "Paper without losing water: a chair and a paper mill do research together",
-              "Ein Forschungsprojekt mit der BTU senkt den Frischwasserbedarf der Papiermaschinen.",
-              "A research project with BTU cuts the paper machines' fresh water demand.",
-              "Aus einer Forschungsfrage auf Matchmaker wurde ein gemeinsames Projekt: Ein Lehrstuhl der BTU "
-              "untersucht mit der Pumpe Papier & Verpackung GmbH, wie sich Prozesswasser länger im Kreislauf "
-              "halten lässt. Zwei Studierende schreiben ihre Abschlussarbeiten dazu.",
-              "A research question on Matchmaker became a joint project: a BTU chair studies with Pumpe Papier & "
-              "Verpackung GmbH how process water can stay in the loop for longer. Two students write their theses "
-              "on it.",
-              companies=("papier",)),
+              "Funksensoren in der Trockenpartie zeigen, wo die Papiermaschine Wasser und Energie verliert.",
+              "Wireless sensors in the drying section show where the paper machine loses water and energy.",
+              "Aus einer Forschungsfrage auf Matchmaker wurde ein gemeinsames Projekt: Der Lehrstuhl für Verteilte "
+              "Systeme und Sensornetze der BTU erprobt mit der Pumpe Papier & Verpackung GmbH ein Funksensornetz, "
+              "das die Feuchte der Papierbahn laufend misst. Zwei Studierende schreiben ihre Abschlussarbeiten dazu.",
+              "A research question on Matchmaker became a joint project: BTU's Chair of Distributed Systems and "
+              "Sensor Networks tries out a wireless sensor network with Pumpe Papier & Verpackung GmbH that measures "
+              "the moisture of the paper web on line. Two students write their theses on it.",
+              companies=("papier",), unit="iot"),
     StorySpec(StoryKind.story, 2, (226, 113, 29),
               "Zwischen Vorlesung und Schichtplan: Studieren und arbeiten im Kraftwerk",
               "Between lectures and shift plans: studying and working at the power plant",
@@ -124,6 +126,7 @@ def seed_stories(staff: User | None, graduates: list[User], now: datetime) -> in
     companies = {c.contact_email.split("@")[0]: c for c in db.session.scalars(
         sa.select(Company).where(Company.is_demo.is_(True), Company.verified_at.is_not(None)))}
     graduates = [g for g in graduates if g.profile is not None]
+    unit_names = {spec.slug: UNIT_PREFIX + spec.name for spec in UNITS}
     added = 0
     for number, spec in enumerate(STORIES):
         if spec.title_de in existing:
@@ -154,6 +157,12 @@ def seed_stories(staff: User | None, graduates: list[User], now: datetime) -> in
                                       .order_by(Event.starts_at).limit(1))
             if event is not None:
                 story.links.append(StoryLink(event_id=event.id))
+        if spec.unit:
+            unit = db.session.scalar(sa.select(ResearchUnit).where(
+                ResearchUnit.name == unit_names.get(spec.unit), ResearchUnit.is_demo.is_(True),
+                ResearchUnit.verified_at.is_not(None)))
+            if unit is not None:
+                story.links.append(StoryLink(research_unit_id=unit.id))
         if person is not None:
             named = StoryPerson(user_id=person.id, created_at=story.created_at)
             if spec.confirmed:

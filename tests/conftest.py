@@ -366,10 +366,10 @@ def make_token(app):
 @pytest.fixture
 def make_story(app):
     """A success story (published by default, at `published_at` or now) in German and English; `people` are
-    users it names (unconfirmed unless `confirmed=True`), `companies`/`offers`/`events` what it is about."""
+    users it names (unconfirmed unless `confirmed=True`), `companies`/`offers`/`events`/`units` what it is about."""
 
     def make(status: StoryStatus | str = StoryStatus.published, *, people=(), confirmed: bool = False,
-             companies=(), offers=(), events=(), **overrides) -> Story:
+             companies=(), offers=(), events=(), units=(), **overrides) -> Story:
         status = StoryStatus(status)
         values = {"kind": StoryKind.story, "title_de": "Vom Hörsaal ins Kraftwerk",
                   "title_en": "From the lecture hall to the power plant",
@@ -385,6 +385,7 @@ def make_story(app):
             story.people.append(StoryPerson(user_id=user.id, confirmed_at=utcnow() if confirmed else None))
         story.links += [StoryLink(company_id=c.id) for c in companies] + [StoryLink(offer_id=o.id) for o in offers]
         story.links += [StoryLink(event_id=e.id) for e in events]
+        story.links += [StoryLink(research_unit_id=u.id) for u in units]
         _db.session.add(story)
         _db.session.commit()
         return story

@@ -543,3 +543,16 @@ def test_research_units_questions_and_unit_introductions(db, client, seeded):
     assert made.offer.title in page and 'class="chips reasons"' in page
     detail = client.get(f"/introductions/{made.id}").get_data(as_text=True)
     assert made.company.contact_email in detail or db.session.get(User, made.company_accepted_by_id).email in detail
+
+
+def test_the_chair_company_story_is_on_the_chairs_page(db, client, seeded):
+    from matchmaker.models import ResearchUnit, Story, StoryLink, StoryStatus
+
+    linked = db.session.execute(db.select(Story, ResearchUnit).join(StoryLink, StoryLink.story_id == Story.id)
+                                .join(ResearchUnit, ResearchUnit.id == StoryLink.research_unit_id)).all()
+    assert len(linked) == 1
+    story, unit = linked[0]
+    assert story.status == StoryStatus.published and unit.is_verified and unit.is_demo
+    assert {link.company.name for link in story.links if link.company is not None}  # the company as well
+    page = client.get(f"/units/{unit.id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert story.title_en in page

@@ -362,3 +362,151 @@ def test_anonymous_is_sent_to_login(client):
                         ("get", "/account/delete"), ("post", "/account/delete")):
         response = getattr(client, method)(url)
         assert response.status_code == 302 and "/auth/login" in response.location, url
+
+
+# ---- a researcher's own data --------------------------------------------------------------------
+
+@pytest.fixture
+def unit_answers(client, db, make_user, make_unit, make_offer, make_introduction, company_user, login_as):
+    """A researcher in two units who said yes to one introduction and no to another; a colleague's
+    introduction they never answered."""
+    from matchmaker.models import OfferKind
+
+    researcher = make_user(Role.researcher)
+    colleague = make_user(Role.researcher)
+    unit = make_unit(name="Lehrstuhl Wasserstofftechnik", members=[researcher, colleague])
+    other_unit = make_unit(name="Labor Korrosion", members=[researcher])
+    question = make_offer(kind=OfferKind.research_project, title="Elektrolyse im Teillastbetrieb")
+    accepted = make_introduction(offer=question, unit=unit, message_to_graduate="Passt zu Ihrem Prüfstand.",
+                                 message_to_company="Nur für das Unternehmen.")
+    declined = make_introduction(offer=make_offer(kind=OfferKind.research_project, title="Korrosion an Nähten"),
+                                 unit=other_unit)
+    untouched = make_introduction(offer=make_offer(kind=OfferKind.research_project, title="Fremde Frage"),
+                                  unit=unit)
+    login_as(researcher)
+    assert client.post(f"/introductions/{accepted.id}/accept").status_code == 302
+    assert client.post(f"/introductions/{declined.id}/decline",
+                       data={"reason": "Keine Kapazität in diesem Semester."}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Introduction, accepted.id).state == IntroductionState.accepted_by_graduate
+    assert db.session.get(Introduction, declined.id).state == IntroductionState.declined
+    return {"researcher": researcher, "colleague": colleague, "unit": unit, "other_unit": other_unit,
+            "accepted": accepted, "declined": declined, "untouched": untouched}
+
+
+def test_researcher_export_has_units_and_the_introductions_they_answered(client, db, unit_answers, login_as):
+    login_as(unit_answers["researcher"])
+    raw = _export_raw(client)
+    data = json.loads(raw)
+    assert {u["name"] for u in data["research_units"]} == {"Lehrstuhl Wasserstofftechnik", "Labor Korrosion"}
+    assert all(u["joined_at"] and u["faculty"] for u in data["research_units"])
+    by_id = {i["id"]: i for i in data["unit_introductions"]}
+    assert set(by_id) == {unit_answers["accepted"].id, unit_answers["declined"].id}
+    accepted = by_id[unit_answers["accepted"].id]
+    assert accepted["unit"] == "Lehrstuhl Wasserstofftechnik" and accepted["offer"] == "Elektrolyse im Teillastbetrieb"
+    assert accepted["message_to_unit"] == "Passt zu Ihrem Prüfstand." and accepted["unit_accepted_at"]
+    assert {a["action"] for a in accepted["your_answers"]} == {"consent", "accept"}
+    declined = by_id[unit_answers["declined"].id]
+    assert declined["state"] == "declined" and declined["close_reason"] == "Keine Kapazität in diesem Semester."
+    assert "decline" in {a["action"] for a in declined["your_answers"]}
+    # The Präsenzstelle's words to the company are not theirs.
+    assert "Nur für das Unternehmen." not in raw
+    assert any(c["introduction_id"] == unit_answers["accepted"].id for c in data["consents"])
+
+
+def test_a_colleagues_export_holds_only_their_own_answers(client, db, unit_answers, login_as):
+    login_as(unit_answers["colleague"])
+    data = _export(client)
+    assert [u["name"] for u in data["research_units"]] == ["Lehrstuhl Wasserstofftechnik"]
+    assert data["unit_introductions"] == []
+
+
+def test_a_graduates_export_has_empty_unit_sections(client, make_user, login_as):
+    login_as(make_user(Role.graduate))
+    data = _export(client)
+    assert data["research_units"] == [] and data["unit_introductions"] == []
+
+
+def test_researcher_sees_and_revokes_their_consent_and_the_open_introduction_ends(client, db, unit_answers,
+                                                                               login_as, outbox):
+    researcher, accepted = unit_answers["researcher"], unit_answers["accepted"]
+    login_as(researcher)
+    page = client.get("/introductions/consents")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    consent = db.session.scalar(db.select(ConsentRecord).where(ConsentRecord.introduction_id == accepted.id,
+                                                               ConsentRecord.user_id == researcher.id))
+    assert consent is not None and consent.revoked_at is None
+    assert f'id="consent-{consent.id}"' in text and "Revoke" in text
+    assert 'href="/introductions/consents"' in client.get("/account/data").get_data(as_text=True)
+    response = client.post(f"/introductions/consents/{consent.id}/revoke")
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(ConsentRecord, consent.id).revoked_at is not None
+    intro = db.session.get(Introduction, accepted.id)
+    assert intro.state == IntroductionState.withdrawn and intro.closed_by_side == Side.unit
+    # Revoked twice: a message, not a 500.
+    again = client.post(f"/introductions/consents/{consent.id}/revoke")
+    assert again.status_code in (302, 303)
+
+
+def test_a_colleagues_yes_keeps_the_introduction_but_not_the_revokers_address(client, db, unit_answers, login_as,
+                                                                             company_user):
+    from matchmaker.brokering.operations import unit_contact
+
+    researcher, colleague, accepted = unit_answers["researcher"], unit_answers["colleague"], unit_answers["accepted"]
+    # The unit said yes by the first member; the company accepts and contact crosses with that address.
+    owner = company_user(accepted.company)
+    login_as(owner)
+    assert client.post(f"/introductions/{accepted.id}/accept").status_code == 302
+    db.session.expire_all()
+    intro = db.session.get(Introduction, accepted.id)
+    assert intro.state == IntroductionState.introduced
+    assert unit_contact(intro)["unit_member_email"] == researcher.email
+    # A second member's yes on record for the unit.
+    db.session.add(ConsentRecord(user_id=colleague.id, purpose="introduction", text="Ja.", text_version="1",
+                                 introduction_id=intro.id, given_at=utcnow()))
+    db.session.commit()
+    consent = db.session.scalar(db.select(ConsentRecord).where(ConsentRecord.introduction_id == intro.id,
+                                                               ConsentRecord.user_id == researcher.id))
+    login_as(researcher)
+    assert client.post(f"/introductions/consents/{consent.id}/revoke").status_code == 302
+    db.session.expire_all()
+    intro = db.session.get(Introduction, accepted.id)
+    assert intro.state == IntroductionState.introduced
+    assert unit_contact(intro)["unit_member_email"] == colleague.email
+    login_as(owner)
+    assert researcher.email not in client.get(f"/introductions/{intro.id}").get_data(as_text=True)
+
+
+def test_nobody_revokes_anothers_consent_and_companies_have_no_consents_page(client, db, unit_answers, login_as,
+                                                                            make_user):
+    consent = db.session.scalar(db.select(ConsentRecord).where(
+        ConsentRecord.user_id == unit_answers["researcher"].id))
+    assert consent is not None
+    login_as(unit_answers["colleague"])
+    assert client.post(f"/introductions/consents/{consent.id}/revoke").status_code == 404
+    db.session.expire_all()
+    assert db.session.get(ConsentRecord, consent.id).revoked_at is None
+    login_as(make_user(Role.company))
+    assert client.get("/introductions/consents").status_code == 403
+
+
+def test_revoking_a_story_confirmation_on_the_consents_page_takes_the_story_offline(client, db, make_user,
+                                                                                   make_story, login_as):
+    from matchmaker.models import Story, StoryStatus
+
+    researcher = make_user(Role.researcher)
+    story = make_story(StoryStatus.awaiting_consent, people=[researcher])
+    login_as(researcher)
+    assert client.post(f"/stories/{story.id}/confirm").status_code == 302
+    db.session.refresh(story)
+    assert story.status == StoryStatus.published
+    (consent,) = consents(db, researcher, "story")
+    assert f'id="consent-{consent.id}"' in client.get("/introductions/consents").get_data(as_text=True)
+    assert client.post(f"/introductions/consents/{consent.id}/revoke").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Story, story.id).status == StoryStatus.withdrawn
+    assert db.session.get(ConsentRecord, consent.id).revoked_at is not None
+    client.post("/auth/logout")
+    assert client.get(f"/stories/{story.id}").status_code == 410

@@ -4,6 +4,7 @@ the Atom feed, the image upload (content checks and metadata), Open Graph tags, 
 from __future__ import annotations
 
 import io
+import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
@@ -547,3 +548,101 @@ def test_stories_about_one_target_by_its_link_column(make_story, make_offer, mak
     assert queries.stories_about_offer(offer.id) == [about_offer]
     assert queries.stories_about_event(event.id) == [about_event]
     assert queries.stories_about(StoryLink.event_id, event.id) == [about_event]
+
+
+# ---- research units -----------------------------------------------------------------------------
+
+def test_a_story_about_a_unit_shows_on_its_page_and_goes_when_withdrawn(app, client, db, staff, make_user, make_unit,
+                                                                       login_as, outbox):
+    unit, other = make_unit(name="Lehrstuhl Sensornetze"), make_unit(name="Labor Korrosion")
+    unverified = make_unit(name="Noch nicht geprüft", verified=False)
+    graduate = make_user(Role.graduate)
+    login_as(staff)
+    form = client.get("/stories/new").get_data(as_text=True)
+    assert "Lehrstuhl Sensornetze" in form and "Noch nicht geprüft" not in form
+    # Only verified units may be chosen.
+    response = client.post("/stories/new", content_type="multipart/form-data",
+                           data=story_form(units=[str(unverified.id)]))
+    assert response.status_code == 400
+    story = _new_story(client, story_form(units=[str(unit.id)], people=graduate.email,
+                                          image=(io.BytesIO(png_bytes()), "p.png", "image/png")))
+    assert story is not None and [link.research_unit_id for link in story.links] == [unit.id]
+    # The edit form shows the unit as chosen.
+    edit = client.get(f"/stories/{story.id}/edit").get_data(as_text=True)
+    (unit_box,) = re.findall(rf'<input[^>]*name="units"[^>]*value="{unit.id}"[^>]*>', edit)
+    assert "checked" in unit_box
+    client.post(f"/stories/{story.id}/publish")
+    client.post("/auth/logout")
+    # Not public before the person named confirmed it.
+    assert "From lecture hall to power plant" not in client.get(f"/units/{unit.id}").get_data(as_text=True)
+
+    login_as(graduate)
+    assert client.post(f"/stories/{story.id}/confirm").status_code == 302
+    db.session.refresh(story)
+    assert story.status == StoryStatus.published
+    client.post("/auth/logout")
+    page = client.get(f"/units/{unit.id}").get_data(as_text=True)
+    assert "From lecture hall to power plant" in page and 'id="stories-heading"' in page
+    assert "From lecture hall to power plant" not in client.get(f"/units/{other.id}").get_data(as_text=True)
+    # The story names the unit it is about, with a link to its page.
+    assert f'href="/units/{unit.id}"' in client.get(f"/stories/{story.id}").get_data(as_text=True)
+    base = app.config["BASE_URL"].rstrip("/")
+    tags = og_tags(page)
+    assert tags["og:title"] == "Lehrstuhl Sensornetze" and tags["og:url"] == f"{base}/units/{unit.id}"
+    assert tags["og:image"].startswith(f"{base}/stories/{story.id}/image") and tags["og:description"]
+
+    login_as(graduate)
+    assert client.post(f"/stories/{story.id}/withdraw").status_code == 302
+    client.post("/auth/logout")
+    page = client.get(f"/units/{unit.id}").get_data(as_text=True)
+    assert "From lecture hall to power plant" not in page and 'id="stories-heading"' not in page
+    assert og_tags(page)["og:image"].startswith(f"{base}/static/")
+
+
+def test_an_unverified_units_page_carries_no_stories_and_no_link_preview(client, db, make_unit, make_story, staff,
+                                                                         login_as):
+    unit = make_unit(verified=False)
+    make_story(title_en="About a hidden unit", units=[unit])
+    login_as(staff)
+    page = client.get(f"/units/{unit.id}").get_data(as_text=True)
+    assert "About a hidden unit" not in page and not og_tags(page)
+
+
+def test_stories_about_a_unit_by_its_link_column(make_story, make_unit, make_company):
+    from matchmaker.stories import queries
+
+    unit, company = make_unit(), make_company()
+    about_unit = make_story(units=[unit], companies=[company])
+    make_story(StoryStatus.draft, units=[unit])
+    make_story(StoryStatus.offline, units=[unit])
+    assert queries.stories_about_unit(unit.id) == [about_unit]
+    assert queries.stories_about_company(company.id) == [about_unit]
+
+
+def test_a_unit_link_names_only_the_unit(db, make_story, make_unit, make_company):
+    from matchmaker.models import StoryLink
+
+    story, unit = make_story(), make_unit()
+    db.session.add(StoryLink(story_id=story.id, research_unit_id=unit.id, company_id=make_company().id))
+    with pytest.raises(sa.exc.IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+    db.session.add(StoryLink(story_id=story.id, research_unit_id=unit.id))
+    db.session.commit()
+    # Deleting the unit deletes its links, the story stays.
+    db.session.delete(db.session.get(type(unit), unit.id))
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(Story, story.id) is not None
+    assert db.session.scalar(sa.select(sa.func.count(StoryLink.id)).where(StoryLink.story_id == story.id)) == 0
+
+
+def test_editing_keeps_or_drops_the_unit_link(client, db, staff, make_unit, make_story, login_as):
+    unit, other = make_unit(name="Lehrstuhl A"), make_unit(name="Lehrstuhl B")
+    story = make_story(StoryStatus.draft, units=[unit])
+    login_as(staff)
+    response = client.post(f"/stories/{story.id}/edit", content_type="multipart/form-data",
+                           data=story_form(units=[str(other.id)]))
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert [link.research_unit_id for link in db.session.get(Story, story.id).links] == [other.id]

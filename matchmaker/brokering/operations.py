@@ -16,7 +16,8 @@ from ..extensions import db
 from ..graduates.queries import is_findable
 from ..matching.engine import Reason
 from ..models import (ConsentRecord, Degree, GraduateProfile, Introduction, IntroductionState,
-                      Membership, Note, Offer, OfferKind, ResearchUnit, Role, Side, User, utcnow)
+                      Membership, Note, Offer, OfferKind, ResearchUnit, Role, Side, StoryPerson, User,
+                      utcnow)
 from ..outbox import external_url, queue_mail
 from .queries import open_introduction
 
@@ -389,8 +390,15 @@ def withdraw_introduction(introduction: Introduction, user: User, reason: str = 
     _mail_side(introduction, _other(side, introduction), _l("An introduction has ended"), "introduction_closed")
 
 
+# Who sees and revokes their own consent records on "My consents": the people whose contact data an
+# introduction passes on (a graduate, a unit's member) and who may be named in a story.
+CONSENTING_ROLES = (Role.graduate, Role.researcher)
+
+
 def revoke_consent(consent: ConsentRecord, user: User, now: datetime | None = None) -> bool:
-    """Revoke a consent; a graduate's revocation ends the introduction if it is still open.
+    """Revoke a consent; a graduate's revocation ends the introduction if it is still open, and so does a
+    researcher's when no other member of the unit said yes for it. Revoking the confirmation of a story takes
+    the story offline, as withdrawing it from the story's page does.
 
     Returns whether an introduction was withdrawn.
     """
@@ -410,12 +418,24 @@ def revoke_consent(consent: ConsentRecord, user: User, now: datetime | None = No
             consent.revoked_at = now
         record_audit(user, "revoke_consent", subject=user, obj=consent)
         return False
+    from ..stories.operations import CONSENT_PURPOSE as STORY_PURPOSE, withdraw_story
+
+    if consent.purpose == STORY_PURPOSE:
+        person = db.session.scalar(db.select(StoryPerson).where(StoryPerson.consent_id == consent.id))
+        if person is not None and person.has_confirmed:
+            withdraw_story(person.story, user, now=now)  # revokes the record too
+            record_audit(user, "revoke_consent", subject=user, obj=consent)
+            return False
     consent.revoked_at = now
     introduction = consent.introduction
     record_audit(user, "revoke_consent", subject=user, obj=consent)
-    if introduction is not None and introduction.side_of(user) == Side.graduate:
+    side = introduction.side_of(user) if introduction is not None else None
+    if side == Side.graduate:
         introduction.card_snapshot = None
-    if introduction is not None and introduction.is_open and introduction.side_of(user) == Side.graduate:
+    if side == Side.unit and answering_member(introduction) is not None:
+        # Another member's yes still stands for the unit; only this person's address is no longer passed on.
+        return False
+    if side in (Side.graduate, Side.unit) and introduction.is_open:
         withdraw_introduction(introduction, user, reason=_("Consent revoked"), now=now, revocation=True)
         return True
     return False

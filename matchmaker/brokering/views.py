@@ -312,17 +312,17 @@ def company(company_id: int):
     return render_template("brokering/company.html", company=company, page=page)
 
 
-# ---- the graduate's consents --------------------------------------------------------------------
+# ---- a person's own consents (graduates, and researchers who answered for their unit) -----------
 
 @bp.route("/consents")
-@role_required(Role.graduate)
+@role_required(*operations.CONSENTING_ROLES)
 def consents():
     page = _paginate(queries.consents_of(current_user))
     return render_template("brokering/consents.html", page=page, revoke_form=EmptyForm())
 
 
 @bp.route("/consents/<int:consent_id>/revoke", methods=["POST"])
-@role_required(Role.graduate)
+@role_required(*operations.CONSENTING_ROLES)
 def revoke(consent_id: int):
     consent = get_consent_or_404(consent_id, current_user)
     if not EmptyForm().validate_on_submit():

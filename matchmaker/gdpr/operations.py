@@ -17,8 +17,8 @@ from flask_babel import lazy_gettext as _l
 from .. import cv
 from ..extensions import db
 from ..models import (WAITING_STATES, AlertDelivery, ApiToken, AuditEntry, Company, ConsentRecord, GraduateProfile,
-                      Introduction, IntroductionState, Note, Offer, OfferStatus, OutboxMessage, ResearchUnitMember, Role,
-                      Side, StoryPerson, User, utcnow)
+                      Introduction, IntroductionState, Note, Offer, OfferStatus, OutboxMessage, ResearchUnit,
+                      ResearchUnitMember, Role, Side, StoryPerson, User, utcnow)
 from ..events import queries as event_queries
 from ..events.operations import forget_registrations
 from ..outbox import external_url, queue_mail
@@ -224,6 +224,60 @@ def _story_person_export(person: StoryPerson, user: User) -> dict:
     }
 
 
+def _unit_memberships(user: User) -> list[dict]:
+    rows = db.session.execute(sa.select(ResearchUnitMember, ResearchUnit).join(
+        ResearchUnit, ResearchUnit.id == ResearchUnitMember.unit_id).where(ResearchUnitMember.user_id == user.id)
+        .order_by(ResearchUnitMember.joined_at, ResearchUnit.id))
+    return [{"unit_id": unit.id, "name": unit.name, "faculty": _value(unit.faculty), "kind": _value(unit.kind),
+             "joined_at": _time(member.joined_at)} for member, unit in rows]
+
+
+def _unit_answers(user: User) -> dict[int, list[dict]]:
+    """What this person said for a research unit, by introduction: their consents and their own steps."""
+    answers: dict[int, list[dict]] = {}
+    consents = db.session.scalars(sa.select(ConsentRecord).join(
+        Introduction, Introduction.id == ConsentRecord.introduction_id).where(
+        ConsentRecord.user_id == user.id, Introduction.research_unit_id.is_not(None)))
+    for consent in consents:
+        answers.setdefault(consent.introduction_id, []).append(
+            {"action": "consent", "consent_id": consent.id, "at": _time(consent.given_at)})
+    steps = db.session.execute(sa.select(AuditEntry.object_id, AuditEntry.action, AuditEntry.created_at).join(
+        Introduction, Introduction.id == AuditEntry.object_id).where(
+        AuditEntry.actor_id == user.id, AuditEntry.object_type == "introduction",
+        AuditEntry.action.startswith("introduction_"), Introduction.research_unit_id.is_not(None)))
+    for introduction_id, action, at in steps:
+        answers.setdefault(introduction_id, []).append(
+            {"action": action.removeprefix("introduction_"), "at": _time(at)})
+    return answers
+
+
+def _unit_introductions(user: User) -> list[dict]:
+    """The introductions of research units this person answered (accepted, declined, withdrew or started)."""
+    answers = _unit_answers(user)
+    if not answers:
+        return []
+    introductions = db.session.scalars(sa.select(Introduction).where(Introduction.id.in_(list(answers)))
+                                       .order_by(Introduction.id))
+    exported = []
+    for intro in introductions:
+        own = answers[intro.id]
+        own.sort(key=lambda answer: answer["at"] or "")
+        closed_by_them = intro.closed_by_side == Side.unit and any(
+            answer["action"] in ("decline", "withdraw") for answer in own)
+        exported.append({
+            "id": intro.id, "state": intro.state.value,
+            "unit": intro.research_unit.name if intro.research_unit else None,
+            "company": intro.company.name if intro.company else None,
+            "offer": intro.offer.title if intro.offer else None, "started_by": intro.started_by.value,
+            "message_to_unit": intro.message_to_graduate,
+            "close_reason": intro.close_reason if closed_by_them else None,
+            "created_at": _time(intro.created_at), "unit_accepted_at": _time(intro.graduate_accepted_at),
+            "company_accepted_at": _time(intro.company_accepted_at), "introduced_at": _time(intro.introduced_at),
+            "closed_at": _time(intro.closed_at), "your_answers": own,
+        })
+    return exported
+
+
 def user_locale(user: User) -> str:
     return user.locale if user.locale in ("de", "en") else "de"
 
@@ -298,6 +352,8 @@ def export_data(user: User, now: datetime | None = None) -> dict:
         "offers_created": [_offer_export(offer) for offer in offers],
         "event_registrations": [_registration_export(r) for r in event_queries.registrations_of_user(user)],
         "story_confirmations": [_story_person_export(person, user) for person in _story_people(user)],
+        "research_units": _unit_memberships(user),
+        "unit_introductions": _unit_introductions(user),
         "withheld": _withheld(withheld),
     }
 

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from .. import cv
 from ..access import get_cv_profile_or_404, login_required, role_required
+from ..brokering.operations import CONSENTING_ROLES
 from ..errors import on_domain_error
 from ..extensions import db
 from ..forms import EmptyForm
@@ -91,6 +92,7 @@ def download_cv(profile_id: int):
 def index():
     return render_template("gdpr/index.html", profile=current_user.profile,
                            may_delete=current_user.role in SELF_DELETING_ROLES,
+                           may_see_consents=current_user.role in CONSENTING_ROLES,
                            stories_waiting=story_queries.waiting_count(current_user))
 
 

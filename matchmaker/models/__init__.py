@@ -20,7 +20,7 @@
   (`MeasureStatus`) with its `MeasureFigure`s and `MeasureChange` history.
 - `api`: `ApiToken` (personal tokens of the JSON API, stored hashed) and its `TokenScope`s.
 - `stories`: success stories and news (`Story`, `StoryKind`, `StoryStatus`, `GONE_STATES`), what they are
-  about (`StoryLink`: a company, offer or event) and the people they name (`StoryPerson`, with consent).
+  about (`StoryLink`: a company, offer, event or research unit) and the people they name (`StoryPerson`, with consent).
 - `records`: what the service keeps about its own work: `AuditEntry`, `OutboxMessage`, `MatcherState`,
   `AlertDelivery`.
 

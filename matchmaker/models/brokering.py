@@ -243,12 +243,13 @@ class Introduction(db.Model):
     def withdraw(self, by, reason: str = "", now: datetime | None = None, revocation: bool = False) -> Side:
         """One side steps back after the introduction, before an outcome.
 
-        With `revocation` (the graduate revoked their consent) any introduction not yet closed ends.
+        With `revocation` (the graduate, or the unit's last member who said yes, revoked their consent) any
+        introduction not yet closed ends.
         """
         side = self._party(by)
         if revocation:
-            if side != Side.graduate:
-                raise NotAllowed("Only the graduate can revoke their consent.")
+            if side not in (Side.graduate, Side.unit):
+                raise NotAllowed("Only the graduate or a member of the unit can revoke their consent.")
             if not self.is_open:
                 raise NotPossible("This introduction is already closed.")
         elif self.state != IntroductionState.introduced:

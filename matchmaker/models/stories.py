@@ -1,5 +1,5 @@
-"""Success stories and news of the Präsenzstelle: the story, what it is about (companies, offers, events) and
-the people it names or shows, each of whom confirms it before it is published."""
+"""Success stories and news of the Präsenzstelle: the story, what it is about (companies, offers, events,
+research units) and the people it names or shows, each of whom confirms it before it is published."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from .companies import Company
     from .events import Event
     from .offers import Offer
+    from .research import ResearchUnit
 
 
 class StoryKind(str, enum.Enum):
@@ -115,7 +116,7 @@ class Story(db.Model):
 
 
 class StoryLink(db.Model):
-    """One thing a story is about: exactly one of its target columns is set (a research unit will be one more)."""
+    """One thing a story is about: exactly one of its target columns is set."""
 
     __tablename__ = "story_link"
 
@@ -124,20 +125,24 @@ class StoryLink(db.Model):
     company_id: Mapped[int | None] = mapped_column(sa.ForeignKey("company.id", ondelete="CASCADE"), index=True)
     offer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("offer.id", ondelete="CASCADE"), index=True)
     event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    research_unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("research_unit.id", ondelete="CASCADE"),
+                                                         index=True)
 
     story: Mapped[Story] = relationship(back_populates="links")
     company: Mapped[Company | None] = relationship()
     offer: Mapped[Offer | None] = relationship()
     event: Mapped[Event | None] = relationship()
+    research_unit: Mapped[ResearchUnit | None] = relationship()
 
     # The columns that name a target; a new kind of target adds its column here and in the check below.
-    TARGETS = ("company_id", "offer_id", "event_id")
+    TARGETS = ("company_id", "offer_id", "event_id", "research_unit_id")
 
     __table_args__ = (
         sa.CheckConstraint(
             "(CASE WHEN company_id IS NULL THEN 0 ELSE 1 END)"
             " + (CASE WHEN offer_id IS NULL THEN 0 ELSE 1 END)"
-            " + (CASE WHEN event_id IS NULL THEN 0 ELSE 1 END) = 1",
+            " + (CASE WHEN event_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN research_unit_id IS NULL THEN 0 ELSE 1 END) = 1",
             name="one_target"),
     )
 

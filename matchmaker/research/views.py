@@ -17,6 +17,7 @@ from ..forms import EmptyForm, redirect_with_form_errors, restore_form
 from ..models import FieldOfAction, Role
 from ..offers.queries import public_offers
 from ..pagination import ListPage, page_arg
+from ..stories.queries import stories_about_unit
 from . import operations, queries
 from .forms import (InviteMemberForm, JoinForm, ProposeUnitForm, QuestionFilterForm, UnitFilterForm, UnitForm,
                     UnitMessageForm)
@@ -52,7 +53,8 @@ def detail(unit_id: int):
     return render_template("research/detail.html", unit=unit, can_edit=can_edit_unit(unit, current_user),
                            member=is_unit_member(unit, current_user), staff=is_staff(current_user),
                            questions=questions, invite_form=restore_form(InviteMemberForm, "invite_member"),
-                           message_form=UnitMessageForm(formdata=None), verify_form=EmptyForm(formdata=None))
+                           message_form=UnitMessageForm(formdata=None), verify_form=EmptyForm(formdata=None),
+                           stories=stories_about_unit(unit.id) if unit.is_verified else [])
 
 
 # ---- staff -----------------------------------------------------------------------------------

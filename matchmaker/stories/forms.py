@@ -68,12 +68,14 @@ class StoryForm(BaseForm):
     companies = _checks(_l("Companies it is about"))
     offers = _checks(_l("Offers it is about"))
     events = _checks(_l("Events it is about"))
+    units = _checks(_l("Research units it is about"))
 
-    def __init__(self, *args, companies=(), offers=(), events=(), locale="de", **kwargs):
+    def __init__(self, *args, companies=(), offers=(), events=(), units=(), locale="de", **kwargs):
         super().__init__(*args, **kwargs)
         self.companies.choices = [(str(c.id), c.name) for c in companies]
         self.offers.choices = [(str(o.id), f"{o.title} ({o.company.name})") for o in offers]
         self.events.choices = [(str(e.id), e.title(locale)) for e in events]
+        self.units.choices = [(str(u.id), u.name) for u in units]
         self.found_people: list[User] = []
 
     def validate_title_en(self, field):
@@ -120,6 +122,7 @@ class StoryForm(BaseForm):
         data["companies"] = [str(link.company_id) for link in story.links if link.company_id is not None]
         data["offers"] = [str(link.offer_id) for link in story.links if link.offer_id is not None]
         data["events"] = [str(link.event_id) for link in story.links if link.event_id is not None]
+        data["units"] = [str(link.research_unit_id) for link in story.links if link.research_unit_id is not None]
         return data
 
     def texts(self) -> dict:

@@ -18,7 +18,8 @@ from ..audit import record_audit
 from ..domain import InvalidInput, NotAllowed, NotPossible
 from ..extensions import db
 from ..gdpr.operations import record_consent
-from ..models import (Company, Event, Offer, Story, StoryKind, StoryLink, StoryPerson, StoryStatus, User, utcnow)
+from ..models import (Company, Event, Offer, ResearchUnit, Story, StoryKind, StoryLink, StoryPerson, StoryStatus,
+                      User, utcnow)
 from ..outbox import external_url, queue_mail
 
 CONSENT_PURPOSE = "story"
@@ -56,9 +57,10 @@ def _apply(story: Story, kind: StoryKind, texts: dict) -> None:
         raise InvalidInput(_l("Please enter a title in German or English (or both)."))
 
 
-def _set_links(story: Story, companies: list[Company], offers: list[Offer], events: list[Event]) -> None:
+def _set_links(story: Story, companies: list[Company], offers: list[Offer], events: list[Event],
+               units: list[ResearchUnit]) -> None:
     wanted = ({("company_id", c.id) for c in companies} | {("offer_id", o.id) for o in offers}
-              | {("event_id", e.id) for e in events})
+              | {("event_id", e.id) for e in events} | {("research_unit_id", u.id) for u in units})
     have = {}
     for link in list(story.links):
         key = next((name, getattr(link, name)) for name in StoryLink.TARGETS if getattr(link, name) is not None)
@@ -92,14 +94,14 @@ def _ask(story: Story, people: list[StoryPerson]) -> None:
                    kind="story_confirm", title=story.title(user.locale), link=external_url("stories.confirmations"))
 
 
-def create_story(actor: User, kind: StoryKind, texts: dict, *, companies=(), offers=(), events=(), people=(),
-                 image: str | None = None) -> Story:
+def create_story(actor: User, kind: StoryKind, texts: dict, *, companies=(), offers=(), events=(), units=(),
+                 people=(), image: str | None = None) -> Story:
     """A new story as a draft: nothing is public, nobody is asked yet."""
     _require_staff(actor)
     story = Story(author_id=actor.id, status=StoryStatus.draft, image=image)
     _apply(story, kind, texts)
     db.session.add(story)
-    _set_links(story, list(companies), list(offers), list(events))
+    _set_links(story, list(companies), list(offers), list(events), list(units))
     _set_people(story, list(people))
     db.session.flush()
     record_audit(actor, "story_create", obj=story)
@@ -107,7 +109,7 @@ def create_story(actor: User, kind: StoryKind, texts: dict, *, companies=(), off
 
 
 def update_story(story: Story, actor: User, kind: StoryKind, texts: dict, *, companies=(), offers=(), events=(),
-                 people=(), image: str | None = None, now: datetime | None = None) -> Story:
+                 units=(), people=(), image: str | None = None, now: datetime | None = None) -> Story:
     """Change a story. When what a person confirmed changes, they are asked again, and a published story
     waits offline for them (they agreed to the text they read, not to this one)."""
     _require_staff(actor)
@@ -115,7 +117,7 @@ def update_story(story: Story, actor: User, kind: StoryKind, texts: dict, *, com
     _apply(story, kind, texts)
     if image is not None:
         story.image = image
-    _set_links(story, list(companies), list(offers), list(events))
+    _set_links(story, list(companies), list(offers), list(events), list(units))
     added = _set_people(story, list(people))
     changed = any(getattr(story, name) != value for name, value in before.items())
     asked_again = []

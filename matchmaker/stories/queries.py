@@ -1,13 +1,15 @@
 """Read-only questions about stories and news: the public lists, what a page shows about a company (or an
-offer, an event), the staff's list, and the stories that wait for a person's confirmation."""
+offer, an event, a research unit), the staff's list, and the stories that wait for a person's confirmation."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models import (Company, Event, Offer, Story, StoryKind, StoryLink, StoryPerson, StoryStatus, User)
+from ..models import (Company, Event, Offer, ResearchUnit, Story, StoryKind, StoryLink, StoryPerson, StoryStatus,
+                      User)
 from ..offers.queries import public_offers
+from ..research.queries import verified_units
 
 
 def public_stories(kind: StoryKind | None = None) -> sa.Select:
@@ -40,6 +42,10 @@ def stories_about_offer(offer_id: int, limit: int = 10) -> list[Story]:
 
 def stories_about_event(event_id: int, limit: int = 10) -> list[Story]:
     return stories_about(StoryLink.event_id, event_id, limit)
+
+
+def stories_about_unit(unit_id: int, limit: int = 10) -> list[Story]:
+    return stories_about(StoryLink.research_unit_id, unit_id, limit)
 
 
 def feed_stories(limit: int = 50) -> list[Story]:
@@ -100,6 +106,11 @@ def linkable_offers() -> list[Offer]:
 def linkable_events(limit: int = 200) -> list[Event]:
     """Events a story may be about: the latest ones, past or upcoming."""
     return list(db.session.scalars(db.select(Event).order_by(Event.starts_at.desc(), Event.id.desc()).limit(limit)))
+
+
+def linkable_units() -> list[ResearchUnit]:
+    """Research units a story may be about: the verified (public) ones."""
+    return list(db.session.scalars(verified_units().order_by(ResearchUnit.name, ResearchUnit.id)))
 
 
 def rows_by_ids(model, ids: list[int]) -> list:

@@ -13,7 +13,7 @@ from ..access import get_story_or_404, is_staff, login_required, role_required
 from ..errors import on_domain_error, redirect_on_domain_error
 from ..extensions import db
 from ..forms import EmptyForm
-from ..models import Company, Event, Offer, PageViewKind, Role, Story, StoryKind, StoryStatus
+from ..models import Company, Event, Offer, PageViewKind, ResearchUnit, Role, Story, StoryKind, StoryStatus
 from ..pagination import page_arg
 from ..reports.views import count_public_view
 from . import images, operations, queries
@@ -141,10 +141,11 @@ def manage():
 
 def _story_form(story: Story | None) -> StoryForm:
     linkable = {"companies": queries.linkable_companies(), "offers": queries.linkable_offers(),
-                "events": queries.linkable_events(), "locale": _locale()}
+                "events": queries.linkable_events(), "units": queries.linkable_units(), "locale": _locale()}
     if story is not None:
         # What the story is already about stays choosable, also if it is no longer public.
-        for name, attribute in (("companies", "company"), ("offers", "offer"), ("events", "event")):
+        for name, attribute in (("companies", "company"), ("offers", "offer"), ("events", "event"),
+                                ("units", "research_unit")):
             linkable[name] += [getattr(link, attribute) for link in story.links
                                if getattr(link, attribute) is not None
                                and getattr(link, attribute) not in linkable[name]]
@@ -168,7 +169,8 @@ def _save(form: StoryForm, story: Story | None) -> tuple[Story, str | None]:
     old_image = story.image if story is not None and new_image else None
     links = {"companies": queries.rows_by_ids(Company, form.chosen_ids("companies")),
              "offers": queries.rows_by_ids(Offer, form.chosen_ids("offers")),
-             "events": queries.rows_by_ids(Event, form.chosen_ids("events")), "people": form.found_people}
+             "events": queries.rows_by_ids(Event, form.chosen_ids("events")),
+             "units": queries.rows_by_ids(ResearchUnit, form.chosen_ids("units")), "people": form.found_people}
     try:
         if story is None:
             story = operations.create_story(current_user, StoryKind(form.kind.data), form.texts(), image=new_image, **links)
