@@ -1,4 +1,5 @@
-"""Pagination of a list already in memory (ranked results), shaped like Flask-SQLAlchemy's pages."""
+"""Pagination: of a select (Flask-SQLAlchemy's pages, `paginate`) and of a list already in memory (ranked
+results, `ListPage`, shaped like them)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import math
 from dataclasses import dataclass
 from typing import Sequence
 
-from flask import request
+from flask import current_app, request
 
 # Beyond this a page number is a typo or a probe; it must not reach the database as a huge OFFSET.
 MAX_PAGE = 10_000
@@ -16,6 +17,13 @@ def page_arg() -> int:
     """The `page` query parameter, 1 when missing, not a number or absurd."""
     page = request.args.get("page", 1, type=int)
     return min(max(page, 1), MAX_PAGE)
+
+
+def paginate(select):
+    """The page the `page` query parameter asks for of a select, PAGE_SIZE rows; past the end: empty."""
+    from .extensions import db
+
+    return db.paginate(select, page=page_arg(), per_page=current_app.config["PAGE_SIZE"], error_out=False)
 
 
 @dataclass

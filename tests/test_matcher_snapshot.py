@@ -11,7 +11,7 @@ import pytest
 from helpers import PASSWORD
 
 from matchmaker.matching import index, snapshot
-from matchmaker.models import OfferKind, Role
+from matchmaker.models import Role
 
 SKILLS = [["python", "data"], ["Wasserstoff", "Elektrolyse"], ["SPS", "Automatisierungstechnik"],
           ["Schweißen", "Montage"], ["chemistry", "laboratory"]]

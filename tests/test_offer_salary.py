@@ -1,6 +1,6 @@
 """Offers state their pay (a range per hour, month or year) and a contact person: form, page, list filter."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from matchmaker.models import Offer, SalaryPeriod
 

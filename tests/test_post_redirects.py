@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 from helpers import PASSWORD, followed
 from permission_table import PERMISSIONS
 from formscan import url_for_rule

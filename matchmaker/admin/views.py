@@ -15,15 +15,11 @@ from ..models import Company, Role, User
 from . import operations, queries
 from ..companies import operations as company_operations
 from ..companies import queries as company_queries
-from ..pagination import page_arg
+from ..pagination import paginate
 from ..security import rate_limits_per_process
 from .forms import CompanyFilterForm, RejectForm, UserFilterForm
 
 bp = Blueprint("admin", __name__)
-
-
-def _paginate(select):
-    return db.paginate(select, page=page_arg(), per_page=current_app.config["PAGE_SIZE"], error_out=False)
 
 
 def _valid(field, default):
@@ -45,7 +41,7 @@ def dashboard():
 def companies():
     form = CompanyFilterForm(formdata=request.args)
     form.validate()
-    page = _paginate(queries.companies(_valid(form.state, "all"), _valid(form.q, "")))
+    page = paginate(queries.companies(_valid(form.state, "all"), _valid(form.q, "")))
     waiting = [company for company in page.items if company.verified_at is None and company.rejected_at is None]
     return render_template("admin/companies.html", form=form, page=page,
                            look_alikes=company_queries.look_alikes(waiting)), (400 if form.errors else 200)
@@ -129,7 +125,7 @@ def approve_member(company_id: int, user_id: int):
 def users():
     form = UserFilterForm(formdata=request.args)
     form.validate()
-    page = _paginate(queries.users(_valid(form.q, ""), _valid(form.role, ""), _valid(form.state, "")))
+    page = paginate(queries.users(_valid(form.q, ""), _valid(form.role, ""), _valid(form.state, "")))
     return render_template("admin/users.html", form=form, page=page), (400 if form.errors else 200)
 
 

@@ -16,7 +16,7 @@ from ..extensions import db
 from ..graduates.queries import is_findable
 from ..matching.engine import Reason
 from ..models import (ConsentRecord, Degree, GraduateProfile, Introduction, IntroductionState,
-                      Membership, Note, Offer, OfferKind, ResearchUnit, Role, Side, StoryPerson, User,
+                      Membership, Note, Offer, ResearchUnit, Role, Side, StoryPerson, User,
                       utcnow)
 from ..outbox import external_url, queue_mail
 from .queries import open_introduction

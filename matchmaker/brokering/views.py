@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,15 +13,11 @@ from ..errors import redirect_on_domain_error
 from ..extensions import db
 from ..forms import EmptyForm, redirect_with_form_errors, restore_form
 from ..models import Introduction, IntroductionState, Role, Side
-from ..pagination import page_arg
+from ..pagination import page_arg, paginate
 from . import operations, queries
 from .forms import AnswerForm, CloseStaleForm, InviteForm, NoteForm, OutcomeForm, PipelineFilterForm, ProposeForm
 
 bp = Blueprint("brokering", __name__)
-
-
-def _paginate(select):
-    return db.paginate(select, page=page_arg(), per_page=current_app.config["PAGE_SIZE"], error_out=False)
 
 
 def _refused_back_to(back: str) -> None:
@@ -54,7 +50,7 @@ def index():
     """The introductions of the graduate, of the company user's company, or of the researcher's units;
     `?waiting=1`: only those that wait for this side's answer."""
     waiting = request.args.get("waiting") == "1"
-    page = _paginate(queries.introductions_of(current_user, waiting=waiting))
+    page = paginate(queries.introductions_of(current_user, waiting=waiting))
     return render_template("brokering/index.html", page=page, side=current_user.role.value, waiting=waiting)
 
 
@@ -265,7 +261,7 @@ def add_note(introduction_id: int):
 def pipeline():
     form = PipelineFilterForm(formdata=request.args)
     filters = form.valid_filters()
-    page = _paginate(queries.pipeline_query(filters))
+    page = paginate(queries.pipeline_query(filters))
     return render_template("brokering/pipeline.html", form=form, page=page, counts=queries.state_counts(),
                            companies=queries.all_companies(), problems=bool(form.errors),
                            close_form=restore_form(CloseStaleForm, "close_stale"), order=queries.STATE_ORDER)
@@ -297,7 +293,7 @@ def graduate(profile_id: int):
     if request.method == "GET":
         record_audit(current_user, "view_profile", subject=profile.user, obj=profile)
         db.session.commit()
-    page = _paginate(queries.introductions_of_profile(profile))
+    page = paginate(queries.introductions_of_profile(profile))
     return render_template("brokering/graduate.html", profile=profile, notes=queries.notes_on(profile=profile),
                            note_form=form,
                            page=page), (400 if form.errors else 200)
@@ -308,7 +304,7 @@ def graduate(profile_id: int):
 def company(company_id: int):
     """Every introduction of one company."""
     company = get_company_or_404(company_id, current_user)
-    page = _paginate(queries.introductions_of_company(company))
+    page = paginate(queries.introductions_of_company(company))
     return render_template("brokering/company.html", company=company, page=page)
 
 
@@ -317,7 +313,7 @@ def company(company_id: int):
 @bp.route("/consents")
 @role_required(*operations.CONSENTING_ROLES)
 def consents():
-    page = _paginate(queries.consents_of(current_user))
+    page = paginate(queries.consents_of(current_user))
     return render_template("brokering/consents.html", page=page, revoke_form=EmptyForm())
 
 

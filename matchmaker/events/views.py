@@ -3,7 +3,7 @@ management (create, edit, cancel, registrations, CSV, attendance)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,7 +14,7 @@ from ..errors import on_domain_error, redirect_on_domain_error
 from ..extensions import db
 from ..forms import EmptyForm
 from ..models import Event, RegistrationStatus, Role, utcnow
-from ..pagination import page_arg
+from ..pagination import paginate
 from . import calendar, operations, queries
 from .forms import AttendanceForm, EventFilterForm, EventForm
 
@@ -25,17 +25,13 @@ def _locale() -> str:
     return str(get_locale() or "de")
 
 
-def _paginate(select):
-    return db.paginate(select, page=page_arg(), per_page=current_app.config["PAGE_SIZE"], error_out=False)
-
-
 # ---- public -------------------------------------------------------------------------------------
 
 @bp.route("/")
 def index():
     form = EventFilterForm(formdata=request.args)
     filters = form.valid_filters()
-    page = _paginate(queries.filter_events(queries.upcoming_events(), filters))
+    page = paginate(queries.filter_events(queries.upcoming_events(), filters))
     return render_template("events/index.html", form=form, page=page, filtered=bool(filters), locale=_locale())
 
 
@@ -105,7 +101,7 @@ def unregister(event_id: int):
 @role_required(Role.staff)
 def manage():
     when = "past" if request.args.get("when") == "past" else "upcoming"
-    page = _paginate(queries.staff_events(when))
+    page = paginate(queries.staff_events(when))
     return render_template("events/manage.html", page=page, when=when, locale=_locale(), counts=queries.counts)
 
 

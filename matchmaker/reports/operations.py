@@ -7,7 +7,6 @@ import re
 from datetime import date
 from urllib.parse import urlsplit
 
-import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects import postgresql, sqlite
 

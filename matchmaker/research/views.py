@@ -16,7 +16,7 @@ from ..extensions import db
 from ..forms import EmptyForm, redirect_with_form_errors, restore_form
 from ..models import FieldOfAction, Role
 from ..offers.queries import public_offers
-from ..pagination import ListPage, page_arg
+from ..pagination import ListPage, page_arg, paginate
 from ..stories.queries import stories_about_unit
 from . import operations, queries
 from .forms import (InviteMemberForm, JoinForm, ProposeUnitForm, QuestionFilterForm, UnitFilterForm, UnitForm,
@@ -27,10 +27,6 @@ bp = Blueprint("research", __name__)
 RANK_LIMIT = 200
 
 
-def _paginate(select):
-    return db.paginate(select, page=page_arg(), per_page=current_app.config["PAGE_SIZE"], error_out=False)
-
-
 # ---- public ----------------------------------------------------------------------------------
 
 @bp.route("/")
@@ -38,7 +34,7 @@ def index():
     """Verified units, searchable, with the faculty and topic facets."""
     form = UnitFilterForm(formdata=request.args)
     filters = form.valid_filters()
-    page = _paginate(queries.public_units(filters))
+    page = paginate(queries.public_units(filters))
     return render_template("research/index.html", form=form, page=page, filtered=bool(filters), filters=filters,
                            faculties=queries.faculty_counts(), topics=queries.topic_facet())
 
@@ -62,7 +58,7 @@ def detail(unit_id: int):
 @bp.route("/manage")
 @role_required(Role.staff)
 def manage():
-    return render_template("research/manage.html", page=_paginate(queries.all_units()))
+    return render_template("research/manage.html", page=paginate(queries.all_units()))
 
 
 def _form_data(unit) -> dict:

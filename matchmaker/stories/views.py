@@ -14,7 +14,7 @@ from ..errors import on_domain_error, redirect_on_domain_error
 from ..extensions import db
 from ..forms import EmptyForm
 from ..models import Company, Event, Offer, PageViewKind, ResearchUnit, Role, Story, StoryKind, StoryStatus
-from ..pagination import page_arg
+from ..pagination import paginate
 from ..reports.views import count_public_view
 from . import images, operations, queries
 from .feed import atom_feed
@@ -27,17 +27,13 @@ def _locale() -> str:
     return str(get_locale() or "de")
 
 
-def _paginate(select):
-    return db.paginate(select, page=page_arg(), per_page=current_app.config["PAGE_SIZE"], error_out=False)
-
-
 # ---- public -------------------------------------------------------------------------------------
 
 @bp.route("/")
 def index():
     form = StoryFilterForm(formdata=request.args)
     kind = form.chosen_kind()
-    page = _paginate(queries.public_stories(kind))
+    page = paginate(queries.public_stories(kind))
     return render_template("stories/index.html", form=form, page=page, filtered=kind is not None,
                            locale=_locale())
 
@@ -135,7 +131,7 @@ def withdraw(story_id: int):
 def manage():
     status = request.args.get("status")
     chosen = StoryStatus(status) if status in {s.value for s in StoryStatus} else None
-    page = _paginate(queries.staff_stories(chosen))
+    page = paginate(queries.staff_stories(chosen))
     return render_template("stories/manage.html", page=page, status=chosen, locale=_locale())
 
 

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from matchmaker.models import (Company, GraduateProfile, Introduction, Membership, Offer, OfferKind, OfferStatus,
-                               Role, Sector, User, utcnow)
+                               Role, Sector, utcnow)
 
 from .browsing import log_in, submit
 
