@@ -67,41 +67,79 @@ def top(store: Store, q: sp.csr_matrix, hub: Callable[[], np.ndarray], hub_weigh
 
 
 def top_batch(queries: Store, query_ids: Sequence, target: Store, hub: np.ndarray | None, n_features: int,
-              k: int, chunk: int, threads: int = 1) -> list[list[tuple[Hashable, float]]]:
-    """:func:`top` for many stored query rows at once (no filter): one sparse
-    product per chunk of queries, then a per-row ``argpartition``; ``hub``:
-    the candidates' hub values times the hub weight (None: no correction).
-    With ``threads`` > 1 the chunks run in a thread pool (the sparse product,
-    the densifying and the partition release the GIL); the result is the same."""
+              k: int, threads: int = 1) -> list[list[tuple[Hashable, float]]]:
+    """:func:`top` for many stored query rows at once (no filter);
+    ``hub``: the candidates' hub values times the hub weight (None: no
+    correction).  The result is the same as :func:`top` row by row.
+
+    The indexed rows go through a multi-threaded sparse top-n product
+    (``sparse_dot_topn``, ``threads`` threads, nothing densified): the
+    ``n`` most similar indexed candidates of each query, ``n`` a few times
+    ``k``.  The ranking key is the similarity minus the hub value, so a
+    candidate left out could still belong to the top-k; it cannot when the
+    k-th best key found is above the n-th similarity minus the smallest hub
+    value (every candidate left out scores at most that).  The rows for
+    which that does not hold are asked again with a larger ``n`` and then,
+    if still needed, scored against every candidate as :func:`top` does.
+    The rows in the append buffer (few) are scored exactly for every query."""
+    from sparse_dot_topn import sp_matmul_topn
+
     ids = target.ids
-    starts = list(range(0, len(query_ids), chunk))
-    # the query rows are taken first, in this thread (a store is not read by two threads at once)
-    blocks = [sp.vstack([queries.row(i, n_features) for i in query_ids[a : a + chunk]], format="csr") for a in starts]
-    if target.buffer:
-        target._buffer(n_features)  # stacked once here, read by the threads
-    dead = ~target.alive
+    if not query_ids:
+        return []
+    Q = sp.vstack([queries.row(i, n_features) for i in query_ids], format="csr").astype(np.float32)
+    if not ids:
+        return [[] for _ in query_ids]
+    nb = target.n_indexed
+    alive = target.alive
+    hub_of = hub if hub is not None else np.zeros(len(ids), dtype=np.float32)
+    floor = float(hub_of[:nb].min()) if nb else 0.0
+    B = target._buffer(n_features) if target.buffer else None
+    SB = (Q @ B.T).toarray() if B is not None else None  # queries x buffered rows
 
-    def one(Q) -> list[list[tuple[Hashable, float]]]:
-        S = target.scores_matrix(Q)
-        S[:, dead] = 0
-        kk = min(k, S.shape[1])
-        if kk == 0:
-            return [[] for _ in range(Q.shape[0])]
-        K = S - hub if hub is not None else S.copy()  # the ranking key, as in top()
-        K[S <= 0] = -np.inf
-        best = np.argpartition(-K, kk - 1, axis=1)[:, :kk] if kk < S.shape[1] else np.tile(np.arange(S.shape[1]), (S.shape[0], 1))
-        out = []
-        for r in range(S.shape[0]):
-            t = best[r]
-            t = t[np.argsort(-K[r, t], kind="stable")]
-            out.append([(ids[j], float(S[r, j])) for j in t if S[r, j] > 0])
-        return out
+    def ranked(rows: np.ndarray, sims: np.ndarray) -> tuple[list[tuple[Hashable, float]], float]:
+        """The top-k of candidate rows with their similarities; and the k-th key (-inf if fewer)."""
+        keep = (sims > 0) & alive[rows]
+        rows, sims = rows[keep], sims[keep]
+        keys = sims - hub_of[rows]
+        order = np.lexsort((rows, -keys))[:k]
+        kth = float(keys[order[-1]]) if len(order) == k else -np.inf
+        return [(ids[r], float(sims[j])) for j, r in zip(order.tolist(), rows[order].tolist())], kth
 
-    if threads > 1 and len(blocks) > 1:
-        from concurrent.futures import ThreadPoolExecutor
+    def candidates(sel: np.ndarray, n: int):
+        """Per query of ``sel``: the best n indexed rows by similarity, and
+        whether that list is the whole of its positive similarities."""
+        if not nb or n <= 0:
+            return [(np.zeros(0, np.int64), np.zeros(0, np.float32), True) for _ in sel]
+        idx = target.index
+        A = Q[sel]
+        if idx.shape[0] < A.shape[1]:
+            A = A[:, : idx.shape[0]]
+        elif idx.shape[0] > A.shape[1]:
+            A = A.copy()
+            A.resize((A.shape[0], idx.shape[0]))
+        C = sp_matmul_topn(A, idx, top_n=n, threshold=0.0, n_threads=max(1, threads)).tocsr()
+        return [(C.indices[C.indptr[j]:C.indptr[j + 1]].astype(np.int64), C.data[C.indptr[j]:C.indptr[j + 1]],
+                 C.indptr[j + 1] - C.indptr[j] < n) for j in range(len(sel))]
 
-        with ThreadPoolExecutor(min(threads, len(blocks))) as pool:
-            parts = list(pool.map(one, blocks))
-    else:
-        parts = [one(Q) for Q in blocks]
-    return [row for part in parts for row in part]
+    out: list = [None] * len(query_ids)
+    todo = np.arange(len(query_ids))
+    n = min(max(4 * k, k + 30), nb)
+    for _ in range(2):
+        if not len(todo):
+            break
+        left = []
+        for j, (rows, sims, whole) in zip(todo.tolist(), candidates(todo, n)):
+            if SB is not None:
+                rows = np.concatenate([rows, nb + np.arange(SB.shape[1])])
+                sims = np.concatenate([sims, SB[j].astype(np.float32)])
+            hits, kth = ranked(rows, sims)
+            if whole or n >= nb or kth > float(sims[: n].min()) - floor:
+                out[j] = hits
+            else:
+                left.append(j)
+        todo = np.asarray(left, dtype=np.int64)
+        n = min(8 * n, nb)
+    for j in todo.tolist():  # rare: the hub values reorder beyond the candidates found
+        out[j] = top(target, Q[j], lambda: hub_of, 1.0 if hub is not None else 0.0, k, None)
+    return out
