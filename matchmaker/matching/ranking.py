@@ -66,6 +66,17 @@ def top(store: Store, q: sp.csr_matrix, hub: Callable[[], np.ndarray], hub_weigh
     return [(ids[r], float(sim[r])) for r in best]
 
 
+def _with_hub_row(index: sp.csr_matrix, values: np.ndarray) -> sp.csr_matrix:
+    """The inverted index (features x documents) with one more feature row
+    that every document has, holding ``values`` (made per call: the index
+    itself may be a shared memory map and is not changed)."""
+    n = index.shape[1]
+    indptr = np.concatenate([index.indptr, [index.indptr[-1] + n]]).astype(np.int64 if index.nnz + n >= 2**31 else index.indptr.dtype)
+    indices = np.concatenate([index.indices, np.arange(n, dtype=index.indices.dtype)])
+    data = np.concatenate([index.data, values.astype(index.data.dtype)])
+    return sp.csr_matrix((data, indices, indptr), shape=(index.shape[0] + 1, n))
+
+
 def top_batch(queries: Store, query_ids: Sequence, target: Store, hub: np.ndarray | None, n_features: int,
               k: int, threads: int = 1) -> list[list[tuple[Hashable, float]]]:
     """:func:`top` for many stored query rows at once (no filter);
@@ -73,15 +84,16 @@ def top_batch(queries: Store, query_ids: Sequence, target: Store, hub: np.ndarra
     correction).  The result is the same as :func:`top` row by row.
 
     The indexed rows go through a multi-threaded sparse top-n product
-    (``sparse_dot_topn``, ``threads`` threads, nothing densified): the
-    ``n`` most similar indexed candidates of each query, ``n`` a few times
-    ``k``.  The ranking key is the similarity minus the hub value, so a
-    candidate left out could still belong to the top-k; it cannot when the
-    k-th best key found is above the n-th similarity minus the smallest hub
-    value (every candidate left out scores at most that).  The rows for
-    which that does not hold are asked again with a larger ``n`` and then,
-    if still needed, scored against every candidate as :func:`top` does.
-    The rows in the append buffer (few) are scored exactly for every query."""
+    (``sparse_dot_topn``, ``threads`` threads, nothing densified) that
+    selects by the ranking key itself: every query gets one more feature of
+    value 1, and every indexed candidate that feature with the value
+    ``max(hub) - hub``, so the product is the similarity minus the hub
+    value plus a constant.  The ``n`` best of each query (``n`` a few times
+    ``k``) hold its top-k unless fewer than ``k`` of them share a word with
+    the query (similarity > 0) or are alive, or the k-th ties with the
+    n-th; those queries are asked again with a larger ``n`` and then, if
+    still needed, scored against every candidate as :func:`top` does.  The
+    rows in the append buffer (few) are scored exactly for every query."""
     from sparse_dot_topn import sp_matmul_topn
 
     ids = target.ids
@@ -93,32 +105,33 @@ def top_batch(queries: Store, query_ids: Sequence, target: Store, hub: np.ndarra
     nb = target.n_indexed
     alive = target.alive
     hub_of = hub if hub is not None else np.zeros(len(ids), dtype=np.float32)
-    floor = float(hub_of[:nb].min()) if nb else 0.0
     B = target._buffer(n_features) if target.buffer else None
     SB = (Q @ B.T).toarray() if B is not None else None  # queries x buffered rows
 
-    def ranked(rows: np.ndarray, sims: np.ndarray) -> tuple[list[tuple[Hashable, float]], float]:
-        """The top-k of candidate rows with their similarities; and the k-th key (-inf if fewer)."""
-        keep = (sims > 0) & alive[rows]
-        rows, sims = rows[keep], sims[keep]
-        keys = sims - hub_of[rows]
-        order = np.lexsort((rows, -keys))[:k]
-        kth = float(keys[order[-1]]) if len(order) == k else -np.inf
-        return [(ids[r], float(sims[j])) for j, r in zip(order.tolist(), rows[order].tolist())], kth
+    idx = target.index
+    A = Q
+    if idx.shape[0] < A.shape[1]:
+        A = A[:, : idx.shape[0]]
+    elif idx.shape[0] > A.shape[1]:
+        A = A.copy()
+        A.resize((A.shape[0], idx.shape[0]))
+    A0 = A
+    if hub is not None and nb:
+        lift = (hub_of[:nb].max() - hub_of[:nb]).astype(np.float32)
+        idx = _with_hub_row(idx, lift)
+        A = sp.hstack([A, np.ones((A.shape[0], 1), dtype=np.float32)], format="csr")
+    else:
+        lift = np.zeros(nb, dtype=np.float32)
+    top_lift = float(hub_of[:nb].max()) if hub is not None and nb else 0.0
+    margin = 1e-6 * (1.0 + top_lift)  # well above float32 rounding of the lifted keys
+    rows_of = target.rows
 
     def candidates(sel: np.ndarray, n: int):
-        """Per query of ``sel``: the best n indexed rows by similarity, and
-        whether that list is the whole of its positive similarities."""
-        if not nb or n <= 0:
+        """Per query of ``sel``: the best n indexed rows by the key, their
+        keys plus the constant, and whether those are all it has."""
+        if not nb:
             return [(np.zeros(0, np.int64), np.zeros(0, np.float32), True) for _ in sel]
-        idx = target.index
-        A = Q[sel]
-        if idx.shape[0] < A.shape[1]:
-            A = A[:, : idx.shape[0]]
-        elif idx.shape[0] > A.shape[1]:
-            A = A.copy()
-            A.resize((A.shape[0], idx.shape[0]))
-        C = sp_matmul_topn(A, idx, top_n=n, threshold=0.0, n_threads=max(1, threads)).tocsr()
+        C = sp_matmul_topn(A[sel], idx, top_n=n, threshold=0.0, n_threads=max(1, threads)).tocsr()
         return [(C.indices[C.indptr[j]:C.indptr[j + 1]].astype(np.int64), C.data[C.indptr[j]:C.indptr[j + 1]],
                  C.indptr[j + 1] - C.indptr[j] < n) for j in range(len(sel))]
 
@@ -129,17 +142,25 @@ def top_batch(queries: Store, query_ids: Sequence, target: Store, hub: np.ndarra
         if not len(todo):
             break
         left = []
-        for j, (rows, sims, whole) in zip(todo.tolist(), candidates(todo, n)):
+        for j, (rows, lifted, whole) in zip(todo.tolist(), candidates(todo, n)):
+            floor = float(lifted.min()) if len(lifted) else 0.0
+            # the similarities again, exactly as top() sums them (the lifted
+            # ones lose digits of small similarities to the constant)
+            sims = (rows_of[rows] @ A0[j].T).toarray().ravel().astype(np.float64) if len(rows) else np.zeros(0)
             if SB is not None:
                 rows = np.concatenate([rows, nb + np.arange(SB.shape[1])])
-                sims = np.concatenate([sims, SB[j].astype(np.float32)])
-            hits, kth = ranked(rows, sims)
-            if whole or n >= nb or kth > float(sims[: n].min()) - floor:
-                out[j] = hits
+                sims = np.concatenate([sims, SB[j]])
+            keep = (sims > 0) & alive[rows]
+            rows, sims = rows[keep], sims[keep]
+            keys = sims - hub_of[rows]
+            order = np.lexsort((rows, -keys))[:k]
+            # exact when every candidate left out is known to rank below the k-th
+            if whole or n >= nb or (len(order) == k and keys[order[-1]] + top_lift > floor + margin):
+                out[j] = [(ids[r], float(sims[o])) for o, r in zip(order.tolist(), rows[order].tolist())]
             else:
                 left.append(j)
         todo = np.asarray(left, dtype=np.int64)
         n = min(8 * n, nb)
-    for j in todo.tolist():  # rare: the hub values reorder beyond the candidates found
+    for j in todo.tolist():  # rare: too few of the candidates found count
         out[j] = top(target, Q[j], lambda: hub_of, 1.0 if hub is not None else 0.0, k, None)
     return out
