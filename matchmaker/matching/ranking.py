@@ -138,28 +138,54 @@ def top_batch(queries: Store, query_ids: Sequence, target: Store, hub: np.ndarra
     out: list = [None] * len(query_ids)
     todo = np.arange(len(query_ids))
     n = min(max(4 * k, k + 30), nb)
+    spare = 5  # candidates kept past the k-th, re-ordered by the exact similarities
     for _ in range(2):
         if not len(todo):
             break
-        left = []
+        left, found = [], []
         for j, (rows, lifted, whole) in zip(todo.tolist(), candidates(todo, n)):
             floor = float(lifted.min()) if len(lifted) else 0.0
-            # the similarities again, exactly as top() sums them (the lifted
-            # ones lose digits of small similarities to the constant)
-            sims = (rows_of[rows] @ A0[j].T).toarray().ravel().astype(np.float64) if len(rows) else np.zeros(0)
+            sims = lifted.astype(np.float64) - lift[rows]
             if SB is not None:
                 rows = np.concatenate([rows, nb + np.arange(SB.shape[1])])
                 sims = np.concatenate([sims, SB[j]])
-            keep = (sims > 0) & alive[rows]
+            keep = (sims > -margin) & alive[rows]
             rows, sims = rows[keep], sims[keep]
             keys = sims - hub_of[rows]
-            order = np.lexsort((rows, -keys))[:k]
-            # exact when every candidate left out is known to rank below the k-th
-            if whole or n >= nb or (len(order) == k and keys[order[-1]] + top_lift > floor + margin):
-                out[j] = [(ids[r], float(sims[o])) for o, r in zip(order.tolist(), rows[order].tolist())]
+            order = np.lexsort((rows, -keys))
+            # the best key of the candidates not kept (-inf: none)
+            rest = float(keys[order[k + spare]]) if len(order) > k + spare else -np.inf
+            order = order[: k + spare]
+            complete = whole or n >= nb
+            if complete or (len(order) >= k and keys[order[k - 1]] + top_lift > floor + margin):
+                found.append((j, rows[order], sims[order], max(rest, floor - top_lift), complete))
             else:
                 left.append(j)
-        todo = np.asarray(left, dtype=np.int64)
+        if found:
+            # the similarities of the candidates kept, summed again as top()
+            # sums them (the lifted ones lose digits of small similarities)
+            rj = np.concatenate([np.full(len(f[1]), f[0]) for f in found])
+            rr = np.concatenate([f[1] for f in found])
+            inside = rr < nb
+            exact = np.concatenate([f[2] for f in found])
+            if inside.any():
+                prod = rows_of[rr[inside]].multiply(A0[rj[inside]])
+                exact[inside] = np.asarray(prod.sum(axis=1), dtype=np.float32).ravel()
+            at = 0
+            for j, rows, _, last, complete in found:
+                sims = exact[at : at + len(rows)]
+                at += len(rows)
+                keep = sims > 0
+                rows, sims = rows[keep], sims[keep]
+                keys = sims - hub_of[rows]
+                order = np.lexsort((rows, -keys))[:k]
+                # exact when the k-th kept ranks above every candidate not kept
+                # and every one not found (some kept may have shared nothing)
+                if not complete and (len(order) < k or keys[order[-1]] <= last + margin):
+                    left.append(j)
+                    continue
+                out[j] = [(ids[r], float(sims[o])) for o, r in zip(order.tolist(), rows[order].tolist())]
+        todo = np.asarray(sorted(left), dtype=np.int64)
         n = min(8 * n, nb)
     for j in todo.tolist():  # rare: too few of the candidates found count
         out[j] = top(target, Q[j], lambda: hub_of, 1.0 if hub is not None else 0.0, k, None)
