@@ -71,7 +71,8 @@ def _with_hub_row(index: sp.csr_matrix, values: np.ndarray) -> sp.csr_matrix:
     that every document has, holding ``values`` (made per call: the index
     itself may be a shared memory map and is not changed)."""
     n = index.shape[1]
-    indptr = np.concatenate([index.indptr, [index.indptr[-1] + n]]).astype(np.int64 if index.nnz + n >= 2**31 else index.indptr.dtype)
+    wide = np.int64 if index.nnz + n >= 2**31 else index.indptr.dtype
+    indptr = np.concatenate([index.indptr, [index.indptr[-1] + n]]).astype(wide)
     indices = np.concatenate([index.indices, np.arange(n, dtype=index.indices.dtype)])
     data = np.concatenate([index.data, values.astype(index.data.dtype)])
     return sp.csr_matrix((data, indices, indptr), shape=(index.shape[0] + 1, n))
