@@ -159,7 +159,7 @@ def top_batch(queries: Store, query_ids: Sequence, target: Store, hub: np.ndarra
             order = order[: k + spare]
             complete = whole or n >= nb
             if complete or (len(order) >= k and keys[order[k - 1]] + top_lift > floor + margin):
-                found.append((j, rows[order], sims[order], max(rest, floor - top_lift), complete))
+                found.append((j, rows[order], sims[order], rest if complete else max(rest, floor - top_lift), complete))
             else:
                 left.append(j)
         if found:
@@ -182,7 +182,8 @@ def top_batch(queries: Store, query_ids: Sequence, target: Store, hub: np.ndarra
                 order = np.lexsort((rows, -keys))[:k]
                 # exact when the k-th kept ranks above every candidate not kept
                 # and every one not found (some kept may have shared nothing)
-                if not complete and (len(order) < k or keys[order[-1]] <= last + margin):
+                if (len(order) < k and (not complete or last > -np.inf)) or (
+                        len(order) == k and keys[order[-1]] <= last + margin):
                     left.append(j)
                     continue
                 out[j] = [(ids[r], float(sims[o])) for o, r in zip(order.tolist(), rows[order].tolist())]
