@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/matcher.py            # 1k, 10k and 100k
     .venv/bin/python bench/matcher.py --quick    # 1k and 10k
+    .venv/bin/python bench/matcher.py --sizes 1000,10000
 
 For each size N: N offers and N profiles (80-300 words of free text plus a
 title and skills, German or English, drawn from a vocabulary of job words and
@@ -17,7 +18,18 @@ their compounds with a Zipf-like frequency; seeded RNG).  Measures
   queries and a full sort of each row;
 - add one offer: Matcher.upsert (no refit) vs the naive way (refit = build);
 - memory: the offer side of the index (inverted index and rows) vs the
-  dense offer matrix.
+  dense offer matrix;
+- beside what a user would pick instead, on the same offer texts in the same
+  run: bm25s (its own tokenizer, German and English stop words, the Snowball
+  stemmer of the document's majority language) and scikit-learn
+  (TfidfVectorizer, sublinear tf, + linear_kernel).  A fresh query (a new
+  profile text, not stored) is timed with its analysis: ours is
+  Matcher.rank(Document, "offers", explain=False), bm25s tokenize +
+  retrieve, scikit-learn transform + linear_kernel + argpartition; medians
+  over --fresh queries.  The batch of 1,000 stored profiles: ours
+  (rank_batch) vs scikit-learn's stored profile rows times the offer matrix
+  in chunks of 128 rows, densified, argpartition per row (one thread, as
+  written plainly).  Their builds (index / fit_transform) are timed too.
 
 The naive dense matrix has every feature column that any offer uses (the
 others are zero and cannot change a score).  When it would not fit in the
@@ -186,12 +198,79 @@ class Dense:
         return done
 
 
+def flat(d: Document) -> str:
+    """A document's text as one string (title, skills, text), as a user
+    would hand it to another library."""
+    return " ".join([d.title or "", " ".join(d.skills or []), d.text or ""])
+
+
+def others(m: Matcher, offers: list[Document], fresh: list[Document], profiles: list[Document], bids: list,
+           k: int = 10, chunk: int = 128) -> dict:
+    """bm25s and scikit-learn on the same offer texts: build, a fresh query
+    with its analysis (ours beside them on the same texts), the batch."""
+    import bm25s
+    import Stemmer
+    from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_GERMAN
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics.pairwise import linear_kernel
+
+    texts = [flat(d) for d in offers]
+    qtexts = [flat(d) for d in fresh]
+    stem = Stemmer.Stemmer("german")
+    stops = list(STOPWORDS_EN) + list(STOPWORDS_GERMAN)
+    out: dict = {}
+
+    t = time.perf_counter()
+    retriever = bm25s.BM25()
+    retriever.index(bm25s.tokenize(texts, stopwords=stops, stemmer=stem, show_progress=False), show_progress=False)
+    out["bm25s_build_s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    vec = TfidfVectorizer(sublinear_tf=True, dtype=np.float32)
+    X = vec.fit_transform(texts).tocsr()
+    out["sk_build_s"] = time.perf_counter() - t
+
+    ours, bm, sk = [], [], []
+    for d, qt in zip(fresh, qtexts):
+        t = time.perf_counter()
+        m.rank(d, "offers", k=k, explain=False)
+        ours.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        toks = bm25s.tokenize([qt], stopwords=stops, stemmer=stem, show_progress=False)
+        retriever.retrieve(toks, k=k, show_progress=False)
+        bm.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        s = linear_kernel(vec.transform([qt]), X).ravel()
+        best = np.argpartition(-s, k - 1)[:k]
+        best[np.argsort(-s[best])].tolist()
+        sk.append(time.perf_counter() - t)
+    out.update(fresh_n=len(fresh), fresh_ours_med=statistics.median(ours), fresh_bm25s_med=statistics.median(bm),
+               fresh_sk_med=statistics.median(sk), fresh_ours_p95=float(np.percentile(ours, 95)),
+               fresh_bm25s_p95=float(np.percentile(bm, 95)), fresh_sk_p95=float(np.percentile(sk, 95)))
+
+    # the batch: the stored profiles' rows (transformed before, as ours are
+    # stored) times the offer matrix, chunk by chunk, top-k per row
+    by_id = {d.id: d for d in profiles}
+    P = vec.transform([flat(by_id[i]) for i in bids]).tocsr()
+    XT = X.T.tocsr()
+    t = time.perf_counter()
+    for a in range(0, P.shape[0], chunk):
+        S = (P[a : a + chunk] @ XT).toarray()
+        kk = min(k, S.shape[1])
+        best = np.argpartition(-S, kk - 1, axis=1)[:, :kk]
+        np.take_along_axis(S, best, axis=1).argsort(axis=1)
+    out["sk_batch_s"] = time.perf_counter() - t
+    return out
+
+
 def bench(n: int, rng: np.random.Generator, queries: int = 200, batch: int = 1000, budget: int = 6 << 30,
-          naive_queries: int = 20, sample_bytes: int = 1 << 30, workers: int = 1) -> dict:
+          naive_queries: int = 20, sample_bytes: int = 1 << 30, workers: int = 1, fresh: int = 100,
+          batch_threads: int | None = None) -> dict:
     vocab = vocabulary(rng)
     offers = make_docs(n, "o", vocab, rng)
     profiles = make_docs(n, "p", vocab, rng)
     extra = make_docs(25, "new", vocab, rng)
+    fresh_docs = [Document(None, title=d.title, skills=d.skills, text=d.text, lang=d.lang)
+                  for d in make_docs(fresh, "q", vocab, rng)]
     gc.collect()
 
     # the dictionary and the lemma tables are loaded once per process, not
@@ -258,9 +337,13 @@ def bench(n: int, rng: np.random.Generator, queries: int = 200, batch: int = 100
     sampled_rows = done if dense.chunked else dense.n
 
     bids = [profiles[int(j)].id for j in rng.choice(n, min(batch, n), replace=False)]
-    t = time.perf_counter()
-    m.rank_batch(bids, "profiles", k=10)
-    batch_ours = time.perf_counter() - t
+    batch_runs = []
+    for _ in range(3):
+        t = time.perf_counter()
+        m.rank_batch(bids, "profiles", k=10, threads=batch_threads)
+        batch_runs.append(time.perf_counter() - t)
+    batch_ours = statistics.median(batch_runs)
+    side = others(m, offers, fresh_docs, profiles, bids)
     nb = len(bids) if not dense.chunked else min(100, len(bids))
     if not dense.chunked:
         t = time.perf_counter()
@@ -299,7 +382,8 @@ def bench(n: int, rng: np.random.Generator, queries: int = 200, batch: int = 100
         "naive_sampled_rows": sampled_rows,
         "batch_s": batch_ours, "naive_batch_s": batch_naive, "batch_queries": len(bids), "naive_batch_measured": nb,
         "add_med": statistics.median(adds), "add_p95": float(np.percentile(adds, 95)), "naive_add_s": build,
-        "mem_ours": mem_ours, "mem_naive": dense.full_bytes,
+        "mem_ours": mem_ours, "mem_naive": dense.full_bytes, "batch_threads": batch_threads or os.cpu_count() or 1,
+        **side,
     }
 
 
@@ -321,6 +405,13 @@ def report(r: dict) -> str:
         + (f"   (naive timed on {r['naive_batch_measured']}, scaled)" if r["naive_batch_measured"] != r["batch_queries"] else ""),
         f"  add one offer, median         {ms(r['add_med']):>12}   (p95 {ms(r['add_p95'])})   naive (refit) {r['naive_add_s']:.1f} s   ratio {r['naive_add_s'] / r['add_med']:8.0f}x",
         f"  offer index memory            {r['mem_ours'] / mb:9.1f} MB   naive {r['mem_naive'] / mb:9.1f} MB   ratio {r['mem_naive'] / r['mem_ours']:6.1f}x",
+        f"  -- beside bm25s and scikit-learn (same offer texts, same run; ratio = theirs / ours, > 1: ours faster)",
+        f"  fresh query with analysis     {ms(r['fresh_ours_med']):>12}   bm25s {ms(r['fresh_bm25s_med']):>10} ({r['fresh_bm25s_med'] / r['fresh_ours_med']:.2f}x)"
+        f"   scikit-learn {ms(r['fresh_sk_med']):>10} ({r['fresh_sk_med'] / r['fresh_ours_med']:.2f}x)   medians over {r['fresh_n']}",
+        f"  fresh query, p95              {ms(r['fresh_ours_p95']):>12}   bm25s {ms(r['fresh_bm25s_p95']):>10}          scikit-learn {ms(r['fresh_sk_p95']):>10}",
+        f"  batch {r['batch_queries']} profiles          {r['batch_s']:9.2f} s   scikit-learn chunks {r['sk_batch_s']:.2f} s ({r['sk_batch_s'] / r['batch_s']:.2f}x)"
+        f"   (ours: median of 3, {r['batch_threads']} threads)",
+        f"  build                         {r['build_s']:8.1f} s   bm25s {r['bm25s_build_s']:.1f} s   scikit-learn {r['sk_build_s']:.1f} s",
     ]
     return "\n".join(lines)
 
@@ -335,6 +426,8 @@ def main(argv=None):
     ap.add_argument("--naive-sample", type=float, default=1.0,
                     help="GiB of offer rows densified per naive query when densified in chunks (then scaled)")
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes for the build (MatcherConfig.workers)")
+    ap.add_argument("--fresh", type=int, default=100, help="fresh (not stored) queries beside bm25s and scikit-learn")
+    ap.add_argument("--batch-threads", type=int, default=None, help="threads of rank_batch (default: one per cpu)")
     ap.add_argument("--json", action="store_true", help="also print each result as a JSON line")
     args = ap.parse_args(argv)
     logging.getLogger("bm25s").setLevel(logging.WARNING)
@@ -344,7 +437,8 @@ def main(argv=None):
     t0 = time.perf_counter()
     for n in sizes:
         r = bench(n, np.random.default_rng(args.seed + n), budget=int(args.dense_budget * (1 << 30)),
-                  naive_queries=args.naive_queries, sample_bytes=int(args.naive_sample * (1 << 30)), workers=args.workers)
+                  naive_queries=args.naive_queries, sample_bytes=int(args.naive_sample * (1 << 30)), workers=args.workers,
+                  fresh=args.fresh, batch_threads=args.batch_threads)
         print(report(r), flush=True)
         print("  load average (1/5/15 min) after this size: %.1f %.1f %.1f" % os.getloadavg(), flush=True)
         if args.json:

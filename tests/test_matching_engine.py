@@ -246,6 +246,44 @@ def test_rank_batch_agrees_with_rank_id(mono):
         assert [s for _, s in got] == pytest.approx([s for _, s in want], rel=1e-5)
 
 
+def _corpus(rng, prefix, n, words=None):
+    words = words or ("Anlage Technik Steuerung Energie Netz Planung Projekt Wartung Prüfung Labor Chemie Logistik "
+                      "Software Daten Sensor Motor Turbine Wärme Solar Batterie Montage Fertigung Vertrieb Beratung "
+                      "Ingenieur Mechaniker Elektriker Planer Entwickler Kaufmann Schicht Lausitz").split()
+    p = 1.0 / np.arange(1, len(words) + 1)
+    p /= p.sum()
+    return [Document(f"{prefix}{i}", title=" ".join(rng.choice(words, 2, p=p)),
+                     text=" ".join(rng.choice(words, int(rng.integers(5, 30)), p=p)), lang="de") for i in range(n)]
+
+
+@pytest.mark.parametrize("hub_weight", [0.0, 0.5, 5.0])
+def test_rank_batch_is_rank_id_one_by_one_on_a_larger_corpus(mono, hub_weight):
+    """Hundreds of candidates share words with every query, so the batch's
+    top-n candidates do not hold all of them; a large hub weight reorders
+    beyond them, and offers that share nothing with the profiles (the
+    lowest hub values) crowd the candidates (asked again, then scored
+    whole); upserted (buffered) and removed (dead) offers are ranked as one
+    by one."""
+    rng = np.random.default_rng(3)
+    apart = "Bäcker Brot Pflege Patient Krankenhaus Friseur Garten Rasen Koch Küche Hotel Gast".split()
+    offers = _corpus(rng, "o", 400) + _corpus(rng, "x", 400, apart)
+    profiles = _corpus(rng, "p", 60)
+    m = Matcher(MatcherConfig(hub_weight=hub_weight), bridge=mono).fit(offers, profiles)
+    for d in _corpus(rng, "o-new", 5):
+        m.upsert("offers", d)
+    for i in range(0, 400, 37):
+        m.remove("offers", f"o{i}")
+    m.upsert("offers", Document("o1", title="Turbine Wartung", text="Turbine Wartung Schicht", lang="de"))
+    pids = [d.id for d in profiles]
+    for threads in (1, 2):
+        batch = m.rank_batch(pids, "profiles", k=10, threads=threads)
+        for pid, got in zip(pids, batch):
+            want = [(h.id, h.score) for h in m.rank_id(pid, "profiles", k=10, explain=False)]
+            assert len(got) == 10
+            assert [i for i, _ in got] == [i for i, _ in want], pid
+            assert [s for _, s in got] == pytest.approx([s for _, s in want], rel=1e-5)
+
+
 def test_dictionary_cache_is_plain_text_in_a_private_directory(tmp_path, monkeypatch):
     dic = tmp_path / "de-en"
     dic.write_text("Bäcker {m}; Bäckerin {f} :: baker\nBrot {n} :: bread\n", encoding="utf-8")

@@ -15,7 +15,8 @@
 Sides are named corpora registered through the pairing (by default offers
 and profiles, matched against each other); every side shares one vocabulary
 and one IDF, fitted over all of them.  Ranking is one sparse matrix-vector
-product through the candidate side's inverted index and ``argpartition``.
+product through the candidate side's inverted index and ``argpartition``;
+a batch of stored queries is one multi-threaded sparse top-n product.
 
 Updates after :meth:`Matcher.fit` never refit: a new or changed document is
 transformed with the fitted IDF (unseen features are appended to the
@@ -222,19 +223,18 @@ class Matcher:
             qprov = self.explainer.stored_words(query_side, query_id, pre)
         return self._matches(q, qprov, side, hits)
 
-    def rank_batch(self, query_ids: Sequence, query_side: str, k: int = 10, chunk: int = 128,
-                   side: str | None = None, threads: int | None = None) -> list[list[tuple[Hashable, float]]]:
-        """Top-k (id, score) lists for many stored documents at once: one
-        sparse product per chunk of queries, then a per-row ``argpartition``
-        (no reasons, no filters); the chunks run on ``threads`` threads (by
-        default one per cpu)."""
+    def rank_batch(self, query_ids: Sequence, query_side: str, k: int = 10, side: str | None = None,
+                   threads: int | None = None) -> list[list[tuple[Hashable, float]]]:
+        """Top-k (id, score) lists for many stored documents at once, the
+        same as :meth:`rank_id` one by one (no reasons, no filters): a
+        multi-threaded sparse top-n product on ``threads`` threads (by
+        default one per cpu), see :func:`ranking.top_batch`."""
         side = self.pairing.partner(query_side, side)
         with self._lock:
             w = self.config.hub_weight
             hub = self.hubs.current(side, query_side).astype(np.float32) * np.float32(w) if w else None
             threads = threads if threads is not None else (os.cpu_count() or 1)
-            return top_batch(self.stores[query_side], query_ids, self.stores[side], hub, self.n_features, k, chunk,
-                             threads)
+            return top_batch(self.stores[query_side], query_ids, self.stores[side], hub, self.n_features, k, threads)
 
     def _matches(self, q, qprov, side: str, hits) -> list[Match]:
         """Matches with reasons for ranked hits.  The words of candidates
