@@ -102,6 +102,10 @@ class Server:
             "MATCHMAKER_INSTANCE": str(self.workdir / "instance"),
             "PYTHONPATH": str(REPO),
             "PYTHONUNBUFFERED": "1",
+            # The faults checked here are the database's and the disk's; no page they load ranks, so the
+            # servers do not warm the matcher's index (a build in the background would only compete for
+            # the CPU and write snapshot files under a disk limit). bench/load.py builds the snapshot first.
+            "MATCHER_WARM_START": "0",
         })
         env.update(self.extra_env)
         return env
@@ -340,7 +344,7 @@ def _app_for(database_url: str, workdir: Path):
 
     attrs = {"SQLALCHEMY_DATABASE_URI": database_url, "INSTANCE_DIR": Path(workdir) / "instance",
              "TESTING": True, "RATELIMIT_ENABLED": False, "MAIL_SERVER": None,
-             "PASSWORD_HASH_METHOD": PASSWORD_HASH_METHOD}
+             "PASSWORD_HASH_METHOD": PASSWORD_HASH_METHOD, "MATCHER_WARM_START": False}
     return create_app(type("FaultCheckConfig", (Config,), attrs))
 
 

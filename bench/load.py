@@ -272,7 +272,7 @@ def run_size(label: str, url: str, workdir: Path, steps: list[int], seconds: flo
     # gunicorn master loads it at start (--preload) and the forked workers share its pages, so no request
     # waits for a build. RATELIMIT_ENABLED=false for this run only: 64 logins from one address would trip
     # the login limit.
-    env = {"RATELIMIT_ENABLED": "false", "WEB_CONCURRENCY": str(workers)}
+    env = {"RATELIMIT_ENABLED": "false", "WEB_CONCURRENCY": str(workers), "MATCHER_WARM_START": "1"}
     server = Server(url, workdir, workers=workers, env=env, timeout=120)
     built = time.monotonic()
     subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi:app", "matcher", "build"], cwd=REPO,

@@ -11,9 +11,10 @@ from collections import deque
 from typing import Callable
 from urllib.parse import urlsplit
 
-# Links that are not pages to look at: downloads, the language switch, one-time tokens, static files.
+# Links that are not pages to look at: downloads, the language switch, one-time tokens, static files,
+# documents for machines (the API's JSON, the sitemap).
 NOT_A_PAGE = re.compile(
-    r"^/(static|lang)/|\.(atom|csv|ics|pdf|png|svg|txt)$|/(image|thumbnail)$|/(confirm|reset|unsubscribe)/"
+    r"^/(static|lang)/|\.(atom|csv|ics|json|pdf|png|svg|txt|xml)$|/(image|thumbnail)$|/(confirm|reset|unsubscribe)/"
     r"|/cv/file|/download|/export")
 DEMO_ROLES = ("anonymous", "graduate", "company", "staff", "board", "admin", "researcher")
 
