@@ -34,14 +34,16 @@ def serve_demo(workdir: Path):
 
     config = type("ScreenshotConfig", (Config,), {
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir / 'demo.sqlite'}", "INSTANCE_DIR": workdir / "instance",
-        "RATELIMIT_ENABLED": False, "SECRET_KEY": "screenshots-only"})
+        "RATELIMIT_ENABLED": False, "SECRET_KEY": "screenshots-only",
+        # the tables are made below, after the app: the index is built here once they are seeded
+        "MATCHER_WARM_START": False})
     app = create_app(config)
     with app.app_context():
         db.create_all()
         seed_demo()
         from matchmaker.matching.index import get_matcher
 
-        get_matcher()  # as production does before serving (wsgi.py): the dashboard's fit counts show at once
+        get_matcher()  # built before serving, as a production process loads its snapshot: the fit counts show at once
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
