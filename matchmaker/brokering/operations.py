@@ -10,6 +10,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..access import acts_for
 from ..audit import record_audit
 from ..domain import NotAllowed, NotPossible
 from ..extensions import db
@@ -232,7 +233,7 @@ def invite_graduate(user: User, offer: Offer, profile: GraduateProfile, message_
                     now: datetime | None = None) -> Introduction:
     """A company invites a findable graduate to one of its published offers, with an optional personal message."""
     now = now or utcnow()
-    if user.active_company is None or user.active_company.id != offer.company_id:
+    if not acts_for(user, offer.company_id):
         raise NotAllowed("Only the graduate or the company can take this step.")
     if not offer.is_public:
         raise NotPossible("Publish the offer first: graduates can be invited only to open offers.")
@@ -496,7 +497,7 @@ def invite_unit(user: User, offer: Offer, unit: ResearchUnit, message: str = "",
                 now: datetime | None = None) -> Introduction:
     """A company invites a verified unit to one of its published research questions."""
     now = now or utcnow()
-    if user.active_company is None or user.active_company.id != offer.company_id:
+    if not acts_for(user, offer.company_id):
         raise NotAllowed("Only the graduate or the company can take this step.")
     _check_unit_pair(offer, unit)
     introduction = _new_with_unit(offer, unit, Side.company, user, IntroductionState.accepted_by_company, now,
