@@ -63,8 +63,11 @@ run: install
 	@if [ ! -e instance/matcher/current ]; then $(FLASK) matcher build; fi
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
+# The suite on every core (pytest-xdist; a test file stays on one worker, so its module fixtures are built once).
+# TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
 test: install-dev lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # Static security checks of the application code; a justified exception is a `# nosec BXXX` at its line.
 lint: $(VENV)/.installed-dev

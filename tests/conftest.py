@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.engine import make_url
 from flask import Flask
 from flask.testing import FlaskClient
 from helpers import PASSWORD, SmtpServer
@@ -32,7 +33,7 @@ def database_url(request, tmp_path_factory):
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
     else:
-        url = os.environ["TEST_DATABASE_URL"]
+        url = _worker_database(os.environ["TEST_DATABASE_URL"])
     engine = sa.create_engine(url)
     _db.metadata.drop_all(engine)
     with engine.begin() as conn:
@@ -43,6 +44,22 @@ def database_url(request, tmp_path_factory):
     engine = sa.create_engine(url)
     _db.metadata.drop_all(engine)
     engine.dispose()
+
+
+def _worker_database(url: str) -> str:
+    """Under pytest-xdist (`make test` runs two workers) each worker has a PostgreSQL database of its own,
+    named after the given one (`test_gw0`, `test_gw1`), made on first use; alone, the given database."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    given = make_url(url)
+    name = f"{given.database}_{worker}"
+    admin = sa.create_engine(given, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}).first() is None:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return given.set(database=name).render_as_string(hide_password=False)
 
 
 def _empty_tables(url: str) -> None:

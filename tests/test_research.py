@@ -113,6 +113,26 @@ def test_staff_create_verify_and_invite_a_member_who_registers_by_the_link(clien
     assert client.get("/").status_code == 200
 
 
+def test_erasing_an_invited_member_clears_the_address_from_the_invitation_record(client, db, make_user, make_unit,
+                                                                                 login_as):
+    from matchmaker.gdpr.operations import erase_user
+    from matchmaker.models import AuditEntry
+
+    unit = make_unit()
+    login_as(make_user(Role.staff))
+    assert client.post(f"/units/{unit.id}/members", data={"email": "later@b-tu.example"}).status_code == 302
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "invite_unit_member"))
+    assert entry.subject_user_id is None and entry.detail == "later@b-tu.example"
+    member = make_user(Role.researcher, email="later@b-tu.example")
+    erase_user(member)
+    db.session.commit()
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "invite_unit_member"))
+    assert entry is not None and entry.object_id == unit.id
+    assert "later@b-tu.example" not in entry.detail
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)
+                             .where(AuditEntry.detail.contains("later@b-tu.example"))) == 0
+
+
 def test_an_invitation_cannot_be_used_by_another_account_or_forged(client, db, make_user, make_unit, login_as,
                                                                    outbox):
     staff, other = make_user(Role.staff), make_user(Role.researcher)

@@ -425,6 +425,10 @@ def erase_user(user: User) -> list[str]:
                                _mentions(OutboxMessage.subject, needles))),
     ):
         db.session.execute(sa.delete(model).where(condition).execution_options(synchronize_session=False))
+    # Entries about others stay (the actor's side of the record), but not the person's address or name in them:
+    # e.g. the invitation of an address that only later became this account.
+    db.session.execute(sa.update(AuditEntry).where(_mentions(AuditEntry.detail, needles)).values(detail="")
+                       .execution_options(synchronize_session=False))
     db.session.execute(sa.update(Offer).where(Offer.created_by_id == user.id).values(created_by_id=None)
                        .execution_options(synchronize_session=False))
     company = user.company
