@@ -106,10 +106,15 @@ def untranslated(locale: str) -> list[str]:
     return result
 
 
-def _pattern(kind: str, style: str | None) -> str:
+def current_locale() -> str:
+    """The request's language as a code ("de", "en"); German where none is chosen (the default of the site)."""
     from flask_babel import get_locale
 
-    locale = str(get_locale() or "de")
+    return str(get_locale() or "de")
+
+
+def _pattern(kind: str, style: str | None) -> str:
+    locale = current_locale()
     formats = DATE_FORMATS.get(locale[:2], DATE_FORMATS["de"])
     if style in _STYLE_ALIASES:
         style = kind

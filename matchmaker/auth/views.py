@@ -6,7 +6,6 @@ import logging
 import time
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -14,6 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..access import login_required, role_required
 from ..extensions import db
 from ..forms import EmptyForm, redirect_with_form_errors, restore_form
+from ..i18n import current_locale
 from ..models import Role, User, utcnow
 from ..security import (end_session, login_account_key, rate_limit, renew_session, security_event,
                         start_session)
@@ -47,10 +47,6 @@ def home_for(user: User) -> str:
     return url_for("main.index")
 
 
-def _locale() -> str:
-    return str(get_locale() or "de")
-
-
 @bp.route("/register", methods=["GET", "POST"])
 @rate_limit("RATELIMIT_REGISTER")
 def register():
@@ -62,7 +58,7 @@ def register():
     target = _safe_next()
     if form.validate_on_submit():
         if not _address_taken(form.email.data, form.password.data):
-            user = operations.register_graduate(form.email.data, form.password.data, _locale(), next_path=target)
+            user = operations.register_graduate(form.email.data, form.password.data, current_locale(), next_path=target)
             record_signup_origin(user, form.src.data, form.ref.data)
         return _registered(target)
     return render_template("auth/register.html", form=form, next=target), (400 if form.errors else 200)
@@ -113,7 +109,7 @@ def register_company():
     if form.validate_on_submit():
         if not _address_taken(form.email.data, form.password.data):
             join_id = int(form.existing_company.data) if form.mode.data == "join" else None
-            user = operations.register_company_user(form.email.data, form.password.data, _locale(),
+            user = operations.register_company_user(form.email.data, form.password.data, current_locale(),
                                                     company_name=form.company_name.data, sector=form.sector.data,
                                                     join_company_id=join_id, next_path=target)
             record_signup_origin(user, form.src.data, form.ref.data)

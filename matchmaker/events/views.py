@@ -4,7 +4,6 @@ management (create, edit, cancel, registrations, CSV, attendance)."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,16 +12,13 @@ from ..audit import record_audit
 from ..errors import on_domain_error, redirect_on_domain_error
 from ..extensions import db
 from ..forms import EmptyForm
+from ..i18n import current_locale
 from ..models import Event, RegistrationStatus, Role, utcnow
 from ..pagination import paginate
 from . import calendar, operations, queries
 from .forms import AttendanceForm, EventFilterForm, EventForm
 
 bp = Blueprint("events", __name__)
-
-
-def _locale() -> str:
-    return str(get_locale() or "de")
 
 
 # ---- public -------------------------------------------------------------------------------------
@@ -32,7 +28,7 @@ def index():
     form = EventFilterForm(formdata=request.args)
     filters = form.valid_filters()
     page = paginate(queries.filter_events(queries.upcoming_events(), filters))
-    return render_template("events/index.html", form=form, page=page, filtered=bool(filters), locale=_locale())
+    return render_template("events/index.html", form=form, page=page, filtered=bool(filters), locale=current_locale())
 
 
 def _render_detail(event: Event, status: int = 200):
@@ -41,7 +37,7 @@ def _render_detail(event: Event, status: int = 200):
                 if registration is not None and registration.status == RegistrationStatus.waiting else None)
     refused = operations.refusal(event, current_user)
     return render_template("events/detail.html", event=event, registration=registration, position=position,
-                           refused=refused, counts=queries.counts(event), locale=_locale(),
+                           refused=refused, counts=queries.counts(event), locale=current_locale(),
                            started=event.starts_at <= utcnow(), form=EmptyForm(formdata=None)), status
 
 
@@ -53,13 +49,13 @@ def detail(event_id: int):
 @bp.route("/<int:event_id>.ics")
 def ics(event_id: int):
     event = get_event_or_404(event_id, current_user)
-    return Response(calendar.event_calendar([event], _locale()), mimetype="text/calendar",
+    return Response(calendar.event_calendar([event], current_locale()), mimetype="text/calendar",
                     headers={"Content-Disposition": f'attachment; filename="event-{event.id}.ics"'})
 
 
 @bp.route("/feed.ics")
 def feed():
-    return Response(calendar.event_calendar(queries.feed_events(), _locale()), mimetype="text/calendar")
+    return Response(calendar.event_calendar(queries.feed_events(), current_locale()), mimetype="text/calendar")
 
 
 def _step(event_id: int) -> Event:
@@ -102,7 +98,7 @@ def unregister(event_id: int):
 def manage():
     when = "past" if request.args.get("when") == "past" else "upcoming"
     page = paginate(queries.staff_events(when))
-    return render_template("events/manage.html", page=page, when=when, locale=_locale(), counts=queries.counts)
+    return render_template("events/manage.html", page=page, when=when, locale=current_locale(), counts=queries.counts)
 
 
 def _event_form(event: Event | None) -> EventForm:
@@ -167,7 +163,7 @@ def cancel(event_id: int):
 def registrations(event_id: int):
     event = get_event_or_404(event_id, current_user)
     return render_template("events/registrations.html", event=event, groups=queries.registrations_by_status(event),
-                           name=queries.registrant_name, locale=_locale())
+                           name=queries.registrant_name, locale=current_locale())
 
 
 @bp.route("/<int:event_id>/registrations.csv")
@@ -202,11 +198,11 @@ def attendance(event_id: int):
     not_yet = event.cancelled_at is not None or event.starts_at > utcnow()
     if not not_yet and form.validate_on_submit():
         on_domain_error(lambda error, text: render_template("events/attendance.html", form=form, event=event,
-                                                            not_yet=True, locale=_locale()))
+                                                            not_yet=True, locale=current_locale()))
         operations.record_attendance(event, current_user, form.attended_ids(), form.walk_ins.data)
         db.session.commit()
         flash(_("Attendance is saved."), "success")
         return redirect(url_for("events.registrations", event_id=event.id))
     status = 409 if not_yet and request.method == "POST" else (400 if form.errors else 200)
     return render_template("events/attendance.html", form=form, event=event, not_yet=not_yet,
-                           locale=_locale()), status
+                           locale=current_locale()), status

@@ -1,11 +1,11 @@
 from datetime import date
 
 from flask import Blueprint, Response, redirect, render_template, request, session, url_for
-from flask_babel import get_locale
 from flask_login import current_user
 
 from ..auth.views import is_safe_next
 from ..extensions import db
+from ..i18n import current_locale
 from . import queries
 
 bp = Blueprint("main", __name__)
@@ -19,7 +19,7 @@ ACCESSIBILITY_STATEMENT_DATE = date(2026, 11, 30)
 def index():
     return render_template("main/index.html", latest=queries.latest_offers(), counts=queries.start_page_counts(),
                            events=queries.next_events(), stories=queries.newest_stories(),
-                           locale=str(get_locale() or "de"))
+                           locale=current_locale())
 
 
 @bp.route("/lang/<code>")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import get_locale
 from flask_login import current_user
 
 from ..access import (acts_for, can_edit_unit, get_offer_or_404, get_unit_or_404, is_staff, is_unit_member,
@@ -14,6 +13,7 @@ from ..catalog import FIELD_OF_ACTION_KINDS
 from ..errors import redirect_on_domain_error
 from ..extensions import db
 from ..forms import EmptyForm, redirect_with_form_errors, restore_form
+from ..i18n import current_locale
 from ..models import FieldOfAction, Role
 from ..offers.queries import public_offers
 from ..pagination import ListPage, page_arg, paginate
@@ -149,7 +149,7 @@ def join(token: str):
                                login=url_for("auth.login", next=url_for("research.join", token=token)))
     form = JoinForm()
     if form.validate_on_submit():
-        operations.join_with_new_account(unit, email, form.password.data, str(get_locale() or "de"))
+        operations.join_with_new_account(unit, email, form.password.data, current_locale())
         db.session.commit()
         flash(_("Your account is ready and you are a member of %(unit)s. Please log in.", unit=unit.name), "success")
         return redirect(url_for("auth.login", next=url_for("research.mine")))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file,
                    url_for)
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,6 +12,7 @@ from ..access import get_story_or_404, is_staff, login_required, role_required
 from ..errors import on_domain_error, redirect_on_domain_error
 from ..extensions import db
 from ..forms import EmptyForm
+from ..i18n import current_locale
 from ..models import Company, Event, Offer, PageViewKind, ResearchUnit, Role, Story, StoryKind, StoryStatus
 from ..pagination import paginate
 from ..reports.views import count_public_view
@@ -23,10 +23,6 @@ from .forms import StoryFilterForm, StoryForm
 bp = Blueprint("stories", __name__)
 
 
-def _locale() -> str:
-    return str(get_locale() or "de")
-
-
 # ---- public -------------------------------------------------------------------------------------
 
 @bp.route("/")
@@ -35,7 +31,7 @@ def index():
     kind = form.chosen_kind()
     page = paginate(queries.public_stories(kind))
     return render_template("stories/index.html", form=form, page=page, filtered=kind is not None,
-                           locale=_locale())
+                           locale=current_locale())
 
 
 @bp.route("/<int:story_id>")
@@ -44,8 +40,8 @@ def detail(story_id: int):
     if story.is_public and not is_staff(current_user):
         count_public_view(PageViewKind.story, story.id)
     person = queries.story_person(story, current_user)
-    return render_template("stories/detail.html", story=story, locale=_locale(), person=person,
-                           consent=operations.consent_text(story, _locale()) if person else None,
+    return render_template("stories/detail.html", story=story, locale=current_locale(), person=person,
+                           consent=operations.consent_text(story, current_locale()) if person else None,
                            form=EmptyForm(formdata=None))
 
 
@@ -74,7 +70,7 @@ def thumbnail(story_id: int):
 @bp.route("/feed.atom")
 def feed():
     locale = request.args.get("lang")
-    locale = locale if locale in ("de", "en") else _locale()
+    locale = locale if locale in ("de", "en") else current_locale()
     return Response(atom_feed(queries.feed_stories(), locale), mimetype="application/atom+xml")
 
 
@@ -84,7 +80,7 @@ def feed():
 @login_required
 def confirmations():
     people = queries.story_people_of(current_user)
-    locale = _locale()
+    locale = current_locale()
     texts = {person.story_id: operations.consent_text(person.story, locale) for person in people}
     return render_template("stories/confirmations.html", people=people, texts=texts, locale=locale,
                            form=EmptyForm(formdata=None))
@@ -132,12 +128,12 @@ def manage():
     status = request.args.get("status")
     chosen = StoryStatus(status) if status in {s.value for s in StoryStatus} else None
     page = paginate(queries.staff_stories(chosen))
-    return render_template("stories/manage.html", page=page, status=chosen, locale=_locale())
+    return render_template("stories/manage.html", page=page, status=chosen, locale=current_locale())
 
 
 def _story_form(story: Story | None) -> StoryForm:
     linkable = {"companies": queries.linkable_companies(), "offers": queries.linkable_offers(),
-                "events": queries.linkable_events(), "units": queries.linkable_units(), "locale": _locale()}
+                "events": queries.linkable_events(), "units": queries.linkable_units(), "locale": current_locale()}
     if story is not None:
         # What the story is already about stays choosable, also if it is no longer public.
         for name, attribute in (("companies", "company"), ("offers", "offer"), ("events", "event"),
@@ -151,7 +147,7 @@ def _story_form(story: Story | None) -> StoryForm:
 
 
 def _render_form(form: StoryForm, story: Story | None, status: int = 200):
-    return render_template("stories/form.html", form=form, story=story, locale=_locale(),
+    return render_template("stories/form.html", form=form, story=story, locale=current_locale(),
                            max_mb=f"{current_app.config['STORY_IMAGE_MAX_BYTES'] / (1024 * 1024):g}"), status
 
 
