@@ -527,6 +527,17 @@ def test_the_story_form_sets_no_column_it_does_not_show(client, db, staff, make_
     assert story.author_id == staff.id and story.image is None
 
 
+def test_my_consents_link_a_story_confirmation_to_its_story(client, make_user, make_story, login_as):
+    graduate = make_user(Role.graduate)
+    story = make_story(StoryStatus.awaiting_consent, people=[graduate])
+    login_as(graduate)
+    assert f'href="/stories/{story.id}"' not in client.get("/introductions/consents").get_data(as_text=True)
+    client.post(f"/stories/{story.id}/confirm")
+    page = client.get("/introductions/consents").get_data(as_text=True)
+    assert f'href="/stories/{story.id}">The story</a>' in page
+    assert client.get(f"/stories/{story.id}").status_code == 200
+
+
 def test_my_data_page_says_how_many_stories_wait_for_me(client, make_user, make_story, login_as):
     graduate = make_user(Role.graduate)
     make_story(StoryStatus.awaiting_consent, people=[graduate])

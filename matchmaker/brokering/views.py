@@ -313,8 +313,11 @@ def company(company_id: int):
 @bp.route("/consents")
 @role_required(*operations.CONSENTING_ROLES)
 def consents():
+    from ..stories.queries import stories_by_consent
+
     page = paginate(queries.consents_of(current_user))
-    return render_template("brokering/consents.html", page=page, revoke_form=EmptyForm())
+    return render_template("brokering/consents.html", page=page, revoke_form=EmptyForm(),
+                           stories=stories_by_consent([consent.id for consent in page.items]))
 
 
 @bp.route("/consents/<int:consent_id>/revoke", methods=["POST"])

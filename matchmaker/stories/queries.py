@@ -75,6 +75,15 @@ def story_person(story: Story, user) -> StoryPerson | None:
                                                           StoryPerson.user_id == user.id))
 
 
+def stories_by_consent(consent_ids: list[int]) -> dict[int, int]:
+    """Consent record id -> the id of the story it was given for (for links from "My consents")."""
+    if not consent_ids:
+        return {}
+    rows = db.session.execute(sa.select(StoryPerson.consent_id, StoryPerson.story_id)
+                              .where(StoryPerson.consent_id.in_(consent_ids)))
+    return {consent_id: story_id for consent_id, story_id in rows}
+
+
 def waiting_count(user) -> int:
     """How many stories wait for this user's confirmation (for a hint in their account)."""
     if not getattr(user, "is_authenticated", False):
