@@ -113,6 +113,28 @@ def test_staff_create_verify_and_invite_a_member_who_registers_by_the_link(clien
     assert client.get("/").status_code == 200
 
 
+def test_a_member_invites_a_colleague_and_a_researcher_of_another_unit_cannot(client, db, make_user, make_unit,
+                                                                             login_as, outbox):
+    unit, other = make_unit(), make_unit(name="Lehrstuhl Holzbau")
+    member, outsider = make_user(Role.researcher), make_user(Role.researcher)
+    from matchmaker.research.operations import add_member
+
+    add_member(unit, member)
+    add_member(other, outsider)
+    db.session.commit()
+    login_as(member)
+    page = client.get(f"/units/{unit.id}").get_data(as_text=True)
+    assert 'id="invite-member-form"' in page and "Verify and publish" not in page
+    assert client.post(f"/units/{unit.id}/members", data={"email": "kollegin@b-tu.example"}).status_code == 302
+    assert len(outbox("kollegin@b-tu.example")) == 1
+    bad = client.post(f"/units/{unit.id}/members", data={"email": "no address"}, follow_redirects=True)
+    assert bad.status_code == 200 and len(outbox()) == 1
+    login_as(outsider)
+    assert 'id="invite-member-form"' not in client.get(f"/units/{unit.id}").get_data(as_text=True)
+    assert client.post(f"/units/{unit.id}/members", data={"email": "x@b-tu.example"}).status_code == 404
+    assert outbox("x@b-tu.example") == []
+
+
 def test_erasing_an_invited_member_clears_the_address_from_the_invitation_record(client, db, make_user, make_unit,
                                                                                  login_as):
     from matchmaker.gdpr.operations import erase_user

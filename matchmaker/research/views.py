@@ -105,9 +105,10 @@ def verify(unit_id: int):
 
 
 @bp.route("/<int:unit_id>/members", methods=["POST"])
-@role_required(Role.staff)
+@role_required(Role.researcher, Role.staff)
 def invite_member(unit_id: int):
-    unit = get_unit_or_404(unit_id, current_user)
+    """Staff invite the first people of a unit; its members invite their colleagues."""
+    unit = get_unit_or_404(unit_id, current_user, edit=True)
     back = url_for("research.detail", unit_id=unit.id, _anchor="members")
     form = InviteMemberForm()
     if not form.validate_on_submit():
