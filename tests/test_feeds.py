@@ -141,6 +141,19 @@ def test_json_feed(runner, db, feed_server, make_feed):
     assert offers["18"].place  # the company's site when the feed names none
 
 
+def test_an_imported_offer_takes_the_language_its_text_is_written_in(runner, db, feed_server, make_feed):
+    body = {"jobs": [
+        {"id": "en", "title": "Process engineer for hydrogen electrolysis",
+         "description": "You will operate and improve our electrolysis plant and work with the maintenance team."},
+        {"id": "de", "title": "Prozessingenieur für die Wasserstoff-Elektrolyse",
+         "description": "Sie betreiben und verbessern unsere Elektrolyseanlage und arbeiten mit der Instandhaltung."},
+        {"id": "none", "title": "4711", "description": "0815"}]}
+    feed_server.page("/jobs.json", json.dumps(body), "application/json")
+    feed = run(runner, db, make_feed(feed_server.url("/jobs.json"), kind="json_feed"))
+    offers = imported(db, feed)
+    assert {key: offer.language for key, offer in offers.items()} == {"en": "en", "de": "de", "none": "de"}
+
+
 def test_xml_feed(runner, db, feed_server, make_feed):
     xml = f"""<?xml version="1.0" encoding="UTF-8"?>
 <source><publisher>Lausitz Energie</publisher>

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..domain import InvalidInput, NotAllowed, NotPossible
 from ..extensions import db
+from ..matching.language import detect_language
 from ..models import Company, FeedKind, FeedStatus, Offer, OfferFeed, OfferKind, OfferStatus, SalaryPeriod, User, utcnow
 from .fetch import FetchError, fetch
 from .parse import ParseError, Posting, parse
@@ -62,6 +63,8 @@ def _fields(posting: Posting, company: Company) -> dict:
         "salary_min_cents": posting.salary_min_cents, "salary_max_cents": posting.salary_max_cents,
         "salary_currency": posting.salary_currency or "EUR",
         "salary_period": SalaryPeriod(posting.salary_period) if posting.salary_period else None,
+        # A feed names no language: the text tells (the matcher analyses by it); German where it cannot.
+        "language": detect_language(f"{posting.title}\n{posting.description}") or "de",
     }
     for name in ("contact_name", "contact_role", "contact_email", "contact_phone"):
         fields[name] = posting.contact.get(name, "")
@@ -86,7 +89,7 @@ def apply_postings(feed: OfferFeed, postings: list[Posting], now=None) -> dict[s
         offer = known.get(key)
         if offer is None:
             offer = Offer(company_id=feed.company_id, created_by_id=None, status=OfferStatus.draft,
-                          feed_id=feed.id, feed_key=key, language="de", **fields)
+                          feed_id=feed.id, feed_key=key, **fields)
             db.session.add(offer)
             counts["created"] += 1
             continue
