@@ -38,7 +38,7 @@ PERMISSIONS: dict[str, set[str]] = {
     "admin.verify_company": STAFF, "admin.reject_company": STAFF, "admin.approve_member": STAFF,
     "admin.unlock_two_factor": STAFF, "jobs.index": STAFF, "jobs.retry": STAFF,
     "admin.users": STAFF, "admin.user": STAFF, "admin.deactivate_user": STAFF, "admin.reactivate_user": STAFF,
-    "alerts.settings": {"graduate", "company"}, "alerts.unsubscribe": ALL,
+    "alerts.settings": {"graduate", "company", "researcher"}, "alerts.unsubscribe": ALL,
     "privacy.log": {"graduate"}, "privacy.audit": STAFF, "privacy.audit_export": STAFF,
     "brokering.index": {"graduate", "company", "researcher"},
     "brokering.detail": {"graduate", "company", "researcher", *STAFF},

@@ -204,10 +204,53 @@ def test_settings_refuse_bad_values_and_change_nothing(client, db, login_as, gra
 def test_settings_access(client, make_user, login_as):
     response = client.get("/alerts/settings")
     assert response.status_code == 302 and response.location.startswith("/auth/login")
-    for role in (Role.staff, Role.admin, Role.board, Role.researcher):
+    for role in (Role.staff, Role.admin, Role.board):
         login_as(make_user(role))
         assert client.get("/alerts/settings").status_code == 403
         assert client.post("/alerts/settings", data={"enabled": "1"}).status_code == 403
+
+
+QUESTION = {"kind": OfferKind.research_project, "title": "Alterung unserer PEM-Elektrolyseure messen",
+            "required_skills": ["Elektrolyse", "Wasserstoff"],
+            "description": "Unsere Elektrolyse verliert Wirkungsgrad; wir suchen einen Lehrstuhl für Prüfstandsversuche."}
+
+
+def test_researcher_gets_new_questions_that_fit_their_verified_unit_once(runner, db, outbox, make_user, make_unit,
+                                                                        make_offer):
+    researcher = make_user(Role.researcher, alerts_enabled=True)
+    unit = make_unit(members=[researcher])
+    make_unit(verified=False, members=[researcher], name="Lehrstuhl Unbestätigt")
+    question = published(make_offer, NOW - timedelta(days=2), **QUESTION)
+    job = published(make_offer, NOW - timedelta(days=2), **{**QUESTION, "kind": OfferKind.job,
+                                                            "title": "Elektrolyse-Ingenieur (m/w/d)"})
+    unrelated = published(make_offer, NOW - timedelta(days=2), **{**UNRELATED, "kind": OfferKind.research_project})
+    db.session.commit()
+
+    assert "1 mail(s)" in run_alerts(runner, db, NOW)
+    (mail,) = alert_mails(outbox, researcher)
+    assert mail.kind == "alert_researcher" and mail.subject == "New questions of companies that fit your unit"
+    assert question.title in mail.body and unit.name in mail.body and f"/units/{unit.id}/questions" in mail.body
+    assert job.title not in mail.body and unrelated.title not in mail.body
+    assert "Lehrstuhl Unbestätigt" not in mail.body and "/alerts/unsubscribe/" in mail.body
+    # Never twice, and a week without new questions brings no mail.
+    assert "0 mail(s)" in run_alerts(runner, db, NOW + timedelta(days=7))
+    assert len(alert_mails(outbox, researcher)) == 1
+
+
+def test_researcher_without_a_verified_unit_gets_nothing_and_the_page_says_why(runner, client, db, outbox, make_user,
+                                                                              make_unit, make_offer, login_as):
+    researcher = make_user(Role.researcher, alerts_enabled=True)
+    make_unit(verified=False, members=[researcher])
+    published(make_offer, NOW - timedelta(days=2), **QUESTION)
+    db.session.commit()
+    assert "0 mail(s)" in run_alerts(runner, db, NOW)
+    login_as(researcher)
+    page = client.get("/alerts/settings").get_data(as_text=True)
+    assert "Alerts start once the Präsenzstelle has verified your unit" in page
+    assert client.post("/alerts/settings", data={"enabled": "0"}).status_code == 302
+    db.session.refresh(researcher)
+    assert researcher.alerts_enabled is False
+    assert 'id="alerts"' in client.get("/units/mine").get_data(as_text=True)
 
 
 # ---- unsubscribe -------------------------------------------------------------------------------

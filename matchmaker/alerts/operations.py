@@ -4,7 +4,8 @@ An alert run is idempotent per ISO week, three times over: `User.alerts_last_wee
 this week's alert; `AlertDelivery` (unique per user and item) says an item was sent to them, ever;
 and the outbox key `alert:<user id>:<week>` stops a second mail even if two runs overlap.
 
-"New" means: offers published (graduates) or graduates who agreed to be found (companies) since the
+"New" means: offers published (graduates; research questions and thesis topics for a researcher's verified
+units) or graduates who agreed to be found (companies) since the
 start of the week of the user's last alert, never further back than ALERT_LOOKBACK_DAYS; what was
 already sent is left out by `AlertDelivery`, so a late or early run neither skips nor repeats items.
 """
@@ -53,6 +54,8 @@ def alerts_ready(user: User) -> bool:
     """Whether an alert could find anything for this user yet (else the settings page says why)."""
     if user.role == Role.graduate:
         return user.profile is not None and profile_has_content(user.profile)
+    if user.role == Role.researcher:
+        return bool(_alert_units(user))
     company = user.active_company
     return company is not None and company.is_verified
 
@@ -187,6 +190,44 @@ def new_graduates_for(user: User, since: datetime, now: datetime, min_score: flo
     return sorted(best.values(), key=lambda fit: fit.score, reverse=True)[:max_items]
 
 
+def _alert_units(user: User) -> list:
+    """A researcher's verified units that say what they do (the matcher has something to compare)."""
+    from ..matching.index import unit_has_content
+    from ..research.queries import units_of
+
+    return [unit for unit in units_of(user) if unit.is_verified and unit_has_content(unit)]
+
+
+@dataclass
+class QuestionFit:
+    offer: Offer
+    unit: object
+    score: float
+
+
+def new_questions_for(user: User, since: datetime, now: datetime, min_score: float, max_items: int) -> list:
+    """Research questions and thesis topics published in the window that fit one of the researcher's verified
+    units and were never sent to them; each with the unit it fits best."""
+    from ..matching.index import offers_for_unit
+    from ..research.queries import UNIT_OFFER_KINDS, unit_offers
+
+    units = _alert_units(user)
+    if not units:
+        return []
+    candidates = unit_offers(public_offers().where(Offer.published_at >= since, Offer.published_at <= now,
+                                                   Offer.id.not_in(_delivered_ids(user, "offer"))),
+                             None, UNIT_OFFER_KINDS)
+    if not candidates:
+        return []
+    best: dict[int, QuestionFit] = {}
+    for unit in units:
+        for item in offers_for_unit(unit, candidates, k=max_items):
+            score = item.match.score
+            if score >= min_score and (item.offer.id not in best or score > best[item.offer.id].score):
+                best[item.offer.id] = QuestionFit(item.offer, unit, score)
+    return sorted(best.values(), key=lambda fit: fit.score, reverse=True)[:max_items]
+
+
 def _footer(user: User) -> dict:
     return {"settings_link": external_url("alerts.settings"), "unsubscribe_link": unsubscribe_url(user, "alerts")}
 
@@ -205,6 +246,17 @@ def alert_user(user: User, week: str, now: datetime, min_score: float, max_items
             queue_mail(user.email, _l("New offers that fit you"), "alert_graduate", locale=user.locale,
                        kind="alert_graduate", dedupe_key=f"alert:{user.id}:{week}", items=items,
                        all_link=external_url("matching.offers_for_me"),
+                       list_unsubscribe=unsubscribe_url(user, "alerts"), **_footer(user))
+            count = len(fits)
+    elif user.role == Role.researcher:
+        fits = new_questions_for(user, since, now, min_score, max_items)
+        if fits:
+            items = [{"title": fit.offer.title, "company": fit.offer.company.name,
+                      "kind": OFFER_KIND_LABELS[fit.offer.kind], "unit": fit.unit.name,
+                      "link": external_url("research.questions", unit_id=fit.unit.id)} for fit in fits]
+            _remember(user, "offer", [fit.offer.id for fit in fits], week, now)
+            queue_mail(user.email, _l("New questions of companies that fit your unit"), "alert_researcher",
+                       locale=user.locale, kind="alert_researcher", dedupe_key=f"alert:{user.id}:{week}", items=items,
                        list_unsubscribe=unsubscribe_url(user, "alerts"), **_footer(user))
             count = len(fits)
     elif user.role == Role.company:
@@ -236,7 +288,7 @@ def _remember(user: User, item_type: str, ids: list[int], week: str, now: dateti
 def _due_user_ids(week: str) -> list[int]:
     return list(db.session.scalars(
         sa.select(User.id).where(User.alerts_enabled.is_(True), User.active.is_(True),
-                                 User.confirmed_at.is_not(None), User.role.in_([Role.graduate, Role.company]),
+                                 User.confirmed_at.is_not(None), User.role.in_([Role.graduate, Role.company, Role.researcher]),
                                  sa.or_(User.alerts_last_week.is_(None), User.alerts_last_week != week))
         .order_by(User.id)))
 

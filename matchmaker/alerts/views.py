@@ -17,7 +17,7 @@ bp = Blueprint("alerts", __name__)
 
 
 @bp.route("/settings", methods=["GET", "POST"])
-@role_required(Role.graduate, Role.company)
+@role_required(Role.graduate, Role.company, Role.researcher)
 def settings():
     form = AlertSettingsForm(data={"enabled": "1" if current_user.alerts_enabled else "0"}
                              if request.method == "GET" else None)
