@@ -355,6 +355,22 @@ def test_a_job_offer_cannot_be_brought_to_a_unit(client, db, make_unit, make_off
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Introduction)) == 0
 
 
+def test_the_pipelines_field_filter_puts_unit_introductions_under_knowledge_transfer(client, db, make_unit, make_offer,
+                                                                                     make_user, login_as):
+    researcher = make_user(Role.researcher)
+    unit = make_unit(members=[researcher])
+    thesis = make_offer(**{**QUESTION_DE, "kind": OfferKind.thesis, "title": "Masterarbeit Stack-Alterung"})
+    login_as(researcher)
+    assert client.post(f"/units/{unit.id}/interest/{thesis.id}").status_code == 302
+    intro = db.session.scalar(sa.select(Introduction))
+    assert intro.research_unit_id == unit.id and intro.offer_kind == OfferKind.thesis
+    login_as(make_user(Role.staff))
+    link = f'/introductions/{intro.id}"'
+    assert link in _text(client.get("/introductions/pipeline?field=innovation"))
+    assert link not in _text(client.get("/introductions/pipeline?field=qualification"))
+    assert link in _text(client.get("/introductions/pipeline"))
+
+
 def test_an_introduction_has_a_graduate_or_a_unit_never_both(app, db, make_unit, make_offer, make_profile):
     offer = make_offer(**QUESTION_DE)
     intro = Introduction(profile=make_profile(), research_unit=make_unit(), company_id=offer.company_id,

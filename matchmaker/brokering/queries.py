@@ -189,8 +189,13 @@ def pipeline_query(filters: dict, now: datetime | None = None):
         select = select.where(Introduction.offer_kind == filters["kind"])
     if filters.get("field"):
         # BTU on site and public relations have no offer kinds: the filter then finds no introduction,
-        # and the page says why.
-        select = select.where(Introduction.offer_kind.in_(list(FIELD_OF_ACTION_KINDS[FieldOfAction(filters["field"])])))
+        # and the page says why. Introductions to research units are knowledge transfer, whatever the question's
+        # kind, as in the board's report (`units.*` under innovation).
+        field = FieldOfAction(filters["field"])
+        by_kind = Introduction.offer_kind.in_(list(FIELD_OF_ACTION_KINDS[field]))
+        to_unit = Introduction.research_unit_id.is_not(None)
+        select = select.where(sa.or_(by_kind, to_unit) if field == FieldOfAction.innovation
+                              else sa.and_(by_kind, ~to_unit))
     if filters.get("company"):
         select = select.where(Introduction.company_id == filters["company"])
     if filters.get("older") is not None:
