@@ -1,7 +1,7 @@
 """Each role's start page shows that role's next steps, not the invitation to register."""
 import pytest
 
-from matchmaker.models import Role
+from matchmaker.models import Role, StoryKind, StoryStatus
 
 
 def _hero(client) -> str:
@@ -51,3 +51,16 @@ def test_graduate_dashboard_links_to_fits_once_the_profile_has_content(client, d
     db.session.commit()
     page = client.get("/me/").get_data(as_text=True)
     assert 'id="fits-link" href="/matches/offers"' in page or ('id="fits-link"' in page and "/matches/offers" in page)
+
+
+def test_start_page_shows_the_newest_news_beside_the_stories(client, make_story):
+    page = client.get("/").get_data(as_text=True)
+    assert 'id="newest-news"' not in page  # no news yet: no empty section
+    make_story(title_en="A graduate in the control room")
+    make_story(kind=StoryKind.news, title_en="Open day at Dock3 Lausitz")
+    make_story(StoryStatus.draft, kind=StoryKind.news, title_en="Not yet published")
+    page = client.get("/").get_data(as_text=True)
+    news = page[page.index('id="newest-news"'):]
+    assert "Open day at Dock3 Lausitz" in news and "A graduate in the control room" not in news
+    assert "Not yet published" not in page
+    assert 'href="/stories/?kind=news"' in page

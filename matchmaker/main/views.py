@@ -6,6 +6,7 @@ from flask_login import current_user
 from ..auth.views import is_safe_next
 from ..extensions import db
 from ..i18n import current_locale
+from ..models import StoryKind
 from . import queries
 
 bp = Blueprint("main", __name__)
@@ -19,6 +20,7 @@ ACCESSIBILITY_STATEMENT_DATE = date(2026, 11, 30)
 def index():
     return render_template("main/index.html", latest=queries.latest_offers(), counts=queries.start_page_counts(),
                            events=queries.next_events(), stories=queries.newest_stories(),
+                           news=queries.newest_stories(kind=StoryKind.news),
                            locale=current_locale())
 
 
