@@ -46,6 +46,9 @@ def fold(s: str) -> str:
 # soft hyphen, zero-width space / (non-)joiner, word joiner, byte order mark,
 # Mongolian vowel separator.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e"), None)
+# the same characters, to look for them first: translating a long text
+# character by character costs more than searching it, and most texts hold none
+_INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e]")
 # A markup tag: "<", a letter (or "/", "!" before one), then anything but
 # angle brackets up to ">" (at most 2,000 characters).  [^<>] stops at the
 # next "<", so the spans tried never overlap and the cost stays linear.
@@ -60,7 +63,9 @@ def clean(text: str) -> str:
     if not text:
         return text
     if not text.isascii():
-        text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+        text = unicodedata.normalize("NFC", text)
+        if _INVISIBLE_RE.search(text):
+            text = text.translate(_INVISIBLE)
     if "&" in text:
         text = html.unescape(text)
     if "<" in text:
@@ -355,9 +360,15 @@ _NAMED_FIRSTS = frozenset(k[0] for k in _NAMED if len(k) > 1)
 _NAMED_WORDS = TypoIndex(w for k in _NAMED if len(k) > 1 for w in k[1:])
 
 
+# the most words a multi-word name has: a longer span spells none
+_NAMED_LONGEST = max((len(k) for k in _NAMED), default=0)
+
+
+@lru_cache(maxsize=100_000)
 def _named_with_typos(key: tuple[str, ...]) -> str | None:
     """The named term that ``key`` spells when its words after the first
-    are taken to their nearest name words (one edit away), if any."""
+    are taken to their nearest name words (one edit away), if any (cached:
+    the same few spans come back in text after text)."""
     fixed = [key[0]]
     for w in key[1:]:
         if w in _NAMED_WORDS.known:
@@ -807,7 +818,7 @@ class Analyzer:
                     if prov is not None and key not in prov:
                         prov[key] = surface
                 if fast:
-                    rows = [info_get(r) for r in raw]
+                    rows = list(map(info_get, raw))
                     if None in rows:
                         for j, r in enumerate(raw):
                             if rows[j] is None:
@@ -902,38 +913,42 @@ class Analyzer:
         with the words the text wrote for them.  Linear in the tokens
         (at most ``_SPAN_MAX`` look-ups each)."""
         firsts = self._span_firsts[lang]
-        folded = [fold(r) for r in raw]
+        folded = list(map(fold, raw))
         if firsts.isdisjoint(folded):
             return raw, []
         table = self._spans[lang]
         longest = self._span_longest
         kept: list[str] = []
         named: list[tuple[str, str]] = []
-        i, n = 0, len(raw)
-        while i < n:
-            if folded[i] in firsts:
-                for size in range(min(longest, n - i), 0, -1):
-                    key = tuple(folded[i : i + size])
-                    if key in table:
-                        name = table[key]
-                    elif size > 1 and key[0] in _NAMED_FIRSTS:
-                        name = _named_with_typos(key)
-                        if name is None:
-                            continue
-                    else:
-                        continue
-                    if name is not None:
-                        named.append((name, " ".join(raw[i : i + size])))
-                        if size == 1:
-                            kept.append(raw[i])  # a one-word alias stays a word too
-                    i += size
-                    break
-                else:
-                    kept.append(raw[i])
-                    i += 1
+        n = len(raw)
+        # Only a token that can begin a span is looked at; the tokens between
+        # two of them are kept as they are, a slice at a time.
+        i = 0
+        for h in [j for j, f in enumerate(folded) if f in firsts]:
+            if h < i:  # inside the span found last
                 continue
-            kept.append(raw[i])
-            i += 1
+            kept.extend(raw[i:h])
+            i = h
+            for size in range(min(longest, n - i), 0, -1):
+                key = tuple(folded[i : i + size])
+                if key in table:
+                    name = table[key]
+                elif 1 < size <= _NAMED_LONGEST and key[0] in _NAMED_FIRSTS:
+                    name = _named_with_typos(key)
+                    if name is None:
+                        continue
+                else:
+                    continue
+                if name is not None:
+                    named.append((name, " ".join(raw[i : i + size])))
+                    if size == 1:
+                        kept.append(raw[i])  # a one-word alias stays a word too
+                i += size
+                break
+            else:
+                kept.append(raw[i])
+                i += 1
+        kept.extend(raw[i:])
         return kept, named
 
     def expand(self, key) -> dict[str, float]:
