@@ -170,7 +170,7 @@ class Vectoriser:
                 tc.clear(), tv.clear(), dc.clear(), dv.clear()
 
         for units, direct, expansions in analysed:
-            cols = [unit_get(k) for k in units]
+            cols = list(map(unit_get, units))
             if None in cols:  # new units get ids in document order
                 keys = list(units)
                 if expansions:
@@ -181,7 +181,7 @@ class Vectoriser:
             vals = list(units.values())
             tv.extend(vals)
             t_lens.append(len(cols))
-            cols = [feat_get(k) for k in direct]
+            cols = list(map(feat_get, direct))
             if None in cols:
                 keys = list(direct)
                 cols = [c if c is not None else fid_of(keys[j]) for j, c in enumerate(cols)]
@@ -289,6 +289,19 @@ class Vectoriser:
         if keep is not None and not keep.all():
             lens = np.bincount(np.repeat(np.arange(len(used)), lens)[keep], minlength=len(used))
             f_all, w_all = f_all[keep], w_all[keep]
+        if T.shape[0] == 1 and len(T.indices) == len(used):
+            # One row (a query, an upsert): each entry of the sparse product
+            # and sum below, as numpy sums it, in the same order (each
+            # feature's products one unit after the other, then the direct
+            # feature), in the columns the row uses only.
+            Bn = B.indptr[-1]
+            allc = np.concatenate([f_all, B.indices[:Bn]])
+            cols, at = np.unique(allc, return_inverse=True)
+            sums = np.bincount(at, weights=np.concatenate([np.repeat(T.data, lens) * w_all, B.data[:Bn]]),
+                               minlength=len(cols))
+            nz = sums != 0
+            vals = sums[nz]
+            return sp.csr_matrix((vals, cols[nz], np.array([0, len(vals)])), shape=(1, F))
         indptr = np.concatenate([[0], np.cumsum(lens)])
         if T.shape[0] <= FEW_ROWS:
             # A few rows (a query, an upsert): the units' positions by binary
