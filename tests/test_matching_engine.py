@@ -759,3 +759,25 @@ def test_a_third_side_is_a_registration_that_leaves_the_other_pair_alone(mono):
         three.rank_id("u-bake", "units", side="profiles")
     with pytest.raises(ValueError):
         two.fit_sides({"units": UNITS})
+
+
+@pytest.mark.parametrize("which", ["ding", "mono"])
+def test_one_row_is_weighted_as_among_many(which, request):
+    """A query or an upsert (one row) is expanded in the columns it uses, a
+    few rows likewise, a fit's chunks in the whole vocabulary: the row of a
+    document is the same, to the bit, whichever way it was made, and new
+    features (words the index has not seen) come out the same too."""
+    b = request.getfixturevalue(which)
+    m = Matcher(bridge=b).fit(OFFERS, PROFILES)
+    docs = [d for d in SPEED_DOCS if d.title or d.skills or d.text] + [
+        Document(None, title="Präzisionsinstrumentenprüferin", skills=["Machine lerning", "Power BI"],
+                 text="Qualitaetsingenieur, Kauffrau und Laborantinnen in der Wasserstoffelektrolyse", lang="de"),
+    ]
+    many = m.transform(docs * 40)  # more than a few rows: the whole vocabulary's width
+    few = m.transform(docs)
+    for i, doc in enumerate(docs):
+        one = m.transform([doc])
+        for other in (few[i], many[i], many[len(docs) + i]):
+            assert other.shape == one.shape
+            assert np.array_equal(one.indices, other.indices), doc.id
+            assert np.array_equal(one.data, other.data), doc.id

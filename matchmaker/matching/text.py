@@ -46,6 +46,9 @@ def fold(s: str) -> str:
 # soft hyphen, zero-width space / (non-)joiner, word joiner, byte order mark,
 # Mongolian vowel separator.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e"), None)
+# the same characters, to look for them first: translating a long text
+# character by character costs more than searching it, and most texts hold none
+_INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e]")
 # A markup tag: "<", a letter (or "/", "!" before one), then anything but
 # angle brackets up to ">" (at most 2,000 characters).  [^<>] stops at the
 # next "<", so the spans tried never overlap and the cost stays linear.
@@ -60,7 +63,9 @@ def clean(text: str) -> str:
     if not text:
         return text
     if not text.isascii():
-        text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+        text = unicodedata.normalize("NFC", text)
+        if _INVISIBLE_RE.search(text):
+            text = text.translate(_INVISIBLE)
     if "&" in text:
         text = html.unescape(text)
     if "<" in text:
@@ -281,6 +286,23 @@ class _NoBridge:
 _NO_BRIDGE = _NoBridge()
 
 
+_NONE: frozenset[str] = frozenset()
+
+
+def _phrase_seconds(bridge) -> dict[str, dict[str, frozenset[str]]]:
+    """Per language, the first word of each multi-word dictionary key -> the
+    second words that follow it in some key."""
+    out = {}
+    for lang, table in (("de", bridge.de_en), ("en", bridge.en_de)):
+        seconds: dict[str, set[str]] = {}
+        for k in table:
+            if " " in k:
+                first, second = k.split(" ", 2)[:2]
+                seconds.setdefault(first, set()).add(second)
+        out[lang] = {first: frozenset(v) for first, v in seconds.items()}
+    return out
+
+
 def _phrase_heads(bridge) -> dict[str, frozenset[str]]:
     """First words of the dictionary's multi-word keys, per language: a
     phrase lookup is only tried where such a word starts."""
@@ -355,19 +377,32 @@ _NAMED_FIRSTS = frozenset(k[0] for k in _NAMED if len(k) > 1)
 _NAMED_WORDS = TypoIndex(w for k in _NAMED if len(k) > 1 for w in k[1:])
 
 
+# the most words a multi-word name has: a longer span spells none
+_NAMED_LONGEST = max((len(k) for k in _NAMED), default=0)
+
+
+@lru_cache(maxsize=100_000)
 def _named_with_typos(key: tuple[str, ...]) -> str | None:
     """The named term that ``key`` spells when its words after the first
-    are taken to their nearest name words (one edit away), if any."""
+    are taken to their nearest name words (one edit away), if any (cached:
+    the same few spans come back in text after text)."""
     fixed = [key[0]]
     for w in key[1:]:
-        if w in _NAMED_WORDS.known:
-            fixed.append(w)
-            continue
-        _, near = _NAMED_WORDS.nearest(w, 1)
-        if not near:
+        near = _name_word(w)
+        if near is None:
             return None
-        fixed.append(near[0])
+        fixed.append(near)
     return _NAMED.get(tuple(fixed))
+
+
+@lru_cache(maxsize=100_000)
+def _name_word(w: str) -> str | None:
+    """``w`` if it is a word of a multi-word name, else the first of its
+    nearest name words (one edit away), else None."""
+    if w in _NAMED_WORDS.known:
+        return w
+    _, near = _NAMED_WORDS.nearest(w, 1)
+    return near[0] if near else None
 
 
 def _function_phrases(bridge) -> dict[str, frozenset[tuple[str, ...]]]:
@@ -445,6 +480,16 @@ class Analyzer:
             self._spans[lg] = table
             self._span_firsts[lg] = frozenset(k[0] for k in table)
         self._span_longest = max((len(k) for t in self._spans.values() for k in t), default=0)
+        # per language, per first word: the sizes of span worth trying there, longest first (the
+        # sizes of the table's keys with that first word, and those of a name with a typo)
+        self._span_sizes: dict[str, dict[str, tuple[int, ...]]] = {}
+        for lg, table in self._spans.items():
+            sizes: dict[str, set[int]] = {}
+            for k in table:
+                sizes.setdefault(k[0], set()).add(len(k))
+            for first in _NAMED_FIRSTS:
+                sizes.setdefault(first, set()).update(range(2, _NAMED_LONGEST + 1))
+            self._span_sizes[lg] = {f: tuple(sorted(v, reverse=True)) for f, v in sizes.items()}
         # token -> index term, per language (shared per bridge; the term
         # depends on the bridge and the splitter's vocabulary only, not on
         # the weights of the config)
@@ -784,13 +829,8 @@ class Analyzer:
             info_get = info.get
             pairs = None
             if phrases:
-                pairs = self.bridge.shared(
-                    "phrase-pairs",
-                    lambda: {
-                        lg: frozenset(" ".join(k.split(" ", 2)[:2]) for k in table if " " in k)
-                        for lg, table in (("de", self.bridge.de_en), ("en", self.bridge.en_de))
-                    },
-                )[lang]
+                # first word of a dictionary phrase -> the second words it has
+                pairs = self.bridge.shared("phrase-seconds", lambda: _phrase_seconds(self.bridge))[lang]
         if fast:
             # whole counts (int) while counting, floats at the end: the
             # same values, and a text of weight 1 is counted in C
@@ -807,7 +847,7 @@ class Analyzer:
                     if prov is not None and key not in prov:
                         prov[key] = surface
                 if fast:
-                    rows = [info_get(r) for r in raw]
+                    rows = list(map(info_get, raw))
                     if None in rows:
                         for j, r in enumerate(raw):
                             if rows[j] is None:
@@ -842,10 +882,12 @@ class Analyzer:
                         if spaced and not spaced.isdisjoint(raw):
                             starts = [i for i in range(len(raw) - 1) if folded[i] in heads]
                         else:
+                            # (no token holds a space here: "a b" begins a phrase
+                            # exactly when b is a second word of the first word a)
                             starts = [
                                 i
                                 for i, a, b in zip(range(len(raw)), folded, folded[1:])
-                                if a in heads and a + " " + b in pairs
+                                if b in pairs.get(a, _NONE)
                             ]
                         for i in starts:
                             for size in range(2, min(cfg.phrase_max_words, len(folded) - i) + 1):
@@ -902,38 +944,46 @@ class Analyzer:
         with the words the text wrote for them.  Linear in the tokens
         (at most ``_SPAN_MAX`` look-ups each)."""
         firsts = self._span_firsts[lang]
-        folded = [fold(r) for r in raw]
+        folded = list(map(fold, raw))
         if firsts.isdisjoint(folded):
             return raw, []
         table = self._spans[lang]
-        longest = self._span_longest
+        sizes_of = self._span_sizes[lang]
         kept: list[str] = []
         named: list[tuple[str, str]] = []
-        i, n = 0, len(raw)
-        while i < n:
-            if folded[i] in firsts:
-                for size in range(min(longest, n - i), 0, -1):
-                    key = tuple(folded[i : i + size])
-                    if key in table:
-                        name = table[key]
-                    elif size > 1 and key[0] in _NAMED_FIRSTS:
-                        name = _named_with_typos(key)
-                        if name is None:
-                            continue
-                    else:
-                        continue
-                    if name is not None:
-                        named.append((name, " ".join(raw[i : i + size])))
-                        if size == 1:
-                            kept.append(raw[i])  # a one-word alias stays a word too
-                    i += size
-                    break
-                else:
-                    kept.append(raw[i])
-                    i += 1
+        n = len(raw)
+        # Only a token that can begin a span is looked at; the tokens between
+        # two of them are kept as they are, a slice at a time.
+        i = 0
+        for h in [j for j, f in enumerate(folded) if f in firsts]:
+            if h < i:  # inside the span found last
                 continue
-            kept.append(raw[i])
-            i += 1
+            kept.extend(raw[i:h])
+            i = h
+            # (a size no key of the table has, for this first word, and no
+            # name could be spelt in with a typo, is passed over, as before)
+            for size in sizes_of[folded[h]]:
+                if size > n - i:
+                    continue
+                key = tuple(folded[i : i + size])
+                if key in table:
+                    name = table[key]
+                elif 1 < size <= _NAMED_LONGEST and key[0] in _NAMED_FIRSTS:
+                    name = _named_with_typos(key)
+                    if name is None:
+                        continue
+                else:
+                    continue
+                if name is not None:
+                    named.append((name, " ".join(raw[i : i + size])))
+                    if size == 1:
+                        kept.append(raw[i])  # a one-word alias stays a word too
+                i += size
+                break
+            else:
+                kept.append(raw[i])
+                i += 1
+        kept.extend(raw[i:])
         return kept, named
 
     def expand(self, key) -> dict[str, float]:

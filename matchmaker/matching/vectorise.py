@@ -28,6 +28,26 @@ from .documents import Analysed, Document
 from .text import Analyzer, fold
 
 BLOCKS = {"w": 0, "b": 1, "c": 2}
+# Up to this many rows (a query, an upsert), expanding works in the columns the
+# rows use, not in the whole vocabulary (see Vectoriser.expand).
+FEW_ROWS = 64
+
+
+def _extend(arr: np.ndarray, values, room: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """``np.concatenate([arr, values])`` without copying ``arr`` each time: the
+    result is the start of ``room``, a larger array with space at its end, and
+    a later call that fits writes into that space (a query adds a few
+    features to a vocabulary of millions).  Returns the result and its room."""
+    values = np.asarray(values, dtype=arr.dtype)
+    n, m = len(arr), len(values)
+    if (room is not None and arr.base is room and len(room) >= n + m
+            and arr.__array_interface__["data"][0] == room.__array_interface__["data"][0]):
+        room[n : n + m] = values
+        return room[: n + m], room
+    room = np.empty(n + m + max(4096, (n + m) // 8), dtype=arr.dtype)
+    room[:n] = arr
+    room[n : n + m] = values
+    return room[: n + m], room
 
 
 class Vectoriser:
@@ -47,6 +67,9 @@ class Vectoriser:
         self.avg_len = 1.0
         self.block_w = np.sqrt(np.array([config.word_weight, config.bigram_weight, config.char_weight], dtype=float))
         self.fitted = False
+        # the space behind ``idf`` and ``block_arr`` as they grow (see _extend)
+        self._idf_room: np.ndarray | None = None
+        self._block_room: np.ndarray | None = None
 
     # -- vocabulary --------------------------------------------------------
     @property
@@ -147,7 +170,7 @@ class Vectoriser:
                 tc.clear(), tv.clear(), dc.clear(), dv.clear()
 
         for units, direct, expansions in analysed:
-            cols = [unit_get(k) for k in units]
+            cols = list(map(unit_get, units))
             if None in cols:  # new units get ids in document order
                 keys = list(units)
                 if expansions:
@@ -158,7 +181,7 @@ class Vectoriser:
             vals = list(units.values())
             tv.extend(vals)
             t_lens.append(len(cols))
-            cols = [feat_get(k) for k in direct]
+            cols = list(map(feat_get, direct))
             if None in cols:
                 keys = list(direct)
                 cols = [c if c is not None else fid_of(keys[j]) for j, c in enumerate(cols)]
@@ -266,14 +289,37 @@ class Vectoriser:
         if keep is not None and not keep.all():
             lens = np.bincount(np.repeat(np.arange(len(used)), lens)[keep], minlength=len(used))
             f_all, w_all = f_all[keep], w_all[keep]
-        M = sp.csr_matrix(
-            (
-                w_all,
-                f_all,
-                np.concatenate([[0], np.cumsum(lens)]),
-            ),
-            shape=(len(used), F),
-        )
+        if T.shape[0] == 1 and len(T.indices) == len(used):
+            # One row (a query, an upsert): each entry of the sparse product
+            # and sum below, as numpy sums it, in the same order (each
+            # feature's products one unit after the other, then the direct
+            # feature), in the columns the row uses only.
+            Bn = B.indptr[-1]
+            allc = np.concatenate([f_all, B.indices[:Bn]])
+            cols, at = np.unique(allc, return_inverse=True)
+            sums = np.bincount(at, weights=np.concatenate([np.repeat(T.data, lens) * w_all, B.data[:Bn]]),
+                               minlength=len(cols))
+            nz = sums != 0
+            vals = sums[nz]
+            return sp.csr_matrix((vals, cols[nz], np.array([0, len(vals)])), shape=(1, F))
+        indptr = np.concatenate([[0], np.cumsum(lens)])
+        if T.shape[0] <= FEW_ROWS:
+            # A few rows (a query, an upsert): the units' positions by binary
+            # search, and the products in the columns these rows use only.
+            # scipy's sparse product and sum take scratch arrays as wide as
+            # the matrices (every feature of the vocabulary, millions at
+            # 100k documents) for each call; renumbering the columns in their
+            # order changes no sum and no order of the result.
+            Tl = sp.csr_matrix((T.data, np.searchsorted(used, T.indices), T.indptr), shape=(T.shape[0], len(used)))
+            Bi = B.indices[: B.indptr[-1]]
+            cols = np.unique(np.concatenate([f_all, Bi]))
+            M = sp.csr_matrix((w_all, np.searchsorted(cols, f_all), indptr), shape=(len(used), len(cols)))
+            Bl = sp.csr_matrix((B.data[: B.indptr[-1]], np.searchsorted(cols, Bi), B.indptr), shape=(B.shape[0], len(cols)))
+            D = (Tl @ M + Bl).tocsr()
+            D.sum_duplicates()
+            D.eliminate_zeros()
+            return sp.csr_matrix((D.data, cols[D.indices], D.indptr), shape=(T.shape[0], F))
+        M = sp.csr_matrix((w_all, f_all, indptr), shape=(len(used), F))
         local = np.zeros(max(len(self.units), 1), dtype=np.int64)
         local[used] = np.arange(len(used))
         Tl = sp.csr_matrix((T.data, local[T.indices], T.indptr), shape=(T.shape[0], len(used)))
@@ -292,7 +338,7 @@ class Vectoriser:
         n = D.shape[0]
         if len(self.idf) < D.shape[1]:
             new_idf = np.log((1 + self.n_fit) / 2.0) + 1.0
-            self.idf = np.concatenate([self.idf, np.full(D.shape[1] - len(self.idf), new_idf)])
+            self.idf, self._idf_room = _extend(self.idf, np.full(D.shape[1] - len(self.idf), new_idf), self._idf_room)
         rows = np.repeat(np.arange(n), np.diff(D.indptr))
         # Features with an IDF of 0 (the cut character n-grams, about half of
         # the entries) would only carry zeros through the steps below: they
@@ -316,8 +362,8 @@ class Vectoriser:
         D.data *= idf
         if len(self.block_arr) != len(self.feature_block):
             # extended, not rebuilt: an upsert adds a few features at most
-            self.block_arr = np.concatenate(
-                [self.block_arr, np.asarray(self.feature_block[len(self.block_arr) :], dtype=np.int8)]
+            self.block_arr, self._block_room = _extend(
+                self.block_arr, self.feature_block[len(self.block_arr) :], self._block_room
             )
         blk = self.block_arr[D.indices].astype(np.int64)
         sq = np.bincount(rows * 3 + blk, weights=D.data**2, minlength=n * 3).reshape(n, 3)

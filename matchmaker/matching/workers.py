@@ -48,7 +48,7 @@ def _fork_analyse(bounds):
             (ukeys, unew, ufirst, units, tc, tv, tl),
             (dkeys, dnew, dfirst, direct, dc, dv, dl),
         ):
-            c = [keys.get(k) for k in d]
+            c = list(map(keys.get, d))
             if None in c:
                 ks = list(d)
                 for j, x in enumerate(c):
