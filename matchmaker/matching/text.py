@@ -755,14 +755,12 @@ class Analyzer:
         features to the words the user wrote."""
         cfg = self.cfg
         title, skills, body = clean(doc.title or ""), [clean(s) for s in doc.skills or ()], clean(doc.text or "")
-        lang = doc.lang if doc.lang in ("de", "en") else guess_lang(" ".join([title, *skills, body]))
+        doc_lang = doc.lang if doc.lang in ("de", "en") else guess_lang(" ".join([title, *skills, body]))
         units: dict = {}
         direct: dict[str, float] = {}
         prov: dict | None = {} if provenance else None
         phrases = self.bridge is not None and cfg.phrase_weight > 0
-        heads = self._phrase_heads[lang]
         has = self.bridge.has if self.bridge is not None else None
-        cache = self._term_cache[lang]
         term = self.term
         fields = (
             ("title", [title] if title else [], cfg.title_weight),
@@ -780,25 +778,31 @@ class Analyzer:
             tok_info = self.__dict__.get("_tok_info")
             if tok_info is None:
                 tok_info = self.__dict__["_tok_info"] = {"de": {}, "en": {}, "spaced": set()}
-            info, spaced = tok_info[lang], tok_info["spaced"]
-            info_get = info.get
-            pairs = None
+            spaced = tok_info["spaced"]
+            all_pairs = None
             if phrases:
-                pairs = self.bridge.shared(
+                all_pairs = self.bridge.shared(
                     "phrase-pairs",
                     lambda: {
                         lg: frozenset(" ".join(k.split(" ", 2)[:2]) for k in table if " " in k)
                         for lg, table in (("de", self.bridge.de_en), ("en", self.bridge.en_de))
                     },
-                )[lang]
+                )
         if fast:
             # whole counts (int) while counting, floats at the end: the
             # same values, and a text of weight 1 is counted in C
             units, direct = Counter(), Counter()
-        for field_name, texts, fw in fields:
+        for field_name, texts, fw, lang in [(f, t, w, lg) for f, t, w in fields
+                                             for lg in doc.langs_of(f, doc_lang) if t]:
             ifw = int(fw) if fast else fw
             chars = field_name in cfg.char_fields
             bigrams = cfg.bigram_weight > 0 and field_name in cfg.bigram_fields
+            heads = self._phrase_heads[lang]
+            cache = self._term_cache[lang]
+            if fast:
+                info = tok_info[lang]
+                info_get = info.get
+                pairs = all_pairs[lang] if phrases else None
             for text in texts:
                 raw, named = self.spans(TOKEN_RE.findall(text), lang)
                 for name, surface in named:
@@ -893,8 +897,8 @@ class Analyzer:
             units = dict(zip(units, map(float, units.values())))
             direct = dict(zip(direct, map(float, direct.values())))
         if provenance:
-            return units, direct, lang, prov
-        return units, direct, lang
+            return units, direct, doc_lang, prov
+        return units, direct, doc_lang
 
     def spans(self, raw: list[str], lang: str) -> tuple[list[str], list[tuple[str, str]]]:
         """Names, function phrases and stop terms among the tokens of a text,
