@@ -611,10 +611,45 @@ class Analyzer:
                 cache.clear()
         return hit
 
+    def head_features(self, key) -> frozenset[str]:
+        """The features a unit has only through the head (last part) of its
+        compound split ("Fernerkundungstechniker" -> techniker): two
+        different compounds that share nothing but their heads link no
+        reason ("Fernerkundungstechniker ↔ Wasserversorgungstechniker",
+        "Studienassistent ↔ Tonassistent"); cached per unit."""
+        return self._heads(key)[0]
+
+    def head_part_features(self, key) -> frozenset[str]:
+        """The features the head of a unit's compound split gives, whether or
+        not the unit also has them otherwise ("Tonassistent", known as a
+        whole as "sound assistant": assistent -> assist)."""
+        return self._heads(key)[1]
+
+    def _heads(self, key) -> tuple[frozenset[str], frozenset[str]]:
+        if key[0] != "t" or self.splitter is None:
+            return frozenset(), frozenset()
+        cache = self.__dict__.setdefault("_head_cache", {})
+        hit = cache.get(key)
+        if hit is None:
+            full = self.expand_token(key[1], key[2], False)
+            plain = self.expand_token(key[1], key[2], False, heads=False)
+            only = frozenset(k for k in full if k not in plain)
+            n = self.normal(key[1], "de")
+            parts = () if n is None else (self.splitter.split(n) or self.splitter.split(n, known=True))
+            head = frozenset()
+            if len(parts) > 1:
+                p = self._masculine(parts[-1]) or parts[-1]
+                head = frozenset(self.expand_token(p, "de", False, typos=False)) & frozenset(full)
+            hit = cache[key] = (only, only | head)
+            if len(cache) > 100_000:
+                cache.clear()
+        return hit
+
     def expand_token(self, tok: str, lang: str, chars: bool, known_split: bool = True,
-                     typos: bool = True) -> dict[str, float]:
+                     typos: bool = True, heads: bool = True) -> dict[str, float]:
         """Features of one case-folded token (``known_split=False``: without
-        splitting a word the dictionary knows as a whole; ``typos=False``:
+        splitting a word the dictionary knows as a whole; ``heads=False``:
+        without the head of a compound split into parts; ``typos=False``:
         an unknown word gets no corrections, so that a correction is never
         corrected again: "managerkaelte" normalises to "managerkaelt",
         whose nearest spelling is "managerkaelte" again)."""
@@ -660,6 +695,8 @@ class Analyzer:
                 parts = self.splitter.split(n, known=True)
             last = len(parts) - 1
             for i, part in enumerate(parts):
+                if i == last and not heads:
+                    break
                 # the head (last part) names what the thing is
                 cw = cfg.compound_head_weight if i == last else cfg.compound_weight
                 p = self._masculine(part) or part
@@ -687,7 +724,7 @@ class Analyzer:
                 # a German compound in a text taken for English (a title
                 # without umlauts: "Qualitaetsingenieur", "Schweissfachingenieur")
                 known = True
-                for k, w in self.expand_token(tok, "de", False, typos=typos).items():
+                for k, w in self.expand_token(tok, "de", False, typos=typos, heads=heads).items():
                     out[k] = out.get(k, 0.0) + w * xw
         if not (known or translated or parts) and typos:
             self._typo_features(n, lang, out)
