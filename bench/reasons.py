@@ -20,6 +20,12 @@ and printed as TSV (source, query_term, candidate_term).  The judgements go
 into a fourth column ("yes" / "no": would a person accept this as a reason?)
 kept in docs/reason_judgements.tsv; ``--judged FILE`` prints the share of
 "yes" among the rows of this run that FILE judges, and the rows it does not.
+
+``--all`` takes every distinct reason shown instead of a sample (the share
+is then over the judged ones among them).  ``--reason-max-df 0.05,0.1,0.2`` repeats the reasons (not the ranking, which
+the boilerplate line does not change) for each line in turn and prints the
+share per line; the rows printed are those of any line that FILE does not
+judge.
 """
 from __future__ import annotations
 
@@ -27,12 +33,24 @@ import argparse
 import csv
 import random
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
-def demo_reasons(top: int) -> list[tuple[str, str, str]]:
+SWEPT = "reason_max_df"
+
+
+def set_reason_max_df(matcher, value: float | None) -> None:
+    """The swept setting of ``matcher``'s reasons (``--sweep``, default the boilerplate line; None: its
+    default); only the reasons change."""
+    explainer = matcher.explainer
+    explainer.config = replace(matcher.config, **{SWEPT: value}) if value is not None else matcher.config
+    explainer.clear()
+
+
+def demo_reasons(top: int, lines=(None,)) -> dict:
     from matchmaker import create_app
     from matchmaker.extensions import db
     from matchmaker.matching import index
@@ -40,35 +58,43 @@ def demo_reasons(top: int) -> list[tuple[str, str, str]]:
     from matchmaker.offers.queries import public_offers
 
     app = create_app()
-    out = []
+    out = {line: [] for line in lines}
     with app.app_context():
         offers = list(db.session.scalars(public_offers()).unique())
         profiles = list(db.session.scalars(db.select(GraduateProfile).order_by(GraduateProfile.id)))
+        pages = []
         for profile in profiles:
             if not index.profile_has_content(profile):
                 continue
-            ranked = index.offers_for_profile(profile, offers, strict=True, k=top)[:top]
-            index.explain_offers(profile, ranked)
-            for item in ranked:
-                for r in item.match.reasons:
-                    out.append(("demo", r.query_term, r.candidate_term))
+            pages.append((profile, index.offers_for_profile(profile, offers, strict=True, k=top)[:top]))
+        for line in lines:
+            set_reason_max_df(index.get_matcher(), line)
+            for profile, ranked in pages:
+                index.explain_offers(profile, ranked)
+                for item in ranked:
+                    for r in item.match.reasons:
+                        out[line].append(("demo", r.query_term, r.candidate_term))
     return out
 
 
-def dev_reasons(folder: str, queries: int, top: int, seed: int) -> list[tuple[str, str, str]]:
+def dev_reasons(folder: str, queries: int, top: int, seed: int, lines=(None,)) -> dict:
     from matchmaker.matching.engine import Matcher
     from matchmaker.matching.evaluation import load_set
 
     es = load_set(folder)
     m = Matcher().fit(es.offers, es.profiles)
     rng = random.Random(seed)
-    out = []
-    for side, docs, other in (("offers", es.profiles, "profiles"), ("profiles", es.offers, "offers")):
-        for doc in rng.sample(docs, min(queries, len(docs))):
+    asked = [(other, doc) for side, docs, other in (("offers", es.profiles, "profiles"),
+                                                    ("profiles", es.offers, "offers"))
+             for doc in rng.sample(docs, min(queries, len(docs)))]
+    out = {line: [] for line in lines}
+    for line in lines:
+        set_reason_max_df(m, line)
+        for other, doc in asked:
             matches = m.rank_id(doc.id, other, k=top, explain=True)
             for match in matches[:top]:
                 for r in match.reasons:
-                    out.append((f"dev:{es.name}", r.query_term, r.candidate_term))
+                    out[line].append((f"dev:{es.name}", r.query_term, r.candidate_term))
     return out
 
 
@@ -81,27 +107,48 @@ def main() -> None:
     ap.add_argument("--dev", type=int, default=100)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--judged", help="TSV with a fourth column yes/no: print the share judged yes")
+    ap.add_argument("--show-no", action="store_true", help="print the rows shown that are judged no (to stderr)")
+    ap.add_argument("--all", action="store_true", help="every distinct reason shown, no sample (--demo, --dev ignored)")
+    ap.add_argument("--reason-max-df", help="boilerplate lines to compare, e.g. 0.05,0.1,0.2 (default: the config's)")
+    ap.add_argument("--sweep", default="reason_max_df",
+                    help="the reasons' setting --reason-max-df's values are for, e.g. reason_min_link")
     args = ap.parse_args()
-    rng = random.Random(args.seed)
-    rows = list(dict.fromkeys(demo_reasons(args.top))) if args.demo else []
-    rows = rng.sample(rows, min(args.demo, len(rows)))
-    dev = []
+    global SWEPT
+    SWEPT = args.sweep
+    lines = [float(x) for x in args.reason_max_df.split(",")] if args.reason_max_df else [None]
+    demo = demo_reasons(args.top, lines) if args.demo else {line: [] for line in lines}
+    dev: dict = {line: [] for line in lines}
     for folder in args.sets:
-        dev.extend(dev_reasons(folder, args.queries, args.top, args.seed))
-    dev = list(dict.fromkeys(dev))
-    rows += rng.sample(dev, min(args.dev, len(dev)))
+        for line, found in dev_reasons(folder, args.queries, args.top, args.seed, lines).items():
+            dev[line].extend(found)
+    judged = {}
     if args.judged:
         with open(args.judged, encoding="utf-8") as fh:
             judged = {(r[0], r[1], r[2]): r[3] for r in csv.reader(fh, delimiter="\t") if len(r) >= 4}
-        for name, part in (("all", rows), ("demo", [r for r in rows if r[0] == "demo"]),
-                           ("dev", [r for r in rows if r[0] != "demo"])):
-            known = [judged[r] for r in part if r in judged]
-            yes = sum(1 for j in known if j == "yes")
-            print(f"{name}: judged {len(known)} of {len(part)} rows shown; yes {yes} ({yes / max(len(known), 1):.3f})",
-                  file=sys.stderr)
-        rows = [r for r in rows if r not in judged]
+    todo: dict = {}
+    for line in lines:
+        rng = random.Random(args.seed)
+        rows = list(dict.fromkeys(demo[line]))
+        shown = list(dict.fromkeys(dev[line]))
+        if not args.all:
+            rows = rng.sample(rows, min(args.demo, len(rows)))
+            shown = rng.sample(shown, min(args.dev, len(shown)))
+        rows += shown
+        if args.judged:
+            for name, part in (("all", rows), ("demo", [r for r in rows if r[0] == "demo"]),
+                               ("dev", [r for r in rows if r[0] != "demo"])):
+                known = [judged[r] for r in part if r in judged]
+                yes = sum(1 for j in known if j == "yes")
+                label = f"{SWEPT} {line}: " if line is not None else ""
+                print(f"{label}{name}: judged {len(known)} of {len(part)} rows shown; yes {yes} "
+                      f"({yes / max(len(known), 1):.3f})", file=sys.stderr)
+        if args.show_no:
+            for r in rows:
+                if judged.get(r) == "no":
+                    print("no:", *r, sep="\t", file=sys.stderr)
+        todo.update(dict.fromkeys(r for r in rows if r not in judged))
     w = csv.writer(sys.stdout, delimiter="\t", lineterminator="\n")
-    for r in rows:
+    for r in todo:
         w.writerow(r)
 
 

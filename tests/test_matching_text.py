@@ -326,3 +326,64 @@ def test_character_ngrams_between_different_words_are_no_reason(ding):
     m = Matcher(MatcherConfig(stop_terms=("Schwarzheide",)), bridge=ding).fit(offers, profiles)
     for match in m.rank_id("p", "profiles", k=None):
         assert ("Schwarzheide", "Schwarzmasse") not in {(r.query_term, r.candidate_term) for r in match.reasons}
+
+
+def test_compounds_that_share_only_their_head_are_no_reason(ding):
+    # "-techniker", "-assistent", "-arbeiter" end many different job titles: sharing one says
+    # nothing a person would accept as a reason, though it counts in the score
+    offers = [
+        Document("o-water", title="Wasserversorgungstechniker", text="Wartung der Pumpwerke.", lang="de"),
+        Document("o-sound", title="Tonassistent", text="Aufnahmen im Studio.", lang="de"),
+        Document("o-ship", title="Versandarbeiter", text="Pakete packen.", lang="de"),
+        Document("o-laser", title="Maschinenbediener", text="Bedienung von Anlagen.", lang="de"),
+        Document("o-safe", title="Arbeitssicherheit", text="Unterweisungen.", lang="de"),
+    ]
+    profiles = [
+        Document("p-remote", title="Fernerkundungstechniker", lang="de"),
+        Document("p-study", title="Studienassistent", lang="de"),
+        Document("p-plaster", title="Verputzarbeiterin", lang="de"),
+        Document("p-laser", title="Lasermaschinenbediener", lang="de"),
+        Document("p-safe", title="Sicherheit", lang="de"),
+    ]
+    m = Matcher(bridge=ding).fit(offers, profiles)
+
+    def reasons(pid, oid):
+        return {(r.query_term, r.candidate_term) for r in m.reasons(pid, "offers", [oid])[oid]}
+
+    assert m.rank_id("p-remote", "profiles", k=None, explain=False)[0].id == "o-water"  # it still counts
+    assert ("Fernerkundungstechniker", "Wasserversorgungstechniker") not in reasons("p-remote", "o-water")
+    assert ("Studienassistent", "Tonassistent") not in reasons("p-study", "o-sound")
+    assert ("Verputzarbeiterin", "Versandarbeiter") not in reasons("p-plaster", "o-ship")
+    # a shared modifier, or a head that is the other side's whole word, still is a reason
+    assert ("Lasermaschinenbediener", "Maschinenbediener") in reasons("p-laser", "o-laser")
+    assert ("Sicherheit", "Arbeitssicherheit") in reasons("p-safe", "o-safe")
+
+
+def test_each_field_is_analysed_in_its_own_language(ding):
+    # a German headline over English skills: read as one English document, "Leiter Instandhaltung"
+    # gets no German analysis and misses the German offer's words
+    offers = [Document("o-maint", title="Leiter Instandhaltung", text="Wartung der Anlagen.", lang="de"),
+              Document("o-other", title="Bäcker", text="Brot backen.", lang="de")]
+    m = Matcher(bridge=ding).fit(offers, [])
+    mixed = dict(id=None, title="Leiterin Instandhaltung", skills=["maintain machines", "plan repairs"], lang="en")
+    one = m.rank(Document(**mixed), "offers", k=1)
+    per_field = m.rank(Document(**mixed, field_langs=(("title", "de"),)), "offers", k=1)
+    assert per_field[0].id == "o-maint"
+    assert per_field[0].score > (one[0].score if one else 0.0)
+    units, _, _ = m.analyzer.analyze(Document(**mixed, field_langs=(("title", "de"), ("title", "en"))))
+    assert {k[2] for k in units if k[0] == "t" and k[1] == "instandhaltung"} == {"de", "en"}
+    with pytest.raises(ValueError):
+        Document(None, field_langs=(("headline", "de"),))
+
+
+def test_a_loose_translation_is_no_reason(ding):
+    # "monitor" reaches "Geräte" only through a late translation (device) of each word: it counts in
+    # the score, but a person would not accept it as a reason; a first translation still is one
+    offers = [Document("o-tech", title="Techniker", text="Wartung der Geräte.", lang="de"),
+              Document("o-steel", title="Stahlbau", text="Schweißen.", lang="de"),
+              Document("o-bake", title="Bäcker", text="Brot.", lang="de")]
+    m = Matcher(bridge=ding).fit(offers, [Document("p", skills=["monitor", "steel"], lang="en")])
+    ranked = {x.id: {(r.query_term, r.candidate_term) for r in x.reasons} for x in m.rank_id("p", "profiles", k=3)}
+    assert "o-tech" in ranked  # it still counts
+    assert ("monitor", "Geräte") not in ranked["o-tech"]
+    assert ("steel", "Stahlbau") in ranked["o-steel"]

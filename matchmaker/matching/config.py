@@ -95,6 +95,12 @@ class MatcherConfig:
     # reason on its own ("Absolventen", "Werkstudent", "mehrjährige")
     reason_max_df: float = 0.2
     reason_max_df_min_docs: int = 10
+    # two different words are a reason only when their strongest shared word
+    # feature weighs at least this much in both words' expansions together
+    # (the product of the two weights; 1 for the same word, about 0.2 for a
+    # first translation of a compound part): looser links ("sales ↔
+    # Marketing", "employees ↔ Fachkraft") count in the score but are no reason
+    reason_min_link: float = 0.15
     # incremental updates: buffered rows of a side folded into its index
     buffer_limit: int = 2000
     # rows expanded and weighted per chunk in the two passes of a fit

@@ -6,19 +6,27 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 
 
+FIELDS = ("title", "skills", "text")
+
+
 @dataclass
 class Document:
     """What the matcher sees of a profile or an offer.
 
     ``title``: headline of a profile or title of an offer; ``skills``: one
     string per skill; ``text``: free text (about / description); ``lang``:
-    "de", "en" or None (guessed from stop words)."""
+    "de", "en" or None (guessed from stop words); ``field_langs``: the
+    language of single fields where it differs from ``lang`` (a German
+    headline over English skills), as ``(("title", "de"), ("skills", "en"))``:
+    fields "title", "skills", "text"; a field named twice, once per
+    language, is analysed both ways."""
 
     id: Hashable
     title: str = ""
     skills: Sequence[str] = ()
     text: str = ""
     lang: str | None = None
+    field_langs: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self):
         for name in ("title", "text"):
@@ -40,6 +48,19 @@ class Document:
             self.skills = skills
         if self.lang not in (None, "de", "en"):
             raise ValueError(f'Document.lang must be "de", "en" or None, not {self.lang!r}')
+        if self.field_langs is None:
+            self.field_langs = ()
+        else:
+            pairs = tuple(tuple(pair) for pair in self.field_langs)
+            for pair in pairs:
+                if len(pair) != 2 or pair[0] not in FIELDS or pair[1] not in ("de", "en"):
+                    raise ValueError(f"Document.field_langs holds (field, language) pairs of {FIELDS} and "
+                                     f'"de" / "en", not {pair!r}')
+            self.field_langs = pairs
+
+    def langs_of(self, field_name: str, default: str) -> tuple[str, ...]:
+        """The languages a field is analysed in: those ``field_langs`` names for it, else ``default``."""
+        return tuple(lg for f, lg in self.field_langs if f == field_name) or (default,)
 
 
 @dataclass

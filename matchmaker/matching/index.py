@@ -71,7 +71,7 @@ from ..requirements import (CONDITIONS, degree_clause, degree_enough, degree_hel
                             german_held_clause, kind_wanted, open_at_start)
 from ..research.queries import UNIT_OFFER_KINDS
 from .engine import Document, Match, Matcher, MatcherConfig, Reason, label_fits
-from .language import detect_language
+from .language import detect_language, field_languages
 from .personal import name_parts, scrub
 
 log = logging.getLogger("matchmaker.matching")
@@ -97,23 +97,24 @@ def profile_document(profile: GraduateProfile) -> Document:
 
     The whole profile serves the ranking, but never the person's name, contact data, street or
     numbers: they are scrubbed from every field first, so they cannot become features. A profile
-    names no language of its own: it is detected from its text (language.py)."""
+    names no language of its own: it is detected from its text, and per field where a field's own
+    text says otherwise (a German headline over English skills; language.py)."""
     names = name_parts(profile.name, profile.user.email if profile.user is not None else "")
     text = "\n".join([profile.study_programme or "", profile.study_other or "", profile.about or "",
                       profile.cv_text or ""])
     title = scrub(profile.headline or "", names)
     skills = [s for s in (scrub(skill, names) for skill in profile.skills or []) if s]
     text = scrub(text, names)
-    return Document(id=profile.id, title=title, skills=skills, text=text,
-                    lang=detect_language("\n".join([title, *skills, text])))
+    lang, own = field_languages({"title": title, "skills": "\n".join(skills), "text": text})
+    return Document(id=profile.id, title=title, skills=skills, text=text, lang=lang, field_langs=own)
 
 
 def card_document(profile: GraduateProfile) -> Document:
     """What the pseudonymous card shows, and nothing else: the only text a reason shown to a company
     may come from (headline, skills, field of study). It is explained against, never ranked."""
     title, skills, text = profile.headline or "", list(profile.skills or []), profile.field_of_study or ""
-    return Document(id=None, title=title, skills=skills, text=text,
-                    lang=detect_language("\n".join([title, *skills, text])))
+    lang, own = field_languages({"title": title, "skills": "\n".join(skills), "text": text})
+    return Document(id=None, title=title, skills=skills, text=text, lang=lang, field_langs=own)
 
 
 def unit_document(unit: ResearchUnit) -> Document:
@@ -123,8 +124,8 @@ def unit_document(unit: ResearchUnit) -> Document:
     its own (texts are often mixed): it is detected from its text."""
     skills = unit.topic_list
     text = "\n".join([unit.name or "", unit.expertise or "", unit.methods or "", unit.equipment or ""])
-    return Document(id=unit.id, title="", skills=skills, text=text,
-                    lang=detect_language("\n".join([*skills, text])))
+    lang, own = field_languages({"skills": "\n".join(skills), "text": text})
+    return Document(id=unit.id, title="", skills=skills, text=text, lang=lang, field_langs=own)
 
 
 def unit_has_content(unit: ResearchUnit) -> bool:

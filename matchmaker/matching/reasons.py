@@ -29,9 +29,15 @@ REASON_FEATURES = 256  # the heaviest shared features looked at
 
 class Words(dict):
     """Feature id -> the word of a document behind it; ``weak``: the features
-    that link no reason (see :meth:`Analyzer.weak_features`)."""
+    that link no reason (see :meth:`Analyzer.weak_features`); ``heads``: the
+    features its word has only through a compound's head, which link no
+    reason when the other word has them that way too (see
+    :meth:`Analyzer.head_features`)."""
 
     weak: frozenset = frozenset()
+    heads: frozenset = frozenset()
+    link: dict = {}  # feature id -> its weight in the expansion of the word behind it (1: the word itself)
+    head_parts: frozenset = frozenset()
 
 
 class Explainer:
@@ -135,7 +141,7 @@ class Explainer:
         ``analyzer.analyze(doc, provenance=True)`` done before."""
         v = self.vectoriser
         units, direct, _, prov = analysed if analysed is not None else v.analyzer.analyze(doc, provenance=True)
-        best: dict[int, tuple[float, str]] = {}
+        best: dict[int, tuple[float, str, float]] = {}
         for key, w in units.items():
             uid = v.units.get(key)
             if uid is None:
@@ -147,33 +153,38 @@ class Explainer:
                 val = w * x
                 cur = best.get(f)
                 if cur is None or val > cur[0]:
-                    best[f] = (val, surface)
+                    best[f] = (val, surface, x)
         for key, w in direct.items():
             f = v.features.get(key)
             if f is not None and (only is None or f in only):
                 cur = best.get(f)
                 if cur is None or w > cur[0]:
-                    best[f] = (w, prov[key])
-        out = Words((f, s) for f, (_, s) in best.items())
+                    best[f] = (w, prov[key], 1.0)
+        out = Words((f, s) for f, (_, s, _) in best.items())
+        out.link = {f: x for f, (_, _, x) in best.items()}
         # the features that link no reason: those a word has only through
         # splitting a word the dictionary knows as a whole
-        weak_of = v.analyzer.weak_features
+        an = v.analyzer
         get = v.features.get
-        weak = set()
+        weak, heads, head_parts = set(), set(), set()
         for key in units:
             surface = prov.get(key)
-            for name in weak_of(key):
-                f = get(name)
-                if f is not None and out.get(f) == surface:
-                    weak.add(f)
+            for names, found in ((an.weak_features(key), weak), (an.head_features(key), heads),
+                                 (an.head_part_features(key), head_parts)):
+                for name in names:
+                    f = get(name)
+                    if f is not None and out.get(f) == surface:
+                        found.add(f)
         out.weak = frozenset(weak)
+        out.heads = frozenset(heads)
+        out.head_parts = frozenset(head_parts)
         return out
 
     def reasons(self, q, qprov, c, cprov, score: float | None = None, keep_common: bool = False) -> list[Reason]:
         """Reasons from two stored or transformed rows; ``score`` defaults to
         their dot product.  With ``keep_common``, words that almost every document
-        has count too (a search names the words a person typed, however
-        common they are)."""
+        has, shared compound heads and loose links count too (a search marks the
+        words it found for what a person typed, however common they are)."""
         q = q.tocsr()
         c = c.tocsr()
         common, qi, ci = np.intersect1d(q.indices, c.indices, assume_unique=True, return_indices=True)
@@ -194,7 +205,13 @@ class Explainer:
         blocks, char = self.vectoriser.feature_block, BLOCKS["c"]
         boiler = self.boilerplate() if not keep_common else np.zeros(0, dtype=bool)
         qweak, cweak = getattr(qprov, "weak", ()), getattr(cprov, "weak", ())
+        # features both words have from the heads of their compounds, one of them only from there
+        qheads, cheads = getattr(qprov, "heads", frozenset()), getattr(cprov, "heads", frozenset())
+        heads_only = (qheads & getattr(cprov, "head_parts", frozenset())) | (
+            cheads & getattr(qprov, "head_parts", frozenset())) if not keep_common else frozenset()
         nb = len(boiler)
+        qlink, clink = getattr(qprov, "link", {}), getattr(cprov, "link", {})
+        strength: dict[tuple[str, str], float] = {}  # the strongest solid link of a merged pair
         for f, p in zip(common.tolist(), prod.tolist()):
             a, b = qprov.get(f), cprov.get(f)
             if a is None or b is None:
@@ -204,10 +221,14 @@ class Explainer:
             merged[key] = merged.get(key, 0.0) + p
             if blocks[f] == char:
                 grams[key] = grams.get(key, 0) + 1
-            elif f < nb and boiler[f] or f in qweak or f in cweak:
+            elif f < nb and boiler[f] or f in qweak or f in cweak or f in heads_only:
                 common_words.add(key)
             else:
                 solid.add(key)
+                x = qlink.get(f, 1.0) * clink.get(f, 1.0)
+                if x > strength.get(key, 0.0):
+                    strength[key] = x
+        min_link = self.config.reason_min_link if not keep_common else 0.0
         names = {}
         for (a, b) in sorted(pairs, key=pairs.get, reverse=True):
             names.setdefault((a.casefold(), b.casefold()), (a, b))
@@ -220,7 +241,8 @@ class Explainer:
             # character n-grams alone between two different words (unless
             # reason_char_cover is set)
             if key in solid:
-                return True
+                # a loose link (a fourth translation, a synonym of a part) names only the same word
+                return strength.get(key, 0.0) >= min_link or fold(key[0]) == fold(key[1])
             if key in common_words:
                 return False
             if fold(key[0]) == fold(key[1]):

@@ -206,7 +206,7 @@ class DocTable(MutableMapping):
         ids, parts = [], []
         for doc_id, doc in docs.items():
             ids.append(doc_id)
-            parts.append(json.dumps([doc.title, list(doc.skills), doc.text, doc.lang],
+            parts.append(json.dumps([doc.title, list(doc.skills), doc.text, doc.lang, doc.field_langs],
                                     ensure_ascii=False).encode("utf-8", "surrogatepass"))
         offsets = np.zeros(len(parts) + 1, dtype=np.int64)
         np.cumsum(np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)), out=offsets[1:])
@@ -227,8 +227,9 @@ class DocTable(MutableMapping):
         if j is None:
             raise KeyError(doc_id)
         raw = bytes(self.blob[self.offsets[j] : self.offsets[j + 1]])
-        title, skills, text, lang = json.loads(raw.decode("utf-8", "surrogatepass"))
-        return Document(id=doc_id, title=title, skills=skills, text=text, lang=lang)
+        title, skills, text, lang, *field_langs = json.loads(raw.decode("utf-8", "surrogatepass"))
+        return Document(id=doc_id, title=title, skills=skills, text=text, lang=lang,
+                        field_langs=field_langs[0] if field_langs else ())
 
     def get(self, doc_id, default=None):
         try:

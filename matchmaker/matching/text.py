@@ -656,10 +656,45 @@ class Analyzer:
                 cache.clear()
         return hit
 
+    def head_features(self, key) -> frozenset[str]:
+        """The features a unit has only through the head (last part) of its
+        compound split ("Fernerkundungstechniker" -> techniker): two
+        different compounds that share nothing but their heads link no
+        reason ("Fernerkundungstechniker ↔ Wasserversorgungstechniker",
+        "Studienassistent ↔ Tonassistent"); cached per unit."""
+        return self._heads(key)[0]
+
+    def head_part_features(self, key) -> frozenset[str]:
+        """The features the head of a unit's compound split gives, whether or
+        not the unit also has them otherwise ("Tonassistent", known as a
+        whole as "sound assistant": assistent -> assist)."""
+        return self._heads(key)[1]
+
+    def _heads(self, key) -> tuple[frozenset[str], frozenset[str]]:
+        if key[0] != "t" or self.splitter is None:
+            return frozenset(), frozenset()
+        cache = self.__dict__.setdefault("_head_cache", {})
+        hit = cache.get(key)
+        if hit is None:
+            full = self.expand_token(key[1], key[2], False)
+            plain = self.expand_token(key[1], key[2], False, heads=False)
+            only = frozenset(k for k in full if k not in plain)
+            n = self.normal(key[1], "de")
+            parts = () if n is None else (self.splitter.split(n) or self.splitter.split(n, known=True))
+            head = frozenset()
+            if len(parts) > 1:
+                p = self._masculine(parts[-1]) or parts[-1]
+                head = frozenset(self.expand_token(p, "de", False, typos=False)) & frozenset(full)
+            hit = cache[key] = (only, only | head)
+            if len(cache) > 100_000:
+                cache.clear()
+        return hit
+
     def expand_token(self, tok: str, lang: str, chars: bool, known_split: bool = True,
-                     typos: bool = True) -> dict[str, float]:
+                     typos: bool = True, heads: bool = True) -> dict[str, float]:
         """Features of one case-folded token (``known_split=False``: without
-        splitting a word the dictionary knows as a whole; ``typos=False``:
+        splitting a word the dictionary knows as a whole; ``heads=False``:
+        without the head of a compound split into parts; ``typos=False``:
         an unknown word gets no corrections, so that a correction is never
         corrected again: "managerkaelte" normalises to "managerkaelt",
         whose nearest spelling is "managerkaelte" again)."""
@@ -705,6 +740,8 @@ class Analyzer:
                 parts = self.splitter.split(n, known=True)
             last = len(parts) - 1
             for i, part in enumerate(parts):
+                if i == last and not heads:
+                    break
                 # the head (last part) names what the thing is
                 cw = cfg.compound_head_weight if i == last else cfg.compound_weight
                 p = self._masculine(part) or part
@@ -732,7 +769,7 @@ class Analyzer:
                 # a German compound in a text taken for English (a title
                 # without umlauts: "Qualitaetsingenieur", "Schweissfachingenieur")
                 known = True
-                for k, w in self.expand_token(tok, "de", False, typos=typos).items():
+                for k, w in self.expand_token(tok, "de", False, typos=typos, heads=heads).items():
                     out[k] = out.get(k, 0.0) + w * xw
         if not (known or translated or parts) and typos:
             self._typo_features(n, lang, out)
@@ -800,14 +837,12 @@ class Analyzer:
         features to the words the user wrote."""
         cfg = self.cfg
         title, skills, body = clean(doc.title or ""), [clean(s) for s in doc.skills or ()], clean(doc.text or "")
-        lang = doc.lang if doc.lang in ("de", "en") else guess_lang(" ".join([title, *skills, body]))
+        doc_lang = doc.lang if doc.lang in ("de", "en") else guess_lang(" ".join([title, *skills, body]))
         units: dict = {}
         direct: dict[str, float] = {}
         prov: dict | None = {} if provenance else None
         phrases = self.bridge is not None and cfg.phrase_weight > 0
-        heads = self._phrase_heads[lang]
         has = self.bridge.has if self.bridge is not None else None
-        cache = self._term_cache[lang]
         term = self.term
         fields = (
             ("title", [title] if title else [], cfg.title_weight),
@@ -825,20 +860,26 @@ class Analyzer:
             tok_info = self.__dict__.get("_tok_info")
             if tok_info is None:
                 tok_info = self.__dict__["_tok_info"] = {"de": {}, "en": {}, "spaced": set()}
-            info, spaced = tok_info[lang], tok_info["spaced"]
-            info_get = info.get
-            pairs = None
+            spaced = tok_info["spaced"]
+            all_pairs = None
             if phrases:
-                # first word of a dictionary phrase -> the second words it has
-                pairs = self.bridge.shared("phrase-seconds", lambda: _phrase_seconds(self.bridge))[lang]
+                # per language: first word of a dictionary phrase -> the second words it has
+                all_pairs = self.bridge.shared("phrase-seconds", lambda: _phrase_seconds(self.bridge))
         if fast:
             # whole counts (int) while counting, floats at the end: the
             # same values, and a text of weight 1 is counted in C
             units, direct = Counter(), Counter()
-        for field_name, texts, fw in fields:
+        for field_name, texts, fw, lang in [(f, t, w, lg) for f, t, w in fields
+                                             for lg in doc.langs_of(f, doc_lang) if t]:
             ifw = int(fw) if fast else fw
             chars = field_name in cfg.char_fields
             bigrams = cfg.bigram_weight > 0 and field_name in cfg.bigram_fields
+            heads = self._phrase_heads[lang]
+            cache = self._term_cache[lang]
+            if fast:
+                info = tok_info[lang]
+                info_get = info.get
+                pairs = all_pairs[lang] if phrases else None
             for text in texts:
                 raw, named = self.spans(TOKEN_RE.findall(text), lang)
                 for name, surface in named:
@@ -935,8 +976,8 @@ class Analyzer:
             units = dict(zip(units, map(float, units.values())))
             direct = dict(zip(direct, map(float, direct.values())))
         if provenance:
-            return units, direct, lang, prov
-        return units, direct, lang
+            return units, direct, doc_lang, prov
+        return units, direct, doc_lang
 
     def spans(self, raw: list[str], lang: str) -> tuple[list[str], list[tuple[str, str]]]:
         """Names, function phrases and stop terms among the tokens of a text,
