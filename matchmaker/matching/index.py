@@ -57,6 +57,7 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -975,35 +976,27 @@ class PairPage(Sequence):
         return found[0]
 
 
-def _pairs(offers: list, side: str, allowed_ids: Callable[[Any], tuple[Hashable, set]], per_offer: int,
+def _pairs(matcher: Matcher, offers: list, side: str, mask_of: Callable[[Any], np.ndarray], per_offer: int,
            exclude: set[tuple[int, int]]) -> list[tuple[Any, Any, Match]]:
     """(offer id, candidate id, match) of the `per_offer` best candidates of `side` for each of `offers`
-    (rows with an `id`, in the order given), the candidates allowed for an offer being those of
-    `allowed_ids(offer)` (a key naming the set, and the set of ids) less the excluded pairs; best first (stable: an offer listed earlier first on equal scores). Each
-    offer's ranking and fit labels are those of `rank_for` (the labels among its fits, up to LABEL_POOL):
-    the stored offer is ranked by id (`rank_id`), with the candidates as a mask beside the index."""
-    matcher = get_matcher()
-    ids = matcher.ids(side)
-    position = {candidate_id: n for n, candidate_id in enumerate(ids)}
-    masks: dict[Hashable, np.ndarray] = {}  # per set of allowed ids: its mask over `ids`
+    (rows with an `id`, in the order given), the candidates allowed for an offer being `mask_of(offer)`
+    (a mask over `matcher.ids(side)`) less the excluded pairs; best first (stable: an offer listed
+    earlier first on equal scores). Each offer's ranking and fit labels are those of `rank_for` (the
+    labels among its fits, up to LABEL_POOL): the stored offer is ranked by its id (`rank_id`)."""
+    position = {candidate_id: n for n, candidate_id in enumerate(matcher.ids(side))}
     excluded: dict[int, list[int]] = {}
     for offer_id, candidate_id in exclude:
         if candidate_id in position:
             excluded.setdefault(offer_id, []).append(position[candidate_id])
+    k = max(per_offer, LABEL_POOL)
     out: list[tuple[Any, Any, Match]] = []
     for offer in offers:
-        key, chosen = allowed_ids(offer)
-        if not chosen:
-            continue
-        mask = masks.get(key)
-        if mask is None:
-            mask = masks[key] = np.fromiter((i in chosen for i in ids), dtype=bool, count=len(ids))
+        mask = mask_of(offer)
         if offer.id in excluded:
             mask = mask.copy()
             mask[excluded[offer.id]] = False
         if not mask.any():
             continue
-        k = max(per_offer, LABEL_POOL)
         if ("offers", offer.id) in matcher:
             matches = matcher.rank_id(offer.id, "offers", k=k, allowed=mask, explain=False, side=side)
         else:  # not in the index (yet): ranked from its document, as a page does for a new text
@@ -1016,6 +1009,10 @@ def _pairs(offers: list, side: str, allowed_ids: Callable[[Any], tuple[Hashable,
     return out
 
 
+def _id_mask(ids: list, chosen: set) -> np.ndarray:
+    return np.fromiter((i in chosen for i in ids), dtype=bool, count=len(ids))
+
+
 def _offer_facts(offers: sa.Select) -> list:
     """Id and the columns of the conditions of the offers `offers` selects, in its order."""
     return list(db.session.execute(offers.with_only_columns(
@@ -1026,22 +1023,42 @@ def best_pairs(offers: sa.Select, profiles: sa.Select, per_offer: int = 5,
                exclude: set[tuple[int, int]] | None = None) -> PairPage:
     """The best (offer, graduate) pairs meeting every hard condition, best first: `offers` and `profiles`
     select the candidates (e.g. `public_offers()` and `findable_profiles()` with the board's filters; only
-    their ids are read). The profiles meeting an offer's conditions come from SQL
-    (`profile_conditions_clause`), one query per distinct set of conditions; only the rows of the page
-    shown are loaded (`PairPage`)."""
+    their ids and the columns of the conditions are read); only the rows of the page shown are loaded
+    (`PairPage`).
+
+    The profiles meeting an offer's kind, German level and degree come from SQL
+    (`profile_conditions_clause`, as for "Graduates who fit"), one query per distinct three; the start,
+    which nearly every offer sets to a date of its own, from `open_at_start` over the distinct earliest
+    starts of the profiles, once per distinct start and end of the offers."""
     facts = _offer_facts(offers)
     if not facts:
         return PairPage("profiles", [])
-    ids = profiles.with_only_columns(GraduateProfile.id).order_by(None)
-    by_conditions: dict[tuple, set] = {}
+    matcher = get_matcher()
+    ids = matcher.ids("profiles")
+    candidates = profiles.with_only_columns(GraduateProfile.id).order_by(None)
+    earliest = dict(db.session.execute(candidates.add_columns(GraduateProfile.earliest_start)).all())
+    dates = sorted({d for d in earliest.values() if d is not None})
+    # per profile of the index, its earliest start as a number (len(dates): none given, or no candidate)
+    code_of = {d: n for n, d in enumerate(dates)}
+    codes = np.fromiter((code_of.get(earliest.get(i), len(dates)) for i in ids), dtype=np.int64, count=len(ids))
+    by_sql: dict[tuple, np.ndarray] = {}
+    by_start: dict[tuple, np.ndarray] = {}
 
-    def allowed(offer) -> tuple[tuple, set]:
-        key = (offer.kind, offer.min_german_level, offer.degree, offer.start_date, offer.end_date)
-        if key not in by_conditions:
-            by_conditions[key] = set(db.session.scalars(ids.where(profile_conditions_clause(offer))))
-        return key, by_conditions[key]
+    def mask_of(offer) -> np.ndarray:
+        key = (offer.kind, offer.min_german_level, offer.degree)
+        if key not in by_sql:
+            undated = SimpleNamespace(kind=offer.kind, min_german_level=offer.min_german_level, degree=offer.degree,
+                                      start_date=None, end_date=None)  # the clause without the start
+            by_sql[key] = _id_mask(ids, set(db.session.scalars(candidates.where(profile_conditions_clause(undated)))))
+        if not offer.start_date:
+            return by_sql[key]
+        when = (offer.start_date, offer.end_date)
+        if when not in by_start:
+            fits = np.array([open_at_start(offer, d) for d in dates] + [True], dtype=bool)
+            by_start[when] = fits[codes]
+        return by_sql[key] & by_start[when]
 
-    return PairPage("profiles", _pairs(facts, "profiles", allowed, per_offer, exclude or set()))
+    return PairPage("profiles", _pairs(matcher, facts, "profiles", mask_of, per_offer, exclude or set()))
 
 
 def best_unit_pairs(offers: sa.Select, units: sa.Select, per_offer: int = 3,
@@ -1052,8 +1069,9 @@ def best_unit_pairs(offers: sa.Select, units: sa.Select, per_offer: int = 3,
     facts = list(db.session.execute(offers.with_only_columns(Offer.id).where(Offer.kind.in_(UNIT_OFFER_KINDS))))
     if not facts:
         return []
-    unit_ids = set(db.session.scalars(units.with_only_columns(ResearchUnit.id).order_by(None)))
-    pairs = _pairs(facts, "units", lambda _offer: ("units", unit_ids), per_offer, exclude or set())
+    matcher = get_matcher()
+    mask = _id_mask(matcher.ids("units"), set(db.session.scalars(units.with_only_columns(ResearchUnit.id).order_by(None))))
+    pairs = _pairs(matcher, facts, "units", lambda _offer: mask, per_offer, exclude or set())
     return PairPage("units", pairs[:limit])[:]
 
 
