@@ -79,11 +79,11 @@ class Server:
     """gunicorn serving wsgi:app on a free loopback port, in its own process group."""
 
     def __init__(self, database_url: str, workdir: Path, workers: int = 2, env: dict | None = None,
-                 file_size_limit: int | None = None, timeout: int = 30):
+                 file_size_limit: int | None = None, timeout: int = 30, port: int | None = None):
         self.database_url = database_url
         self.workdir = Path(workdir)
         self.workers = workers
-        self.port = free_port()
+        self.port = port or free_port()
         self.extra_env = env or {}
         self.file_size_limit = file_size_limit
         self.timeout = timeout

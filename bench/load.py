@@ -2,12 +2,13 @@
 
     python -m bench.load [--size demo,10x,100x,bench] [--steps 2,4,8,16,32] [--seconds 20] [--warmup 20]
                          [--workers 4] [--server postgresql+psycopg://postgres@127.0.0.1:5432] [--database loadtest]
+                         [--port PORT]
 
 Needs the `bench` extra (`pip install -e '.[bench]'`: Locust, pyinstrument). Creates the database
 `loadtest` on the given server (dropped again at the end, also after an error, unless --keep), runs
 `flask db upgrade` and `flask seed-demo`, and serves the app with gunicorn (production config, CSRF on,
 a random SECRET_KEY, TRUSTED_HOSTS=127.0.0.1, `--preload` after `flask matcher build`, so that the
-master loads the index snapshot once and the workers share it) on a free loopback port.
+master loads the index snapshot once and the workers share it) on a free loopback port (or `--port`).
 
 Sizes (companies, offers, graduate profiles at least): demo = the demo data as seeded (35 offers, 60
 profiles); 10x = 120, 400, 600; 100x = 1,200, 4,000, 6,000; bench = 2,000, 100,000, 100,000. The rows
@@ -266,14 +267,14 @@ def _ms(value) -> str:
 
 
 def run_size(label: str, url: str, workdir: Path, steps: list[int], seconds: float, workers: int,
-             warmup: float, ready_timeout: float, warmup_limit: float = 300.0) -> list[dict]:
+             warmup: float, ready_timeout: float, warmup_limit: float = 300.0, port: int | None = None) -> list[dict]:
     ids = identities(url, workdir)
     # The index snapshot is built first (`flask matcher build`, as `make run` and a deploy do); the
     # gunicorn master loads it at start (--preload) and the forked workers share its pages, so no request
     # waits for a build. RATELIMIT_ENABLED=false for this run only: 64 logins from one address would trip
     # the login limit.
     env = {"RATELIMIT_ENABLED": "false", "WEB_CONCURRENCY": str(workers), "MATCHER_WARM_START": "1"}
-    server = Server(url, workdir, workers=workers, env=env, timeout=120)
+    server = Server(url, workdir, workers=workers, env=env, timeout=120, port=port)
     built = time.monotonic()
     subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi:app", "matcher", "build"], cwd=REPO,
                    env=server.environment(), check=True, capture_output=True, text=True)
@@ -333,6 +334,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="seconds to wait for gunicorn (the master builds the index before it answers)")
     parser.add_argument("--server", default="postgresql+psycopg://postgres@127.0.0.1:5432")
     parser.add_argument("--database", default="loadtest")
+    parser.add_argument("--port", type=int, default=None,
+                        help="the loopback port gunicorn listens on (default: a free one)")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards (e.g. for bench/profile_pages.py)")
     args = parser.parse_args(argv)
     if not faults.gunicorn_available():
@@ -359,7 +362,7 @@ def main(argv: list[str] | None = None) -> int:
                 if size != "demo":
                     print(f"synthetic rows added, now: {grow_to_size(url, workdir, size)}", flush=True)
                 run_size(size, url, workdir, steps, args.seconds, args.workers, args.warmup, args.ready_timeout,
-                         args.warmup_limit)
+                         args.warmup_limit, port=args.port)
         finally:
             if not args.keep:
                 drop_database(args.server, args.database)

@@ -4,7 +4,8 @@
     .venv/bin/python bench/snapshot.py measure --dir /tmp/snap --workers 2,4
 
 `build` fits N offers + N profiles (bench/matcher.py's generator, seeded) and publishes them as a
-snapshot (matching/snapshot.py). `measure` times loading the current snapshot in fresh processes
+snapshot (matching/snapshot.py); it prints the fit and save times and the peak resident memory of
+the process and of the largest fit worker. `measure` times loading the current snapshot in fresh processes
 (median of --repeat, 5), then starts gunicorn with --preload and W workers on a small WSGI app that loads the
 snapshot in the master and ranks offers for a stored profile on every request; after the same
 requests reach every worker it reads /proc/<pid>/smaps_rollup: a worker's USS (private pages:
@@ -59,8 +60,13 @@ def build(size: int, folder: Path, workers: int) -> None:
     t = time.perf_counter()
     snapshot.publish(folder, lambda path: snapshot.save(m, path, {"version": 0, "size": size}))
     save = time.perf_counter() - t
+    import resource
+
+    # peak resident memory (ru_maxrss, kB on Linux): this process, and the largest of the fit's workers
+    peak = {"peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            "peak_rss_mb_fit_worker": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)}
     print(json.dumps({"size": size, "fit_s": round(fit, 1), "save_s": round(save, 1), "features": m.n_features,
-                      "loadavg": os.getloadavg()}), flush=True)
+                      **peak, "loadavg": os.getloadavg()}), flush=True)
 
 
 def rollup(pid: int) -> dict[str, int]:

@@ -13,6 +13,7 @@ from matchmaker.graduates.queries import findable_profiles
 from matchmaker.matching import index
 from matchmaker.models import Degree, GraduateProfile, Offer, OfferKind, Role
 from matchmaker.offers.queries import public_offers
+from matchmaker.research.queries import UNIT_OFFER_KINDS, verified_units
 
 TODAY = date.today()
 TOPICS = [("Python developer", ["python", "data"]), ("Wasserstoff Elektrolyse", ["Elektrolyse", "Wasserstoff"]),
@@ -121,3 +122,92 @@ def test_offers_that_fit_you_loads_only_the_page(make_app, db, make_offer, make_
         stop()
     assert response.status_code == 200 and "Python developer" in response.get_data(as_text=True)
     assert 0 < len(set(loaded)) <= 5, loaded
+
+
+# ---- the staff's matching board ---------------------------------------------------------------
+
+def _board_the_old_way(offers, profiles, exclude, per_offer=5):
+    """The board as it was made before: every offer and profile loaded, the conditions checked in Python."""
+    pairs = []
+    for offer in offers:
+        candidates = [p for p in profiles if (offer.id, p.id) not in exclude]
+        for ranked in index.profiles_for_offer(offer, candidates, strict=True, k=per_offer):
+            pairs.append((offer.id, ranked.profile.id, ranked.match))
+    pairs.sort(key=lambda pair: pair[2].score, reverse=True)
+    return [(o, p, round(m.score, 6), m.label) for o, p, m in pairs]
+
+
+def _unit_pairs_the_old_way(offers, units, exclude, per_offer=3, limit=20):
+    pairs = []
+    for offer in offers:
+        if offer.kind not in UNIT_OFFER_KINDS:
+            continue
+        for ranked in index.units_for_offer(offer, [u for u in units if (offer.id, u.id) not in exclude],
+                                            k=per_offer):
+            pairs.append((offer.id, ranked.unit.id, ranked.match))
+    pairs.sort(key=lambda pair: pair[2].score, reverse=True)
+    return [(o, u, round(m.score, 6), m.label) for o, u, m in pairs[:limit]]
+
+
+def _as_tuples(pairs, attr):
+    return [(pair.offer.id, getattr(pair, attr).id, round(pair.match.score, 6), pair.match.label) for pair in pairs]
+
+
+def test_board_pairs_from_sql_are_the_pairs_of_the_python_checks(app, db, make_offer, make_profile, make_unit):
+    offers, profiles = _varied_world(make_offer, make_profile)
+    for i, profile in enumerate(profiles):
+        profile.study_programme = ["Wirtschaftsingenieurwesen", "Maschinenbau"][i % 2]
+    for i, (title, skills) in enumerate(TOPICS):
+        make_offer(kind=OfferKind.research_project, title=f"Forschungsfrage {title}", required_skills=skills)
+        make_unit(topics=", ".join(skills), expertise=f"{title} und {skills[1]}.", name=f"Lehrstuhl {title}")
+    db.session.commit()
+    public = list(db.session.scalars(public_offers()).unique())
+    findable = list(db.session.scalars(findable_profiles()))
+    units = list(db.session.scalars(verified_units()))
+    first = index.best_pairs(public_offers(), findable_profiles())[:]
+    # a few pairs have an open introduction: the board leaves them out, and the next best come up
+    exclude = {(pair.offer.id, pair.profile.id) for pair in first[:7:2]}
+    worlds = [
+        (public_offers(), public, findable_profiles(), findable),
+        (public_offers().where(Offer.kind == OfferKind.job), [o for o in public if o.kind == OfferKind.job],
+         findable_profiles(), findable),
+        (public_offers(), public, findable_profiles().where(GraduateProfile.study_programme == "Maschinenbau"),
+         [p for p in findable if p.study_programme == "Maschinenbau"]),
+    ]
+    compared = 0
+    for offers_select, offer_rows, profiles_select, profile_rows in worlds:
+        for excluded in (set(), exclude):
+            old = _board_the_old_way(offer_rows, profile_rows, excluded)
+            assert _as_tuples(index.best_pairs(offers_select, profiles_select, exclude=excluded)[:], "profile") == old
+            compared += len(old)
+    assert compared > 300, "the world has pairs to compare"
+    assert not {(o, p) for o, p, *_ in _board_the_old_way(public, findable, exclude)} & exclude
+    unit_exclude = {(o, u) for o, u, *_ in _unit_pairs_the_old_way(public, units, set())[:2]}
+    for excluded in (set(), unit_exclude):
+        old = _unit_pairs_the_old_way(public, units, excluded)
+        assert old and _as_tuples(index.best_unit_pairs(public_offers(), verified_units(), exclude=excluded),
+                                  "unit") == old
+
+
+def test_the_board_loads_only_the_page(make_app, db, make_offer, make_profile, make_user):
+    app = make_app(PAGE_SIZE=5)
+    client = app.test_client()
+    for i in range(6):
+        make_offer(title=f"Python developer {i}", required_skills=["python", f"tool{i}"], start_date=None)
+    for i in range(30):
+        make_profile(headline=f"Python developer {i}", skills=["python", f"skill{i}"], wanted_kinds=[],
+                     visible_to_companies=True)
+    index.get_matcher()  # built before: a build reads every row, a page must not
+    _login(client, make_user(Role.staff))
+    profiles, stop_profiles = _count_loads(GraduateProfile)
+    offers, stop_offers = _count_loads(Offer)
+    try:
+        response = client.get("/matches/board?page=2")
+    finally:
+        stop_profiles()
+        stop_offers()
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert body.count('class="button small propose"') == 5
+    assert 0 < len(set(profiles)) <= 5, profiles
+    assert 0 < len(set(offers)) <= 5, offers

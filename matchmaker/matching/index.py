@@ -57,11 +57,13 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
+import numpy as np
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from ..extensions import db
 from ..graduates.queries import findable_profiles
@@ -936,19 +938,6 @@ class Pair:
     match: Match
 
 
-def best_pairs(offers: list[Offer], profiles: list[GraduateProfile], per_offer: int = 5,
-               exclude: set[tuple[int, int]] | None = None) -> list[Pair]:
-    """The best (offer, graduate) pairs meeting every hard condition, best first."""
-    exclude = exclude or set()
-    pairs: list[Pair] = []
-    for offer in offers:
-        candidates = [p for p in profiles if (offer.id, p.id) not in exclude]
-        for ranked in profiles_for_offer(offer, candidates, strict=True, k=per_offer):
-            pairs.append(Pair(offer, ranked.profile, ranked.match))
-    pairs.sort(key=lambda pair: pair.match.score, reverse=True)
-    return pairs
-
-
 @dataclass
 class UnitPair:
     offer: Offer
@@ -956,19 +945,135 @@ class UnitPair:
     match: Match
 
 
-def best_unit_pairs(offers: list[Offer], units: list[ResearchUnit], per_offer: int = 3,
-                    exclude: set[tuple[int, int]] | None = None, limit: int = 20) -> list[UnitPair]:
-    """The best (research question, unit) pairs, best first: the board's second table."""
-    exclude = exclude or set()
-    pairs: list[UnitPair] = []
+class PairPage(Sequence):
+    """Pairs of the board, best first, as (offer id, candidate id, match); the offers (with their
+    companies) and the candidates are loaded only for the part a page shows, one query per kind."""
+
+    def __init__(self, side: str, pairs: list[tuple[Any, Any, Match]]):
+        self.spec, self.pairs = SIDES[side], pairs
+        self.make = Pair if side == "profiles" else UnitPair
+        self._made: dict[int, Any] = {}
+
+    def __len__(self) -> int:
+        return len(self.pairs)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            chosen = range(len(self.pairs))[i]
+            todo = [j for j in chosen if j not in self._made]
+            if todo:
+                offer_ids = {self.pairs[j][0] for j in todo}
+                offers = {o.id: o for o in db.session.scalars(
+                    sa.select(Offer).where(Offer.id.in_(offer_ids)).options(joinedload(Offer.company)))}
+                rows = {row.id: row for row in _load_rows(self.spec.model, {self.pairs[j][1] for j in todo})}
+                for j in todo:
+                    offer_id, candidate_id, match = self.pairs[j]
+                    if offer_id in offers and candidate_id in rows:
+                        self._made[j] = self.make(offers[offer_id], rows[candidate_id], match)
+            return [self._made[j] for j in chosen if j in self._made]
+        found = self[i:i + 1] if i != -1 else self[i:]
+        if not found:
+            raise IndexError(i)
+        return found[0]
+
+
+def _pairs(matcher: Matcher, offers: list, side: str, mask_of: Callable[[Any], np.ndarray], per_offer: int,
+           exclude: set[tuple[int, int]]) -> list[tuple[Any, Any, Match]]:
+    """(offer id, candidate id, match) of the `per_offer` best candidates of `side` for each of `offers`
+    (rows with an `id`, in the order given), the candidates allowed for an offer being `mask_of(offer)`
+    (a mask over `matcher.ids(side)`) less the excluded pairs; best first (stable: an offer listed
+    earlier first on equal scores). Each offer's ranking and fit labels are those of `rank_for` (the
+    labels among its fits, up to LABEL_POOL): the stored offer is ranked by its id (`rank_id`)."""
+    position = {candidate_id: n for n, candidate_id in enumerate(matcher.ids(side))}
+    excluded: dict[int, list[int]] = {}
+    for offer_id, candidate_id in exclude:
+        if candidate_id in position:
+            excluded.setdefault(offer_id, []).append(position[candidate_id])
+    k = max(per_offer, LABEL_POOL)
+    out: list[tuple[Any, Any, Match]] = []
     for offer in offers:
-        if offer.kind not in UNIT_OFFER_KINDS:
+        mask = mask_of(offer)
+        if offer.id in excluded:
+            mask = mask.copy()
+            mask[excluded[offer.id]] = False
+        if not mask.any():
             continue
-        candidates = [u for u in units if (offer.id, u.id) not in exclude]
-        for ranked in units_for_offer(offer, candidates, k=per_offer):
-            pairs.append(UnitPair(offer, ranked.unit, ranked.match))
-    pairs.sort(key=lambda pair: pair.match.score, reverse=True)
-    return pairs[:limit]
+        if ("offers", offer.id) in matcher:
+            matches = matcher.rank_id(offer.id, "offers", k=k, allowed=mask, explain=False, side=side)
+        else:  # not in the index (yet): ranked from its document, as a page does for a new text
+            row = db.session.get(Offer, offer.id)
+            matches = matcher.rank(offer_document(row), side, k=k, allowed=mask, explain=False, query_side="offers")
+        matches = [m for m in matches if m.score >= MIN_SCORE]
+        label_fits(matches)  # among all the fits the offer gets, not only the few listed
+        out.extend((offer.id, m.id, m) for m in matches[:per_offer])
+    out.sort(key=lambda pair: pair[2].score, reverse=True)
+    return out
+
+
+def _id_mask(ids: list, chosen: set) -> np.ndarray:
+    return np.fromiter((i in chosen for i in ids), dtype=bool, count=len(ids))
+
+
+def _offer_facts(offers: sa.Select) -> list:
+    """Id and the columns of the conditions of the offers `offers` selects, in its order."""
+    return list(db.session.execute(offers.with_only_columns(
+        Offer.id, Offer.kind, Offer.min_german_level, Offer.degree, Offer.start_date, Offer.end_date)))
+
+
+def best_pairs(offers: sa.Select, profiles: sa.Select, per_offer: int = 5,
+               exclude: set[tuple[int, int]] | None = None) -> PairPage:
+    """The best (offer, graduate) pairs meeting every hard condition, best first: `offers` and `profiles`
+    select the candidates (e.g. `public_offers()` and `findable_profiles()` with the board's filters; only
+    their ids and the columns of the conditions are read); only the rows of the page shown are loaded
+    (`PairPage`).
+
+    The profiles meeting an offer's kind, German level and degree come from SQL
+    (`profile_conditions_clause`, as for "Graduates who fit"), one query per distinct three; the start,
+    which nearly every offer sets to a date of its own, from `open_at_start` over the distinct earliest
+    starts of the profiles, once per distinct start and end of the offers."""
+    facts = _offer_facts(offers)
+    if not facts:
+        return PairPage("profiles", [])
+    matcher = get_matcher()
+    ids = matcher.ids("profiles")
+    candidates = profiles.with_only_columns(GraduateProfile.id).order_by(None)
+    earliest = dict(db.session.execute(candidates.add_columns(GraduateProfile.earliest_start)).all())
+    dates = sorted({d for d in earliest.values() if d is not None})
+    # per profile of the index, its earliest start as a number (len(dates): none given, or no candidate)
+    code_of = {d: n for n, d in enumerate(dates)}
+    codes = np.fromiter((code_of.get(earliest.get(i), len(dates)) for i in ids), dtype=np.int64, count=len(ids))
+    by_sql: dict[tuple, np.ndarray] = {}
+    by_start: dict[tuple, np.ndarray] = {}
+
+    def mask_of(offer) -> np.ndarray:
+        key = (offer.kind, offer.min_german_level, offer.degree)
+        if key not in by_sql:
+            undated = SimpleNamespace(kind=offer.kind, min_german_level=offer.min_german_level, degree=offer.degree,
+                                      start_date=None, end_date=None)  # the clause without the start
+            by_sql[key] = _id_mask(ids, set(db.session.scalars(candidates.where(profile_conditions_clause(undated)))))
+        if not offer.start_date:
+            return by_sql[key]
+        when = (offer.start_date, offer.end_date)
+        if when not in by_start:
+            fits = np.array([open_at_start(offer, d) for d in dates] + [True], dtype=bool)
+            by_start[when] = fits[codes]
+        return by_sql[key] & by_start[when]
+
+    return PairPage("profiles", _pairs(matcher, facts, "profiles", mask_of, per_offer, exclude or set()))
+
+
+def best_unit_pairs(offers: sa.Select, units: sa.Select, per_offer: int = 3,
+                    exclude: set[tuple[int, int]] | None = None, limit: int = 20) -> list[UnitPair]:
+    """The best (research question, unit) pairs, best first: the board's second table. `offers` and
+    `units` select the candidates (only ids are read); the offers of the kinds a unit is matched with
+    (`unit_conditions`) are asked for in SQL."""
+    facts = list(db.session.execute(offers.with_only_columns(Offer.id).where(Offer.kind.in_(UNIT_OFFER_KINDS))))
+    if not facts:
+        return []
+    matcher = get_matcher()
+    mask = _id_mask(matcher.ids("units"), set(db.session.scalars(units.with_only_columns(ResearchUnit.id).order_by(None))))
+    pairs = _pairs(matcher, facts, "units", lambda _offer: mask, per_offer, exclude or set())
+    return PairPage("units", pairs[:limit])[:]
 
 
 # ---- words typed into the public search --------------------------------------------------------

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, make_response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import contains_eager
 
 from ..access import get_offer_or_404, role_required
 from ..audit import record_card_views
@@ -130,18 +129,17 @@ def _board_filters() -> tuple[dict, list[str]]:
 @role_required(Role.staff)
 def board():
     filters, problems = _board_filters()
-    select = public_offers().options(contains_eager(Offer.company))
+    offers = public_offers()
     if "kind" in filters:
-        select = select.where(Offer.kind == filters["kind"])
+        offers = offers.where(Offer.kind == filters["kind"])
     if "sector" in filters:
-        select = select.where(Company.sector == filters["sector"])
-    offers = list(db.session.scalars(select).unique())
-    profiles_select = findable_profiles()
+        offers = offers.where(Company.sector == filters["sector"])
+    profiles = findable_profiles()
     if "study" in filters:
-        profiles_select = profiles_select.where(GraduateProfile.study_programme == filters["study"])
-    profiles = list(db.session.scalars(profiles_select))
+        profiles = profiles.where(GraduateProfile.study_programme == filters["study"])
     from ..brokering.queries import open_pairs
 
+    # Only ids are read to rank; the rows are loaded for the page shown.
     pairs = index.best_pairs(offers, profiles, per_offer=5, exclude=open_pairs())
     page = ListPage(pairs, page_arg(), current_app.config["PAGE_SIZE"])
     for pair in page.items:
@@ -151,8 +149,7 @@ def board():
     if page.page == 1:
         from ..research.queries import open_unit_pairs, verified_units
 
-        unit_pairs = index.best_unit_pairs(offers, list(db.session.scalars(verified_units())),
-                                           exclude=open_unit_pairs())
+        unit_pairs = index.best_unit_pairs(offers, verified_units(), exclude=open_unit_pairs())
         for pair in unit_pairs:
             index.explain(pair.offer, "units", [pair])
     return render_template("matching/board.html", page=page, filters=filters, problems=problems,
