@@ -124,6 +124,30 @@ def test_offers_that_fit_you_loads_only_the_page(make_app, db, make_offer, make_
     assert 0 < len(set(loaded)) <= 5, loaded
 
 
+def test_the_public_search_loads_only_the_page_and_finds_by_words_and_by_company(make_app, db, make_offer,
+                                                                                  make_company):
+    app = make_app(PAGE_SIZE=5)
+    client = app.test_client()
+    named = make_company(name="Zapfenstreich Logistik GmbH")
+    for i in range(30):
+        make_offer(title=f"Ingenieur Elektrolyse {i}", required_skills=["Wasserstoff", f"Anlage{i}"])
+    own = make_offer(company=named, title="Kaufmännische Assistenz", required_skills=["Buchhaltung"])
+    index.get_matcher()
+    loaded, stop = _count_loads(Offer)
+    try:
+        first = client.get("/offers/?q=hydrogen")
+        last = client.get("/offers/?q=hydrogen&page=7")
+    finally:
+        stop()
+    assert first.status_code == 200 and last.status_code == 200
+    assert first.get_data(as_text=True).count("Ingenieur Elektrolyse") == 5
+    assert "Kaufmännische Assistenz" not in first.get_data(as_text=True)
+    assert 0 < len(set(loaded)) <= 10, loaded
+    # the company's name, after the offers the words find
+    page = client.get("/offers/?q=zapfenstreich").get_data(as_text=True)
+    assert f'href="/offers/{own.id}"' in page
+
+
 # ---- the staff's matching board ---------------------------------------------------------------
 
 def _board_the_old_way(offers, profiles, exclude, per_offer=5):

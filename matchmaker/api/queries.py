@@ -46,8 +46,9 @@ def public_offer_page(filters: dict, position, limit: int) -> tuple[list[Offer],
     else newest first, continued after the last offer's (published_at, id)."""
     if filters.get("q"):
         offset = position or 0
-        offers = [hit.offer for hit in search_public_offers(filters)]
-        return offers[offset:offset + limit], (offset + limit if len(offers) > offset + limit else None)
+        hits = search_public_offers(filters)  # only the window's offers are loaded
+        return [hit.offer for hit in hits[offset:offset + limit]], (offset + limit if len(hits) > offset + limit
+                                                                     else None)
     select = filter_offers(public_offers(), filters).options(contains_eager(Offer.company))
     after = _after(Offer.published_at, True, position)
     offers, more = _window(select if after is None else select.where(after), limit)
@@ -57,9 +58,9 @@ def public_offer_page(filters: dict, position, limit: int) -> tuple[list[Offer],
 
 def candidate_offers(filters: dict) -> list[Offer]:
     """The public offers a graduate's ranking starts from: the facets, and the words when given."""
-    if filters.get("q"):
-        return [hit.offer for hit in search_public_offers(filters)]
     select = filter_offers(public_offers(), filters).options(contains_eager(Offer.company))
+    if filters.get("q"):  # the offers the words find (at most the search's 200 and the company's own)
+        select = select.where(Offer.id.in_(search_public_offers(filters).ids))
     return list(db.session.scalars(select).unique())
 
 

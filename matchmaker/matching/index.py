@@ -1102,23 +1102,28 @@ def search_document(text: str, lang: str) -> Document:
 
 
 def search_offers(text: str, candidates: list[Offer], k: int = 200) -> list[SearchHit]:
-    """The candidate offers the words meet through the matcher (lemmas, the dictionary both ways,
-    compounds, synonyms), best first, with a score of at least `SEARCH_MIN_SCORE`.
+    """The candidate offers the words meet, best first (see `search_offer_ids`), as hits with their offers."""
+    by_id = {offer.id: offer for offer in candidates}
+    return [SearchHit(by_id[m.id], m, lang) for m, lang in search_offer_ids(text, set(by_id), k=k)]
+
+
+def search_offer_ids(text: str, allowed: set, k: int = 200) -> list[tuple[Match, str]]:
+    """The allowed offer ids the words meet through the matcher (lemmas, the dictionary both ways,
+    compounds, synonyms), best first, with a score of at least `SEARCH_MIN_SCORE`: (match, language).
 
     A few typed words say little about their language ("Elektrolyse", "Kamera", "hydrogen"), so the
     query is analysed both ways, as German and as English, and each offer keeps the better score."""
-    by_id = {offer.id: offer for offer in candidates}
-    if not by_id or not text.strip():
+    if not allowed or not text.strip():
         return []
     matcher = get_matcher()
     best: dict[Any, tuple[Match, str]] = {}
     for lang in ("de", "en"):
-        for m in matcher.rank(search_document(text, lang), "offers", k=k, allowed=set(by_id), explain=False,
+        for m in matcher.rank(search_document(text, lang), "offers", k=k, allowed=allowed, explain=False,
                               query_side="profiles"):
             if m.score >= SEARCH_MIN_SCORE and (m.id not in best or m.score > best[m.id][0].score):
                 best[m.id] = (m, lang)
     ranked = sorted(best.values(), key=lambda found: (-found[0].score, str(found[0].id)))
-    return [SearchHit(by_id[m.id], m, lang) for m, lang in ranked[:k]]
+    return ranked[:k]
 
 
 def explain_search(text: str, hits: list[SearchHit]) -> None:

@@ -58,7 +58,7 @@ def offers_for_me():
     filters = form.valid_filters()
     candidates = filter_offers(public_offers(), filters)
     if filters.get("q"):  # the words typed narrow the offers as on the public list
-        candidates = candidates.where(Offer.id.in_([hit.offer.id for hit in search_public_offers(filters)]))
+        candidates = candidates.where(Offer.id.in_(search_public_offers(filters).ids))
     ranked, hidden = index.offers_with_near_misses(profile, candidates, form.held(), strict=_strict(), k=RANK_LIMIT)
     page = ListPage(ranked, page_arg(), current_app.config["PAGE_SIZE"])
     if page.items:

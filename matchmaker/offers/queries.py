@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -29,32 +30,66 @@ def public_offers(now: datetime | None = None) -> sa.Select:
     )
 
 
-def company_named(offer: Offer, q: str) -> bool:
-    """Does the company's name hold every word typed (any case)? Company names carry no weight in the
+def name_holds(name: str | None, q: str) -> bool:
+    """Does a company's name hold every word typed (any case)? Company names carry no weight in the
     matcher, so a search for a company is answered here, in Python (no SQL LIKE, the same on every
     database)."""
-    name = (offer.company.name if offer.company is not None else "").casefold()
     words = q.casefold().split()[:MAX_SEARCH_WORDS]
-    return bool(words) and all(word in name for word in words)
+    return bool(words) and all(word in (name or "").casefold() for word in words)
 
 
-def search_public_offers(filters: dict) -> list:
+class SearchResults(Sequence):
+    """The hits of a search, best first, held as offer ids: a slice (a page) loads only its own offers
+    and their companies, so a search at any size never loads every offer the facets allow."""
+
+    def __init__(self, found: list[tuple[int, object, str]]):
+        self._found = found  # (offer id, Match, language of the analysis; "" for a company-name hit)
+        self._hits: dict[int, object] = {}  # offer id -> its SearchHit, once loaded (a page is read more than once)
+
+    @property
+    def ids(self) -> list[int]:
+        return [offer_id for offer_id, _match, _lang in self._found]
+
+    def __len__(self) -> int:
+        return len(self._found)
+
+    def __getitem__(self, index):
+        from ..matching.index import SearchHit
+
+        wanted = self._found[index] if isinstance(index, slice) else [self._found[index]]
+        missing = [offer_id for offer_id, _m, _l in wanted if offer_id not in self._hits]
+        if missing:
+            rows = db.session.scalars(db.select(Offer).join(Offer.company).options(contains_eager(Offer.company))
+                                      .where(Offer.id.in_(missing))).unique()
+            by_id = {offer.id: offer for offer in rows}
+            for offer_id, match, lang in wanted:
+                if offer_id in by_id:
+                    self._hits[offer_id] = SearchHit(by_id[offer_id], match, lang)
+        hits = [self._hits[offer_id] for offer_id, _m, _l in wanted if offer_id in self._hits]
+        return hits if isinstance(index, slice) else hits[0]
+
+
+def search_public_offers(filters: dict) -> SearchResults:
     """The public offers the facets allow that the words in `filters["q"]` find, best first.
 
-    The words go through the matcher's analysis and dictionary (see `matching.index.search_offers`), so
+    The words go through the matcher's analysis and dictionary (see `matching.index.search_offer_ids`), so
     "hydrogen" finds the offers that say "Wasserstoff"; the company's own name is looked up as well
-    (those offers come after the ones the words fit). Items are `SearchHit`s."""
-    from ..matching.index import SearchHit, search_offers
+    (those offers come after the ones the words fit, newest first). Only ids and company names are read
+    for the whole candidate set; a page of the result loads its own offers (`SearchResults`)."""
     from ..matching.engine import Match
+    from ..matching.index import search_offer_ids
 
-    select = filter_offers(public_offers(), filters).options(contains_eager(Offer.company))
-    candidates = list(db.session.scalars(select).unique())
+    candidates = filter_offers(public_offers(), filters)
+    allowed = set(db.session.scalars(candidates.with_only_columns(Offer.id)))
     q = filters.get("q", "")
-    hits = search_offers(q, candidates)
-    found = {hit.offer.id for hit in hits}
-    hits += [SearchHit(offer, Match(offer.id, 0.0), "") for offer in candidates
-             if offer.id not in found and company_named(offer, q)]
-    return hits
+    found = [(m.id, m, lang) for m, lang in search_offer_ids(q, allowed)]
+    seen = {offer_id for offer_id, _m, _l in found}
+    named = [company_id for company_id, name in db.session.execute(
+        candidates.with_only_columns(Company.id, Company.name).order_by(None).distinct()) if name_holds(name, q)]
+    if named:
+        found += [(offer_id, Match(offer_id, 0.0), "") for offer_id in db.session.scalars(
+            candidates.with_only_columns(Offer.id).where(Offer.company_id.in_(named))) if offer_id not in seen]
+    return SearchResults(found)
 
 
 def filter_offers(select: sa.Select, filters: dict) -> sa.Select:
