@@ -124,6 +124,45 @@ def test_offers_that_fit_you_loads_only_the_page(make_app, db, make_offer, make_
     assert 0 < len(set(loaded)) <= 5, loaded
 
 
+def test_the_api_rankings_and_the_company_dashboard_load_only_what_they_show(make_app, db, make_offer, make_profile,
+                                                                             make_company, company_user, make_user,
+                                                                             make_token):
+    app = make_app(PAGE_SIZE=5)
+    client = app.test_client()
+    company = make_company()
+    offer = make_offer(company=company, title="Python developer", required_skills=["python"])
+    for i in range(30):
+        make_profile(headline=f"Python developer {i}", skills=["python", f"skill{i}"], wanted_kinds=[],
+                     visible_to_companies=True)
+        make_offer(title=f"Python developer {i}", required_skills=["python", f"tool{i}"])
+    graduate = make_user(Role.graduate)
+    make_profile(user=graduate, headline="Python developer", skills=["python"], wanted_kinds=[])
+    member = company_user(company)
+    _, company_secret = make_token(member)
+    _, graduate_secret = make_token(graduate)
+    index.get_matcher()
+    profiles, stop_profiles = _count_loads(GraduateProfile)
+    try:
+        fits = client.get(f"/api/v1/my/offers/{offer.id}/graduates?limit=5",
+                          headers={"Authorization": f"Bearer {company_secret}"})
+        assert fits.status_code == 200 and len(fits.get_json()["items"]) == 5
+        assert 0 < len(set(profiles)) <= 5, profiles
+        profiles.clear()
+        _login(client, member)
+        dashboard = client.get("/companies/mine")
+        assert dashboard.status_code == 200 and "30 graduates fit" in dashboard.get_data(as_text=True)
+        assert len(set(profiles)) == 0, profiles  # the fit counts come from ids
+    finally:
+        stop_profiles()
+    offers, stop_offers = _count_loads(Offer)
+    try:
+        mine = client.get("/api/v1/my/matches?limit=5", headers={"Authorization": f"Bearer {graduate_secret}"})
+    finally:
+        stop_offers()
+    assert mine.status_code == 200 and len(mine.get_json()["items"]) == 5
+    assert 0 < len(set(offers)) <= 5, offers
+
+
 def test_the_public_search_loads_only_the_page_and_finds_by_words_and_by_company(make_app, db, make_offer,
                                                                                   make_company):
     app = make_app(PAGE_SIZE=5)

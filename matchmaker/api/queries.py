@@ -9,8 +9,7 @@ from sqlalchemy.orm import contains_eager
 
 from ..companies.queries import verified_companies
 from ..extensions import db
-from ..graduates.queries import findable_profiles
-from ..models import Company, GraduateProfile, Offer, ResearchUnit
+from ..models import Company, Offer, ResearchUnit
 from ..offers.queries import filter_offers, public_offers, search_public_offers
 from ..research.queries import public_units
 
@@ -56,12 +55,13 @@ def public_offer_page(filters: dict, position, limit: int) -> tuple[list[Offer],
     return offers, (_key(last.published_at, last.id) if more and last.published_at else None)
 
 
-def candidate_offers(filters: dict) -> list[Offer]:
-    """The public offers a graduate's ranking starts from: the facets, and the words when given."""
-    select = filter_offers(public_offers(), filters).options(contains_eager(Offer.company))
+def candidate_offers(filters: dict) -> sa.Select:
+    """The public offers a graduate's ranking starts from: the facets, and the words when given (a select:
+    the ranking reads only its ids)."""
+    select = filter_offers(public_offers(), filters)
     if filters.get("q"):  # the offers the words find (at most the search's 200 and the company's own)
         select = select.where(Offer.id.in_(search_public_offers(filters).ids))
-    return list(db.session.scalars(select).unique())
+    return select
 
 
 def verified_company_page(sector: str | None, position, limit: int) -> tuple[list[Company], object]:
@@ -88,6 +88,3 @@ def own_offer_page(company: Company, position, limit: int) -> tuple[list[Offer],
     offers, more = _window(select if after is None else select.where(after), limit)
     return offers, (_key(offers[-1].updated_at, offers[-1].id) if more else None)
 
-
-def findable_candidates() -> list[GraduateProfile]:
-    return list(db.session.scalars(findable_profiles()))

@@ -20,6 +20,7 @@ from ..brokering.operations import card_snapshot
 from ..catalog import BTU_PROGRAMMES
 from ..domain import DomainError, InvalidInput, NotAllowed
 from ..extensions import db, limiter, login_manager
+from ..graduates.queries import findable_profiles
 from ..matching import index
 from ..models import Company, Offer, ResearchUnit, Role, TokenScope
 from ..offers import operations
@@ -471,7 +472,8 @@ def graduates_for_offer(offer_id: int):
     offset = offset or 0
     ranked = []
     if offer.is_public:
-        ranked = index.profiles_for_offer(offer, queries.findable_candidates(), strict=True, k=RANK_LIMIT)
+        # ids from SQL with the hard conditions; only the window's rows are loaded (as on the page)
+        ranked = index.rank_page(offer, "profiles", findable_profiles(), strict=True, k=RANK_LIMIT)
     shown = ranked[offset:offset + limit]
     if shown:
         # Reasons from the card alone, and each card shown is in the graduate's log, as on the page.
@@ -499,7 +501,7 @@ def matches():
     profile = user.profile
     ranked = []
     if profile is not None and index.profile_has_content(profile):
-        ranked = index.offers_for_profile(profile, queries.candidate_offers(filters), strict=True, k=RANK_LIMIT)
+        ranked = index.rank_page(profile, "offers", queries.candidate_offers(filters), strict=True, k=RANK_LIMIT)
     shown = ranked[offset:offset + limit]
     if shown:
         index.explain_offers(profile, shown)

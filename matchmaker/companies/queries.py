@@ -92,9 +92,8 @@ def offer_figures(offers: list[Offer], fits_bound: int = FITS_BOUND) -> dict[int
     elif public:
         from ..graduates.queries import findable_profiles
 
-        candidates = list(db.session.scalars(findable_profiles()))
-        for offer in public:
-            ranked = index.profiles_for_offer(offer, candidates, strict=True, k=fits_bound)
-            figures[offer.id].fits = len(ranked)
-            figures[offer.id].fits_more = len(ranked) >= fits_bound
+        for offer in public:  # ids from SQL with the hard conditions, ranked as "Graduates who fit"; no row loaded
+            fits = len(index.rank_page(offer, "profiles", findable_profiles(), strict=True, k=fits_bound))
+            figures[offer.id].fits = fits
+            figures[offer.id].fits_more = fits >= fits_bound
     return figures
