@@ -1,11 +1,12 @@
 """Pagination: of a select (Flask-SQLAlchemy's pages, `paginate`) and of a list already in memory (ranked
-results, `ListPage`, shaped like them)."""
+results, `ListPage`, shaped like them); `LoadedOnRead`, a ranked list whose rows are loaded only for the part
+a page reads."""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Any, Sequence
 
 from flask import current_app, request
 
@@ -60,3 +61,32 @@ class ListPage:
     @property
     def next_num(self) -> int:
         return self.page + 1
+
+
+class LoadedOnRead(Sequence):
+    """A ranked list held as light entries (ids, scores); the items a page shows are made from their
+    database rows only when a slice of it is read, each once (a page reads its items more than once).
+    A subclass says how, in `_make(positions)`: {position: item} for the positions it can make (a row
+    gone since the ranking is left out)."""
+
+    def __init__(self, entries: list):
+        self.entries = entries
+        self._made: dict[int, Any] = {}
+
+    def _make(self, positions: list[int]) -> dict[int, Any]:
+        raise NotImplementedError
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            chosen = range(len(self.entries))[i]
+            todo = [j for j in chosen if j not in self._made]
+            if todo:
+                self._made.update(self._make(todo))
+            return [self._made[j] for j in chosen if j in self._made]
+        found = self[i:i + 1] if i != -1 else self[i:]
+        if not found:
+            raise IndexError(i)
+        return found[0]

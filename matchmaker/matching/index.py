@@ -53,7 +53,7 @@ import os
 import re
 import threading
 import time
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -69,6 +69,7 @@ from ..extensions import db
 from ..graduates.queries import findable_profiles
 from ..models import (DEGREE_RANK, Company, Degree, GraduateProfile, MatcherState, Offer, OfferKind, OfferStatus,
                       ResearchUnit, cefr_rank, utcnow)
+from ..pagination import LoadedOnRead
 from ..requirements import (CONDITIONS, degree_clause, degree_enough, degree_held_clause, german_clause, german_enough,
                             german_held_clause, kind_wanted, open_at_start)
 from ..research.queries import UNIT_OFFER_KINDS
@@ -723,35 +724,21 @@ def explain_units(offer: Offer, ranked: list[RankedUnit]) -> None:
     explain(offer, "units", ranked)
 
 
-class RankedPage(Sequence):
-    """Ranked candidates of a side, best first, as ids and scores; the rows (and their conditions)
-    are loaded only for the part a page shows, in one query."""
+class RankedPage(LoadedOnRead):
+    """Ranked candidates of a side, best first, as matches (ids and scores); the rows (and their
+    conditions) are loaded only for the part a page shows, in one query."""
 
     def __init__(self, query, side: str, matches: list[Match],
                  check: Callable[[Any, Any], list[Condition]] | None = None):
-        self.query, self.spec, self.matches = query, SIDES[side], matches
+        super().__init__(matches)
+        self.query, self.spec = query, SIDES[side]
         self.check = check or self.spec.conditions
-        self._made: dict[Any, Any] = {}
 
-    def __len__(self) -> int:
-        return len(self.matches)
-
-    def __getitem__(self, i):
-        if isinstance(i, slice):
-            chosen = self.matches[i]
-            todo = [m.id for m in chosen if m.id not in self._made]
-            if todo:
-                spec = self.spec
-                rows = {row.id: row for row in _load_rows(spec.model, todo)}
-                for m in chosen:
-                    row = rows.get(m.id)
-                    if row is not None:
-                        self._made[m.id] = spec.ranked(row, m, self.check(self.query, row))
-            return [self._made[m.id] for m in chosen if m.id in self._made]
-        found = self[i:i + 1] if i != -1 else self[i:]
-        if not found:
-            raise IndexError(i)
-        return found[0]
+    def _make(self, positions: list[int]) -> dict[int, Any]:
+        spec = self.spec
+        rows = {row.id: row for row in _load_rows(spec.model, [self.entries[j].id for j in positions])}
+        return {j: spec.ranked(rows[m.id], m, self.check(self.query, rows[m.id]))
+                for j, m in ((j, self.entries[j]) for j in positions) if m.id in rows}
 
 
 def rank_page(query, side: str, candidates: sa.Select, strict: bool = True, k: int = 200) -> RankedPage:
@@ -843,9 +830,7 @@ def offers_with_near_misses(profile: GraduateProfile, candidates: sa.Select, hel
     fitting offers fail that condition alone (exactly what choosing "any" for it adds to the strict list),
     and how many fail several."""
     asking = side_of(profile)
-    facts = {row.id: row for row in db.session.execute(candidates.with_only_columns(
-        Offer.id, Offer.kind, Offer.min_german_level, Offer.degree, Offer.start_date, Offer.end_date
-    ).order_by(None))}
+    facts = {row.id: row for row in _offer_facts(candidates.order_by(None))}
     if not facts or not asking.has_content(profile):
         return RankedPage(profile, "offers", []), []
     matches = get_matcher().rank(asking.document(profile), "offers", k=len(facts), allowed=set(facts),
@@ -945,36 +930,25 @@ class UnitPair:
     match: Match
 
 
-class PairPage(Sequence):
+class PairPage(LoadedOnRead):
     """Pairs of the board, best first, as (offer id, candidate id, match); the offers (with their
     companies) and the candidates are loaded only for the part a page shows, one query per kind."""
 
     def __init__(self, side: str, pairs: list[tuple[Any, Any, Match]]):
-        self.spec, self.pairs = SIDES[side], pairs
+        super().__init__(pairs)
+        self.spec = SIDES[side]
         self.make = Pair if side == "profiles" else UnitPair
-        self._made: dict[int, Any] = {}
 
-    def __len__(self) -> int:
-        return len(self.pairs)
-
-    def __getitem__(self, i):
-        if isinstance(i, slice):
-            chosen = range(len(self.pairs))[i]
-            todo = [j for j in chosen if j not in self._made]
-            if todo:
-                offer_ids = {self.pairs[j][0] for j in todo}
-                offers = {o.id: o for o in db.session.scalars(
-                    sa.select(Offer).where(Offer.id.in_(offer_ids)).options(joinedload(Offer.company)))}
-                rows = {row.id: row for row in _load_rows(self.spec.model, {self.pairs[j][1] for j in todo})}
-                for j in todo:
-                    offer_id, candidate_id, match = self.pairs[j]
-                    if offer_id in offers and candidate_id in rows:
-                        self._made[j] = self.make(offers[offer_id], rows[candidate_id], match)
-            return [self._made[j] for j in chosen if j in self._made]
-        found = self[i:i + 1] if i != -1 else self[i:]
-        if not found:
-            raise IndexError(i)
-        return found[0]
+    def _make(self, positions: list[int]) -> dict[int, Any]:
+        chosen = {j: self.entries[j] for j in positions}
+        offers = {o.id: o for o in db.session.scalars(
+            sa.select(Offer).where(Offer.id.in_({offer_id for offer_id, _c, _m in chosen.values()}))
+            .options(joinedload(Offer.company)))}
+        rows = {row.id: row for row in _load_rows(self.spec.model,
+                                                  {candidate_id for _o, candidate_id, _m in chosen.values()})}
+        return {j: self.make(offers[offer_id], rows[candidate_id], match)
+                for j, (offer_id, candidate_id, match) in chosen.items()
+                if offer_id in offers and candidate_id in rows}
 
 
 def _pairs(matcher: Matcher, offers: list, side: str, mask_of: Callable[[Any], np.ndarray], per_offer: int,
@@ -1071,7 +1045,8 @@ def best_unit_pairs(offers: sa.Select, units: sa.Select, per_offer: int = 3,
     if not facts:
         return []
     matcher = get_matcher()
-    mask = _id_mask(matcher.ids("units"), set(db.session.scalars(units.with_only_columns(ResearchUnit.id).order_by(None))))
+    verified = set(db.session.scalars(units.with_only_columns(ResearchUnit.id).order_by(None)))
+    mask = _id_mask(matcher.ids("units"), verified)
     pairs = _pairs(matcher, facts, "units", lambda _offer: mask, per_offer, exclude or set())
     return PairPage("units", pairs[:limit])[:]
 
@@ -1099,12 +1074,6 @@ def search_document(text: str, lang: str) -> Document:
     """The words typed into the search as a query document of the profiles' side (a title: a few
     words that weigh as much as a headline)."""
     return Document(id=None, title=text[:SEARCH_MAX_CHARS], lang=lang)
-
-
-def search_offers(text: str, candidates: list[Offer], k: int = 200) -> list[SearchHit]:
-    """The candidate offers the words meet, best first (see `search_offer_ids`), as hits with their offers."""
-    by_id = {offer.id: offer for offer in candidates}
-    return [SearchHit(by_id[m.id], m, lang) for m, lang in search_offer_ids(text, set(by_id), k=k)]
 
 
 def search_offer_ids(text: str, allowed: set, k: int = 200) -> list[tuple[Match, str]]:

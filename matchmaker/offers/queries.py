@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -10,6 +9,7 @@ from sqlalchemy.orm import contains_eager
 
 from ..extensions import db
 from ..models import Company, Degree, Offer, OfferKind, OfferStatus, SalaryPeriod, Sector, utcnow
+from ..pagination import LoadedOnRead
 from ..requirements import degree_clause, german_clause
 
 MAX_SEARCH_WORDS = 8
@@ -38,35 +38,24 @@ def name_holds(name: str | None, q: str) -> bool:
     return bool(words) and all(word in (name or "").casefold() for word in words)
 
 
-class SearchResults(Sequence):
-    """The hits of a search, best first, held as offer ids: a slice (a page) loads only its own offers
-    and their companies, so a search at any size never loads every offer the facets allow."""
-
-    def __init__(self, found: list[tuple[int, object, str]]):
-        self._found = found  # (offer id, Match, language of the analysis; "" for a company-name hit)
-        self._hits: dict[int, object] = {}  # offer id -> its SearchHit, once loaded (a page is read more than once)
+class SearchResults(LoadedOnRead):
+    """The hits of a search, best first, held as (offer id, Match, language of the analysis; "" for a
+    company-name hit): a slice (a page) loads only its own offers and their companies, so a search at any
+    size never loads every offer the facets allow."""
 
     @property
     def ids(self) -> list[int]:
-        return [offer_id for offer_id, _match, _lang in self._found]
+        return [offer_id for offer_id, _match, _lang in self.entries]
 
-    def __len__(self) -> int:
-        return len(self._found)
-
-    def __getitem__(self, index):
+    def _make(self, positions: list[int]) -> dict[int, object]:
         from ..matching.index import SearchHit
 
-        wanted = self._found[index] if isinstance(index, slice) else [self._found[index]]
-        missing = [offer_id for offer_id, _m, _l in wanted if offer_id not in self._hits]
-        if missing:
-            rows = db.session.scalars(db.select(Offer).join(Offer.company).options(contains_eager(Offer.company))
-                                      .where(Offer.id.in_(missing))).unique()
-            by_id = {offer.id: offer for offer in rows}
-            for offer_id, match, lang in wanted:
-                if offer_id in by_id:
-                    self._hits[offer_id] = SearchHit(by_id[offer_id], match, lang)
-        hits = [self._hits[offer_id] for offer_id, _m, _l in wanted if offer_id in self._hits]
-        return hits if isinstance(index, slice) else hits[0]
+        chosen = {j: self.entries[j] for j in positions}
+        rows = db.session.scalars(db.select(Offer).join(Offer.company).options(contains_eager(Offer.company))
+                                  .where(Offer.id.in_([offer_id for offer_id, _m, _l in chosen.values()]))).unique()
+        by_id = {offer.id: offer for offer in rows}
+        return {j: SearchHit(by_id[offer_id], match, lang)
+                for j, (offer_id, match, lang) in chosen.items() if offer_id in by_id}
 
 
 def search_public_offers(filters: dict) -> SearchResults:
