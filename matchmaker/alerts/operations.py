@@ -36,6 +36,9 @@ DEFAULT_MIN_SCORE = 0.1
 DEFAULT_MAX_ITEMS = 10
 ALERT_LOOKBACK_DAYS = 14
 
+# Who can have the weekly alert: graduates (offers), company users (graduates), researchers (questions).
+ALERT_ROLES = (Role.graduate, Role.company, Role.researcher)
+
 # Mail lists a person can leave with one click: list name -> the User switch it turns off.
 LISTS = {"alerts": "alerts_enabled"}
 LIST_LABELS = {"alerts": _l("weekly alerts")}
@@ -181,13 +184,20 @@ def new_graduates_for(user: User, since: datetime, now: datetime, min_score: flo
     candidates = list(db.session.scalars(
         findable_profiles().where(GraduateProfile.consent_at >= since, GraduateProfile.consent_at <= now,
                                         GraduateProfile.id.not_in(_delivered_ids(user, "profile")))))
-    best: dict[int, GraduateFit] = {}
-    for offer in offers:
-        for item in profiles_for_offer(offer, candidates, strict=True, k=max_items):
-            score = item.match.score
-            if score >= min_score and (item.profile.id not in best or score > best[item.profile.id].score):
-                best[item.profile.id] = GraduateFit(item.profile, offer, score)
-    return sorted(best.values(), key=lambda fit: fit.score, reverse=True)[:max_items]
+    found = ((item.profile, offer, item.match.score) for offer in offers
+             for item in profiles_for_offer(offer, candidates, strict=True, k=max_items))
+    return [GraduateFit(*fit) for fit in _best_fits(found, min_score, max_items)]
+
+
+def _best_fits(found, min_score: float, max_items: int) -> list[tuple]:
+    """Each item's best fit, best first, at most `max_items`: `found` yields (item, what it fits, score)
+    from several rankings (a company's offers, a researcher's units); scores below `min_score` are left out,
+    and on equal scores the first ranking wins."""
+    best: dict[int, tuple] = {}
+    for item, source, score in found:
+        if score >= min_score and (item.id not in best or score > best[item.id][2]):
+            best[item.id] = (item, source, score)
+    return sorted(best.values(), key=lambda fit: fit[2], reverse=True)[:max_items]
 
 
 def _alert_units(user: User) -> list:
@@ -219,13 +229,9 @@ def new_questions_for(user: User, since: datetime, now: datetime, min_score: flo
                              None, UNIT_OFFER_KINDS)
     if not candidates:
         return []
-    best: dict[int, QuestionFit] = {}
-    for unit in units:
-        for item in offers_for_unit(unit, candidates, k=max_items):
-            score = item.match.score
-            if score >= min_score and (item.offer.id not in best or score > best[item.offer.id].score):
-                best[item.offer.id] = QuestionFit(item.offer, unit, score)
-    return sorted(best.values(), key=lambda fit: fit.score, reverse=True)[:max_items]
+    found = ((item.offer, unit, item.match.score) for unit in units
+             for item in offers_for_unit(unit, candidates, k=max_items))
+    return [QuestionFit(*fit) for fit in _best_fits(found, min_score, max_items)]
 
 
 def _footer(user: User) -> dict:
@@ -288,7 +294,7 @@ def _remember(user: User, item_type: str, ids: list[int], week: str, now: dateti
 def _due_user_ids(week: str) -> list[int]:
     return list(db.session.scalars(
         sa.select(User.id).where(User.alerts_enabled.is_(True), User.active.is_(True),
-                                 User.confirmed_at.is_not(None), User.role.in_([Role.graduate, Role.company, Role.researcher]),
+                                 User.confirmed_at.is_not(None), User.role.in_(ALERT_ROLES),
                                  sa.or_(User.alerts_last_week.is_(None), User.alerts_last_week != week))
         .order_by(User.id)))
 

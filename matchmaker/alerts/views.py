@@ -9,7 +9,6 @@ from flask_login import current_user
 from ..access import role_required
 from ..errors import on_domain_error
 from ..extensions import csrf, db
-from ..models import Role
 from . import operations
 from .forms import AlertSettingsForm
 
@@ -17,7 +16,7 @@ bp = Blueprint("alerts", __name__)
 
 
 @bp.route("/settings", methods=["GET", "POST"])
-@role_required(Role.graduate, Role.company, Role.researcher)
+@role_required(*operations.ALERT_ROLES)
 def settings():
     form = AlertSettingsForm(data={"enabled": "1" if current_user.alerts_enabled else "0"}
                              if request.method == "GET" else None)
