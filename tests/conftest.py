@@ -15,6 +15,7 @@ from helpers import PASSWORD, SmtpServer
 from config import TestConfig
 from matchmaker import create_app
 from matchmaker.extensions import db as _db
+from matchmaker.matching.board import forget_boards
 from matchmaker.matching.index import forget_indexes
 from matchmaker.models import (CLOSED_STATES, OUTCOME_STATES, Company, ConsentRecord, Degree, Event,
                                EventAudience, EventPlace, EventRegistration, EventType, FieldOfAction,
@@ -112,6 +113,7 @@ def make_app(database_url, tmp_path):
         if not made and url == database_url:
             _empty_tables(database_url)
             forget_indexes()
+            forget_boards()
         config.setdefault("INSTANCE_DIR", tmp_path / "instance")
         app = create_app(make_config(url, **config))
         app.test_client_class = FreshContextClient

@@ -996,10 +996,15 @@ def _offer_facts(offers: sa.Select) -> list:
 
 def best_pairs(offers: sa.Select, profiles: sa.Select, per_offer: int = 5,
                exclude: set[tuple[int, int]] | None = None) -> PairPage:
-    """The best (offer, graduate) pairs meeting every hard condition, best first: `offers` and `profiles`
-    select the candidates (e.g. `public_offers()` and `findable_profiles()` with the board's filters; only
-    their ids and the columns of the conditions are read); only the rows of the page shown are loaded
-    (`PairPage`).
+    """`best_pair_list` as a `PairPage`: only the rows of the page shown are loaded."""
+    return PairPage("profiles", best_pair_list(offers, profiles, per_offer, exclude))
+
+
+def best_pair_list(offers: sa.Select, profiles: sa.Select, per_offer: int = 5,
+                   exclude: set[tuple[int, int]] | None = None) -> list[tuple[int, int, Match]]:
+    """(offer id, graduate id, match) of the best pairs meeting every hard condition, best first:
+    `offers` and `profiles` select the candidates (e.g. `public_offers()` and `findable_profiles()` with
+    the board's filters; only their ids and the columns of the conditions are read).
 
     The profiles meeting an offer's kind, German level and degree come from SQL
     (`profile_conditions_clause`, as for "Graduates who fit"), one query per distinct three; the start,
@@ -1007,7 +1012,7 @@ def best_pairs(offers: sa.Select, profiles: sa.Select, per_offer: int = 5,
     starts of the profiles, once per distinct start and end of the offers."""
     facts = _offer_facts(offers)
     if not facts:
-        return PairPage("profiles", [])
+        return []
     matcher = get_matcher()
     ids = matcher.ids("profiles")
     candidates = profiles.with_only_columns(GraduateProfile.id).order_by(None)
@@ -1033,22 +1038,27 @@ def best_pairs(offers: sa.Select, profiles: sa.Select, per_offer: int = 5,
             by_start[when] = fits[codes]
         return by_sql[key] & by_start[when]
 
-    return PairPage("profiles", _pairs(matcher, facts, "profiles", mask_of, per_offer, exclude or set()))
+    return _pairs(matcher, facts, "profiles", mask_of, per_offer, exclude or set())
 
 
 def best_unit_pairs(offers: sa.Select, units: sa.Select, per_offer: int = 3,
                     exclude: set[tuple[int, int]] | None = None, limit: int = 20) -> list[UnitPair]:
-    """The best (research question, unit) pairs, best first: the board's second table. `offers` and
-    `units` select the candidates (only ids are read); the offers of the kinds a unit is matched with
-    (`unit_conditions`) are asked for in SQL."""
+    """The best (research question, unit) pairs, best first: the board's second table (the first
+    `limit` of `best_unit_pair_list`, loaded)."""
+    return PairPage("units", best_unit_pair_list(offers, units, per_offer, exclude)[:limit])[:]
+
+
+def best_unit_pair_list(offers: sa.Select, units: sa.Select, per_offer: int = 3,
+                        exclude: set[tuple[int, int]] | None = None) -> list[tuple[int, int, Match]]:
+    """(question id, unit id, match), best first. `offers` and `units` select the candidates (only ids
+    are read); the offers of the kinds a unit is matched with (`unit_conditions`) are asked for in SQL."""
     facts = list(db.session.execute(offers.with_only_columns(Offer.id).where(Offer.kind.in_(UNIT_OFFER_KINDS))))
     if not facts:
         return []
     matcher = get_matcher()
     verified = set(db.session.scalars(units.with_only_columns(ResearchUnit.id).order_by(None)))
     mask = _id_mask(matcher.ids("units"), verified)
-    pairs = _pairs(matcher, facts, "units", lambda _offer: mask, per_offer, exclude or set())
-    return PairPage("units", pairs[:limit])[:]
+    return _pairs(matcher, facts, "units", lambda _offer: mask, per_offer, exclude or set())
 
 
 # ---- words typed into the public search --------------------------------------------------------

@@ -17,6 +17,7 @@ from ..models import Company, GraduateProfile, Offer, OfferKind, Role, Sector
 from ..offers.queries import filter_offers, public_offers, search_public_offers
 from ..pagination import ListPage, page_arg
 from . import index
+from .board import BoardNotReady, current_board
 from .forms import FitFilterForm
 
 bp = Blueprint("matching", __name__)
@@ -37,6 +38,20 @@ def ranking_being_prepared(_error):
     else:
         response = make_response(render_template("matching/preparing.html", retry=PREPARING_RETRY_SECONDS), 503)
         response.headers["Refresh"] = str(PREPARING_RETRY_SECONDS)
+    response.headers["Retry-After"] = str(PREPARING_RETRY_SECONDS)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.app_errorhandler(BoardNotReady)
+def board_being_prepared(_error):
+    """The board's pairs for these filters are being computed for the first time (many offers)."""
+    response = make_response(render_template(
+        "matching/preparing.html", retry=PREPARING_RETRY_SECONDS, title=_("The matching board is being prepared"),
+        message=_("The best pairs of all open offers and graduates are being computed. With many offers this "
+                  "takes a few minutes; this page reloads by itself every %(seconds)s seconds.",
+                  seconds=PREPARING_RETRY_SECONDS)), 503)
+    response.headers["Refresh"] = str(PREPARING_RETRY_SECONDS)
     response.headers["Retry-After"] = str(PREPARING_RETRY_SECONDS)
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -138,19 +153,21 @@ def board():
     if "study" in filters:
         profiles = profiles.where(GraduateProfile.study_programme == filters["study"])
     from ..brokering.queries import open_pairs
+    from ..research.queries import open_unit_pairs, verified_units
 
-    # Only ids are read to rank; the rows are loaded for the page shown.
-    pairs = index.best_pairs(offers, profiles, per_offer=5, exclude=open_pairs())
-    page = ListPage(pairs, page_arg(), current_app.config["PAGE_SIZE"])
+    # Only ids are read to rank; the rows are loaded for the page shown. With many offers the pairs
+    # come from the last computation in the background (board.py).
+    page_number = page_arg()
+    shown = current_board(tuple(sorted((name, str(value)) for name, value in filters.items())), offers, profiles,
+                          verified_units(), exclude=open_pairs(), unit_exclude=open_unit_pairs(),
+                          with_units=page_number == 1)
+    page = ListPage(shown.pairs, page_number, current_app.config["PAGE_SIZE"])
     for pair in page.items:
         index.explain_profiles(pair.offer, [pair])
     # Research questions and BTU's units: the best pairs, on the first page only.
-    unit_pairs = []
-    if page.page == 1:
-        from ..research.queries import open_unit_pairs, verified_units
-
-        unit_pairs = index.best_unit_pairs(offers, verified_units(), exclude=open_unit_pairs())
-        for pair in unit_pairs:
-            index.explain(pair.offer, "units", [pair])
+    unit_pairs = shown.unit_pairs if page.page == 1 else []
+    for pair in unit_pairs:
+        index.explain(pair.offer, "units", [pair])
     return render_template("matching/board.html", page=page, filters=filters, problems=problems,
-                           programmes=BTU_PROGRAMMES, args=request.args, unit_pairs=unit_pairs)
+                           programmes=BTU_PROGRAMMES, args=request.args, unit_pairs=unit_pairs,
+                           computed_at=shown.computed_at, updating=shown.updating)
