@@ -134,6 +134,9 @@ class Config:
     MATCHER_SNAPSHOTS_KEPT = _int("MATCHER_SNAPSHOTS_KEPT", 2)
     # How often a serving process looks for a newer snapshot (a rebuild) to swap in.
     MATCHER_SNAPSHOT_CHECK_SECONDS = _int("MATCHER_SNAPSHOT_CHECK_SECONDS", 5)
+    # Up to this many offers the staff's matching board is ranked on the request; beyond, in the
+    # background (matching/board.py).
+    MATCHER_BOARD_INLINE_OFFERS = _int("MATCHER_BOARD_INLINE_OFFERS", 1000)
 
     # Uploaded CVs (PDF): size limit, text extraction limits, and the folder (default: <instance>/uploads/cv,
     # never under static/). Requests larger than MAX_CONTENT_LENGTH answer 413 before any view runs.

@@ -37,7 +37,6 @@ log = logging.getLogger(__name__)
 
 SPARE = 5  # candidates kept per offer beyond those shown, for introductions proposed since
 KEPT = 2000  # pairs kept per filter (100 pages of 20): a person reads the first pages
-DEFAULT_INLINE_OFFERS = 1000
 
 
 class BoardNotReady(Exception):
@@ -168,7 +167,7 @@ def current_board(key, offers: sa.Select, profiles: sa.Select, units: sa.Select,
     """The board for one set of filters (`key`): ranked on this request when there are few offers,
     else from the background computation (raises `BoardNotReady` until the first is done)."""
     app = current_app._get_current_object()
-    if _count(offers) <= app.config.get("MATCHER_BOARD_INLINE_OFFERS", DEFAULT_INLINE_OFFERS):
+    if _count(offers) <= app.config["MATCHER_BOARD_INLINE_OFFERS"]:
         unit_pairs = index.best_unit_pairs(offers, units, exclude=unit_exclude) if with_units else []
         return Board(index.best_pairs(offers, profiles, per_offer=per_offer, exclude=exclude), unit_pairs)
 
