@@ -131,6 +131,21 @@ def test_search_finds_the_same_offers_in_german_and_english(client, make_company
 
 
 @needs_dictionary
+def test_search_finds_a_compound_from_either_language(client, make_company, make_offer):
+    """The demo's pipe designer says "Wasserstoff" only inside "Wasserstoffanlagen": the English word
+    finds it through its translation as the German word does."""
+    _park_offers(make_company, make_offer)
+    make_offer(title="Konstrukteur Rohrleitungs- und Apparatebau (m/w/d)",
+               required_skills=["CAD", "Rohrleitungsbau", "Konstruktion"],
+               description="Sie konstruieren Rohrleitungen, Druckbehälter und Stahlbauteile für Projekte in "
+                           "Kraftwerken und Wasserstoffanlagen. Sie erstellen 3D-Modelle und Isometrien.")
+    for q in ("hydrogen", "Wasserstoff"):
+        body, _ = listed_titles(client, q=q)
+        assert "Konstrukteur Rohrleitungs- und Apparatebau" in re.sub(r"</?mark>", "", body), q
+    assert _found(client, q="hydrogen") == _found(client, q="Wasserstoff")
+
+
+@needs_dictionary
 def test_search_ranks_by_relevance_and_keeps_the_facets(client, make_company, make_offer):
     _park_offers(make_company, make_offer)
     body, _ = listed_titles(client, q="hydrogen")

@@ -76,6 +76,7 @@ from ..research.queries import UNIT_OFFER_KINDS
 from .engine import Document, Match, Matcher, MatcherConfig, Reason, label_fits
 from .language import detect_language, field_languages
 from .personal import name_parts, scrub
+from .text import clean, fold, tokens
 
 log = logging.getLogger("matchmaker.matching")
 
@@ -1068,6 +1069,10 @@ def best_unit_pair_list(offers: sa.Select, units: sa.Select, per_offer: int = 3,
 SEARCH_MIN_SCORE = 0.04
 # A search is a short text: at most this many of its characters are analysed.
 SEARCH_MAX_CHARS = 200
+# The dictionary's translations of the words typed are searched too, with their scores times this,
+# the first few of them.
+SEARCH_TRANSLATED = 0.9
+SEARCH_TRANSLATIONS = 3
 
 
 @dataclass
@@ -1086,19 +1091,36 @@ def search_document(text: str, lang: str) -> Document:
     return Document(id=None, title=text[:SEARCH_MAX_CHARS], lang=lang)
 
 
+def _search_queries(matcher: Matcher, text: str) -> list[tuple[str, str, float]]:
+    """What is searched for the words typed: (words, language, weight), the words themselves both
+    ways first, then the dictionary's translations of the words as a whole, both ways too."""
+    text = text[:SEARCH_MAX_CHARS]
+    key = " ".join(tokens(fold(clean(text))))
+    queries = [(text, lang, 1.0) for lang in ("de", "en")]
+    for source in ("de", "en"):  # the translations, like the words, both ways
+        queries += [(words, lang, SEARCH_TRANSLATED)
+                    for words in matcher.bridge.translate(key, source)[:SEARCH_TRANSLATIONS] for lang in ("de", "en")]
+    return queries
+
+
 def search_offer_ids(text: str, allowed: set, k: int = 200) -> list[tuple[Match, str]]:
     """The allowed offer ids the words meet through the matcher (lemmas, the dictionary both ways,
     compounds, synonyms), best first, with a score of at least `SEARCH_MIN_SCORE`: (match, language).
 
     A few typed words say little about their language ("Elektrolyse", "Kamera", "hydrogen"), so the
-    query is analysed both ways, as German and as English, and each offer keeps the better score."""
+    query is analysed both ways, as German and as English, and each offer keeps the better score.
+    When the dictionary translates the words typed as a whole ("hydrogen" -> "Wasserstoff", "working
+    student" -> "Werkstudent"), the translations are searched too, a little below the words themselves
+    (`SEARCH_TRANSLATED`): a German compound that holds the word ("Wasserstoffanlagen") is then found
+    from the English word as from the German one."""
     if not allowed or not text.strip():
         return []
     matcher = get_matcher()
     best: dict[Any, tuple[Match, str]] = {}
-    for lang in ("de", "en"):
-        for m in matcher.rank(search_document(text, lang), "offers", k=k, allowed=allowed, explain=False,
+    for words, lang, weight in _search_queries(matcher, text):
+        for m in matcher.rank(search_document(words, lang), "offers", k=k, allowed=allowed, explain=False,
                               query_side="profiles"):
+            m.score *= weight
             if m.score >= SEARCH_MIN_SCORE and (m.id not in best or m.score > best[m.id][0].score):
                 best[m.id] = (m, lang)
     ranked = sorted(best.values(), key=lambda found: (-found[0].score, str(found[0].id)))
@@ -1106,19 +1128,20 @@ def search_offer_ids(text: str, allowed: set, k: int = 200) -> list[tuple[Match,
 
 
 def explain_search(text: str, hits: list[SearchHit]) -> None:
-    """Fill in the offer's words each hit a page shows was found by (for highlighting)."""
+    """Fill in the offer's words each hit a page shows was found by (for highlighting): the words
+    typed first, then their translations (an offer found only through "Wasserstoff" for "hydrogen")."""
     matcher = get_matcher()
-    for lang in ("de", "en"):
-        mine = [hit for hit in hits if hit.lang == lang]
+    for words, lang, _weight in _search_queries(matcher, text):
+        mine = [hit for hit in hits if hit.lang == lang and not hit.match.reasons]
         if not mine:
             continue
-        reasons = matcher.reasons(search_document(text, lang), "offers", [hit.offer.id for hit in mine],
+        reasons = matcher.reasons(search_document(words, lang), "offers", [hit.offer.id for hit in mine],
                                   query_side="profiles", common=True)
         for hit in mine:
             hit.match.reasons = reasons.get(hit.offer.id, [])
-            words = []
+            found = []
             for reason in hit.match.reasons:
                 for word in reason.candidate_term.split():
-                    if word and word not in words:
-                        words.append(word)
-            hit.words = words
+                    if word and word not in found:
+                        found.append(word)
+            hit.words = found
