@@ -823,19 +823,24 @@ def _lowest_asked(values: list, rank: Callable) -> tuple[Any, bool]:
 
 def offers_with_near_misses(profile: GraduateProfile, candidates: sa.Select, held: Held, strict: bool = True,
                             k: int = 200) -> tuple[RankedPage, list[Hidden]]:
-    """Rank every candidate once (`candidates`: a select of offers, only ids and the columns of the
-    conditions are read); return the list to show (strict: the offers that meet every condition checked,
-    labelled among themselves; else every fitting offer with what failed), best first, at most `k`, as a
-    `RankedPage` that loads only the rows of the page shown, and what each condition hides: how many
-    fitting offers fail that condition alone (exactly what choosing "any" for it adds to the strict list),
-    and how many fail several."""
+    """Rank every candidate once (`candidates`: a select of offers, only the ids are read; the columns of
+    the conditions only for the fitting ones, those scoring at least MIN_SCORE); return the list to show
+    (strict: the offers that meet every condition checked, labelled among themselves; else every fitting
+    offer with what failed), best first, at most `k`, as a `RankedPage` that loads only the rows of the
+    page shown, and what each condition hides: how many fitting offers fail that condition alone (exactly
+    what choosing "any" for it adds to the strict list), and how many fail several."""
     asking = side_of(profile)
-    facts = {row.id: row for row in _offer_facts(candidates.order_by(None))}
-    if not facts or not asking.has_content(profile):
+    if not asking.has_content(profile):
         return RankedPage(profile, "offers", []), []
-    matches = get_matcher().rank(asking.document(profile), "offers", k=len(facts), allowed=set(facts),
-                                 explain=False, query_side=asking.name)
-    matches = [m for m in matches if m.score >= MIN_SCORE]
+    allowed = set(db.session.scalars(candidates.with_only_columns(Offer.id).order_by(None)))
+    if not allowed:
+        return RankedPage(profile, "offers", []), []
+    # Most candidates score below the floor: they are cut on the score array, before a Match is made,
+    # and their conditions are never read.
+    matches = get_matcher().rank(asking.document(profile), "offers", k=None, allowed=allowed, explain=False,
+                                 query_side=asking.name, min_score=MIN_SCORE)
+    facts = _offer_facts_of([m.id for m in matches])
+    matches = [m for m in matches if m.id in facts]  # an offer deleted since its id was read
     failed = {m.id: [c.name for c in conditions(profile, facts[m.id], held) if not c.held] for m in matches}
     alone: dict[str, list] = {name: [] for name in CONDITIONS}
     several = 0
@@ -988,10 +993,22 @@ def _id_mask(ids: list, chosen: set) -> np.ndarray:
     return np.fromiter((i in chosen for i in ids), dtype=bool, count=len(ids))
 
 
+# The columns `conditions` reads of an offer.
+OFFER_FACTS = (Offer.id, Offer.kind, Offer.min_german_level, Offer.degree, Offer.start_date, Offer.end_date)
+
+
 def _offer_facts(offers: sa.Select) -> list:
     """Id and the columns of the conditions of the offers `offers` selects, in its order."""
-    return list(db.session.execute(offers.with_only_columns(
-        Offer.id, Offer.kind, Offer.min_german_level, Offer.degree, Offer.start_date, Offer.end_date)))
+    return list(db.session.execute(offers.with_only_columns(*OFFER_FACTS)))
+
+
+def _offer_facts_of(ids: list, chunk: int = 2000) -> dict:
+    """Id -> the columns of the conditions, of the offers with these ids, read in chunks as `_load_rows`."""
+    out = {}
+    for a in range(0, len(ids), chunk):
+        out.update((row.id, row) for row in db.session.execute(
+            sa.select(*OFFER_FACTS).where(Offer.id.in_(ids[a:a + chunk]))))
+    return out
 
 
 def best_pairs(offers: sa.Select, profiles: sa.Select, per_offer: int = 5,
