@@ -169,12 +169,18 @@ def test_offers_that_fit_you_loads_only_the_page(make_app, db, make_offer, make_
     index.get_matcher()
     _login(client, user)
     loaded, stop = _count_loads(Offer)
+    statements = []
+    listener = lambda _c, _cur, statement, *_args: statements.append(" ".join(statement.split()))  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
     try:
         response = client.get("/matches/offers")
     finally:
         stop()
+        event.remove(db.engine, "before_cursor_execute", listener)
     assert response.status_code == 200 and "Python developer" in response.get_data(as_text=True)
     assert 0 < len(set(loaded)) <= 5, loaded
+    # The offers shown come with their companies, not with one query per company.
+    assert [s for s in statements if "FROM company WHERE" in s] == []
 
 
 def test_the_api_rankings_and_the_company_dashboard_load_only_what_they_show(make_app, db, make_offer, make_profile,

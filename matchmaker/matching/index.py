@@ -238,12 +238,13 @@ def fit_from_database(dictionary: str | None = None) -> tuple[Matcher, int, dict
     return matcher, version, rows
 
 
-def _load_rows(model, ids, chunk: int = 2000):
-    """The rows of `model` with these ids, read in chunks (a long IN list is slow or refused)."""
+def _load_rows(model, ids, chunk: int = 2000, options: tuple = ()):
+    """The rows of `model` with these ids, read in chunks (a long IN list is slow or refused), with the
+    loader `options` given (e.g. the relations a page shows)."""
     ids = list(ids)
     out = []
     for a in range(0, len(ids), chunk):
-        out.extend(db.session.scalars(sa.select(model).where(model.id.in_(ids[a:a + chunk]))))
+        out.extend(db.session.scalars(sa.select(model).where(model.id.in_(ids[a:a + chunk])).options(*options)))
         # the documents are made as the rows come; the rows need not stay in the session
     return out
 
@@ -661,6 +662,8 @@ class SideSpec:
     has_content: Callable[[Any], bool] = lambda _row: True  # can a row of this side be a query at all
     # (query row) -> SQL over this side's rows: the candidates whose hard conditions all hold
     conditions_clause: Callable[[Any], sa.ColumnElement[bool]] | None = None
+    # loader options for the rows of a page shown: the relations every listed item shows
+    page_options: Callable[[], tuple] = tuple
 
 
 SIDES: dict[str, SideSpec] = {}
@@ -685,6 +688,7 @@ register_side(SideSpec(
     name="offers", model=Offer, document=offer_document,
     live_rows=lambda: sa.select(Offer.id, Offer.updated_at).where(Offer.status == OfferStatus.published),
     item="offer", ranked=RankedOffer,
+    page_options=lambda: (joinedload(Offer.company),),  # each offer listed names its company
     # The query is a graduate's profile or a research unit: each has its own conditions.
     conditions=lambda query, offer: (unit_conditions(offer, query) if isinstance(query, ResearchUnit)
                                      else conditions(query, offer)),
@@ -736,7 +740,8 @@ class RankedPage(LoadedOnRead):
 
     def _make(self, positions: list[int]) -> dict[int, Any]:
         spec = self.spec
-        rows = {row.id: row for row in _load_rows(spec.model, [self.entries[j].id for j in positions])}
+        rows = {row.id: row for row in _load_rows(spec.model, [self.entries[j].id for j in positions],
+                                                  options=spec.page_options())}
         return {j: spec.ranked(rows[m.id], m, self.check(self.query, rows[m.id]))
                 for j, m in ((j, self.entries[j]) for j in positions) if m.id in rows}
 
@@ -1003,12 +1008,17 @@ def _offer_facts(offers: sa.Select) -> list:
 
 
 def _offer_facts_of(ids: list, chunk: int = 2000) -> dict:
-    """Id -> the columns of the conditions, of the offers with these ids, read in chunks as `_load_rows`."""
-    out = {}
-    for a in range(0, len(ids), chunk):
-        out.update((row.id, row) for row in db.session.execute(
-            sa.select(*OFFER_FACTS).where(Offer.id.in_(ids[a:a + chunk]))))
-    return out
+    """Id -> the columns of the conditions, of the offers with these ids: on PostgreSQL in one query with
+    the ids as one array (a list of a thousand parameters costs it more to parse than the rows cost to
+    read), elsewhere in chunks as `_load_rows`."""
+    if not ids:
+        return {}
+    select = sa.select(*OFFER_FACTS)
+    if db.session.get_bind().dialect.name == "postgresql":
+        queries = [select.where(Offer.id == sa.any_(sa.bindparam("ids", list(ids), type_=sa.ARRAY(sa.Integer))))]
+    else:
+        queries = [select.where(Offer.id.in_(ids[a:a + chunk])) for a in range(0, len(ids), chunk)]
+    return {row.id: row for query in queries for row in db.session.execute(query)}
 
 
 def best_pairs(offers: sa.Select, profiles: sa.Select, per_offer: int = 5,
