@@ -181,6 +181,18 @@ def test_offers_that_fit_you_loads_only_the_page(make_app, db, make_offer, make_
     assert 0 < len(set(loaded)) <= 5, loaded
     # The offers shown come with their companies, not with one query per company.
     assert [s for s in statements if "FROM company WHERE" in s] == []
+    # The index's version is read once, though the page ranks and then explains.
+    assert sum("FROM matcher_state" in s for s in statements) == 1
+
+
+def test_a_change_made_in_the_request_is_ranked_in_the_same_request(app, db, make_offer, make_profile):
+    profile = make_profile(headline="Python developer", skills=["python"], wanted_kinds=[])
+    offer = make_offer(title="Lagerist", required_skills=["Stapler"], description="Lager und Versand.")
+    with app.test_request_context("/matches/offers"):
+        assert offer.id not in [item.offer.id for item in index.rank_page(profile, "offers", public_offers())[:]]
+        offer.title, offer.required_skills = "Python developer", ["python"]
+        db.session.flush()
+        assert offer.id in [item.offer.id for item in index.rank_page(profile, "offers", public_offers())[:]]
 
 
 def test_the_api_rankings_and_the_company_dashboard_load_only_what_they_show(make_app, db, make_offer, make_profile,

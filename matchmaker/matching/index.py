@@ -207,6 +207,7 @@ def install_version_hook() -> None:
         if _touches_matcher(session):
             session.info["matcher_bumped"] = True
             bump_version(session)
+            _forget_checked()
 
     @event.listens_for(Session, "after_commit")
     @event.listens_for(Session, "after_rollback")
@@ -538,12 +539,35 @@ def index_ready() -> bool:
     return get_index().matcher is not None
 
 
+# In a request's environ: the index that was brought up to date for it (see `get_matcher`).
+CHECKED_KEY = "matchmaker.matcher_checked"
+
+
+def _forget_checked() -> None:
+    """This request changed a matched row: the next `get_matcher` reads the version again."""
+    from flask import has_request_context, request
+
+    if has_request_context():
+        request.environ.pop(CHECKED_KEY, None)
+
+
 def get_matcher() -> Matcher:
-    """The index's matcher, current; raises `IndexNotReady` while a warm-started process has none."""
-    from flask import current_app
+    """The index's matcher, current; raises `IndexNotReady` while a warm-started process has none.
+
+    In a request the version is read once (a page that ranks and then explains, or ranks for each of
+    a company's offers, asks once); a change the request itself makes to a matched row has it read
+    again. A change another process makes meanwhile is seen by the next request."""
+    from flask import current_app, has_request_context, request
 
     app = current_app._get_current_object()
-    return get_index().ensure_current(app.config.get("MATCHER_DICTIONARY"), app)
+    index = get_index()
+    in_request = has_request_context()
+    if in_request and request.environ.get(CHECKED_KEY) is index and index.matcher is not None:
+        return index.matcher
+    matcher = index.ensure_current(app.config.get("MATCHER_DICTIONARY"), app)
+    if in_request:
+        request.environ[CHECKED_KEY] = index
+    return matcher
 
 
 def forget_indexes() -> None:
