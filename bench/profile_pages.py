@@ -2,9 +2,11 @@
 
     python -m bench.profile_pages [--size 10x] [--requests 20] [--database-url postgresql+psycopg://...]
                                   [--server postgresql+psycopg://postgres@127.0.0.1:5432] [--database profile]
+                                  [--keep]
 
-Without --database-url it makes the database (dropped afterwards) like bench/load.py: the demo data,
-grown to --size. The app runs in this process (the Flask test client, the production code path, CSRF
+Without --database-url it makes the database (dropped afterwards, unless --keep) like bench/load.py:
+the demo data, grown to --size; a kept database is profiled again, as it is, with
+--database-url <server>/<database>. The app runs in this process (the Flask test client, the production code path, CSRF
 off so that the figures are the pages' own); each page is requested a few times first (the matcher
 index is built then, not counted) and then --requests times under the profiler. Printed per page:
 the median time of a request, the share of wall time per part of the stack (own time of the frames in
@@ -100,7 +102,7 @@ def run(url: str, workdir: Path, requests: int) -> list[dict]:
         assert response.status_code == 302, (email, response.status_code)
     own_offer = ids["company_users"][0][1][0]
     pages = [(graduate, "/offers/"), (graduate, "/offers/?q=Wasserstoff"), (graduate, "/matches/offers"),
-             (company, f"/matches/offers/{own_offer}/graduates")]
+             (company, f"/matches/offers/{own_offer}/graduates"), (company, "/companies/mine")]
     for client, path in pages:
         results.append(profile_page(client, path, requests))
     with app.app_context():
@@ -116,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", default=None, help="profile on this database as it is")
     parser.add_argument("--server", default="postgresql+psycopg://postgres@127.0.0.1:5432")
     parser.add_argument("--database", default="profile")
+    parser.add_argument("--keep", action="store_true", help="keep the database made, to profile it again")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="matchmaker-profile-") as tmp:
         workdir = Path(tmp)
@@ -130,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"rows: {load.grow_to_size(url, workdir, args.size)}", flush=True)
             results = run(url, workdir, args.requests)
         finally:
-            if args.database_url is None:
+            if args.database_url is None and not args.keep:
                 load.drop_database(args.server, args.database)
     for result in results:
         print(f"\n{result['path']}: median {result['median_ms']:.0f} ms per request ({args.requests} requests)")

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
 from flask import flash, has_request_context, redirect, request, session
 from werkzeug.datastructures import MultiDict
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
-from wtforms.validators import ValidationError
+from wtforms.validators import Length, ValidationError
 
 from .names import has_invisible_characters, normalise_name
 
@@ -95,6 +100,83 @@ class PlainName:
         if isinstance(field.data, str) and has_invisible_characters(field.data):
             raise ValidationError(_l("Contains invisible characters or characters that change the text "
                                      "direction. Please type the name again without them."))
+
+
+# ---- offers named by their number or address -------------------------------------------------------
+
+OFFER_LINKS_MAX = 50  # offers one story or event may name
+_OFFER_PATH = re.compile(r"(?:.*/)?offers/([0-9]{1,12})/?")
+_LARGEST_ID = 2**31 - 1  # an integer column holds no larger id
+
+
+def _offer_number(token: str) -> int | None:
+    """The offer's number in a token: the number itself or the address of its page (…/offers/<number>)."""
+    token = token.rstrip(",;.")
+    if re.fullmatch(r"#?[0-9]{1,12}", token):
+        return int(token.lstrip("#"))
+    path = urlsplit(token).path if "://" in token else re.split(r"[?#]", token, maxsplit=1)[0]
+    found = _OFFER_PATH.fullmatch(path)
+    return int(found.group(1)) if found else None
+
+
+def offer_numbers(text: str | None) -> tuple[list[int], list[str]]:
+    """The offers named in `text`, one a line, each by its number or its address; whatever follows on the
+    line (the title the form writes after the number) is not read. Returns the numbers, once each in the
+    order written, and the lines that name no offer."""
+    numbers: list[int] = []
+    unread: list[str] = []
+    for line in (text or "").splitlines():
+        if not line.split():
+            continue
+        number = _offer_number(line.split(maxsplit=1)[0])
+        if number is None:
+            unread.append(" ".join(line.split())[:60])
+        elif number not in numbers:
+            numbers.append(number)
+    return numbers, unread
+
+
+def offer_line(offer) -> str:
+    """How the field shows a chosen offer: its number (what is read back), then its title and company."""
+    return f"{offer.id} {' '.join(offer.title.split())} ({offer.company.name})"
+
+
+class OfferLinksField(TextAreaField):
+    """Offers a story or an event is about, one a line by number or address: grows with the offers
+    chosen, not with every offer there is, and needs no script. The form sets `find` (ids -> {id: the
+    offer}, of those that may be chosen); after validation `offers` holds the rows, in the order written.
+    Its data is the text typed, or (for a form filled from stored links) a list of offers."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, [*(validators or []), Length(max=OFFER_LINKS_MAX * 300, message=_l(
+            "At most %(max)d characters.", max=OFFER_LINKS_MAX * 300))], **kwargs)
+        self.find: Callable[[list[int]], dict] = lambda _ids: {}
+        self.offers: list = []
+
+    def _value(self) -> str:
+        if isinstance(self.data, (list, tuple)):
+            return "\n".join(offer_line(offer) for offer in self.data)
+        return self.data or ""
+
+    def pre_validate(self, form) -> None:
+        self.offers = []
+        if isinstance(self.data, (list, tuple)):
+            self.data = self._value()
+        numbers, unread = offer_numbers(self.data)
+        # gettext, not lazy_gettext: a lazy string counts as safe markup in a template, and these messages
+        # repeat what was typed.
+        if unread:
+            raise ValidationError(_("Not an offer's number or address: %(lines)s. Please write one offer a line, "
+                                     "by its number (e.g. 123) or the address of its page (…/offers/123).",
+                                     lines="; ".join(f'"{line}"' for line in unread[:3])))
+        if len(numbers) > OFFER_LINKS_MAX:
+            raise ValidationError(_("Please name at most %(n)d offers.", n=OFFER_LINKS_MAX))
+        found = self.find([n for n in numbers if n <= _LARGEST_ID]) if numbers else {}
+        missing = [n for n in numbers if n not in found]
+        if missing:
+            raise ValidationError(_("No public offer has the number %(numbers)s.",
+                                     numbers=", ".join(str(n) for n in missing[:5])))
+        self.offers = [found[n] for n in numbers]
 
 
 # A refused form's input travels to the page it lives on in the (signed cookie) session; text longer

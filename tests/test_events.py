@@ -14,7 +14,7 @@ import pytest
 from helpers import followed, link_in
 
 from matchmaker.models import (AuditEntry, Event, EventAudience, EventPlace, EventRegistration, EventType,
-                               FieldOfAction, Membership, RegistrationStatus, Role, utcnow)
+                               FieldOfAction, Membership, OfferStatus, RegistrationStatus, Role, utcnow)
 
 
 def _form(**overrides) -> dict:
@@ -44,8 +44,10 @@ def test_staff_create_an_event_in_berlin_time(client, db, make_user, login_as, m
     login_as(make_user(Role.staff))
     page = client.get("/events/new")
     assert page.status_code == 200
-    assert "LEAG" in page.get_data(as_text=True) and "Praktikum Kraftwerk" in page.get_data(as_text=True)
-    response = client.post("/events/new", data=_form(companies=[str(company.id)], offers=[str(offer.id)]))
+    # The companies are listed to tick; the offers are named by number or address, not listed one by one.
+    assert "LEAG" in page.get_data(as_text=True) and "Praktikum Kraftwerk" not in page.get_data(as_text=True)
+    response = client.post("/events/new", data=_form(companies=[str(company.id)],
+                                                     offers=f"http://localhost/offers/{offer.id}"))
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     (event,) = _events(db)
     # 10:00 in Berlin in March (CET, UTC+1) is 09:00 UTC; 15:30 is 14:30 UTC.
@@ -58,6 +60,28 @@ def test_staff_create_an_event_in_berlin_time(client, db, make_user, login_as, m
     detail = client.get(response.location).get_data(as_text=True)
     assert "Job fair at Dock3" in detail and "LEAG" in detail and "Praktikum Kraftwerk" in detail
     assert "10:00" in detail
+
+
+def test_the_offers_an_event_shows_are_named_by_number_and_checked(client, db, make_user, login_as, make_offer,
+                                                                   make_event):
+    offer, closed = make_offer(title="Praktikum Kraftwerk"), make_offer(title="Alte Stelle")
+    closed.status = OfferStatus.closed
+    db.session.commit()
+    login_as(make_user(Role.staff))
+    for text, message in ((str(closed.id), f"No public offer has the number {closed.id}."),
+                          ("Kraftwerk", "Not an offer&#39;s number or address")):
+        response = client.post("/events/new", data=_form(offers=text))
+        assert response.status_code == 400 and message in response.get_data(as_text=True), text
+    assert _events(db) == []
+    event = make_event()
+    event.offers = [offer]
+    db.session.commit()
+    edit = client.get(f"/events/{event.id}/edit").get_data(as_text=True)
+    assert f"{offer.id} Praktikum Kraftwerk (" in edit
+    response = client.post(f"/events/{event.id}/edit", data=_form(offers=f"{offer.id} Praktikum Kraftwerk"))
+    assert response.status_code == 302
+    db.session.refresh(event)
+    assert [o.id for o in event.offers] == [offer.id]
 
 
 def test_summer_time_is_converted_too(client, db, make_user, login_as):

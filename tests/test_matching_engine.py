@@ -284,6 +284,29 @@ def test_rank_batch_is_rank_id_one_by_one_on_a_larger_corpus(mono, hub_weight):
             assert [s for _, s in got] == pytest.approx([s for _, s in want], rel=1e-5)
 
 
+@pytest.mark.parametrize("hub_weight", [0.0, 0.5])
+def test_a_score_floor_in_the_ranking_cuts_as_the_list_cut_after(mono, hub_weight):
+    """`min_score` leaves out exactly the candidates a caller would drop from the whole ranking, in the
+    same order, with a filter and with dead and buffered rows."""
+    rng = np.random.default_rng(5)
+    offers = _corpus(rng, "o", 300)
+    m = Matcher(MatcherConfig(hub_weight=hub_weight), bridge=mono).fit(offers, _corpus(rng, "p", 40))
+    for d in _corpus(rng, "o-new", 5):
+        m.upsert("offers", d)
+    m.remove("offers", "o7")
+    allowed = {d.id for d in offers[::2]} | {"o-new1", "o-new2"}
+    cut_somewhere = 0
+    for query in _corpus(rng, "q", 10):
+        for chosen in (None, allowed):
+            whole = m.rank(query, "offers", k=None, allowed=chosen, explain=False)
+            scores = sorted(h.score for h in whole)
+            floor = scores[len(scores) // 2]
+            kept = m.rank(query, "offers", k=None, allowed=chosen, explain=False, min_score=floor)
+            assert [(h.id, h.score) for h in kept] == [(h.id, h.score) for h in whole if h.score >= floor]
+            cut_somewhere += 0 < len(kept) < len(whole)
+    assert cut_somewhere > 10
+
+
 def test_dictionary_cache_is_plain_text_in_a_private_directory(tmp_path, monkeypatch):
     dic = tmp_path / "de-en"
     dic.write_text("Bäcker {m}; Bäckerin {f} :: baker\nBrot {n} :: bread\n", encoding="utf-8")

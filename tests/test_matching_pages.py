@@ -11,8 +11,10 @@ from sqlalchemy import event
 
 from matchmaker.graduates.queries import findable_profiles
 from matchmaker.matching import index
+from matchmaker.matching.documents import fit_labels
 from matchmaker.models import Degree, GraduateProfile, Offer, OfferKind, Role
 from matchmaker.offers.queries import public_offers
+from matchmaker.requirements import CONDITIONS, DEGREE_RANK, cefr_rank
 from matchmaker.research.queries import UNIT_OFFER_KINDS, verified_units
 
 TODAY = date.today()
@@ -75,6 +77,57 @@ def test_sql_conditions_rank_as_the_python_checks(app, db, make_offer, make_prof
         assert 0 < compared < everyone
 
 
+def _near_misses_from_rows(profile, offers, held, strict, k):
+    """What "Offers that fit you" shows, worked out the plain way: every candidate's row ranked, its
+    conditions checked in Python; the hidden counts from the offers failing one condition alone."""
+    every = index.offers_for_profile(profile, offers, strict=False, k=len(offers) + 1, held=held)
+    failed = {item.offer.id: [c.name for c in item.conditions if not c.held] for item in every}
+    alone = {name: [item.offer for item in every if failed[item.offer.id] == [name]] for name in CONDITIONS}
+    hidden = []
+    for name in CONDITIONS:
+        if not alone[name]:
+            continue
+        group = index.Hidden(name, len(alone[name]))
+        asked = {"german": ([o.min_german_level for o in alone[name]], cefr_rank),
+                 "degree": ([o.degree for o in alone[name]], DEGREE_RANK.get)}.get(name)
+        if asked:
+            group.needs, group.or_higher = min(asked[0], key=asked[1]), len(set(asked[0])) > 1
+        hidden.append(group)
+    several = sum(1 for names in failed.values() if len(names) > 1)
+    if several:
+        hidden.append(index.Hidden("several", several))
+    shown = every if not strict else [item for item in every if not failed[item.offer.id]]
+    labels = [item.match.label for item in every] if not strict else fit_labels(
+        [item.match.score for item in shown[:k]])
+    listed = [(item.offer.id, round(item.match.score, 6), label, [(c.name, c.held) for c in item.conditions])
+              for item, label in zip(shown[:k], labels)]
+    return listed, hidden
+
+
+@pytest.mark.parametrize("strict", [True, False])
+def test_offers_that_fit_you_list_and_hidden_counts_are_those_of_every_row_checked(app, db, make_offer,
+                                                                                  make_profile, strict):
+    offers, profiles = _varied_world(make_offer, make_profile)
+    no_theses = public_offers().where(Offer.kind != OfferKind.thesis)
+    candidate_sets = [(public_offers(), list(db.session.scalars(public_offers()).unique())),
+                      (no_theses, list(db.session.scalars(no_theses).unique()))]
+    assert 0 < len(candidate_sets[1][1]) < len(candidate_sets[0][1]) == len(offers)
+    seen_hidden, compared = set(), 0
+    for profile, (select, rows), k in itertools.product(profiles[::3], candidate_sets, (200, 3)):
+        for held in (index.Held.of(profile), index.Held.of(profile, skip=frozenset({"kind", "start"})),
+                     index.Held(kinds=("job",), german="B1", degree=Degree.bachelor,
+                                earliest_start=TODAY + timedelta(days=100)),
+                     index.Held(german="C1", degree=Degree.master, skip=frozenset({"kind"}))):
+            page, hidden = index.offers_with_near_misses(profile, select, held, strict=strict, k=k)
+            expected_list, expected_hidden = _near_misses_from_rows(profile, rows, held, strict, k)
+            assert _old(page[:], "offer") == expected_list
+            assert hidden == expected_hidden
+            seen_hidden.update(group.condition for group in hidden)
+            compared += len(expected_list)
+    assert compared > 100, "the world has fits to compare"
+    assert seen_hidden == {*CONDITIONS, "several"}, "every condition hid some fits"
+
+
 def _count_loads(model):
     loaded = []
     listener = lambda target, _context: loaded.append(target.id)  # noqa: E731
@@ -116,12 +169,30 @@ def test_offers_that_fit_you_loads_only_the_page(make_app, db, make_offer, make_
     index.get_matcher()
     _login(client, user)
     loaded, stop = _count_loads(Offer)
+    statements = []
+    listener = lambda _c, _cur, statement, *_args: statements.append(" ".join(statement.split()))  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
     try:
         response = client.get("/matches/offers")
     finally:
         stop()
+        event.remove(db.engine, "before_cursor_execute", listener)
     assert response.status_code == 200 and "Python developer" in response.get_data(as_text=True)
     assert 0 < len(set(loaded)) <= 5, loaded
+    # The offers shown come with their companies, not with one query per company.
+    assert [s for s in statements if "FROM company WHERE" in s] == []
+    # The index's version is read once, though the page ranks and then explains.
+    assert sum("FROM matcher_state" in s for s in statements) == 1
+
+
+def test_a_change_made_in_the_request_is_ranked_in_the_same_request(app, db, make_offer, make_profile):
+    profile = make_profile(headline="Python developer", skills=["python"], wanted_kinds=[])
+    offer = make_offer(title="Lagerist", required_skills=["Stapler"], description="Lager und Versand.")
+    with app.test_request_context("/matches/offers"):
+        assert offer.id not in [item.offer.id for item in index.rank_page(profile, "offers", public_offers())[:]]
+        offer.title, offer.required_skills = "Python developer", ["python"]
+        db.session.flush()
+        assert offer.id in [item.offer.id for item in index.rank_page(profile, "offers", public_offers())[:]]
 
 
 def test_the_api_rankings_and_the_company_dashboard_load_only_what_they_show(make_app, db, make_offer, make_profile,

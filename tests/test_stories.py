@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 from PIL import Image
 
-from matchmaker.models import (ConsentRecord, PageView, PageViewKind, Role, Story, StoryKind, StoryPerson,
+from matchmaker.models import (ConsentRecord, OfferStatus, PageView, PageViewKind, Role, Story, StoryKind, StoryPerson,
                                StoryStatus)
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -435,6 +435,48 @@ def test_links_to_companies_offers_and_events_are_kept(client, db, staff, login_
     response = client.post("/stories/new", content_type="multipart/form-data",
                            data=story_form(companies=["99999"]))
     assert response.status_code == 400
+
+
+def test_offers_are_named_by_number_or_address_and_the_form_does_not_list_every_offer(
+        client, db, staff, login_as, make_offer):
+    chosen = make_offer(title="Praktikum Leitwarte")
+    other = make_offer(title="Werkstudent Instandhaltung")
+    draft = make_offer(title="Entwurf Elektrolyse", published=False)
+    login_as(staff)
+    form = client.get("/stories/new").get_data(as_text=True)
+    assert 'name="offers"' in form and "Werkstudent Instandhaltung" not in form  # no list of every offer
+    typed = (f"https://matchmaker.example/offers/{chosen.id}?from=list\n\n"
+             f"  {other.id} Werkstudent Instandhaltung (Firma)\n/offers/{chosen.id}")
+    story = _new_story(client, story_form(offers=typed))
+    assert story is not None and [link.offer_id for link in story.links] == [chosen.id, other.id]
+    # The edit form shows the offers chosen by number and title, and saving it unchanged keeps them.
+    edit = client.get(f"/stories/{story.id}/edit").get_data(as_text=True)
+    assert f"{chosen.id} Praktikum Leitwarte (" in edit and f"{other.id} Werkstudent Instandhaltung (" in edit
+    # What the story is about stays choosable once no longer public; another offer that is not public does not.
+    chosen.status = OfferStatus.closed
+    db.session.commit()
+    kept = story_form(offers=f"{chosen.id} Praktikum Leitwarte\n{other.id}")
+    response = client.post(f"/stories/{story.id}/edit", content_type="multipart/form-data", data=kept)
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    db.session.refresh(story)
+    assert sorted(link.offer_id for link in story.links) == sorted([chosen.id, other.id])
+    for text, message in ((f"{draft.id}", f"No public offer has the number {draft.id}."),
+                          ("99999999999", "No public offer has the number 99999999999."),
+                          ("Praktikum Leitwarte", 'Not an offer\'s number or address: "Praktikum Leitwarte"'),
+                          ("https://matchmaker.example/companies/3", "Not an offer&#39;s number or address")):
+        response = client.post("/stories/new", content_type="multipart/form-data", data=story_form(offers=text))
+        assert response.status_code == 400, text
+        page = response.get_data(as_text=True)
+        assert message.replace("'", "&#39;").replace('"', "&#34;") in page, text
+    # The message repeats what was typed, escaped.
+    response = client.post("/stories/new", content_type="multipart/form-data", data=story_form(offers="<b>Neu</b>"))
+    assert response.status_code == 400
+    assert "&#34;&lt;b&gt;Neu&lt;/b&gt;&#34;" in response.get_data(as_text=True)
+    assert "<b>Neu</b>" not in response.get_data(as_text=True)
+    too_many = "\n".join(str(n) for n in range(1, 60))
+    response = client.post("/stories/new", content_type="multipart/form-data", data=story_form(offers=too_many))
+    assert response.status_code == 400 and "Please name at most 50 offers." in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(Story.id))) == 1
 
 
 def test_a_link_row_names_exactly_one_target(db, make_story, make_company, make_offer):

@@ -12,7 +12,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..catalog import (EVENT_AUDIENCE_LABELS, EVENT_PLACE_LABELS, EVENT_TYPE_LABELS, FIELD_OF_ACTION_NAMES,
                        choices)
-from ..forms import BaseForm
+from ..forms import BaseForm, OfferLinksField
 from ..models import EventAudience, EventPlace, EventType, FieldOfAction
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -84,14 +84,14 @@ class EventForm(BaseForm):
     companies = SelectMultipleField(_l("Companies shown"), choices=[], validate_choice=False,
                                     validators=[IdChoices()], widget=ListWidget(prefix_label=False),
                                     option_widget=CheckboxInput(), render_kw={"class": "checks"})
-    offers = SelectMultipleField(_l("Offers shown"), choices=[], validate_choice=False,
-                                 validators=[IdChoices()], widget=ListWidget(prefix_label=False),
-                                 option_widget=CheckboxInput(), render_kw={"class": "checks"})
+    offers = OfferLinksField(_l("Offers shown"))
 
-    def __init__(self, *args, companies=(), offers=(), **kwargs):
+    def __init__(self, *args, companies=(), find_offers=None, **kwargs):
+        """`find_offers`: ids -> {id: offer} of the offers among them the event may show."""
         super().__init__(*args, **kwargs)
         self.companies.choices = [(str(company.id), company.name) for company in companies]
-        self.offers.choices = [(str(offer.id), f"{offer.title} ({offer.company.name})") for offer in offers]
+        if find_offers is not None:
+            self.offers.find = find_offers
 
     def _checked_time(self, field) -> None:
         if field.data is None:
@@ -127,12 +127,12 @@ class EventForm(BaseForm):
             "capacity": event.capacity, "audience": event.audience.value,
             "field_of_action": event.field_of_action.value,
             "companies": [str(company.id) for company in event.companies],
-            "offers": [str(offer.id) for offer in event.offers],
+            "offers": list(event.offers),
         }
 
-    def event_fields(self, companies, offers) -> dict:
-        """The validated input as values for the Event's columns; `companies` and `offers` are the rows
-        the chosen ids name."""
+    def event_fields(self, companies) -> dict:
+        """The validated input as values for the Event's columns; `companies` are the rows the chosen ids
+        name (the offers the form found itself)."""
         return {
             "type": EventType(self.type.data), "place": EventPlace(self.place.data),
             "venue": " ".join(self.venue.data.split()),
@@ -141,7 +141,7 @@ class EventForm(BaseForm):
             "field_of_action": FieldOfAction(self.field_of_action.data),
             "title_de": " ".join(self.title_de.data.split()), "title_en": " ".join(self.title_en.data.split()),
             "description_de": self.description_de.data, "description_en": self.description_en.data,
-            "companies": companies, "offers": offers,
+            "companies": companies, "offers": list(self.offers.offers),
         }
 
     def chosen_ids(self, name: str) -> list[int]:

@@ -102,19 +102,19 @@ def manage():
 
 
 def _event_form(event: Event | None) -> EventForm:
-    linkable = {"companies": queries.linkable_companies(), "offers": queries.linkable_offers()}
+    shown = list(event.offers) if event is not None else []
+    linkable = {"companies": queries.linkable_companies(),
+                "find_offers": lambda ids: queries.linkable_offers(ids, shown)}
     if event is not None:
         # What the event already shows stays choosable, also if it is no longer public.
         linkable["companies"] += [c for c in event.companies if c not in linkable["companies"]]
-        linkable["offers"] += [o for o in event.offers if o not in linkable["offers"]]
     if event is not None and request.method == "GET":
         return EventForm(data=EventForm.initial_data(event), **linkable)
     return EventForm(**linkable)
 
 
 def _save(form: EventForm, event: Event | None):
-    fields = form.event_fields(queries.companies_by_ids(form.chosen_ids("companies")),
-                               queries.offers_by_ids(form.chosen_ids("offers")))
+    fields = form.event_fields(queries.companies_by_ids(form.chosen_ids("companies")))
     if event is None:
         return operations.create_event(current_user, **fields)
     return operations.update_event(event, current_user, **fields)

@@ -185,24 +185,29 @@ class Matcher:
             return list(self.stores[side].row_of)
 
     # -- ranking -----------------------------------------------------------
-    def _top(self, q: sp.csr_matrix, side: str, query_side: str, k: int | None, allowed) -> list[tuple[Hashable, float]]:
-        return top(self.stores[side], q, lambda: self.hubs.current(side, query_side), self.config.hub_weight, k, allowed)
+    def _top(self, q: sp.csr_matrix, side: str, query_side: str, k: int | None, allowed,
+             min_score: float | None = None) -> list[tuple[Hashable, float]]:
+        return top(self.stores[side], q, lambda: self.hubs.current(side, query_side), self.config.hub_weight, k, allowed,
+                   min_score)
 
     def rank(self, query: Document, side: str, k: int | None = 10, allowed: Allowed = None, explain: bool = True,
-             query_side: str | None = None) -> list[Match]:
+             query_side: str | None = None, min_score: float | None = None) -> list[Match]:
         """Rank the documents of ``side`` for a query document (which is not
         stored) of ``query_side`` (needed only when ``side`` is paired with
         more than one side).  ``allowed`` (ids, predicate, or boolean mask
         aligned with :meth:`ids`) excludes candidates before the top-k
         selection.  ``k=None`` ranks every candidate with a positive score.
         With ``explain=False`` no reasons are computed (cheaper); the caller
-        can get them later for the results it shows with :meth:`reasons`."""
+        can get them later for the results it shows with :meth:`reasons`.
+        ``min_score`` leaves out the candidates scoring below it before the
+        top-k selection (with ``k=None``: the same as cutting the list after,
+        without making a Match for each candidate cut)."""
         query_side = self.pairing.partner(side, query_side)
         analysed = self.analyse(query)
         words = self.analyzer.analyze(query, provenance=True) if explain else None
         with self._lock:
             q = self.vectoriser.transform([analysed])
-            hits = self._top(q, side, query_side, k, allowed)
+            hits = self._top(q, side, query_side, k, allowed, min_score)
             if not explain:
                 return [Match(i, s) for i, s in hits]
             qprov = self.explainer.words(query, analysed=words)

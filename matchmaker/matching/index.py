@@ -208,6 +208,7 @@ def install_version_hook() -> None:
         if _touches_matcher(session):
             session.info["matcher_bumped"] = True
             bump_version(session)
+            _forget_checked()
 
     @event.listens_for(Session, "after_commit")
     @event.listens_for(Session, "after_rollback")
@@ -239,12 +240,13 @@ def fit_from_database(dictionary: str | None = None) -> tuple[Matcher, int, dict
     return matcher, version, rows
 
 
-def _load_rows(model, ids, chunk: int = 2000):
-    """The rows of `model` with these ids, read in chunks (a long IN list is slow or refused)."""
+def _load_rows(model, ids, chunk: int = 2000, options: tuple = ()):
+    """The rows of `model` with these ids, read in chunks (a long IN list is slow or refused), with the
+    loader `options` given (e.g. the relations a page shows)."""
     ids = list(ids)
     out = []
     for a in range(0, len(ids), chunk):
-        out.extend(db.session.scalars(sa.select(model).where(model.id.in_(ids[a:a + chunk]))))
+        out.extend(db.session.scalars(sa.select(model).where(model.id.in_(ids[a:a + chunk])).options(*options)))
         # the documents are made as the rows come; the rows need not stay in the session
     return out
 
@@ -538,12 +540,35 @@ def index_ready() -> bool:
     return get_index().matcher is not None
 
 
+# In a request's environ: the index that was brought up to date for it (see `get_matcher`).
+CHECKED_KEY = "matchmaker.matcher_checked"
+
+
+def _forget_checked() -> None:
+    """This request changed a matched row: the next `get_matcher` reads the version again."""
+    from flask import has_request_context, request
+
+    if has_request_context():
+        request.environ.pop(CHECKED_KEY, None)
+
+
 def get_matcher() -> Matcher:
-    """The index's matcher, current; raises `IndexNotReady` while a warm-started process has none."""
-    from flask import current_app
+    """The index's matcher, current; raises `IndexNotReady` while a warm-started process has none.
+
+    In a request the version is read once (a page that ranks and then explains, or ranks for each of
+    a company's offers, asks once); a change the request itself makes to a matched row has it read
+    again. A change another process makes meanwhile is seen by the next request."""
+    from flask import current_app, has_request_context, request
 
     app = current_app._get_current_object()
-    return get_index().ensure_current(app.config.get("MATCHER_DICTIONARY"), app)
+    index = get_index()
+    in_request = has_request_context()
+    if in_request and request.environ.get(CHECKED_KEY) is index and index.matcher is not None:
+        return index.matcher
+    matcher = index.ensure_current(app.config.get("MATCHER_DICTIONARY"), app)
+    if in_request:
+        request.environ[CHECKED_KEY] = index
+    return matcher
 
 
 def forget_indexes() -> None:
@@ -662,6 +687,8 @@ class SideSpec:
     has_content: Callable[[Any], bool] = lambda _row: True  # can a row of this side be a query at all
     # (query row) -> SQL over this side's rows: the candidates whose hard conditions all hold
     conditions_clause: Callable[[Any], sa.ColumnElement[bool]] | None = None
+    # loader options for the rows of a page shown: the relations every listed item shows
+    page_options: Callable[[], tuple] = tuple
 
 
 SIDES: dict[str, SideSpec] = {}
@@ -686,6 +713,7 @@ register_side(SideSpec(
     name="offers", model=Offer, document=offer_document,
     live_rows=lambda: sa.select(Offer.id, Offer.updated_at).where(Offer.status == OfferStatus.published),
     item="offer", ranked=RankedOffer,
+    page_options=lambda: (joinedload(Offer.company),),  # each offer listed names its company
     # The query is a graduate's profile or a research unit: each has its own conditions.
     conditions=lambda query, offer: (unit_conditions(offer, query) if isinstance(query, ResearchUnit)
                                      else conditions(query, offer)),
@@ -737,7 +765,8 @@ class RankedPage(LoadedOnRead):
 
     def _make(self, positions: list[int]) -> dict[int, Any]:
         spec = self.spec
-        rows = {row.id: row for row in _load_rows(spec.model, [self.entries[j].id for j in positions])}
+        rows = {row.id: row for row in _load_rows(spec.model, [self.entries[j].id for j in positions],
+                                                  options=spec.page_options())}
         return {j: spec.ranked(rows[m.id], m, self.check(self.query, rows[m.id]))
                 for j, m in ((j, self.entries[j]) for j in positions) if m.id in rows}
 
@@ -824,19 +853,24 @@ def _lowest_asked(values: list, rank: Callable) -> tuple[Any, bool]:
 
 def offers_with_near_misses(profile: GraduateProfile, candidates: sa.Select, held: Held, strict: bool = True,
                             k: int = 200) -> tuple[RankedPage, list[Hidden]]:
-    """Rank every candidate once (`candidates`: a select of offers, only ids and the columns of the
-    conditions are read); return the list to show (strict: the offers that meet every condition checked,
-    labelled among themselves; else every fitting offer with what failed), best first, at most `k`, as a
-    `RankedPage` that loads only the rows of the page shown, and what each condition hides: how many
-    fitting offers fail that condition alone (exactly what choosing "any" for it adds to the strict list),
-    and how many fail several."""
+    """Rank every candidate once (`candidates`: a select of offers, only the ids are read; the columns of
+    the conditions only for the fitting ones, those scoring at least MIN_SCORE); return the list to show
+    (strict: the offers that meet every condition checked, labelled among themselves; else every fitting
+    offer with what failed), best first, at most `k`, as a `RankedPage` that loads only the rows of the
+    page shown, and what each condition hides: how many fitting offers fail that condition alone (exactly
+    what choosing "any" for it adds to the strict list), and how many fail several."""
     asking = side_of(profile)
-    facts = {row.id: row for row in _offer_facts(candidates.order_by(None))}
-    if not facts or not asking.has_content(profile):
+    if not asking.has_content(profile):
         return RankedPage(profile, "offers", []), []
-    matches = get_matcher().rank(asking.document(profile), "offers", k=len(facts), allowed=set(facts),
-                                 explain=False, query_side=asking.name)
-    matches = [m for m in matches if m.score >= MIN_SCORE]
+    allowed = set(db.session.scalars(candidates.with_only_columns(Offer.id).order_by(None)))
+    if not allowed:
+        return RankedPage(profile, "offers", []), []
+    # Most candidates score below the floor: they are cut on the score array, before a Match is made,
+    # and their conditions are never read.
+    matches = get_matcher().rank(asking.document(profile), "offers", k=None, allowed=allowed, explain=False,
+                                 query_side=asking.name, min_score=MIN_SCORE)
+    facts = _offer_facts_of([m.id for m in matches])
+    matches = [m for m in matches if m.id in facts]  # an offer deleted since its id was read
     failed = {m.id: [c.name for c in conditions(profile, facts[m.id], held) if not c.held] for m in matches}
     alone: dict[str, list] = {name: [] for name in CONDITIONS}
     several = 0
@@ -989,10 +1023,27 @@ def _id_mask(ids: list, chosen: set) -> np.ndarray:
     return np.fromiter((i in chosen for i in ids), dtype=bool, count=len(ids))
 
 
+# The columns `conditions` reads of an offer.
+OFFER_FACTS = (Offer.id, Offer.kind, Offer.min_german_level, Offer.degree, Offer.start_date, Offer.end_date)
+
+
 def _offer_facts(offers: sa.Select) -> list:
     """Id and the columns of the conditions of the offers `offers` selects, in its order."""
-    return list(db.session.execute(offers.with_only_columns(
-        Offer.id, Offer.kind, Offer.min_german_level, Offer.degree, Offer.start_date, Offer.end_date)))
+    return list(db.session.execute(offers.with_only_columns(*OFFER_FACTS)))
+
+
+def _offer_facts_of(ids: list, chunk: int = 2000) -> dict:
+    """Id -> the columns of the conditions, of the offers with these ids: on PostgreSQL in one query with
+    the ids as one array (a list of a thousand parameters costs it more to parse than the rows cost to
+    read), elsewhere in chunks as `_load_rows`."""
+    if not ids:
+        return {}
+    select = sa.select(*OFFER_FACTS)
+    if db.session.get_bind().dialect.name == "postgresql":
+        queries = [select.where(Offer.id == sa.any_(sa.bindparam("ids", list(ids), type_=sa.ARRAY(sa.Integer))))]
+    else:
+        queries = [select.where(Offer.id.in_(ids[a:a + chunk])) for a in range(0, len(ids), chunk)]
+    return {row.id: row for query in queries for row in db.session.execute(query)}
 
 
 def best_pairs(offers: sa.Select, profiles: sa.Select, per_offer: int = 5,

@@ -40,9 +40,11 @@ def allowed_mask(store: Store, allowed) -> np.ndarray:
 
 
 def top(store: Store, q: sp.csr_matrix, hub: Callable[[], np.ndarray], hub_weight: float, k: int | None,
-        allowed) -> list[tuple[Hashable, float]]:
+        allowed, min_score: float | None = None) -> list[tuple[Hashable, float]]:
     """(id, similarity) of the best candidates of ``store`` for a query row;
-    ``hub()``: the candidates' hub values (asked for only when needed)."""
+    ``hub()``: the candidates' hub values (asked for only when needed);
+    ``min_score``: only candidates whose similarity reaches it, cut on the
+    score array (a caller that keeps only those makes no pair for the rest)."""
     if not store.ids or q.nnz == 0:
         return []
     sim = store.scores(q)
@@ -54,6 +56,8 @@ def top(store: Store, q: sp.csr_matrix, hub: Callable[[], np.ndarray], hub_weigh
     else:
         mask = allowed_mask(store, allowed)
         scores[~mask | (sim <= 0)] = -np.inf
+    if min_score is not None:
+        scores[sim < min_score] = -np.inf
     if k is None:
         best = np.flatnonzero(np.isfinite(scores))
     elif k < len(scores):

@@ -30,6 +30,14 @@ def public_offers(now: datetime | None = None) -> sa.Select:
     )
 
 
+def public_offers_by_id(ids) -> dict[int, Offer]:
+    """Id -> offer (with its company), of the public offers among these ids."""
+    if not ids:
+        return {}
+    return {offer.id: offer for offer in db.session.scalars(
+        public_offers().where(Offer.id.in_(list(ids))).options(contains_eager(Offer.company)))}
+
+
 def name_holds(name: str | None, q: str) -> bool:
     """Does a company's name hold every word typed (any case)? Company names carry no weight in the
     matcher, so a search for a company is answered here, in Python (no SQL LIKE, the same on every

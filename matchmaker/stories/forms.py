@@ -11,7 +11,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..catalog import STORY_KIND_LABELS, choices
 from ..events.forms import IdChoices
-from ..forms import BaseForm
+from ..forms import BaseForm, OfferLinksField
 from ..models import StoryKind, User
 from .operations import MAX_PEOPLE
 
@@ -66,14 +66,16 @@ class StoryForm(BaseForm):
                            filters=[_strip], validators=[Optional(), Length(
                                max=PEOPLE_MAX_CHARS, message=_l("At most %(max)d characters.", max=PEOPLE_MAX_CHARS))])
     companies = _checks(_l("Companies it is about"))
-    offers = _checks(_l("Offers it is about"))
+    offers = OfferLinksField(_l("Offers it is about"))
     events = _checks(_l("Events it is about"))
     units = _checks(_l("Research units it is about"))
 
-    def __init__(self, *args, companies=(), offers=(), events=(), units=(), locale="de", **kwargs):
+    def __init__(self, *args, companies=(), find_offers=None, events=(), units=(), locale="de", **kwargs):
+        """`find_offers`: ids -> {id: offer} of the offers among them the story may be about."""
         super().__init__(*args, **kwargs)
         self.companies.choices = [(str(c.id), c.name) for c in companies]
-        self.offers.choices = [(str(o.id), f"{o.title} ({o.company.name})") for o in offers]
+        if find_offers is not None:
+            self.offers.find = find_offers
         self.events.choices = [(str(e.id), e.title(locale)) for e in events]
         self.units.choices = [(str(u.id), u.name) for u in units]
         self.found_people: list[User] = []
@@ -120,7 +122,7 @@ class StoryForm(BaseForm):
         data["kind"] = story.kind.value
         data["people"] = "\n".join(person.user.email for person in story.people)
         data["companies"] = [str(link.company_id) for link in story.links if link.company_id is not None]
-        data["offers"] = [str(link.offer_id) for link in story.links if link.offer_id is not None]
+        data["offers"] = [link.offer for link in story.links if link.offer is not None]
         data["events"] = [str(link.event_id) for link in story.links if link.event_id is not None]
         data["units"] = [str(link.research_unit_id) for link in story.links if link.research_unit_id is not None]
         return data

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from ..extensions import db
 from ..models import (Company, Event, Offer, ResearchUnit, Story, StoryKind, StoryLink, StoryPerson, StoryStatus,
                       User)
-from ..offers.queries import public_offers
+from ..offers.queries import public_offers, public_offers_by_id
 from ..research.queries import verified_units
 
 
@@ -107,9 +107,13 @@ def linkable_companies() -> list[Company]:
                                    .order_by(Company.name, Company.id)))
 
 
-def linkable_offers() -> list[Offer]:
-    """Offers a story may be about: the public ones."""
-    return list(db.session.scalars(public_offers()))
+def linkable_offers(ids: list[int], linked=()) -> dict[int, Offer]:
+    """Of these ids, the offers a story may be about: the public ones, and those of `linked` (what it is about
+    already stays choosable, also if no longer public)."""
+    wanted = set(ids)
+    found = {offer.id: offer for offer in linked if offer.id in wanted}
+    found.update(public_offers_by_id(wanted))
+    return found
 
 
 def linkable_events(limit: int = 200) -> list[Event]:

@@ -13,7 +13,7 @@ from ..errors import on_domain_error, redirect_on_domain_error
 from ..extensions import db
 from ..forms import EmptyForm
 from ..i18n import current_locale
-from ..models import Company, Event, Offer, PageViewKind, ResearchUnit, Role, Story, StoryKind, StoryStatus
+from ..models import Company, Event, PageViewKind, ResearchUnit, Role, Story, StoryKind, StoryStatus
 from ..pagination import paginate
 from ..reports.views import count_public_view
 from . import images, operations, queries
@@ -132,12 +132,13 @@ def manage():
 
 
 def _story_form(story: Story | None) -> StoryForm:
-    linkable = {"companies": queries.linkable_companies(), "offers": queries.linkable_offers(),
-                "events": queries.linkable_events(), "units": queries.linkable_units(), "locale": current_locale()}
+    linked_offers = [link.offer for link in story.links if link.offer is not None] if story is not None else []
+    linkable = {"companies": queries.linkable_companies(), "events": queries.linkable_events(),
+                "units": queries.linkable_units(), "locale": current_locale(),
+                "find_offers": lambda ids: queries.linkable_offers(ids, linked_offers)}
     if story is not None:
         # What the story is already about stays choosable, also if it is no longer public.
-        for name, attribute in (("companies", "company"), ("offers", "offer"), ("events", "event"),
-                                ("units", "research_unit")):
+        for name, attribute in (("companies", "company"), ("events", "event"), ("units", "research_unit")):
             linkable[name] += [getattr(link, attribute) for link in story.links
                                if getattr(link, attribute) is not None
                                and getattr(link, attribute) not in linkable[name]]
@@ -160,7 +161,7 @@ def _save(form: StoryForm, story: Story | None) -> tuple[Story, str | None]:
         new_image = images.store_image(upload.stream.read(current_app.config["STORY_IMAGE_MAX_BYTES"] + 1))
     old_image = story.image if story is not None and new_image else None
     links = {"companies": queries.rows_by_ids(Company, form.chosen_ids("companies")),
-             "offers": queries.rows_by_ids(Offer, form.chosen_ids("offers")),
+             "offers": form.offers.offers,
              "events": queries.rows_by_ids(Event, form.chosen_ids("events")),
              "units": queries.rows_by_ids(ResearchUnit, form.chosen_ids("units")), "people": form.found_people}
     try:
