@@ -699,3 +699,14 @@ def test_editing_keeps_or_drops_the_unit_link(client, db, staff, make_unit, make
     assert response.status_code == 302
     db.session.expire_all()
     assert [link.research_unit_id for link in db.session.get(Story, story.id).links] == [other.id]
+
+
+def test_an_unknown_person_named_is_shown_back_escaped(client, staff, login_as):
+    """The field message repeats the typed address: as text, never as markup."""
+    login_as(staff)
+    response = client.post("/stories/new", data=story_form(people="<img src=x onerror=alert(1)>@example.org"),
+                           content_type="multipart/form-data")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 400 and "No active account has the address" in body
+    assert "<img src=x onerror=alert(1)>" not in body
+    assert "&lt;img src=x onerror=alert(1)&gt;@example.org" in body
