@@ -387,3 +387,53 @@ def test_a_loose_translation_is_no_reason(ding):
     assert "o-tech" in ranked  # it still counts
     assert ("monitor", "Geräte") not in ranked["o-tech"]
     assert ("steel", "Stahlbau") in ranked["o-steel"]
+
+
+def _trades_corpus():
+    """Eight trades, three offers and three profiles each; "ensure" and "develop" are written in a few
+    texts of different kinds of job (below the boilerplate line), each trade's own words only in its texts."""
+    trades = [
+        ("psychologist", ["psychology", "therapy", "counselling"]),
+        ("baker", ["bread", "dough", "oven"]),
+        ("welder", ["welding", "steel", "seams"]),
+        ("roofer", ["roof", "tiles", "gutters"]),
+        ("accountant", ["accounting", "ledger", "invoices"]),
+        ("gardener", ["plants", "soil", "pruning"]),
+        ("pilot", ["aircraft", "flight", "navigation"]),
+        ("chemist", ["chemistry", "reagents", "titration"]),
+    ]
+    everyday = {
+        "ensure": {("o", "psychologist", 0), ("o", "baker", 1), ("o", "welder", 2), ("o", "roofer", 0),
+                   ("p", "psychologist", 0), ("p", "pilot", 1)},
+        "develop": {("o", "psychologist", 0), ("o", "accountant", 1), ("o", "gardener", 2), ("o", "chemist", 0),
+                    ("p", "psychologist", 0), ("p", "baker", 2)},
+    }
+    offers, profiles = [], []
+    for job, words in trades:
+        for i in range(3):
+            extra = [w for w, where in everyday.items() if ("o", job, i) in where]
+            offers.append(Document(f"o-{job}-{i}", title=job, skills=words,
+                                   text=" ".join([words[i], words[(i + 1) % 3], *extra]), lang="en"))
+            extra = [w for w, where in everyday.items() if ("p", job, i) in where]
+            profiles.append(Document(f"p-{job}-{i}", skills=[*words[:2], *extra], text=words[2], lang="en"))
+    return offers, profiles
+
+
+def test_an_everyday_word_is_no_reason(ding):
+    # "ensure" and "develop" stand in the texts of every kind of job: the documents that have them are
+    # no more alike than any two, so they carry no meaning of their own here; "psychology" gathers
+    # the psychologists' texts and stays a reason
+    offers, profiles = _trades_corpus()
+    everyday = [d for d in offers + profiles if "ensure" in [d.text.split()[-1], *d.skills]]
+    assert len(everyday) >= 5 and len([d for d in everyday if d in offers]) <= 0.2 * len(offers)
+
+    def shown(config):
+        m = Matcher(config, bridge=ding).fit(offers, profiles)
+        got = m.reasons("p-psychologist-0", "offers", ["o-psychologist-0"])["o-psychologist-0"]
+        return {(r.query_term.casefold(), r.candidate_term.casefold()) for r in got}
+
+    before = shown(MatcherConfig(reason_min_coherence=None))
+    assert ("ensure", "ensure") in before or ("develop", "develop") in before  # the rule is what removes them
+    after = shown(MatcherConfig())
+    assert [pair for pair in after if pair[0] == "psychology"]
+    assert not [pair for pair in after if {"ensure", "develop"} & set(pair)]

@@ -101,6 +101,15 @@ class MatcherConfig:
     # first translation of a compound part): looser links ("sales ↔
     # Marketing", "employees ↔ Fachkraft") count in the score but are no reason
     reason_min_link: float = 0.15
+    # everyday words: a word whose documents (at least
+    # reason_coherence_min_docs, and 1 % of them) are, apart from it, no more
+    # alike than reason_min_coherence times two documents at random carries
+    # no meaning of its own here ("develop", "ensure", "systems") and links no
+    # reason, as boilerplate; None: no such rule.  Learnt over a fixed sample
+    # of reason_coherence_sample stored rows.
+    reason_min_coherence: float | None = 1.75
+    reason_coherence_min_docs: int = 5
+    reason_coherence_sample: int = 2000
     # incremental updates: buffered rows of a side folded into its index
     buffer_limit: int = 2000
     # rows expanded and weighted per chunk in the two passes of a fit

@@ -56,8 +56,10 @@ class Explainer:
     def clear(self) -> None:
         self.cache.clear()
         self._boiler = None
+        self._everyday = None
 
     _boiler: np.ndarray | None = None
+    _everyday: np.ndarray | None = None
 
     def boilerplate(self) -> np.ndarray:
         """Per feature: True where it is in more than ``reason_max_df`` of
@@ -80,6 +82,20 @@ class Explainer:
                 boiler[: len(mine)] |= mine
             self._boiler = boiler
         return self._boiler
+
+    def everyday(self) -> np.ndarray:
+        """Per feature: True for a word that carries no meaning of its own in
+        this index: the documents that have it (at least
+        ``reason_coherence_min_docs``) are, apart from it, no more alike than
+        ``reason_min_coherence`` times two documents of the index taken at
+        random ("develop", "ensure", "Projekte", "systems": they are in the
+        texts of every kind of job; "psychology", "heating", "Druckplatte"
+        gather documents of one trade).  Learnt from the stored rows of all
+        sides together (a fixed sample of ``reason_coherence_sample`` of them
+        when there are more); features added later are not everyday words."""
+        if self._everyday is None:
+            self._everyday = everyday_words(self.stores.values(), self.vectoriser.feature_block, self.config)
+        return self._everyday
 
     # -- outside the lock ----------------------------------------------------
     def analyse_stored(self, side: str, doc_ids: Iterable[Hashable]) -> dict:
@@ -203,7 +219,8 @@ class Explainer:
         solid: set[tuple[str, str]] = set()  # merged pairs that share a word or a bigram
         common_words: set[tuple[str, str]] = set()  # ... only words that (almost) every document has
         blocks, char = self.vectoriser.feature_block, BLOCKS["c"]
-        boiler = self.boilerplate() if not keep_common else np.zeros(0, dtype=bool)
+        # boilerplate and everyday words (whose documents are no more alike than any two) link no reason
+        boiler = _either(self.boilerplate(), self.everyday()) if not keep_common else np.zeros(0, dtype=bool)
         qweak, cweak = getattr(qprov, "weak", ()), getattr(cprov, "weak", ())
         # features both words have from the heads of their compounds, one of them only from there
         qheads, cheads = getattr(qprov, "heads", frozenset()), getattr(cprov, "heads", frozenset())
@@ -255,6 +272,61 @@ class Explainer:
         top = sorted(((k, p) for k, p in merged.items() if linked(k)), key=lambda kv: kv[1], reverse=True)
         top = top[: self.config.n_reasons]
         return [Reason(*names[key], share=round(min(p / score, 1.0), 3)) for key, p in top if p / score >= 0.01]
+
+
+def _either(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    n = max(len(a), len(b))
+    out = np.zeros(n, dtype=bool)
+    out[: len(a)] |= a
+    out[: len(b)] |= b
+    return out
+
+
+def everyday_words(stores: Iterable[Store], feature_block: Sequence[int], config: MatcherConfig) -> np.ndarray:
+    """Per feature: True for an everyday word (see :meth:`Explainer.everyday`).
+
+    For a word w in the set D of n documents, with rows r (L2-normalised) and
+    S = the sum of their rows without w: the mean similarity of two of them
+    apart from w is (|S|² − Σ|r − r_w|²) / (n (n − 1)); the baseline is the same
+    over all N documents."""
+    parts = [store.rows for store in stores if store.rows.shape[0] > 0]
+    width = len(feature_block)
+    if not parts or config.reason_min_coherence is None:
+        return np.zeros(width, dtype=bool)
+    for i, part in enumerate(parts):
+        if part.shape[1] != width:
+            part = part.copy()
+            part.resize((part.shape[0], width))
+            parts[i] = part
+    X = sp.vstack(parts).tocsr().astype(np.float64)
+    if X.shape[0] > config.reason_coherence_sample:
+        rng = np.random.default_rng(config.hub_seed)
+        X = X[np.sort(rng.choice(X.shape[0], config.reason_coherence_sample, replace=False))]
+    N = X.shape[0]
+    out = np.zeros(width, dtype=bool)
+    if N < 3:
+        return out
+    A = X.copy()
+    A.data[:] = 1.0
+    df = np.asarray(A.sum(axis=0)).ravel()
+    words = np.asarray(feature_block, dtype=np.int8) == BLOCKS["w"]
+    cand = np.flatnonzero(words & (df >= max(config.reason_coherence_min_docs, N // 100, 2)))
+    if len(cand) == 0:
+        return out
+    norms2 = np.asarray(X.multiply(X).sum(axis=1)).ravel()
+    total = np.asarray(X.sum(axis=0)).ravel()
+    base = (total @ total - norms2.sum()) / (N * (N - 1))
+    if base <= 0:
+        return out
+    Ac = A[:, cand].tocsc()
+    S = (Ac.T @ X).tocsr()  # per candidate word: the sum of the rows that have it
+    s2 = np.asarray(S.multiply(S).sum(axis=1)).ravel()
+    col = np.asarray(X[:, cand].sum(axis=0)).ravel()  # the word's own weight in that sum
+    col2 = np.asarray(X[:, cand].multiply(X[:, cand]).sum(axis=0)).ravel()
+    n = df[cand]
+    inner = (s2 - col ** 2 - (Ac.T @ norms2 - col2)) / (n * (n - 1))
+    out[cand] = inner < config.reason_min_coherence * base
+    return out
 
 
 def dot(a: sp.csr_matrix, b: sp.csr_matrix) -> float:
