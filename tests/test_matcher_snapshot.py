@@ -48,9 +48,11 @@ def test_snapshot_round_trip_ranks_as_a_fresh_build(app, make_offer, make_profil
     expected = _rankings(fresh.matcher, profiles, offers)
     assert any(expected[0]), "the world has fits to compare"
     assert _rankings(loaded.matcher, profiles, offers) == expected
-    # the big arrays are mapped from the files, not read into private memory
+    # the big arrays are mapped from the files (plain read-only views of the mapping), not read into
+    # private memory
     store = loaded.matcher.stores["offers"]
-    assert isinstance(store.rows.data, np.memmap) and not store.rows.data.flags.writeable
+    data = store.rows.data
+    assert type(data) is np.ndarray and isinstance(data.base, np.memmap) and not data.flags.writeable
     # reasons come from the stored documents' texts, decoded from the snapshot
     for p in profiles:
         got = loaded.matcher.rank_id(p.id, "profiles", k=3)
