@@ -222,3 +222,11 @@ def test_flask_matcher_build(app, runner, make_offer, make_profile):
     folder = snapshot.current(index.snapshot_root(app))
     assert folder is not None and str(folder) in result.output
     assert snapshot.load_meta(folder)["version"] == index.current_version()
+
+
+def test_feature_table_looks_many_names_up_as_one_by_one():
+    table = snapshot.FeatureTable.of({f"w{i}": i for i in range(500)})
+    table["new"] = 500  # added after loading
+    names = ["w3", "new", "absent", "w499", "w0", "", "w3"]
+    assert table.get_many(names) == [table.get(n) for n in names] == [3, 500, None, 499, 0, None, 3]
+    assert snapshot.FeatureTable.of({}).get_many(["a"]) == [None]

@@ -87,6 +87,20 @@ class FeatureTable(MutableMapping):
             return int(self.ids[j])
         return None
 
+    def get_many(self, names: list[str]) -> list[int | None]:
+        """:meth:`get` for many names at once (one search over their hashes
+        instead of one per name); None for a name the table does not have."""
+        out = list(map(self.added.get, names))
+        miss = [j for j, fid in enumerate(out) if fid is None]
+        if miss and len(self.hashes):
+            h = np.fromiter((feature_hash(names[j]) for j in miss), dtype=np.uint64, count=len(miss))
+            at = np.minimum(self.hashes.searchsorted(h), len(self.hashes) - 1)
+            found = self.hashes[at] == h
+            for j, ok, fid in zip(miss, found.tolist(), self.ids[at].tolist()):
+                if ok:
+                    out[j] = fid
+        return out
+
     def get(self, name, default=None):
         fid = self.added.get(name)
         if fid is None:
