@@ -3,12 +3,17 @@
     .venv/bin/python bench/matcher.py            # 1k, 10k and 100k
     .venv/bin/python bench/matcher.py --quick    # 1k and 10k
     .venv/bin/python bench/matcher.py --sizes 1000,10000
+    .venv/bin/python bench/matcher.py --sizes 100000 --snapshot /tmp/snap   # the index of bench/snapshot.py build
 
 For each size N: N offers and N profiles (80-300 words of free text plus a
 title and skills, German or English, drawn from a vocabulary of job words and
 their compounds with a Zipf-like frequency; seeded RNG).  Measures
 
 - build: Matcher.fit over both corpora (--workers processes, default: one per cpu);
+  with --snapshot, the index is loaded from a snapshot of the same corpus
+  (``bench/snapshot.py build --size N``: the same generator and seed) and
+  not built, so the other steps can be measured at 100k without the build's
+  minutes (the build's figures are then left out);
 - one query: rank_id(profile) top-10 without reasons (median and p95 over
   200 queries), and the naive way: the same stored query vector against a
   dense offer matrix (matrix-vector product with BLAS), then a full sort;
@@ -262,9 +267,22 @@ def others(m: Matcher, offers: list[Document], fresh: list[Document], profiles: 
     return out
 
 
+def loaded(folder: Path, offers: list[Document], profiles: list[Document]) -> Matcher:
+    """The matcher of the current snapshot in ``folder``, checked to hold
+    this corpus (the same ids and texts on both sides)."""
+    from matchmaker.matching import snapshot
+
+    m, _ = snapshot.load(snapshot.current(folder))
+    for side, docs in (("offers", offers), ("profiles", profiles)):
+        store = m.stores[side]
+        if store.ids != [d.id for d in docs] or any(store.docs[d.id].text != d.text for d in docs[:: max(1, len(docs) // 50)]):
+            raise SystemExit(f"{folder}: its {side} are not this corpus (size and seed must match bench/snapshot.py build)")
+    return m
+
+
 def bench(n: int, rng: np.random.Generator, queries: int = 200, batch: int = 1000, budget: int = 6 << 30,
           naive_queries: int = 20, sample_bytes: int = 1 << 30, workers: int = 1, fresh: int = 100,
-          batch_threads: int | None = None) -> dict:
+          batch_threads: int | None = None, snapshot_dir: Path | None = None) -> dict:
     vocab = vocabulary(rng)
     offers = make_docs(n, "o", vocab, rng)
     profiles = make_docs(n, "p", vocab, rng)
@@ -279,15 +297,21 @@ def bench(n: int, rng: np.random.Generator, queries: int = 200, batch: int = 100
     Matcher().analyzer.analyze(Document(None, text="Anlagen planen", lang="de"))
     Matcher().analyzer.analyze(Document(None, text="planning plants", lang="en"))
     load = time.perf_counter() - t
-    t = time.perf_counter()
-    m = Matcher(MatcherConfig(workers=workers)).fit(offers, profiles)
-    build = time.perf_counter() - t
+    if snapshot_dir is not None:
+        m = loaded(snapshot_dir, offers, profiles)
+        build = None
+    else:
+        t = time.perf_counter()
+        m = Matcher(MatcherConfig(workers=workers)).fit(offers, profiles)
+        build = time.perf_counter() - t
     store = m.stores["offers"]
     F = m.n_features
     # the hub values (part of the build above), timed again on their own
-    t = time.perf_counter()
-    m.hubs.refresh_all()
-    hubs = time.perf_counter() - t
+    hubs = None
+    if build is not None:
+        t = time.perf_counter()
+        m.hubs.refresh_all()
+        hubs = time.perf_counter() - t
     # the naive way ranks by the same key: similarity minus the offer's hub
     # value (one vector subtraction, taken from our index)
     penalty = (m.config.hub_weight * store.hub["profiles"]).astype(np.float32)
@@ -393,17 +417,20 @@ def report(r: dict) -> str:
            f"{r['naive_sampled_rows']:,} of {r['n']:,} rows per query and scaled to all rows"
            if r["chunked"] else "held in memory")
     agree = f"{r['top10_agree']:.0%}" if r["top10_agree"] is not None else "n/a (sampled)"
+    built = r["build_s"] is not None
     lines = [
         f"== {r['n']:,} offers + {r['n']:,} profiles  ({r['features']:,} features, {r['nnz_row']:.0f} per offer row; "
         f"naive dense: {r['dense_features']:,} columns, {how})",
-        f"  build (fit both corpora)      {r['build_s']:8.1f} s   ({r['workers']} worker processes; hub values again in one process {r['hubs_s']:.1f} s; dictionary and lemma tables loaded before: {r['load_s']:.1f} s)",
+        f"  build (fit both corpora)      {r['build_s']:8.1f} s   ({r['workers']} worker processes; hub values again in one process {r['hubs_s']:.1f} s; dictionary and lemma tables loaded before: {r['load_s']:.1f} s)"
+        if built else "  build                         not measured: the index was loaded from a snapshot (--snapshot)",
         f"  one query top-10, median      {ms(r['query_med']):>12}   naive {ms(r['naive_query_med']):>12}   ratio {r['naive_query_med'] / r['query_med']:6.1f}x"
         f"   (ours over {r['queries']} queries, naive over {r['naive_queries']}; same top-10: {agree})",
         f"  one query top-10, p95         {ms(r['query_p95']):>12}   naive {ms(r['naive_query_p95']):>12}",
         f"  reasons for the 10 results    {ms(r['reasons_med']):>12}   (p95 {ms(r['reasons_p95'])}; cached words: {ms(r['reasons_again_med'])})",
         f"  batch {r['batch_queries']} profiles          {r['batch_s']:9.2f} s   naive {r['naive_batch_s']:9.2f} s   ratio {r['naive_batch_s'] / r['batch_s']:6.1f}x"
         + (f"   (naive timed on {r['naive_batch_measured']}, scaled)" if r["naive_batch_measured"] != r["batch_queries"] else ""),
-        f"  add one offer, median         {ms(r['add_med']):>12}   (p95 {ms(r['add_p95'])})   naive (refit) {r['naive_add_s']:.1f} s   ratio {r['naive_add_s'] / r['add_med']:8.0f}x",
+        f"  add one offer, median         {ms(r['add_med']):>12}   (p95 {ms(r['add_p95'])})"
+        + (f"   naive (refit) {r['naive_add_s']:.1f} s   ratio {r['naive_add_s'] / r['add_med']:8.0f}x" if built else ""),
         f"  offer index memory            {r['mem_ours'] / mb:9.1f} MB   naive {r['mem_naive'] / mb:9.1f} MB   ratio {r['mem_naive'] / r['mem_ours']:6.1f}x",
         f"  -- beside bm25s and scikit-learn (same offer texts, same run; ratio = theirs / ours, > 1: ours faster)",
         f"  fresh query with analysis     {ms(r['fresh_ours_med']):>12}   bm25s {ms(r['fresh_bm25s_med']):>10} ({r['fresh_bm25s_med'] / r['fresh_ours_med']:.2f}x)"
@@ -411,7 +438,8 @@ def report(r: dict) -> str:
         f"  fresh query, p95              {ms(r['fresh_ours_p95']):>12}   bm25s {ms(r['fresh_bm25s_p95']):>10}          scikit-learn {ms(r['fresh_sk_p95']):>10}",
         f"  batch {r['batch_queries']} profiles          {r['batch_s']:9.2f} s   scikit-learn chunks {r['sk_batch_s']:.2f} s ({r['sk_batch_s'] / r['batch_s']:.2f}x)"
         f"   (ours: median of 3, {r['batch_threads']} threads)",
-        f"  build                         {r['build_s']:8.1f} s   bm25s {r['bm25s_build_s']:.1f} s   scikit-learn {r['sk_build_s']:.1f} s",
+        f"  build                         " + (f"{r['build_s']:8.1f} s" if built else "     n/a  ")
+        + f"   bm25s {r['bm25s_build_s']:.1f} s   scikit-learn {r['sk_build_s']:.1f} s",
     ]
     return "\n".join(lines)
 
@@ -428,6 +456,8 @@ def main(argv=None):
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes for the build (MatcherConfig.workers)")
     ap.add_argument("--fresh", type=int, default=100, help="fresh (not stored) queries beside bm25s and scikit-learn")
     ap.add_argument("--batch-threads", type=int, default=None, help="threads of rank_batch (default: one per cpu)")
+    ap.add_argument("--snapshot", type=Path, default=None,
+                    help="load the index from this snapshot folder (bench/snapshot.py build, same size) instead of building it")
     ap.add_argument("--json", action="store_true", help="also print each result as a JSON line")
     args = ap.parse_args(argv)
     logging.getLogger("bm25s").setLevel(logging.WARNING)
@@ -438,7 +468,7 @@ def main(argv=None):
     for n in sizes:
         r = bench(n, np.random.default_rng(args.seed + n), budget=int(args.dense_budget * (1 << 30)),
                   naive_queries=args.naive_queries, sample_bytes=int(args.naive_sample * (1 << 30)), workers=args.workers,
-                  fresh=args.fresh, batch_threads=args.batch_threads)
+                  fresh=args.fresh, batch_threads=args.batch_threads, snapshot_dir=args.snapshot)
         print(report(r), flush=True)
         print("  load average (1/5/15 min) after this size: %.1f %.1f %.1f" % os.getloadavg(), flush=True)
         if args.json:

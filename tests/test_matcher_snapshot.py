@@ -48,9 +48,11 @@ def test_snapshot_round_trip_ranks_as_a_fresh_build(app, make_offer, make_profil
     expected = _rankings(fresh.matcher, profiles, offers)
     assert any(expected[0]), "the world has fits to compare"
     assert _rankings(loaded.matcher, profiles, offers) == expected
-    # the big arrays are mapped from the files, not read into private memory
+    # the big arrays are mapped from the files (plain read-only views of the mapping), not read into
+    # private memory
     store = loaded.matcher.stores["offers"]
-    assert isinstance(store.rows.data, np.memmap) and not store.rows.data.flags.writeable
+    data = store.rows.data
+    assert type(data) is np.ndarray and isinstance(data.base, np.memmap) and not data.flags.writeable
     # reasons come from the stored documents' texts, decoded from the snapshot
     for p in profiles:
         got = loaded.matcher.rank_id(p.id, "profiles", k=3)
@@ -220,3 +222,11 @@ def test_flask_matcher_build(app, runner, make_offer, make_profile):
     folder = snapshot.current(index.snapshot_root(app))
     assert folder is not None and str(folder) in result.output
     assert snapshot.load_meta(folder)["version"] == index.current_version()
+
+
+def test_feature_table_looks_many_names_up_as_one_by_one():
+    table = snapshot.FeatureTable.of({f"w{i}": i for i in range(500)})
+    table["new"] = 500  # added after loading
+    names = ["w3", "new", "absent", "w499", "w0", "", "w3"]
+    assert table.get_many(names) == [table.get(n) for n in names] == [3, 500, None, 499, 0, None, 3]
+    assert snapshot.FeatureTable.of({}).get_many(["a"]) == [None]

@@ -9,6 +9,7 @@ applies before the top-k selection (``argpartition``).
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
+from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -70,16 +71,74 @@ def top(store: Store, q: sp.csr_matrix, hub: Callable[[], np.ndarray], hub_weigh
     return [(ids[r], float(sim[r])) for r in best]
 
 
-def _with_hub_row(index: sp.csr_matrix, values: np.ndarray) -> sp.csr_matrix:
-    """The inverted index (features x documents) with one more feature row
-    that every document has, holding ``values`` (made per call: the index
-    itself may be a shared memory map and is not changed)."""
+def _with_hub_row(index: sp.csr_matrix, values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The arrays (data, indices, indptr) of the inverted index (features x
+    documents) with one more feature row that every document has, holding
+    ``values`` (made per call: the index itself may be a shared memory map
+    and is not changed; left as arrays, since a scipy matrix would check
+    and possibly re-type tens of millions of indices again)."""
     n = index.shape[1]
-    wide = np.int64 if index.nnz + n >= 2**31 else index.indptr.dtype
-    indptr = np.concatenate([index.indptr, [index.indptr[-1] + n]]).astype(wide)
-    indices = np.concatenate([index.indices, np.arange(n, dtype=index.indices.dtype)])
-    data = np.concatenate([index.data, values.astype(index.data.dtype)])
-    return sp.csr_matrix((data, indices, indptr), shape=(index.shape[0] + 1, n))
+    wide = np.int64 if index.nnz + n >= 2**31 else np.int32
+    indptr = np.empty(index.shape[0] + 2, dtype=wide)
+    indptr[:-1] = index.indptr
+    indptr[-1] = index.indptr[-1] + n
+    indices = np.empty(index.nnz + n, dtype=wide)
+    indices[: index.nnz] = index.indices
+    indices[index.nnz :] = np.arange(n)
+    data = np.empty(index.nnz + n, dtype=np.float32)
+    data[: index.nnz] = index.data
+    data[index.nnz :] = values
+    return data, indices, indptr
+
+
+def _topn(A: sp.csr_matrix, B: tuple[np.ndarray, np.ndarray, np.ndarray], n_cols: int, n: int,
+          threads: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The ``n`` largest entries (above 0) of each row of ``A @ B`` as CSR
+    arrays (data, indices, indptr); ``B``: CSR arrays with ``n_cols``
+    columns, float32 with int32 or int64 indices.  sparse_dot_topn's checked
+    entry point copies B's index arrays on every call (``astype``), which at
+    100k is a copy of tens of millions of indices; its unchecked one takes
+    them as they are, so A is brought to B's types here."""
+    from sparse_dot_topn import unchecked
+
+    data, indices, indptr = B
+    wide = indices.dtype
+    a = _Csr(np.asarray(A.data, dtype=np.float32), np.asarray(A.indptr, dtype=wide),
+             np.asarray(A.indices, dtype=wide), A.shape)
+    b = _Csr(np.asarray(data, dtype=np.float32), np.asarray(indptr, dtype=wide), indices, (len(indptr) - 1, n_cols))
+    if threads > 1:
+        C = unchecked.sp_matmul_topn_mt(a, b, top_n=n, sort=False, threshold=0.0, n_threads=threads)
+    else:
+        C = unchecked.sp_matmul_topn(a, b, top_n=n, sort=False, threshold=0.0, density=1.0)
+    return C.data, C.indices, C.indptr
+
+
+class _Csr(NamedTuple):
+    """CSR arrays as sparse_dot_topn's unchecked calls read them."""
+
+    data: np.ndarray
+    indptr: np.ndarray
+    indices: np.ndarray
+    shape: tuple[int, int]
+
+
+def _sums_in_order(products: sp.csr_matrix) -> np.ndarray:
+    """The sum of each row, added in float32 one entry after the other in
+    the row's (feature) order: as :meth:`Store.scores` adds a query's
+    products for a candidate, so a score is the same to the bit (numpy's
+    and scipy's sums add in another order)."""
+    lengths = np.diff(products.indptr)
+    out = np.zeros(products.shape[0], dtype=np.float32)
+    if not products.nnz:
+        return out
+    # one column per position in the rows, padded with zeros (adding a zero
+    # changes no float), added column after column
+    columns = np.zeros((int(lengths.max()), products.shape[0]), dtype=np.float32)
+    row = np.repeat(np.arange(products.shape[0]), lengths)
+    columns[np.arange(products.nnz) - products.indptr[row], row] = products.data
+    for values in columns:
+        out += values
+    return out
 
 
 def top_batch(queries: Store, query_ids: Sequence, target: Store, hub: np.ndarray | None, n_features: int,
@@ -99,12 +158,10 @@ def top_batch(queries: Store, query_ids: Sequence, target: Store, hub: np.ndarra
     n-th; those queries are asked again with a larger ``n`` and then, if
     still needed, scored against every candidate as :func:`top` does.  The
     rows in the append buffer (few) are scored exactly for every query."""
-    from sparse_dot_topn import sp_matmul_topn
-
     ids = target.ids
     if not query_ids:
         return []
-    Q = sp.vstack([queries.row(i, n_features) for i in query_ids], format="csr").astype(np.float32)
+    Q = queries.rows_of(query_ids, n_features).astype(np.float32)
     if not ids:
         return [[] for _ in query_ids]
     nb = target.n_indexed
@@ -123,10 +180,12 @@ def top_batch(queries: Store, query_ids: Sequence, target: Store, hub: np.ndarra
     A0 = A
     if hub is not None and nb:
         lift = (hub_of[:nb].max() - hub_of[:nb]).astype(np.float32)
-        idx = _with_hub_row(idx, lift)
+        lifted_index = _with_hub_row(idx, lift)
         A = sp.hstack([A, np.ones((A.shape[0], 1), dtype=np.float32)], format="csr")
     else:
         lift = np.zeros(nb, dtype=np.float32)
+        wide = np.int64 if idx.nnz >= 2**31 else np.int32
+        lifted_index = (idx.data, np.asarray(idx.indices, dtype=wide), idx.indptr)
     top_lift = float(hub_of[:nb].max()) if hub is not None and nb else 0.0
     margin = 1e-6 * (1.0 + top_lift)  # well above float32 rounding of the lifted keys
     rows_of = target.rows
@@ -136,9 +195,9 @@ def top_batch(queries: Store, query_ids: Sequence, target: Store, hub: np.ndarra
         keys plus the constant, and whether those are all it has."""
         if not nb:
             return [(np.zeros(0, np.int64), np.zeros(0, np.float32), True) for _ in sel]
-        C = sp_matmul_topn(A[sel], idx, top_n=n, threshold=0.0, n_threads=max(1, threads)).tocsr()
-        return [(C.indices[C.indptr[j]:C.indptr[j + 1]].astype(np.int64), C.data[C.indptr[j]:C.indptr[j + 1]],
-                 C.indptr[j + 1] - C.indptr[j] < n) for j in range(len(sel))]
+        data, indices, indptr = _topn(A[sel], lifted_index, nb, n, max(1, threads))
+        return [(indices[indptr[j]:indptr[j + 1]].astype(np.int64), data[indptr[j]:indptr[j + 1]],
+                 indptr[j + 1] - indptr[j] < n) for j in range(len(sel))]
 
     out: list = [None] * len(query_ids)
     todo = np.arange(len(query_ids))
@@ -174,15 +233,14 @@ def top_batch(queries: Store, query_ids: Sequence, target: Store, hub: np.ndarra
             inside = rr < nb
             exact = np.concatenate([f[2] for f in found])
             if inside.any():
-                prod = rows_of[rr[inside]].multiply(A0[rj[inside]])
-                exact[inside] = np.asarray(prod.sum(axis=1), dtype=np.float32).ravel()
+                exact[inside] = _sums_in_order(rows_of[rr[inside]].multiply(A0[rj[inside]]).tocsr())
             at = 0
             for j, rows, _, last, complete in found:
                 sims = exact[at : at + len(rows)]
                 at += len(rows)
                 keep = sims > 0
                 rows, sims = rows[keep], sims[keep]
-                keys = sims - hub_of[rows]
+                keys = sims.astype(np.float64) - hub_of[rows]  # in float64, as top() subtracts
                 order = np.lexsort((rows, -keys))[:k]
                 # exact when the k-th kept ranks above every candidate not kept
                 # and every one not found (some kept may have shared nothing)

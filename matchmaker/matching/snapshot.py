@@ -82,10 +82,24 @@ class FeatureTable(MutableMapping):
         if not len(self.hashes):
             return None
         h = np.uint64(feature_hash(name))
-        j = int(np.searchsorted(self.hashes, h))
+        j = int(self.hashes.searchsorted(h))  # the method: np.searchsorted's wrapper costs as much again
         if j < len(self.hashes) and self.hashes[j] == h:
             return int(self.ids[j])
         return None
+
+    def get_many(self, names: list[str]) -> list[int | None]:
+        """:meth:`get` for many names at once (one search over their hashes
+        instead of one per name); None for a name the table does not have."""
+        out = list(map(self.added.get, names))
+        miss = [j for j, fid in enumerate(out) if fid is None]
+        if miss and len(self.hashes):
+            h = np.fromiter((feature_hash(names[j]) for j in miss), dtype=np.uint64, count=len(miss))
+            at = np.minimum(self.hashes.searchsorted(h), len(self.hashes) - 1)
+            found = self.hashes[at] == h
+            for j, ok, fid in zip(miss, found.tolist(), self.ids[at].tolist()):
+                if ok:
+                    out[j] = fid
+        return out
 
     def get(self, name, default=None):
         fid = self.added.get(name)
@@ -307,7 +321,11 @@ class _Reader(pickle.Unpickler):
         if kind != "npy":
             raise pickle.UnpicklingError(f"unknown reference {kind!r}")
         if name not in self.loaded:
-            self.loaded[name] = np.load(self.folder / f"{name}.npy", mmap_mode=self.mode, allow_pickle=False)
+            array = np.load(self.folder / f"{name}.npy", mmap_mode=self.mode, allow_pickle=False)
+            # a plain (read-only) view of the mapping, which it keeps alive: indexing an np.memmap
+            # runs Python code (__getitem__, __array_finalize__) for every look-up, a fifth of a
+            # fresh query's time on a loaded index (the feature table and the units' features)
+            self.loaded[name] = np.asarray(array)
         return self.loaded[name]
 
 

@@ -160,6 +160,8 @@ class Vectoriser:
         fid_of = self.feature_id
         unit_get = self.units.get
         feat_get = self.features.get
+        # a loaded index's feature table looks many names up at once
+        feats_get = getattr(self.features, "get_many", None) or (lambda names: list(map(feat_get, names)))
 
         def flush():
             if tc:
@@ -181,7 +183,7 @@ class Vectoriser:
             vals = list(units.values())
             tv.extend(vals)
             t_lens.append(len(cols))
-            cols = list(map(feat_get, direct))
+            cols = feats_get(list(direct))
             if None in cols:
                 keys = list(direct)
                 cols = [c if c is not None else fid_of(keys[j]) for j, c in enumerate(cols)]
