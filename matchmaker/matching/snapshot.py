@@ -5,7 +5,7 @@ A snapshot is a folder written once and never changed:
 - ``state.pkl``: the matcher's state (vocabulary, IDF, the stores, the hub samples, the typo words),
   pickled with every large array left out and named instead;
 - ``a<n>.npy``: those arrays (CSR data / indices / indptr, IDF, hub values, the feature table, the
-  documents' texts), loaded with ``mmap_mode="r"``: every process that maps them shares the pages of
+  documents' texts, the hashes of the corpus's typo index), loaded with ``mmap_mode="r"``: every process that maps them shares the pages of
   the page cache, so a second process costs little memory and starts at once;
 - ``meta.pkl``: what the caller stores beside it (the database version it was built from and the
   rows it holds);
