@@ -9,7 +9,8 @@ the process and of the largest fit worker. `measure` times loading the current s
 (median of --repeat, 5), then starts gunicorn with --preload and W workers on a small WSGI app that loads the
 snapshot in the master and ranks offers for a stored profile on every request; after the same
 requests reach every worker it reads /proc/<pid>/smaps_rollup: a worker's USS (private pages:
-what it alone costs) and PSS, beside the master's RSS. Run on a quiet machine; the load average is
+what it alone maps) and its private dirty part (what it alone wrote: the rest of the USS is file pages
+of the snapshot only it has read so far), and PSS, beside the master's RSS. Run on a quiet machine; the load average is
 printed.
 """
 from __future__ import annotations
@@ -128,6 +129,9 @@ def measure(folder: Path, workers: list[int], port: int, repeat: int = 5) -> Non
                     "ready_s": round(ready, 2), "workers_answered": len(pids),
                     "master_rss_mb": round(master["Rss"] / 1024, 1),
                     "worker_uss_mb": [round(x["USS"] / 1024, 1) for x in ws],
+                    # of it written by the worker itself (its heap, its copies): the rest of the USS is
+                    # the snapshot's file pages only it has read, page cache that another process shares
+                    "worker_private_dirty_mb": [round(x.get("Private_Dirty", 0) / 1024, 1) for x in ws],
                     "worker_pss_mb": [round(x["Pss"] / 1024, 1) for x in ws],
                     "worker_rss_mb": [round(x["Rss"] / 1024, 1) for x in ws],
                 }

@@ -230,3 +230,44 @@ def test_feature_table_looks_many_names_up_as_one_by_one():
     names = ["w3", "new", "absent", "w499", "w0", "", "w3"]
     assert table.get_many(names) == [table.get(n) for n in names] == [3, 500, None, 499, 0, None, 3]
     assert snapshot.FeatureTable.of({}).get_many(["a"]) == [None]
+
+
+def _typo_corpus():
+    from matchmaker.matching.engine import Document, Matcher
+
+    offers = [Document(f"o{i}", title=t, skills=(t,), text=f"{t} im Industriepark", lang="de")
+              for i, t in enumerate(["Maschinenbau Ingenieur", "Instandhaltung Elektrotechnik", "Python Entwicklung"])]
+    profiles = [Document("p0", title="Elektrotechnik", skills=("Instandhaltung",), text="Wartung", lang="de")]
+    return Matcher().fit(offers, profiles)
+
+
+def test_the_corpus_typo_index_is_loaded_from_the_snapshot_not_rebuilt(tmp_path, monkeypatch):
+    monkeypatch.setattr(snapshot, "INLINE_BYTES", 0)  # every array mapped from its file
+    m = _typo_corpus()
+    built = m.analyzer.corpus_typos
+    assert built is not None and built.knows("maschinenbau")
+    snapshot.save(m, tmp_path / "s", {"version": 1})
+    loaded, _ = snapshot.load(tmp_path / "s")
+    typos = loaded.analyzer.corpus_typos
+    keys = typos.keys
+    assert isinstance(keys, np.memmap) or isinstance(keys.base, np.memmap), "the hashes come from the snapshot's files"
+    assert list(typos.words) == list(built.words)
+    for word in ("maschienenbau", "instandhaltnug", "pyhton"):
+        assert loaded.analyzer.corrections(word, "de") == m.analyzer.corrections(word, "de") != []
+
+
+def test_a_snapshot_of_the_first_format_still_loads(tmp_path):
+    # format 1 kept the corpus's words only; they are indexed again on load
+    m = _typo_corpus()
+    state = snapshot.matcher_state(m)
+    state["format"] = 1
+    state["corpus_words"] = list(state.pop("corpus_typos").words)
+    folder = tmp_path / "old"
+    folder.mkdir()
+    snapshot._dump(state, folder / "state.pkl")
+    snapshot._dump({"version": 1}, folder / "meta.pkl")
+    (folder / "done").write_text("1\n")
+    loaded, meta = snapshot.load(folder)
+    assert meta == {"version": 1}
+    assert loaded.analyzer.corrections("maschienenbau", "de") == m.analyzer.corrections("maschienenbau", "de") != []
+    assert [x.id for x in loaded.rank_id("p0", "profiles", k=3)] == [x.id for x in m.rank_id("p0", "profiles", k=3)]

@@ -803,3 +803,18 @@ def test_one_row_is_weighted_as_among_many(which, request):
             assert other.shape == one.shape
             assert np.array_equal(one.indices, other.indices), doc.id
             assert np.array_equal(one.data, other.data), doc.id
+
+
+def test_a_documents_words_as_arrays_answer_as_the_dict_they_were_made_of():
+    from matchmaker.matching.reasons import Words
+
+    words = {901: "Schweißen", 17: "Python", 400_000: "Schweißen", 5: "Anlagenbau"}
+    link = {901: 0.5, 17: 1.0, 400_000: 0.25, 5: 1.0}
+    w = Words(words, link, weak=frozenset({5}))
+    assert dict(w.items()) == words and len(w) == 4 and w.link == link
+    assert w.get(17) == "Python" and w.get(18) is None and w[400_000] == "Schweißen" and 901 in w
+    got, links = w.lookup(np.array([3, 5, 901, 400_000, 10**7]))
+    assert got == [None, "Anlagenbau", "Schweißen", "Schweißen", None]
+    assert links == [1.0, 1.0, 0.5, 0.25, 1.0]
+    assert w.weak == {5}
+    assert Words().lookup(np.array([1])) == ([None], [1.0]) and Words().get(1) is None

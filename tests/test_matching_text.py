@@ -2,11 +2,13 @@
 boilerplate and which links make a reason (no Flask app needed)."""
 import time
 
+import numpy as np
 import pytest
 
 from matchmaker.matching.engine import Document, Matcher, MatcherConfig
 from matchmaker.matching.text import clean
-from matchmaker.matching.typos import TypoIndex, osa_distance
+from matchmaker.matching.bridge import Bridge
+from matchmaker.matching.typos import TypoIndex, WordList, _spellings, osa_distance, spelling_hashes
 
 OFFERS = [
     Document("o-qual", title="Qualitätsingenieur", text="Qualitätssicherung in der Fertigung, Prüfung von Bauteilen.", lang="de"),
@@ -159,6 +161,45 @@ def test_typo_index_finds_one_edit_away():
     assert idx.nearest("xylophon")[1] == []
     assert osa_distance("pyhton", "python", 2) == 1
     assert osa_distance("abcdef", "fedcba", 1) == 2
+
+
+def test_spelling_hashes_are_those_of_the_spellings_and_the_same_in_every_process():
+    words = ["maschinenbau", "aabba", "straße", "ingenieur"]
+    keys, ids = spelling_hashes(words)
+    for j, w in enumerate(words):
+        mine = keys[ids == j].tolist()
+        # one hash per distinct spelling, each the hash of that spelling written out
+        assert sorted(mine) == sorted(spelling_hashes([s])[0][0] for s in _spellings(w))
+        assert len(mine) == len(_spellings(w))
+    # a polynomial of the code points, not ``hash``: fixed, so a written index stays valid
+    assert spelling_hashes(["ab"])[0][0] == ord("a") + ord("b") * 0x100000001B3
+
+
+def test_a_written_typo_index_is_read_back_memory_mapped_and_answers_the_same(tmp_path):
+    words = ["python", "maschinenbau", "instandhaltung", "learning", "leaning", "schweißen"]
+    built = TypoIndex(words)
+    built.write(tmp_path / "idx")
+    read = TypoIndex.read(tmp_path / "idx")
+    assert isinstance(read.words, WordList) and isinstance(read.keys, np.memmap)
+    for q in ("pyhton", "maschienenbau", "lerning", "python", "xylophon", "schweisen", "instandhaltnug"):
+        assert read.nearest(q) == built.nearest(q)
+    assert read.knows("learning") and not read.knows("lerning") and built.knows("python")
+
+
+def test_the_dictionarys_typo_index_is_cached_beside_the_dictionary(tmp_path):
+    cache = tmp_path / "cache"
+    cache.mkdir(mode=0o700)
+    b = Bridge(de_en={"maschinenbau": "mechanical engineering", "instandhaltung": "maintenance"},
+               cache_file=str(cache / "trans-de-en-x.txt"))
+    first = b.typo_index("de")
+    assert sorted(p.name for p in cache.iterdir()) == sorted(
+        f"trans-de-en-x-typos1-de.{n}.npy" for n in ("keys", "ids", "blob", "offsets"))
+    again = b.typo_index("de")
+    assert isinstance(again.words, WordList), "the second process maps the written index"
+    assert again.nearest("maschienenbau") == first.nearest("maschienenbau") == (1, ["maschinenbau"])
+    # a file someone else may write is not trusted: built again
+    (cache / "trans-de-en-x-typos1-de.keys.npy").chmod(0o666)
+    assert isinstance(b.typo_index("de").words, list)
 
 
 def test_typo_lookup_is_bounded_for_long_words(typo_matcher):

@@ -94,6 +94,7 @@ class Bridge:
     masculine: dict[str, str] = field(default_factory=dict)
     masc_nouns: frozenset[str] = frozenset()
     source: str | None = None
+    cache_file: str | None = None  # where the parsed dictionary is cached (load), for typo_index
 
     @property
     def available(self) -> bool:
@@ -114,6 +115,31 @@ class Bridge:
         if gw is None:
             gw = self.__dict__["_german_words"] = frozenset(k for k in self.de_en if " " not in k)
         return gw
+
+    def typo_index(self, lang: str):
+        """The nearest-spelling index of the one-word keys of ``lang`` (typos.py).  Building it takes
+        seconds, so it is written beside the cached dictionary and memory-mapped from there: every
+        process that loads it shares its pages and starts at once."""
+        from . import typos
+
+        table = self.de_en if lang == "de" else self.en_de
+        prefix = None
+        if self.cache_file:
+            c = Path(self.cache_file)
+            prefix = c.with_name(f"{c.stem}-typos{typos.FORMAT}-{lang}")
+            paths = [prefix.with_name(f"{prefix.name}.{n}.npy") for n in typos.FILES]
+            if _private_dir(c.parent) and all(_private_file(p) for p in paths):
+                try:
+                    return typos.TypoIndex.read(prefix)
+                except (OSError, ValueError) as exc:
+                    log.info("typo index %s not read, built again: %s", prefix, exc)
+        index = typos.TypoIndex(k for k in table if " " not in k)
+        if prefix is not None and _private_dir(prefix.parent):
+            try:
+                index.write(prefix)
+            except OSError as exc:  # a read-only disk only costs the build next time
+                log.info("could not cache the typo index: %s", exc)
+        return index
 
     def shared(self, key: str, factory):
         """A per-bridge cache for derived structures (compound splitter,
@@ -230,11 +256,12 @@ class Bridge:
         cfile = cdir / f"trans-de-en-{tag}.txt"
         obj = _read_cache(cfile) if _private_dir(cdir) else None
         if obj is not None:
-            obj.source = str(resolved)
+            obj.source, obj.cache_file = str(resolved), str(cfile)
             return obj
         obj = cls.parse(resolved)
         try:
-            _write_cache(cdir, cfile, obj)
+            if _write_cache(cdir, cfile, obj):
+                obj.cache_file = str(cfile)
         except OSError as exc:  # a read-only disk only costs the parse next time
             log.info("could not cache parsed dictionary: %s", exc)
         return obj
@@ -266,13 +293,21 @@ def _private_dir(cdir: Path, create: bool = False) -> bool:
     return True
 
 
-def _read_cache(cfile: Path) -> "Bridge | None":
+def _private_file(path: Path) -> bool:
+    """True when ``path`` is a regular file of this user that no one else may write to."""
     try:
-        st = cfile.lstat()
-        if not stat.S_ISREG(st.st_mode) or st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-            return None
-        if hasattr(os, "getuid") and st.st_uid != os.getuid():
-            return None
+        st = path.lstat()
+    except OSError:
+        return False
+    if not stat.S_ISREG(st.st_mode) or st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        return False
+    return not (hasattr(os, "getuid") and st.st_uid != os.getuid())
+
+
+def _read_cache(cfile: Path) -> "Bridge | None":
+    if not _private_file(cfile):
+        return None
+    try:
         with open(cfile, encoding="utf-8", newline="\n") as fh:
             head = fh.readline().split()
             body = fh.read()
@@ -296,9 +331,9 @@ def _read_cache(cfile: Path) -> "Bridge | None":
         return None
 
 
-def _write_cache(cdir: Path, cfile: Path, b: "Bridge") -> None:
+def _write_cache(cdir: Path, cfile: Path, b: "Bridge") -> bool:
     if not _private_dir(cdir, create=True):
-        return
+        return False
     tmp = cfile.with_suffix(f".{os.getpid()}.tmp")
     tables = (b.de_en, b.en_de, b.masculine)
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
@@ -309,6 +344,7 @@ def _write_cache(cdir: Path, cfile: Path, b: "Bridge") -> None:
             fh.write("".join(f"{v}\n" for v in t.values()))
         fh.write("".join(f"{w}\n" for w in sorted(b.masc_nouns)))
     os.replace(tmp, cfile)
+    return True
 
 
 def _bare_verbs(table: dict[str, str]) -> dict[str, str]:

@@ -27,17 +27,95 @@ PROV_CACHE_SIZE = 4096  # stored documents whose words are kept
 REASON_FEATURES = 256  # the heaviest shared features looked at
 
 
-class Words(dict):
-    """Feature id -> the word of a document behind it; ``weak``: the features
-    that link no reason (see :meth:`Analyzer.weak_features`); ``heads``: the
-    features its word has only through a compound's head, which link no
-    reason when the other word has them that way too (see
-    :meth:`Analyzer.head_features`)."""
+class Words:
+    """Feature id -> the word of a document behind it, as arrays: the feature ids sorted, and
+    per feature where its word lies in one string of the document's words and its weight in
+    the expansion of that word (``link``; 1: the word itself).  A cache of a few thousand
+    documents' words would otherwise be a few thousand dicts of a few hundred entries, each
+    entry its own int, str and float objects: about 40 kB a document in every worker, against
+    about 9 kB so.  ``weak``: the features that link no reason (see
+    :meth:`Analyzer.weak_features`); ``heads``: the features its word has only through a
+    compound's head, which link no reason when the other word has them that way too (see
+    :meth:`Analyzer.head_features`); ``head_parts``: see :meth:`Analyzer.head_part_features`."""
 
-    weak: frozenset = frozenset()
-    heads: frozenset = frozenset()
-    link: dict = {}  # feature id -> its weight in the expansion of the word behind it (1: the word itself)
-    head_parts: frozenset = frozenset()
+    __slots__ = ("feats", "starts", "ends", "text", "links", "weak", "heads", "head_parts")
+
+    def __init__(self, words: dict[int, str] | None = None, link: dict[int, float] | None = None,
+                 weak: frozenset = frozenset(), heads: frozenset = frozenset(), head_parts: frozenset = frozenset()):
+        words = words or {}
+        n = len(words)
+        feats = np.fromiter(words, dtype=np.int64, count=n)
+        order = np.argsort(feats, kind="stable")
+        names = list(dict.fromkeys(words.values()))
+        pos, at = {}, 0
+        for name in names:
+            pos[name] = at
+            at += len(name)
+        self.text = "".join(names)
+        start = np.fromiter((pos[w] for w in words.values()), dtype=np.int32, count=n)
+        end = start + np.fromiter(map(len, words.values()), dtype=np.int32, count=n)
+        self.feats, self.starts, self.ends = feats[order], start[order], end[order]
+        self.links = (np.fromiter((link.get(f, 1.0) for f in words), dtype=np.float64, count=n)[order]
+                      if link is not None else np.ones(n))
+        self.weak, self.heads, self.head_parts = weak, heads, head_parts
+
+    def _find(self, f: int) -> int:
+        j = int(np.searchsorted(self.feats, f))
+        return j if j < len(self.feats) and self.feats[j] == f else -1
+
+    def get(self, f, default=None):
+        j = self._find(f)
+        return self.text[self.starts[j] : self.ends[j]] if j >= 0 else default
+
+    def lookup(self, fs: np.ndarray) -> tuple[list, list]:
+        """For an array of feature ids: the word behind each (None: not a feature of the
+        document) and its link weight (1.0 where none)."""
+        n = len(self.feats)
+        if not n or not len(fs):
+            return [None] * len(fs), [1.0] * len(fs)
+        j = np.minimum(np.searchsorted(self.feats, fs), n - 1)
+        hit = self.feats[j] == fs
+        text, st, en = self.text, self.starts[j].tolist(), self.ends[j].tolist()
+        words = [text[a:b] if h else None for a, b, h in zip(st, en, hit.tolist())]
+        return words, np.where(hit, self.links[j], 1.0).tolist()
+
+    @property
+    def link(self) -> dict[int, float]:
+        return dict(zip(self.feats.tolist(), self.links.tolist()))
+
+    def __getitem__(self, f):
+        j = self._find(f)
+        if j < 0:
+            raise KeyError(f)
+        return self.text[self.starts[j] : self.ends[j]]
+
+    def __contains__(self, f) -> bool:
+        return self._find(f) >= 0
+
+    def __len__(self) -> int:
+        return len(self.feats)
+
+    def __iter__(self):
+        return iter(self.feats.tolist())
+
+    def keys(self):
+        return self.feats.tolist()
+
+    def items(self):
+        text = self.text
+        return [(f, text[a:b]) for f, a, b in zip(self.feats.tolist(), self.starts.tolist(), self.ends.tolist())]
+
+    def values(self):
+        return [w for _, w in self.items()]
+
+
+def _lookup(prov, fs: np.ndarray) -> tuple[list, list]:
+    """:meth:`Words.lookup` for :class:`Words` or a plain mapping (feature id -> word)."""
+    if isinstance(prov, Words):
+        return prov.lookup(fs)
+    link = getattr(prov, "link", {})
+    keys = fs.tolist()
+    return [prov.get(f) for f in keys], [link.get(f, 1.0) for f in keys]
 
 
 class Explainer:
@@ -176,8 +254,7 @@ class Explainer:
                 cur = best.get(f)
                 if cur is None or w > cur[0]:
                     best[f] = (w, prov[key], 1.0)
-        out = Words((f, s) for f, (_, s, _) in best.items())
-        out.link = {f: x for f, (_, _, x) in best.items()}
+        out = {f: s for f, (_, s, _) in best.items()}
         # the features that link no reason: those a word has only through
         # splitting a word the dictionary knows as a whole
         an = v.analyzer
@@ -191,10 +268,8 @@ class Explainer:
                     f = get(name)
                     if f is not None and out.get(f) == surface:
                         found.add(f)
-        out.weak = frozenset(weak)
-        out.heads = frozenset(heads)
-        out.head_parts = frozenset(head_parts)
-        return out
+        return Words(out, {f: x for f, (_, _, x) in best.items()}, frozenset(weak), frozenset(heads),
+                     frozenset(head_parts))
 
     def reasons(self, q, qprov, c, cprov, score: float | None = None, keep_common: bool = False) -> list[Reason]:
         """Reasons from two stored or transformed rows; ``score`` defaults to
@@ -227,10 +302,9 @@ class Explainer:
         heads_only = (qheads & getattr(cprov, "head_parts", frozenset())) | (
             cheads & getattr(qprov, "head_parts", frozenset())) if not keep_common else frozenset()
         nb = len(boiler)
-        qlink, clink = getattr(qprov, "link", {}), getattr(cprov, "link", {})
+        (qwords, qlink), (cwords, clink) = _lookup(qprov, common), _lookup(cprov, common)
         strength: dict[tuple[str, str], float] = {}  # the strongest solid link of a merged pair
-        for f, p in zip(common.tolist(), prod.tolist()):
-            a, b = qprov.get(f), cprov.get(f)
+        for f, p, a, b, xq, xc in zip(common.tolist(), prod.tolist(), qwords, cwords, qlink, clink):
             if a is None or b is None:
                 continue
             pairs[(a, b)] = pairs.get((a, b), 0.0) + p
@@ -242,7 +316,7 @@ class Explainer:
                 common_words.add(key)
             else:
                 solid.add(key)
-                x = qlink.get(f, 1.0) * clink.get(f, 1.0)
+                x = xq * xc
                 if x > strength.get(key, 0.0):
                     strength[key] = x
         min_link = self.config.reason_min_link if not keep_common else 0.0

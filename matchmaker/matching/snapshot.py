@@ -5,7 +5,7 @@ A snapshot is a folder written once and never changed:
 - ``state.pkl``: the matcher's state (vocabulary, IDF, the stores, the hub samples, the typo words),
   pickled with every large array left out and named instead;
 - ``a<n>.npy``: those arrays (CSR data / indices / indptr, IDF, hub values, the feature table, the
-  documents' texts), loaded with ``mmap_mode="r"``: every process that maps them shares the pages of
+  documents' texts, the hashes of the corpus's typo index), loaded with ``mmap_mode="r"``: every process that maps them shares the pages of
   the page cache, so a second process costs little memory and starts at once;
 - ``meta.pkl``: what the caller stores beside it (the database version it was built from and the
   rows it holds);
@@ -36,7 +36,8 @@ import numpy as np
 
 from .documents import Document
 
-FORMAT = 1
+FORMAT = 2
+READS = (1, 2)  # the formats load understands (1: the typo index's words only, rebuilt on load)
 LINK = "current"
 PREFIX = "snap-"
 INLINE_BYTES = 4096  # arrays smaller than this stay inside state.pkl
@@ -371,7 +372,7 @@ def matcher_state(matcher) -> dict:
                 "avg_len": v.avg_len,
                 "fitted": v.fitted,
             },
-            "corpus_words": list(typos.words) if typos is not None else None,
+            "corpus_typos": typos,  # its arrays written beside, so a load does not rebuild it
             "stores": stores,
             "hub_refs": dict(matcher.hubs.refs),
             "hub_changes": dict(matcher.hubs.changes),
@@ -384,8 +385,8 @@ def restore(state: dict, bridge=None):
     from .engine import Matcher
     from .store import Store
 
-    if state.get("format") != FORMAT:
-        raise ValueError(f"snapshot format {state.get('format')!r}, expected {FORMAT}")
+    if state.get("format") not in READS:
+        raise ValueError(f"snapshot format {state.get('format')!r}, expected one of {READS}")
     m = Matcher(state["config"], bridge=bridge, pairs=state["pairs"])
     v = m.vectoriser
     vs = state["vectoriser"]
@@ -397,7 +398,9 @@ def restore(state: dict, bridge=None):
     v.unit_wts = vs["unit_wts"]
     v.idf = vs["idf"]
     v.n_fit, v.avg_len, v.fitted = vs["n_fit"], vs["avg_len"], vs["fitted"]
-    if state["corpus_words"] is not None:
+    if state.get("corpus_typos") is not None:
+        v.analyzer.corpus_typos = state["corpus_typos"]
+    elif state.get("corpus_words") is not None:
         v.analyzer.set_corpus_words(state["corpus_words"])
     for side, st in state["stores"].items():
         store = Store()

@@ -785,8 +785,7 @@ class Analyzer:
 
     def _dictionary_typos(self, lang: str) -> TypoIndex:
         b = self.bridge
-        table = b.de_en if lang == "de" else b.en_de
-        return b.shared(("typos", lang), lambda: TypoIndex(k for k in table if " " not in k))
+        return b.shared(("typos", lang), lambda: b.typo_index(lang))
 
     def corrections(self, n: str, lang: str) -> list[str]:
         """The nearest known spellings of a normalised word that neither the
@@ -796,7 +795,7 @@ class Analyzer:
         if not (TYPO_MIN_LEN <= len(n) <= TYPO_MAX_LEN) or not n.isalpha():
             return []
         corpus = self.corpus_typos
-        if corpus is not None and n in corpus.known:
+        if corpus is not None and corpus.knows(n):
             return []
         best, found = 2, []
         if corpus is not None:
