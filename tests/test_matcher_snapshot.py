@@ -53,6 +53,9 @@ def test_snapshot_round_trip_ranks_as_a_fresh_build(app, make_offer, make_profil
     store = loaded.matcher.stores["offers"]
     data = store.rows.data
     assert type(data) is np.ndarray and isinstance(data.base, np.memmap) and not data.flags.writeable
+    # the words that link no reason come with the snapshot: a serving process does not learn them again
+    assert loaded.matcher.explainer._everyday is not None
+    assert np.array_equal(loaded.matcher.explainer.everyday(), fresh.matcher.explainer.everyday())
     # reasons come from the stored documents' texts, decoded from the snapshot
     for p in profiles:
         got = loaded.matcher.rank_id(p.id, "profiles", k=3)
