@@ -43,6 +43,8 @@ def test_snapshot_round_trip_ranks_as_a_fresh_build(app, make_offer, make_profil
     fresh.build()
     loaded = index.MatcherIndex()  # as in a new process
     loaded.load_snapshot(folder)
+    # the words that link no reason come with the snapshot: a serving process does not learn them again
+    assert loaded.matcher.explainer._everyday is not None
     assert loaded.version == index.current_version() == fresh.version
     assert loaded.seen == fresh.seen
     expected = _rankings(fresh.matcher, profiles, offers)
@@ -53,8 +55,6 @@ def test_snapshot_round_trip_ranks_as_a_fresh_build(app, make_offer, make_profil
     store = loaded.matcher.stores["offers"]
     data = store.rows.data
     assert type(data) is np.ndarray and isinstance(data.base, np.memmap) and not data.flags.writeable
-    # the words that link no reason come with the snapshot: a serving process does not learn them again
-    assert loaded.matcher.explainer._everyday is not None
     assert np.array_equal(loaded.matcher.explainer.everyday(), fresh.matcher.explainer.everyday())
     # reasons come from the stored documents' texts, decoded from the snapshot
     for p in profiles:
