@@ -101,8 +101,10 @@ def run(url: str, workdir: Path, requests: int) -> list[dict]:
         response = client.post("/auth/login", data={"email": email, "password": DEMO_PASSWORD})
         assert response.status_code == 302, (email, response.status_code)
     own_offer = ids["company_users"][0][1][0]
-    pages = [(graduate, "/offers/"), (graduate, "/offers/?q=Wasserstoff"), (graduate, "/matches/offers"),
-             (company, f"/matches/offers/{own_offer}/graduates"), (company, "/companies/mine")]
+    pages = [(graduate, "/"), (graduate, "/offers/"), (graduate, f"/offers/{ids['offers'][0]}"),
+             (graduate, f"/companies/{ids['companies'][0]}"), (graduate, "/offers/?q=Wasserstoff"),
+             (graduate, "/matches/offers"), (company, f"/matches/offers/{own_offer}/graduates"),
+             (company, "/companies/mine")]
     for client, path in pages:
         results.append(profile_page(client, path, requests))
     with app.app_context():

@@ -44,7 +44,9 @@ SALARY_CURRENCIES = ("EUR", "PLN", "CZK", "CHF", "GBP", "USD")
 
 class Offer(db.Model):
     __tablename__ = "offer"
-    __table_args__ = (sa.UniqueConstraint("feed_id", "feed_key", name="uq_offer_feed_key"),)
+    __table_args__ = (sa.UniqueConstraint("feed_id", "feed_key", name="uq_offer_feed_key"),
+                      # the public lists' order, newest first: the newest few are read without sorting all
+                      sa.Index("ix_offer_newest", "published_at", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     company_id: Mapped[int] = mapped_column(sa.ForeignKey("company.id"), index=True)
