@@ -137,8 +137,9 @@ class Config:
     # Up to this many offers the staff's matching board is ranked on the request; beyond, in the
     # background (matching/board.py).
     MATCHER_BOARD_INLINE_OFFERS = _int("MATCHER_BOARD_INLINE_OFFERS", 1000)
-    # The start page's counts (public offers, companies, graduates) are read again at most this often.
-    START_PAGE_COUNTS_SECONDS = _int("START_PAGE_COUNTS_SECONDS", 60)
+    # The counts of public pages (the start page's figures, the offer list's total) are read again at
+    # most this often, per list and filters.
+    PUBLIC_COUNTS_SECONDS = _int("PUBLIC_COUNTS_SECONDS", 60)
 
     # Uploaded CVs (PDF): size limit, text extraction limits, and the folder (default: <instance>/uploads/cv,
     # never under static/). Requests larger than MAX_CONTENT_LENGTH answer 413 before any view runs.
@@ -199,7 +200,7 @@ class TestConfig(Config):
     TRUSTED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
     # Tests that check the limits enable them in their own config.
     RATELIMIT_ENABLED = False
-    START_PAGE_COUNTS_SECONDS = 0  # each test sees the counts of its own data
+    PUBLIC_COUNTS_SECONDS = 0  # each test sees the counts of its own data
     RATELIMIT_STORAGE_URI = "memory://"
     REDIS_URL = None
     # Each test's database is new: the index is built on first use, as the tests of warm start set up.

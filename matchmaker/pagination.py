@@ -5,9 +5,13 @@ a page reads."""
 from __future__ import annotations
 
 import math
+import threading
+import time
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any, Sequence
 
+import sqlalchemy as sa
 from flask import current_app, request
 
 # Beyond this a page number is a typo or a probe; it must not reach the database as a huge OFFSET.
@@ -25,6 +29,42 @@ def paginate(select):
     from .extensions import db
 
     return db.paginate(select, page=page_arg(), per_page=current_app.config["PAGE_SIZE"], error_out=False)
+
+
+# Counts of public lists, per database and key: (when read, count). Counting every public offer grows
+# with the offers; each visitor of the start page and the offer list asked for it.
+_counts: dict[tuple, tuple[float, int]] = {}
+_counts_lock = threading.Lock()
+
+
+def recent_count(key: Hashable, select) -> int:
+    """The number of rows `select` selects, read again at most every `PUBLIC_COUNTS_SECONDS` per `key`
+    (a figure of a public page may be that old; 0: always read)."""
+    from .extensions import db
+
+    seconds = current_app.config.get("PUBLIC_COUNTS_SECONDS", 60)
+    full_key = (current_app.config["SQLALCHEMY_DATABASE_URI"], key)
+    now = time.monotonic()
+    with _counts_lock:
+        kept = _counts.get(full_key)
+    if seconds > 0 and kept is not None and now - kept[0] < seconds:
+        return kept[1]
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(select.order_by(None).subquery())) or 0
+    if seconds > 0:
+        with _counts_lock:
+            _counts[full_key] = (now, count)
+    return count
+
+
+def paginate_public(select, key: Hashable, counted=None):
+    """`paginate` for a public list, its total from `recent_count` (of `counted`, a lighter select of
+    the same rows, e.g. only their ids, when given)."""
+    from .extensions import db
+
+    page = db.paginate(select, page=page_arg(), per_page=current_app.config["PAGE_SIZE"], error_out=False,
+                       count=False)
+    page.total = recent_count(key, select if counted is None else counted)
+    return page
 
 
 @dataclass

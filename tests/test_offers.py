@@ -580,3 +580,16 @@ def test_pending_member_cannot_write_offers(client, db, make_company, make_user,
     assert "waiting for approval" in response.get_data(as_text=True)
     assert client.post("/offers/new", data=offer_form()).status_code == 403
     assert count_offers(db) == 0
+
+
+def test_the_offer_list_total_is_read_again_after_its_time(make_app, db, make_offer):
+    app = make_app(PUBLIC_COUNTS_SECONDS=3600)
+    client = app.test_client()
+    make_offer(title="Verfahrensingenieur (m/w/d)")
+    make_offer(title="Buchhalter (m/w/d)")
+    assert "2 offers" in client.get("/offers/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    make_offer(title="Elektroniker (m/w/d)")
+    body = client.get("/offers/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "2 offers" in body and "Elektroniker (m/w/d)" in body  # the total as read; the rows current
+    app.config["PUBLIC_COUNTS_SECONDS"] = 0
+    assert "3 offers" in client.get("/offers/", headers={"Accept-Language": "en"}).get_data(as_text=True)

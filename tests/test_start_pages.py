@@ -67,7 +67,7 @@ def test_start_page_shows_the_newest_news_beside_the_stories(client, make_story)
 
 
 def test_the_start_page_counts_are_read_again_after_their_time(make_app, db, make_offer):
-    app = make_app(START_PAGE_COUNTS_SECONDS=3600)
+    app = make_app(PUBLIC_COUNTS_SECONDS=3600)
     client = app.test_client()
     make_offer(title="Verfahrensingenieur (m/w/d)")
     assert "<strong>1</strong> open offers" in client.get("/?lang=en", headers={"Accept-Language": "en"}).get_data(
@@ -76,6 +76,6 @@ def test_the_start_page_counts_are_read_again_after_their_time(make_app, db, mak
     body = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "<strong>1</strong> open offers" in body  # within the hour: the counts as read
     assert "Elektroniker (m/w/d)" in body  # the newest offers are always current
-    app.config["START_PAGE_COUNTS_SECONDS"] = 0
+    app.config["PUBLIC_COUNTS_SECONDS"] = 0
     assert "<strong>2</strong> open offers" in client.get("/", headers={"Accept-Language": "en"}).get_data(
         as_text=True)

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import threading
-import time
-
 import sqlalchemy as sa
-from flask import current_app
 
 from ..extensions import db
 from ..models import Company, GraduateProfile, Offer
 from ..events.queries import next_events  # noqa: F401  (the start page's next three events)
 from ..offers.queries import public_offers
+from ..pagination import recent_count
 from ..stories.queries import newest_stories  # noqa: F401  (the start page's newest stories)
-
-
-def _count(select: sa.Select) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(
-        select.with_only_columns(Offer.id).order_by(None).subquery())) or 0
 
 
 def latest_offers(limit: int = 6) -> list[Offer]:
@@ -25,32 +17,14 @@ def latest_offers(limit: int = 6) -> list[Offer]:
     return list(db.session.scalars(public_offers().limit(limit)))
 
 
-# The start page's counts, per database: (when read, counts). Counting every public offer grows with
-# the offers (every visitor of the start page asked for it); the figures may be a minute old.
-_counts: dict[str, tuple[float, dict[str, int]]] = {}
-_counts_lock = threading.Lock()
-
-
 def start_page_counts() -> dict[str, int]:
     """Public offers, verified companies and graduate profiles, as the start page shows them; read again
-    at most every `START_PAGE_COUNTS_SECONDS`."""
-    key = current_app.config["SQLALCHEMY_DATABASE_URI"]
-    seconds = current_app.config.get("START_PAGE_COUNTS_SECONDS", 60)
-    now = time.monotonic()
-    with _counts_lock:
-        kept = _counts.get(key)
-    if kept is not None and now - kept[0] < seconds:
-        return kept[1]
-    counts = {
-        "offers": _count(public_offers()),
-        "companies": db.session.scalar(sa.select(sa.func.count(Company.id)).where(Company.verified_at.is_not(None)))
-        or 0,
-        "graduates": db.session.scalar(sa.select(sa.func.count(GraduateProfile.id))) or 0,
+    at most every `PUBLIC_COUNTS_SECONDS` (`pagination.recent_count`)."""
+    return {
+        "offers": recent_count(("public offers", ()), public_offers().with_only_columns(Offer.id)),
+        "companies": recent_count("verified companies", sa.select(Company.id).where(Company.verified_at.is_not(None))),
+        "graduates": recent_count("graduate profiles", sa.select(GraduateProfile.id)),
     }
-    if seconds > 0:
-        with _counts_lock:
-            _counts[key] = (now, counts)
-    return counts
 
 
 # A sitemap file holds at most 50,000 addresses (sitemaps.org); the newest are kept.

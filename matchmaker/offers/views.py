@@ -15,7 +15,7 @@ from ..extensions import db
 from ..forms import EmptyForm
 from ..matching.index import explain_search
 from ..models import Offer, PageViewKind, Role
-from ..pagination import ListPage, page_arg
+from ..pagination import ListPage, page_arg, paginate_public
 from ..reports.views import count_public_view
 from . import operations
 from .forms import OfferFilterForm, OfferForm
@@ -34,8 +34,10 @@ def index():
         explain_search(filters["q"], [hit for hit in page.items if hit.lang])
         marks = {hit.offer.id: mark_hit(hit, filters["q"]) for hit in page.items}
         return render_template("offers/index.html", form=form, page=page, filtered=True, marks=marks)
-    select = filter_offers(public_offers(), filters).options(contains_eager(Offer.company))
-    page = db.paginate(select, page=page_arg(), per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    select = filter_offers(public_offers(), filters)
+    page = paginate_public(select.options(contains_eager(Offer.company)),
+                           ("public offers", tuple(sorted((k, str(v)) for k, v in filters.items()))),
+                           counted=select.with_only_columns(Offer.id))
     return render_template("offers/index.html", form=form, page=page, filtered=bool(filters), marks=None)
 
 
