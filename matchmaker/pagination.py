@@ -56,6 +56,12 @@ def recent_count(key: Hashable, select) -> int:
     return count
 
 
+def forget_counts() -> None:
+    """Drop the counts kept (tests start from empty databases)."""
+    with _counts_lock:
+        _counts.clear()
+
+
 def paginate_public(select, key: Hashable, counted=None):
     """`paginate` for a public list, its total from `recent_count` (of `counted`, a lighter select of
     the same rows, e.g. only their ids, when given)."""

@@ -17,6 +17,7 @@ from matchmaker import create_app
 from matchmaker.extensions import db as _db
 from matchmaker.matching.board import forget_boards
 from matchmaker.matching.index import forget_indexes
+from matchmaker.pagination import forget_counts
 from matchmaker.models import (CLOSED_STATES, OUTCOME_STATES, Company, ConsentRecord, Degree, Event,
                                EventAudience, EventPlace, EventRegistration, EventType, FieldOfAction,
                                FeedKind, GraduateProfile, Introduction, IntroductionState, Measure, Membership, Offer,
@@ -114,6 +115,7 @@ def make_app(database_url, tmp_path):
             _empty_tables(database_url)
             forget_indexes()
             forget_boards()
+            forget_counts()
         config.setdefault("INSTANCE_DIR", tmp_path / "instance")
         app = create_app(make_config(url, **config))
         app.test_client_class = FreshContextClient
