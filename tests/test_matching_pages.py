@@ -128,6 +128,30 @@ def test_offers_that_fit_you_list_and_hidden_counts_are_those_of_every_row_check
     assert seen_hidden == {*CONDITIONS, "several"}, "every condition hid some fits"
 
 
+@pytest.mark.parametrize("strict", [True, False])
+def test_with_many_fits_the_hidden_counts_come_from_the_best_and_the_strict_list_stays_full(
+        app, db, make_offer, make_profile, strict):
+    offers, profiles = _varied_world(make_offer, make_profile)
+    rows = list(db.session.scalars(public_offers()).unique())
+    compared, fewer = 0, 0
+    for profile, k, pool in itertools.product(profiles[::5], (3, 200), (2, 5)):
+        held = index.Held.of(profile)
+        page, hidden = index.offers_with_near_misses(profile, public_offers(), held, strict=strict, k=k, pool=pool)
+        full_list, full_hidden = _near_misses_from_rows(profile, rows, held, strict, k)
+        # the list is the one every row gives, deepened until it is full (offers of equal score may
+        # come in another order)
+        assert [row[1] for row in _old(page[:], "offer")] == [row[1] for row in full_list]
+        # what each condition hides is counted among the best fits looked at: never more than among all
+        counted = {group.condition: group.count for group in hidden}
+        for group in full_hidden:
+            assert counted.get(group.condition, 0) <= group.count
+        assert set(counted) <= {group.condition for group in full_hidden}
+        fewer += sum(group.count for group in full_hidden) - sum(counted.values())
+        compared += len(full_list)
+    assert compared > 50, "the world has fits to compare"
+    assert fewer > 0, "some fits lay beyond the best looked at"
+
+
 def _count_loads(model):
     loaded = []
     listener = lambda target, _context: loaded.append(target.id)  # noqa: E731

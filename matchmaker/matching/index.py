@@ -851,14 +851,21 @@ def _lowest_asked(values: list, rank: Callable) -> tuple[Any, bool]:
     return min(values, key=rank), len(set(values)) > 1
 
 
+# The fits "Offers that fit you" looks at for what each condition hides (more while its list is not
+# full): a graduate reads the first pages, not the 40,000th fit.
+NEAR_MISS_POOL = 2000
+
+
 def offers_with_near_misses(profile: GraduateProfile, candidates: sa.Select, held: Held, strict: bool = True,
-                            k: int = 200) -> tuple[RankedPage, list[Hidden]]:
+                            k: int = 200, pool: int = NEAR_MISS_POOL) -> tuple[RankedPage, list[Hidden]]:
     """Rank every candidate once (`candidates`: a select of offers, only the ids are read; the columns of
     the conditions only for the fitting ones, those scoring at least MIN_SCORE); return the list to show
     (strict: the offers that meet every condition checked, labelled among themselves; else every fitting
     offer with what failed), best first, at most `k`, as a `RankedPage` that loads only the rows of the
     page shown, and what each condition hides: how many fitting offers fail that condition alone (exactly
-    what choosing "any" for it adds to the strict list), and how many fail several."""
+    what choosing "any" for it adds to the strict list), and how many fail several. With many fits (tens
+    of thousands at 100,000 offers) these are counted among the best `pool` of them, or four times as
+    many, and so on, while the list has fewer than `k`."""
     asking = side_of(profile)
     if not asking.has_content(profile):
         return RankedPage(profile, "offers", []), []
@@ -866,12 +873,19 @@ def offers_with_near_misses(profile: GraduateProfile, candidates: sa.Select, hel
     if not allowed:
         return RankedPage(profile, "offers", []), []
     # Most candidates score below the floor: they are cut on the score array, before a Match is made,
-    # and their conditions are never read.
-    matches = get_matcher().rank(asking.document(profile), "offers", k=None, allowed=allowed, explain=False,
-                                 query_side=asking.name, min_score=MIN_SCORE)
-    facts = _offer_facts_of([m.id for m in matches])
-    matches = [m for m in matches if m.id in facts]  # an offer deleted since its id was read
-    failed = {m.id: [c.name for c in conditions(profile, facts[m.id], held) if not c.held] for m in matches}
+    # and their conditions are never read. Of the fits, the best NEAR_MISS_POOL are looked at, more only
+    # while the strict list is not full.
+    document, facts = asking.document(profile), {}
+    while True:
+        ranked = get_matcher().rank(document, "offers", k=pool, allowed=allowed, explain=False,
+                                    query_side=asking.name, min_score=MIN_SCORE)
+        facts.update(_offer_facts_of([m.id for m in ranked if m.id not in facts]))
+        matches = [m for m in ranked if m.id in facts]  # an offer deleted since its id was read
+        failed = {m.id: [c.name for c in conditions(profile, facts[m.id], held) if not c.held] for m in matches}
+        listed = sum(1 for m in matches if not failed[m.id]) if strict else len(matches)
+        if len(ranked) < pool or listed >= k:
+            break
+        pool *= 4
     alone: dict[str, list] = {name: [] for name in CONDITIONS}
     several = 0
     for m in matches:
