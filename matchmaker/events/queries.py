@@ -12,7 +12,7 @@ from ..extensions import db
 from ..i18n import TIME_ZONE, csv_time
 from ..models import (Company, Event, EventAudience, EventPlace, EventRegistration, EventType, Offer,
                       RegistrationStatus, Role, User, utcnow)
-from ..offers.queries import public_offers, public_offers_by_id
+from ..offers.queries import public_offers
 from ..privacy.queries import safe_cell
 
 
@@ -115,13 +115,6 @@ def linkable_companies() -> list[Company]:
                                    .order_by(Company.name, Company.id)))
 
 
-def linkable_offers(ids: list[int], linked=()) -> dict[int, Offer]:
-    """Of these ids, the offers an event may show: the public ones, and those of `linked` (what it is about
-    already stays choosable, also if no longer public)."""
-    wanted = set(ids)
-    found = {offer.id: offer for offer in linked if offer.id in wanted}
-    found.update(public_offers_by_id(wanted))
-    return found
 
 
 def companies_by_ids(ids: list[int]) -> list[Company]:

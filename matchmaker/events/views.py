@@ -14,6 +14,7 @@ from ..extensions import db
 from ..forms import EmptyForm
 from ..i18n import current_locale
 from ..models import Event, RegistrationStatus, Role, utcnow
+from ..offers.queries import linkable_offers
 from ..pagination import paginate
 from . import calendar, operations, queries
 from .forms import AttendanceForm, EventFilterForm, EventForm
@@ -104,7 +105,7 @@ def manage():
 def _event_form(event: Event | None) -> EventForm:
     shown = list(event.offers) if event is not None else []
     linkable = {"companies": queries.linkable_companies(),
-                "find_offers": lambda ids: queries.linkable_offers(ids, shown)}
+                "find_offers": lambda ids: linkable_offers(ids, shown)}
     if event is not None:
         # What the event already shows stays choosable, also if it is no longer public.
         linkable["companies"] += [c for c in event.companies if c not in linkable["companies"]]

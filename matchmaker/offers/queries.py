@@ -38,6 +38,15 @@ def public_offers_by_id(ids) -> dict[int, Offer]:
         public_offers().where(Offer.id.in_(list(ids))).options(contains_eager(Offer.company)))}
 
 
+def linkable_offers(ids, linked=()) -> dict[int, Offer]:
+    """Of these ids, the offers a story or an event may link to: the public ones, and those of `linked`
+    (what it is about already stays choosable, also if no longer public)."""
+    wanted = set(ids)
+    found = {offer.id: offer for offer in linked if offer.id in wanted}
+    found.update(public_offers_by_id(wanted))
+    return found
+
+
 def name_holds(name: str | None, q: str) -> bool:
     """Does a company's name hold every word typed (any case)? Company names carry no weight in the
     matcher, so a search for a company is answered here, in Python (no SQL LIKE, the same on every

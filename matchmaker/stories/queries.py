@@ -6,9 +6,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models import (Company, Event, Offer, ResearchUnit, Story, StoryKind, StoryLink, StoryPerson, StoryStatus,
+from ..models import (Company, Event, ResearchUnit, Story, StoryKind, StoryLink, StoryPerson, StoryStatus,
                       User)
-from ..offers.queries import public_offers, public_offers_by_id
+from ..offers.queries import public_offers
 from ..research.queries import verified_units
 
 
@@ -107,13 +107,6 @@ def linkable_companies() -> list[Company]:
                                    .order_by(Company.name, Company.id)))
 
 
-def linkable_offers(ids: list[int], linked=()) -> dict[int, Offer]:
-    """Of these ids, the offers a story may be about: the public ones, and those of `linked` (what it is about
-    already stays choosable, also if no longer public)."""
-    wanted = set(ids)
-    found = {offer.id: offer for offer in linked if offer.id in wanted}
-    found.update(public_offers_by_id(wanted))
-    return found
 
 
 def linkable_events(limit: int = 200) -> list[Event]:

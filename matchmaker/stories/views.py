@@ -14,6 +14,7 @@ from ..extensions import db
 from ..forms import EmptyForm
 from ..i18n import current_locale
 from ..models import Company, Event, PageViewKind, ResearchUnit, Role, Story, StoryKind, StoryStatus
+from ..offers.queries import linkable_offers
 from ..pagination import paginate
 from ..reports.views import count_public_view
 from . import images, operations, queries
@@ -135,7 +136,7 @@ def _story_form(story: Story | None) -> StoryForm:
     linked_offers = [link.offer for link in story.links if link.offer is not None] if story is not None else []
     linkable = {"companies": queries.linkable_companies(), "events": queries.linkable_events(),
                 "units": queries.linkable_units(), "locale": current_locale(),
-                "find_offers": lambda ids: queries.linkable_offers(ids, linked_offers)}
+                "find_offers": lambda ids: linkable_offers(ids, linked_offers)}
     if story is not None:
         # What the story is already about stays choosable, also if it is no longer public.
         for name, attribute in (("companies", "company"), ("events", "event"), ("units", "research_unit")):
