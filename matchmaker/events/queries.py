@@ -12,7 +12,7 @@ from ..extensions import db
 from ..i18n import TIME_ZONE, csv_time
 from ..models import (Company, Event, EventAudience, EventPlace, EventRegistration, EventType, Offer,
                       RegistrationStatus, Role, User, utcnow)
-from ..offers.queries import public_offers
+from ..offers.queries import public_offers_by_id
 from ..privacy.queries import safe_cell
 
 
@@ -115,8 +115,6 @@ def linkable_companies() -> list[Company]:
                                    .order_by(Company.name, Company.id)))
 
 
-
-
 def companies_by_ids(ids: list[int]) -> list[Company]:
     if not ids:
         return []
@@ -124,9 +122,7 @@ def companies_by_ids(ids: list[int]) -> list[Company]:
 
 
 def offers_by_ids(ids: list[int]) -> list[Offer]:
-    if not ids:
-        return []
-    return list(db.session.scalars(public_offers().where(Offer.id.in_(ids))))
+    return list(public_offers_by_id(ids).values())
 
 
 def registrations_of_user(user: User) -> list[EventRegistration]:

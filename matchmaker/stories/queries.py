@@ -8,7 +8,6 @@ import sqlalchemy as sa
 from ..extensions import db
 from ..models import (Company, Event, ResearchUnit, Story, StoryKind, StoryLink, StoryPerson, StoryStatus,
                       User)
-from ..offers.queries import public_offers
 from ..research.queries import verified_units
 
 
@@ -105,8 +104,6 @@ def linkable_companies() -> list[Company]:
     """Companies a story may be about: the verified ones."""
     return list(db.session.scalars(db.select(Company).where(Company.verified_at.is_not(None))
                                    .order_by(Company.name, Company.id)))
-
-
 
 
 def linkable_events(limit: int = 200) -> list[Event]:
