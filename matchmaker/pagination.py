@@ -37,11 +37,16 @@ _counts: dict[tuple, tuple[float, int]] = {}
 _counts_lock = threading.Lock()
 
 
+def count_of(select) -> int:
+    """The number of rows `select` selects."""
+    from .extensions import db
+
+    return db.session.scalar(sa.select(sa.func.count()).select_from(select.order_by(None).subquery())) or 0
+
+
 def recent_count(key: Hashable, select) -> int:
     """The number of rows `select` selects, read again at most every `PUBLIC_COUNTS_SECONDS` per `key`
     (a figure of a public page may be that old; 0: always read)."""
-    from .extensions import db
-
     seconds = current_app.config.get("PUBLIC_COUNTS_SECONDS", 60)
     full_key = (current_app.config["SQLALCHEMY_DATABASE_URI"], key)
     now = time.monotonic()
@@ -49,7 +54,7 @@ def recent_count(key: Hashable, select) -> int:
         kept = _counts.get(full_key)
     if seconds > 0 and kept is not None and now - kept[0] < seconds:
         return kept[1]
-    count = db.session.scalar(sa.select(sa.func.count()).select_from(select.order_by(None).subquery())) or 0
+    count = count_of(select)
     if seconds > 0:
         with _counts_lock:
             _counts[full_key] = (now, count)

@@ -8,6 +8,7 @@ from ..extensions import db
 from ..graduates.queries import findable_profiles
 from ..models import Company, Membership, Offer, Role, User
 from ..offers.queries import public_offers
+from ..pagination import count_of
 
 DASHBOARD_LIST = 20
 
@@ -15,10 +16,6 @@ DASHBOARD_LIST = 20
 def _like(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
-
-
-def _count(select: sa.Select) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(select.subquery())) or 0
 
 
 def pending_companies() -> sa.Select:
@@ -29,12 +26,12 @@ def pending_companies() -> sa.Select:
 def dashboard_counts() -> dict[str, int]:
     """The dashboard's numbers; "visible" and "offers" use the one definition of findable and public."""
     return {
-        "pending": _count(pending_companies()),
-        "verified": _count(sa.select(Company.id).where(Company.verified_at.is_not(None))),
-        "graduates": _count(sa.select(User.id).where(User.role == Role.graduate)),
-        "visible": _count(findable_profiles()),
-        "offers": _count(public_offers()),
-        "users": _count(sa.select(User.id)),
+        "pending": count_of(pending_companies()),
+        "verified": count_of(sa.select(Company.id).where(Company.verified_at.is_not(None))),
+        "graduates": count_of(sa.select(User.id).where(User.role == Role.graduate)),
+        "visible": count_of(findable_profiles()),
+        "offers": count_of(public_offers()),
+        "users": count_of(sa.select(User.id)),
     }
 
 

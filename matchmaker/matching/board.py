@@ -12,7 +12,7 @@ What may have changed since the computation is checked when a page is read:
 - introductions proposed since then: each offer keeps `SPARE` candidates beyond the five shown, and the
   pairs already introduced are left out when read (`_without`), as the inline board leaves them out;
 - offers no longer public and graduates no longer findable (consent withdrawn, profile hidden): the
-  page's rows are loaded through the board's own selects, so such a pair is not shown (`BoardPage`).
+  page's rows are loaded through the board's own selects, so such a pair is not shown (`index.PairPage`).
 """
 
 from __future__ import annotations
@@ -26,10 +26,10 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import GraduateProfile, Offer, ResearchUnit
+from ..models import Offer
+from ..pagination import count_of
 from . import index
 from .engine import Match
 
@@ -113,26 +113,6 @@ def forget_boards() -> None:
         _caches.clear()
 
 
-class BoardPage(index.PairPage):
-    """A page of the board's kept pairs: the offers and graduates are loaded through the board's own
-    selects, so that an offer no longer public or a graduate no longer findable is not shown."""
-
-    def __init__(self, pairs, offers: sa.Select, profiles: sa.Select):
-        super().__init__("profiles", pairs)
-        self.offers, self.profiles = offers, profiles
-
-    def _make(self, positions: list[int]) -> dict[int, Any]:
-        chosen = {j: self.entries[j] for j in positions}
-        offers = {o.id: o for o in db.session.scalars(
-            self.offers.where(Offer.id.in_({offer_id for offer_id, _c, _m in chosen.values()}))
-            .options(joinedload(Offer.company)))}
-        rows = {p.id: p for p in db.session.scalars(
-            self.profiles.where(GraduateProfile.id.in_({profile_id for _o, profile_id, _m in chosen.values()})))}
-        return {j: self.make(offers[offer_id], rows[profile_id], match)
-                for j, (offer_id, profile_id, match) in chosen.items()
-                if offer_id in offers and profile_id in rows}
-
-
 def _without(pairs: list, exclude: set[tuple[int, int]], per_offer: int) -> list:
     """The pairs (best first) less the excluded ones, at most `per_offer` per offer."""
     shown: Counter = Counter()
@@ -157,17 +137,12 @@ class Board:
     updating: bool = False
 
 
-def _count(offers: sa.Select) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(
-        offers.with_only_columns(Offer.id).order_by(None).subquery())) or 0
-
-
 def current_board(key, offers: sa.Select, profiles: sa.Select, units: sa.Select, exclude: set, unit_exclude: set,
-          per_offer: int = 5, with_units: bool = True) -> Board:
+                  per_offer: int = 5, with_units: bool = True) -> Board:
     """The board for one set of filters (`key`): ranked on this request when there are few offers,
     else from the background computation (raises `BoardNotReady` until the first is done)."""
     app = current_app._get_current_object()
-    if _count(offers) <= app.config["MATCHER_BOARD_INLINE_OFFERS"]:
+    if count_of(offers.with_only_columns(Offer.id)) <= app.config["MATCHER_BOARD_INLINE_OFFERS"]:
         unit_pairs = index.best_unit_pairs(offers, units, exclude=unit_exclude) if with_units else []
         return Board(index.best_pairs(offers, profiles, per_offer=per_offer, exclude=exclude), unit_pairs)
 
@@ -181,14 +156,10 @@ def current_board(key, offers: sa.Select, profiles: sa.Select, units: sa.Select,
     result, busy = cache.read(app, key, work)
     if result is None:
         raise BoardNotReady()
+    # the rows are loaded through the board's own selects: what is no longer public, findable or
+    # verified since the computation is left out
     unit_pairs = []
     if with_units:
-        kept = _without(result.unit_pairs, unit_exclude, 3)[:40]
-        live_offers = set(db.session.scalars(offers.with_only_columns(Offer.id).order_by(None)
-                                             .where(Offer.id.in_({o for o, _u, _m in kept}))))
-        live_units = set(db.session.scalars(units.with_only_columns(ResearchUnit.id).order_by(None)
-                                            .where(ResearchUnit.id.in_({u for _o, u, _m in kept}))))
-        kept = [pair for pair in kept if pair[0] in live_offers and pair[1] in live_units]
-        unit_pairs = index.PairPage("units", kept[:20])[:]
-    return Board(BoardPage(_without(result.pairs, exclude, per_offer), offers, profiles), unit_pairs,
+        unit_pairs = index.PairPage("units", _without(result.unit_pairs, unit_exclude, 3)[:40], offers, units)[:][:20]
+    return Board(index.PairPage("profiles", _without(result.pairs, exclude, per_offer), offers, profiles), unit_pairs,
                  result.computed_at, busy)

@@ -981,20 +981,29 @@ class UnitPair:
 
 class PairPage(LoadedOnRead):
     """Pairs of the board, best first, as (offer id, candidate id, match); the offers (with their
-    companies) and the candidates are loaded only for the part a page shows, one query per kind."""
+    companies) and the candidates are loaded only for the part a page shows, one query per kind.
+    Given `offers` and `candidates` (selects), the rows are loaded through them: a pair whose offer or
+    candidate they no longer select (pairs computed earlier: no longer public, no longer findable) is
+    not shown."""
 
-    def __init__(self, side: str, pairs: list[tuple[Any, Any, Match]]):
+    def __init__(self, side: str, pairs: list[tuple[Any, Any, Match]], offers: sa.Select | None = None,
+                 candidates: sa.Select | None = None):
         super().__init__(pairs)
         self.spec = SIDES[side]
         self.make = Pair if side == "profiles" else UnitPair
+        self.offers, self.candidates = offers, candidates
 
     def _make(self, positions: list[int]) -> dict[int, Any]:
         chosen = {j: self.entries[j] for j in positions}
+        offer_ids = {offer_id for offer_id, _c, _m in chosen.values()}
+        candidate_ids = {candidate_id for _o, candidate_id, _m in chosen.values()}
         offers = {o.id: o for o in db.session.scalars(
-            sa.select(Offer).where(Offer.id.in_({offer_id for offer_id, _c, _m in chosen.values()}))
+            (sa.select(Offer) if self.offers is None else self.offers).where(Offer.id.in_(offer_ids))
             .options(joinedload(Offer.company)))}
-        rows = {row.id: row for row in _load_rows(self.spec.model,
-                                                  {candidate_id for _o, candidate_id, _m in chosen.values()})}
+        model = self.spec.model
+        found = (_load_rows(model, candidate_ids) if self.candidates is None
+                 else db.session.scalars(self.candidates.where(model.id.in_(candidate_ids))))
+        rows = {row.id: row for row in found}
         return {j: self.make(offers[offer_id], rows[candidate_id], match)
                 for j, (offer_id, candidate_id, match) in chosen.items()
                 if offer_id in offers and candidate_id in rows}
