@@ -875,13 +875,14 @@ def offers_with_near_misses(profile: GraduateProfile, candidates: sa.Select, hel
     # Most candidates score below the floor: they are cut on the score array, before a Match is made,
     # and their conditions are never read. Of the fits, the best NEAR_MISS_POOL are looked at, more only
     # while the strict list is not full.
-    document, facts = asking.document(profile), {}
+    document, facts, failed = asking.document(profile), {}, {}
     while True:
         ranked = get_matcher().rank(document, "offers", k=pool, allowed=allowed, explain=False,
                                     query_side=asking.name, min_score=MIN_SCORE)
         facts.update(_offer_facts_of([m.id for m in ranked if m.id not in facts]))
         matches = [m for m in ranked if m.id in facts]  # an offer deleted since its id was read
-        failed = {m.id: [c.name for c in conditions(profile, facts[m.id], held) if not c.held] for m in matches}
+        failed.update({m.id: [c.name for c in conditions(profile, facts[m.id], held) if not c.held]
+                       for m in matches if m.id not in failed})  # each offer checked once, also when deepened
         listed = sum(1 for m in matches if not failed[m.id]) if strict else len(matches)
         if len(ranked) < pool or listed >= k:
             break
