@@ -25,7 +25,10 @@ kept in docs/reason_judgements.tsv; ``--judged FILE`` prints the share of
 is then over the judged ones among them).  ``--reason-max-df 0.05,0.1,0.2`` repeats the reasons (not the ranking, which
 the boilerplate line does not change) for each line in turn and prints the
 share per line; the rows printed are those of any line that FILE does not
-judge.
+judge.  ``--set NAME=VALUE`` fixes another reasons' setting for every line
+(a sweep of one setting at a value of another); ``--shown FILE`` writes every
+row shown per line (line, source, terms, judgement) to compare what a line
+removes and what takes the freed places.
 """
 from __future__ import annotations
 
@@ -42,11 +45,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 SWEPT = "reason_max_df"
 
 
+FIXED: dict = {}
+
+
 def set_reason_max_df(matcher, value: float | None) -> None:
     """The swept setting of ``matcher``'s reasons (``--sweep``, default the boilerplate line; None: its
-    default); only the reasons change."""
+    default), with the settings of ``--set``; only the reasons change."""
     explainer = matcher.explainer
-    explainer.config = replace(matcher.config, **{SWEPT: value}) if value is not None else matcher.config
+    changed = dict(FIXED)
+    if value is not None:
+        changed[SWEPT] = value
+    explainer.config = replace(matcher.config, **changed) if changed else matcher.config
     explainer.clear()
 
 
@@ -112,9 +121,16 @@ def main() -> None:
     ap.add_argument("--reason-max-df", help="boilerplate lines to compare, e.g. 0.05,0.1,0.2 (default: the config's)")
     ap.add_argument("--sweep", default="reason_max_df",
                     help="the reasons' setting --reason-max-df's values are for, e.g. reason_min_link")
+    ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                    help="a reasons' setting for every line, e.g. reason_general_zipf=5 (none: None)")
+    ap.add_argument("--shown", help="write every row shown, per line, to this TSV (line first)")
     args = ap.parse_args()
     global SWEPT
     SWEPT = args.sweep
+    for item in args.set:
+        name, _, value = item.partition("=")
+        FIXED[name] = None if value == "none" else float(value)
+    shown_out = open(args.shown, "w", encoding="utf-8") if args.shown else None
     lines = [float(x) for x in args.reason_max_df.split(",")] if args.reason_max_df else [None]
     demo = demo_reasons(args.top, lines) if args.demo else {line: [] for line in lines}
     dev: dict = {line: [] for line in lines}
@@ -142,6 +158,9 @@ def main() -> None:
                 label = f"{SWEPT} {line}: " if line is not None else ""
                 print(f"{label}{name}: judged {len(known)} of {len(part)} rows shown; yes {yes} "
                       f"({yes / max(len(known), 1):.3f})", file=sys.stderr)
+        if shown_out is not None:
+            for r in rows:
+                print(line, *r, judged.get(r, ""), sep="\t", file=shown_out)
         if args.show_no:
             for r in rows:
                 if judged.get(r) == "no":
