@@ -45,6 +45,7 @@ def test_snapshot_round_trip_ranks_as_a_fresh_build(app, make_offer, make_profil
     loaded.load_snapshot(folder)
     # the words that link no reason come with the snapshot: a serving process does not learn them again
     assert loaded.matcher.explainer._everyday is not None
+    assert loaded.matcher.explainer._general is not None
     assert loaded.version == index.current_version() == fresh.version
     assert loaded.seen == fresh.seen
     expected = _rankings(fresh.matcher, profiles, offers)
@@ -56,6 +57,7 @@ def test_snapshot_round_trip_ranks_as_a_fresh_build(app, make_offer, make_profil
     data = store.rows.data
     assert type(data) is np.ndarray and isinstance(data.base, np.memmap) and not data.flags.writeable
     assert np.array_equal(loaded.matcher.explainer.everyday(), fresh.matcher.explainer.everyday())
+    assert loaded.matcher.explainer.general() == fresh.matcher.explainer.general()
     # reasons come from the stored documents' texts, decoded from the snapshot
     for p in profiles:
         got = loaded.matcher.rank_id(p.id, "profiles", k=3)

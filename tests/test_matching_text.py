@@ -478,3 +478,48 @@ def test_an_everyday_word_is_no_reason(ding):
     after = shown(MatcherConfig())
     assert [pair for pair in after if pair[0] == "psychology"]
     assert not [pair for pair in after if {"ensure", "develop"} & set(pair)]
+
+
+def test_an_everyday_word_of_general_language_is_no_reason(ding):
+    # "work" stands in texts of four trades; its own word feature is everyday by the coherence rule,
+    # but the pair "work ↔ work" was still named, linked through the translations the two words share
+    # (Arbeit, schaffen).  It is among the commonest words of general English and its documents are
+    # not alike, so it is no reason at all now.  "children" is as common in general, but it gathers
+    # the teachers' texts and stays a reason; the ranking does not change.
+    trades = [
+        ("teacher", ["children", "lessons", "classroom"]),
+        ("baker", ["bread", "dough", "oven"]),
+        ("welder", ["welding", "steel", "seams"]),
+        ("roofer", ["roof", "tiles", "gutters"]),
+        ("accountant", ["accounting", "ledger", "invoices"]),
+        ("gardener", ["pruning", "soil", "hedges"]),
+        ("pilot", ["aircraft", "flight", "navigation"]),
+        ("chemist", ["chemistry", "reagents", "titration"]),
+    ]
+    work = {("o", "teacher", 0), ("p", "teacher", 0), ("o", "baker", 0), ("p", "baker", 0),
+            ("o", "welder", 1), ("o", "roofer", 2)}
+    offers, profiles = [], []
+    for job, words in trades:
+        for i in range(3):
+            extra = ["work"] if ("o", job, i) in work else []
+            offers.append(Document(f"o-{job}-{i}", title=job, skills=words,
+                                   text=" ".join([words[i], words[(i + 1) % 3], *extra]), lang="en"))
+            extra = ["work"] if ("p", job, i) in work else []
+            profiles.append(Document(f"p-{job}-{i}", skills=[*words[:2], *extra], text=words[2], lang="en"))
+
+    def fitted(config):
+        m = Matcher(config, bridge=ding).fit(offers, profiles)
+        shown = {pid: {(r.query_term, r.candidate_term) for r in m.reasons(pid, "offers", [oid])[oid]}
+                 for pid, oid in (("p-baker-0", "o-baker-0"), ("p-teacher-0", "o-teacher-0"))}
+        ranked = [[(x.id, x.score) for x in m.rank_id(p.id, "profiles", k=None, explain=False)] for p in profiles]
+        return m, shown, ranked
+
+    m0, before, ranked_before = fitted(MatcherConfig(reason_general_zipf=None))
+    assert ("work", "work") in before["p-baker-0"]  # the rule is what removes it
+    m1, after, ranked_after = fitted(MatcherConfig())
+    assert ("work", "work") not in after["p-baker-0"] and ("work", "work") not in after["p-teacher-0"]
+    assert ("en", "work") in m1.explainer.general() and ("en", "child") not in m1.explainer.general()
+    assert ("bread", "bread") in after["p-baker-0"]
+    assert ("children", "children") in after["p-teacher-0"]
+    assert m1.explainer.everyday_word("work in") and not m1.explainer.everyday_word("children")
+    assert ranked_after == ranked_before

@@ -110,6 +110,16 @@ class MatcherConfig:
     reason_min_coherence: float | None = 1.75
     reason_coherence_min_docs: int = 5
     reason_coherence_sample: int = 2000
+    # everyday words of general language: a word whose lemma is at least
+    # this common in general German or English (a Zipf value, frequency.py:
+    # 6.2 "work", 6.3 "new", 5.6 "problems"; 5.3 "data", 4.8 "software") and
+    # whose documents are less than reason_general_coherence times as alike
+    # as two at random is no reason, whatever links it ("work ↔ Arbeit",
+    # "support ↔ support"); a trade word that is common in general
+    # ("children ↔ Kinder") gathers texts of one kind and stays.  None: no
+    # such rule.  Learnt with the everyday words above.
+    reason_general_zipf: float | None = 5.6
+    reason_general_coherence: float = 3.0
     # incremental updates: buffered rows of a side folded into its index
     buffer_limit: int = 2000
     # rows expanded and weighted per chunk in the two passes of a fit

@@ -10,6 +10,7 @@ held (see engine.py).
 """
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from collections.abc import Hashable, Iterable, Sequence
 from threading import RLock
@@ -24,6 +25,8 @@ from .text import char_ngram_count, fold
 from .vectorise import BLOCKS, Vectoriser
 
 PROV_CACHE_SIZE = 4096  # stored documents whose words are kept
+WORD_CACHE_SIZE = 100_000  # words of reasons told everyday or not
+_TOKEN = re.compile(r"[^\W\d_]+")
 REASON_FEATURES = 256  # the heaviest shared features looked at
 
 
@@ -127,6 +130,7 @@ class Explainer:
         self.stores = stores
         self.lock = lock
         self.cache: OrderedDict = OrderedDict()
+        self._word_general: dict[str, bool] = {}
 
     def forget(self, side: str, doc_id) -> None:
         self.cache.pop((side, doc_id), None)
@@ -135,9 +139,12 @@ class Explainer:
         self.cache.clear()
         self._boiler = None
         self._everyday = None
+        self._general = None
+        self._word_general = {}
 
     _boiler: np.ndarray | None = None
     _everyday: np.ndarray | None = None
+    _general: frozenset | None = None
 
     def boilerplate(self) -> np.ndarray:
         """Per feature: True where it is in more than ``reason_max_df`` of
@@ -172,8 +179,65 @@ class Explainer:
         sides together (a fixed sample of ``reason_coherence_sample`` of them
         when there are more); features added later are not everyday words."""
         if self._everyday is None:
-            self._everyday = everyday_words(self.stores.values(), self.vectoriser.feature_block, self.config)
+            self._learn_everyday()
         return self._everyday
+
+    def general(self) -> frozenset[tuple[str, str]]:
+        """``(language, lemma)`` of the everyday words of general language:
+        at least ``reason_general_zipf`` common in general German or English
+        (frequency.py), and their documents (by the word's stem) less than
+        ``reason_general_coherence`` times as alike as two at random ("work",
+        "support", "problems", "new"; not "software", "energy", "Kinder",
+        which gather texts of one kind).  Such a word is no reason whatever
+        links it (:meth:`everyday_word`).  Learnt with :meth:`everyday`; empty
+        when ``reason_general_zipf`` is None."""
+        if self._general is None:
+            self._learn_everyday()
+        return self._general
+
+    def _learn_everyday(self) -> None:
+        v, cfg = self.vectoriser, self.config
+        width = len(v.feature_block)
+        measured = cfg.reason_min_coherence is not None or cfg.reason_general_zipf is not None
+        cand, ratio, _ = coherence(self.stores.values(), v.feature_block, cfg) if measured else (None, None, None)
+        if self._everyday is None:
+            self._everyday = everyday_words(cand, ratio, width, cfg)
+        if self._general is None:
+            general: frozenset = frozenset()
+            if cfg.reason_general_zipf is not None and cand is not None and len(cand):
+                from .frequency import common_lemmas
+
+                loose = np.zeros(width, dtype=bool)
+                loose[cand] = ratio < cfg.reason_general_coherence
+                general = common_lemmas(v.analyzer, v.features, loose, cfg.reason_general_zipf)
+            self._general = general
+
+    def everyday_word(self, word: str) -> bool:
+        """Is ``word`` (as a reason names it: one word or a short phrase) an
+        everyday word of general language: is each of its words, read as
+        German or as English, among :meth:`general`?  Cached per word until
+        the next fit."""
+        hit = self._word_general.get(word)
+        if hit is None:
+            general = self.general()
+            hit = False
+            if general:
+                normal = self.vectoriser.analyzer.normal
+                found = 0
+                for tok in _TOKEN.findall(word.casefold()):
+                    lemmas = [(lang, normal(tok, lang)) for lang in ("de", "en")]
+                    lemmas = [key for key in lemmas if key[1] is not None]
+                    if not lemmas:
+                        continue  # a stop word ("in" of "work in")
+                    if not any(key in general for key in lemmas):
+                        found = 0
+                        break
+                    found += 1
+                hit = found > 0
+            if len(self._word_general) > WORD_CACHE_SIZE:
+                self._word_general.clear()
+            self._word_general[word] = hit
+        return hit
 
     # -- outside the lock ----------------------------------------------------
     def analyse_stored(self, side: str, doc_ids: Iterable[Hashable]) -> dict:
@@ -344,6 +408,9 @@ class Explainer:
             return grams.get(key, 0) >= cover * max(char_ngram_count(len(shorter), lo, hi), 1)
 
         top = sorted(((k, p) for k, p in merged.items() if linked(k)), key=lambda kv: kv[1], reverse=True)
+        if not keep_common and self.config.reason_general_zipf is not None:
+            # an everyday word of general language is no reason, whatever links it ("work ↔ Arbeit")
+            top = [(k, p) for k, p in top if not (self.everyday_word(names[k][0]) or self.everyday_word(names[k][1]))]
         top = top[: self.config.n_reasons]
         return [Reason(*names[key], share=round(min(p / score, 1.0), 3)) for key, p in top if p / score >= 0.01]
 
@@ -356,17 +423,31 @@ def _either(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return out
 
 
-def everyday_words(stores: Iterable[Store], feature_block: Sequence[int], config: MatcherConfig) -> np.ndarray:
-    """Per feature: True for an everyday word (see :meth:`Explainer.everyday`).
+def everyday_words(cand: np.ndarray | None, ratio: np.ndarray | None, width: int,
+                   config: MatcherConfig) -> np.ndarray:
+    """Per feature: True for an everyday word (see :meth:`Explainer.everyday`),
+    from :func:`coherence`."""
+    out = np.zeros(width, dtype=bool)
+    if config.reason_min_coherence is not None and cand is not None:
+        out[cand] = ratio < config.reason_min_coherence
+    return out
+
+
+def coherence(stores: Iterable[Store], feature_block: Sequence[int],
+              config: MatcherConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The word features in enough documents to tell (``cand``), how much more
+    alike than two documents at random the documents that have each are apart
+    from it (``ratio``), and each one's number of documents (in the sample).
 
     For a word w in the set D of n documents, with rows r (L2-normalised) and
     S = the sum of their rows without w: the mean similarity of two of them
     apart from w is (|S|² − Σ|r − r_w|²) / (n (n − 1)); the baseline is the same
     over all N documents."""
+    none = (np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0))
     parts = [store.rows for store in stores if store.rows.shape[0] > 0]
     width = len(feature_block)
-    if not parts or config.reason_min_coherence is None:
-        return np.zeros(width, dtype=bool)
+    if not parts:
+        return none
     for i, part in enumerate(parts):
         if part.shape[1] != width:
             part = part.copy()
@@ -377,21 +458,20 @@ def everyday_words(stores: Iterable[Store], feature_block: Sequence[int], config
         rng = np.random.default_rng(config.hub_seed)
         X = X[np.sort(rng.choice(X.shape[0], config.reason_coherence_sample, replace=False))]
     N = X.shape[0]
-    out = np.zeros(width, dtype=bool)
     if N < 3:
-        return out
+        return none
     A = X.copy()
     A.data[:] = 1.0
     df = np.asarray(A.sum(axis=0)).ravel()
     words = np.asarray(feature_block, dtype=np.int8) == BLOCKS["w"]
     cand = np.flatnonzero(words & (df >= max(config.reason_coherence_min_docs, N // 100, 2)))
     if len(cand) == 0:
-        return out
+        return none
     norms2 = np.asarray(X.multiply(X).sum(axis=1)).ravel()
     total = np.asarray(X.sum(axis=0)).ravel()
     base = (total @ total - norms2.sum()) / (N * (N - 1))
     if base <= 0:
-        return out
+        return none
     Ac = A[:, cand].tocsc()
     S = (Ac.T @ X).tocsr()  # per candidate word: the sum of the rows that have it
     s2 = np.asarray(S.multiply(S).sum(axis=1)).ravel()
@@ -399,8 +479,7 @@ def everyday_words(stores: Iterable[Store], feature_block: Sequence[int], config
     col2 = np.asarray(X[:, cand].multiply(X[:, cand]).sum(axis=0)).ravel()
     n = df[cand]
     inner = (s2 - col ** 2 - (Ac.T @ norms2 - col2)) / (n * (n - 1))
-    out[cand] = inner < config.reason_min_coherence * base
-    return out
+    return cand, inner / base, n
 
 
 def dot(a: sp.csr_matrix, b: sp.csr_matrix) -> float:

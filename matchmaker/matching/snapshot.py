@@ -379,6 +379,7 @@ def matcher_state(matcher) -> dict:
             "boilerplate": matcher.explainer.boilerplate(),
             # learnt at the build from a sample of the rows: a serving process does not learn it again
             "everyday": matcher.explainer.everyday(),
+            "general": matcher.explainer.general(),
         }
 
 
@@ -414,6 +415,7 @@ def restore(state: dict, bridge=None):
     m.hubs.changes = state["hub_changes"]
     m.explainer._boiler = state["boilerplate"]
     m.explainer._everyday = state.get("everyday")  # snapshots written before it: learnt on first use
+    m.explainer._general = state.get("general")
     # The analyser's tables (lemmas per language) are loaded on first use: now, so that a process
     # forked after loading (gunicorn --preload) shares them instead of loading its own copy.
     for lang, text in (("de", "Anlagen planen und prüfen"), ("en", "planning and testing plants")):
