@@ -692,6 +692,7 @@ def test_thesaurus_parse_and_path(tmp_path, monkeypatch):
         encoding="utf-8",
     )
     monkeypatch.setenv("MATCHER_THESAURUS", str(f))
+    monkeypatch.setenv("MATCHER_CACHE_DIR", str(tmp_path / "cache"))  # its tables: not in the user's cache
     t = Thesaurus.load()
     assert t.available and t.source == str(f)
     assert t.synonyms("setzer", 5) == [("schriftsetzer", 2)]
@@ -719,6 +720,7 @@ def test_mythes_parse_keeps_the_first_sense_with_synonyms(tmp_path, monkeypatch)
         encoding="utf-8",
     )
     monkeypatch.setenv("MATCHER_THESAURUS_EN", str(f))
+    monkeypatch.setenv("MATCHER_CACHE_DIR", str(tmp_path / "cache"))
     t = Thesaurus.load(lang="en")
     assert t.synonyms("cook", 9) == [("fix", 5), ("ready", 5), ("make", 5), ("prepare", 5)]
     assert t.synonyms("repair", 2) == [("fix", 4), ("mend", 4)]
