@@ -1,6 +1,7 @@
 """Behaviour of the matching engine (no Flask app needed)."""
 import itertools
 import logging
+import os
 
 from pathlib import Path
 
@@ -349,6 +350,10 @@ def test_dictionary_cache_is_memory_mapped_tables_in_a_private_directory(tmp_pat
         loaded = Bridge.load(dic, cache_dir=cache)
         assert loaded.translate("baecker", "de") == ["baker"]
         assert (values.stat().st_mode & 0o077) == 0, "written again"
+    if os.getuid() == 0:  # a file of another user (only root can give one away)
+        os.chown(values, 65534, 65534)
+        assert Bridge.load(dic, cache_dir=cache).translate("baecker", "de") == ["baker"]
+        assert values.stat().st_uid == 0, "written again"
     keys = next(f for f in files if f.name.endswith(".de-en.keys"))
     keys.write_bytes(b"We love Marisa." + bytes(40))
     assert Bridge.load(dic, cache_dir=cache).translate("baecker", "de") == ["baker"]
