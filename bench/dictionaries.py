@@ -42,7 +42,8 @@ def phases() -> dict:
     from matchmaker.matching.thesaurus import default_thesaurus
     out, t = {}, time.perf_counter()
     out["import_s"] = t - t0
-    for name, step in (("bridge_s", default_bridge), ("thesauri_s", lambda: (default_thesaurus("de"), default_thesaurus("en")))):
+    thesauri = lambda: (default_thesaurus("de"), default_thesaurus("en"))  # noqa: E731
+    for name, step in (("bridge_s", default_bridge), ("thesauri_s", thesauri)):
         step()
         out[name], t = time.perf_counter() - t, time.perf_counter()
     m = Matcher()

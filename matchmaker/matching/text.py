@@ -216,9 +216,10 @@ class CompoundSplitter:
     lind|ern, außer|dem, Mana|ger), which would link unrelated words.
 
     The work per word is bounded: a word longer than ``max_word`` letters
-    (folded) is not split at all, and a part is never longer than the
-    longest word of the vocabulary, so a word of n letters costs at most
-    n x (longest part) look-ups instead of n**3 / 6 slices.  The cap
+    (folded) is not split at all, and the parts that begin at a letter come
+    from one look-up of the vocabulary's trie (``prefixes``: each of them is
+    a vocabulary word, so none is longer than the longest), so a word of n
+    letters costs n look-ups instead of n**3 / 6 slices.  The cap
     (``LONGEST_WORD``, 80) is above the longest German words on record (the
     67 letters of
     "Grundstücksverkehrsgenehmigungszuständigkeitsübertragungsverordnung",
@@ -312,8 +313,6 @@ class _NoBridge:
 _NO_BRIDGE = _NoBridge()
 
 
-
-
 def _bridge_tables(bridge):
     return ("de", bridge.de_en), ("en", bridge.en_de)
 
@@ -325,7 +324,8 @@ def _phrase_pairs(bridge) -> dict[str, object]:
     def pairs(table):
         return (" ".join(k.split(" ", 2)[:2]) for k in table if " " in k)
 
-    return {lang: bridge.word_set(f"phrase-pairs-{lang}", lambda t=table: pairs(t)) for lang, table in _bridge_tables(bridge)}
+    return {lang: bridge.word_set(f"phrase-pairs-{lang}", lambda t=table: pairs(t))
+            for lang, table in _bridge_tables(bridge)}
 
 
 def _phrase_heads(bridge) -> dict[str, object]:
@@ -334,7 +334,8 @@ def _phrase_heads(bridge) -> dict[str, object]:
     def heads(table):
         return (k.split(" ", 1)[0] for k in table if " " in k)
 
-    return {lang: bridge.word_set(f"phrase-heads-{lang}", lambda t=table: heads(t)) for lang, table in _bridge_tables(bridge)}
+    return {lang: bridge.word_set(f"phrase-heads-{lang}", lambda t=table: heads(t))
+            for lang, table in _bridge_tables(bridge)}
 
 
 # Multi-word names of tools, products and technologies, with their aliases in
@@ -452,7 +453,8 @@ def _function_phrases(bridge) -> dict[str, frozenset[tuple[str, ...]]]:
 
     # (a few hundred: written beside the cached dictionary, held as a set here)
     return {
-        lang: frozenset(tuple(k.split(" ")) for k in bridge.word_set(f"function-phrases-{lang}", lambda t=table: phrases(t)))
+        lang: frozenset(tuple(k.split(" "))
+                        for k in bridge.word_set(f"function-phrases-{lang}", lambda t=table: phrases(t)))
         for lang, table in _bridge_tables(bridge)
     }
 
