@@ -1,11 +1,16 @@
 """Behaviour of the matching engine (no Flask app needed)."""
 import itertools
 import logging
+import os
 
+from pathlib import Path
+
+import marisa_trie
 import numpy as np
 import pytest
 
 from matchmaker.matching import bridge as bridge_mod
+from matchmaker.matching import tables
 from matchmaker.matching import thesaurus as thesaurus_mod
 from matchmaker.matching.bridge import Bridge
 from matchmaker.matching.engine import Document, Matcher, MatcherConfig, fit_labels
@@ -306,27 +311,121 @@ def test_a_score_floor_in_the_ranking_cuts_as_the_list_cut_after(mono, hub_weigh
     assert cut_somewhere > 10
 
 
-def test_dictionary_cache_is_plain_text_in_a_private_directory(tmp_path, monkeypatch):
+DING = "Bäcker {m}; Bäckerin {f} :: baker\nBrot {n} :: bread\nBrot backen :: to bake bread\n"
+
+
+def test_dictionary_cache_is_memory_mapped_tables_in_a_private_directory(tmp_path):
     dic = tmp_path / "de-en"
-    dic.write_text("Bäcker {m}; Bäckerin {f} :: baker\nBrot {n} :: bread\n", encoding="utf-8")
+    dic.write_text(DING, encoding="utf-8")
     cache = tmp_path / "cache"
     b = Bridge.load(dic, cache_dir=cache)
-    assert b.available
+    assert b.available and b.translate("baecker", "de") == ["baker"]
     assert (cache.stat().st_mode & 0o777) == 0o700
-    (f,) = list(cache.iterdir())
-    assert not f.read_bytes().startswith(b"\x80")  # not a pickle
-    assert (f.stat().st_mode & 0o077) == 0
-    assert Bridge.load(dic, cache_dir=cache).de_en == b.de_en
+    files = sorted(cache.iterdir())
+    assert {f.name.split(".", 1)[1] for f in files} == {
+        "de-en.keys", "de-en.values", "en-de.keys", "en-de.values", "masculine.keys", "masculine.values", "masc-nouns"}
+    for f in files:
+        assert not f.read_bytes().startswith(b"\x80")  # not a pickle
+        assert (f.stat().st_mode & 0o077) == 0
+    # a second load maps the written tables and answers as the parse does
+    again = Bridge.load(dic, cache_dir=cache)
+    assert isinstance(again.de_en, tables.Table) and isinstance(again.masc_nouns, marisa_trie.Trie)
+    parsed = Bridge.parse(dic)
+    for name in ("de_en", "en_de", "masculine"):
+        assert dict(getattr(again, name).items()) == getattr(parsed, name)
+    assert set(again.masc_nouns) == set(parsed.masc_nouns) == {"baecker"}
+    assert again.masculine.get("baeckerin") == "baecker" and again.has("brot backen", "de")
+    assert again.translate("bread", "en") == ["brot"] and again.translate("nothing", "en") == []
     # a cache directory others may write to is not trusted: it is ignored
     shared = tmp_path / "shared"
     shared.mkdir()
     shared.chmod(0o777)
-    planted = shared / f.name
-    planted.write_text(f.read_text(encoding="utf-8").replace("baker", "planted"), encoding="utf-8")
-    assert Bridge.load(dic, cache_dir=shared).translate("baecker", "de") == ["baker"]
-    # a tampered or foreign file in the private directory is never executed, only parsed or ignored
-    f.write_text("garbage", encoding="utf-8")
+    assert isinstance(Bridge.load(dic, cache_dir=shared).de_en, dict)
+    assert list(shared.iterdir()) == []
+    # a damaged file is ignored (parsed and written again); so is one others may write to
+    values = next(f for f in files if f.name.endswith(".de-en.values"))
+    for spoil in (lambda: values.write_bytes(values.read_bytes()[:-3]), lambda: values.write_bytes(b"garbage"),
+                  lambda: values.chmod(0o666)):
+        spoil()
+        loaded = Bridge.load(dic, cache_dir=cache)
+        assert loaded.translate("baecker", "de") == ["baker"]
+        assert (values.stat().st_mode & 0o077) == 0, "written again"
+    if os.getuid() == 0:  # a file of another user (only root can give one away)
+        os.chown(values, 65534, 65534)
+        assert Bridge.load(dic, cache_dir=cache).translate("baecker", "de") == ["baker"]
+        assert values.stat().st_uid == 0, "written again"
+    keys = next(f for f in files if f.name.endswith(".de-en.keys"))
+    keys.write_bytes(b"We love Marisa." + bytes(40))
     assert Bridge.load(dic, cache_dir=cache).translate("baecker", "de") == ["baker"]
+    assert isinstance(Bridge.load(dic, cache_dir=cache).de_en, tables.Table)
+
+
+def test_tables_derived_from_the_dictionary_are_written_once_and_mapped(tmp_path):
+    dic = tmp_path / "de-en"
+    dic.write_text(DING + "Maschine {f} :: machine\nBediener {m} :: operator\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    Bridge.load(dic, cache_dir=cache)
+    fresh = Bridge.load(dic, cache_dir=cache)  # as a later process: everything from the cache
+    a = Matcher(bridge=fresh, thesaurus=Thesaurus(), thesaurus_en=Thesaurus()).analyzer
+    derived = {f.name.split(".", 1)[1] for f in cache.iterdir()} - {
+        "de-en.keys", "de-en.values", "en-de.keys", "en-de.values", "masculine.keys", "masculine.values", "masc-nouns"}
+    assert {"split", "phrase-heads-de", "phrase-heads-en", "function-phrases-de", "function-phrases-en"} <= derived
+    assert a.splitter.split("maschinenbediener") == ("maschine", "bediener")
+    units, _, _ = a.analyze(Document(None, title="Brot backen", lang="de"))
+    assert ("p", "brot backen", "de") in units
+    # the next analyser maps the same files, and a damaged one is built again
+    (cache / f"{Path(fresh.cache_file).name}.split").write_bytes(b"garbage")
+    again = Matcher(bridge=Bridge.load(dic, cache_dir=cache), thesaurus=Thesaurus(), thesaurus_en=Thesaurus()).analyzer
+    assert again.splitter.split("maschinenbediener") == ("maschine", "bediener")
+    assert tables.read_set(cache / f"{Path(fresh.cache_file).name}.split")  # written again, readable
+
+
+def test_thesaurus_is_cached_as_memory_mapped_tables(tmp_path):
+    src = tmp_path / "openthesaurus.txt"
+    src.write_text("# x\nSchriftsetzer;Setzer\nUntersucher;Prüfer;Kontrolleur (österr.)\nPrüfer;Tester\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    first = Thesaurus.load(src, cache_dir=cache)
+    parsed = Thesaurus.parse(src)
+    again = Thesaurus.load(src, cache_dir=cache)
+    assert isinstance(again.index, thesaurus_mod._Index)
+    assert list(again.synsets) == parsed.synsets and dict(again.index.items()) == parsed.index
+    assert again.synonyms("pruefer", 5) == parsed.synonyms("pruefer", 5) == first.synonyms("pruefer", 5)
+    assert again.has("setzer") and not again.has("nothing")
+    (sets,) = cache.glob("*.sets")
+    sets.write_bytes(sets.read_bytes()[:20])
+    assert Thesaurus.load(src, cache_dir=cache).synonyms("pruefer", 5) == parsed.synonyms("pruefer", 5)
+    sets.chmod(0o666)
+    assert Thesaurus.load(src, cache_dir=cache).synonyms("setzer", 5) == [("schriftsetzer", 2)]
+
+
+def test_lemma_tables_answer_as_simplemma_and_are_mapped_from_the_cache(tmp_path):
+    import simplemma
+    from simplemma.strategies import DefaultStrategy
+
+    cache = tmp_path / "cache"
+    words = ["geprüft", "Anlagen", "planten", "testing", "studies", "Häuser", "ging", "xyzzyq"]
+
+    def lemmatizer():
+        return simplemma.Lemmatizer(lemmatization_strategy=DefaultStrategy(dictionary_factory=tables.LemmaTables(cache)))
+
+    first = [lemmatizer().lemmatize(w, lang) for lang in ("en",) for w in words]
+    (keys,) = cache.glob("simplemma-*-en-*.keys")
+    assert isinstance(tables.LemmaTables(cache).get_dictionary("en"), tables.Table)
+    assert [lemmatizer().lemmatize(w, "en") for w in words] == first == [simplemma.lemmatize(w, "en") for w in words]
+    keys.write_bytes(b"garbage")
+    assert [lemmatizer().lemmatize(w, "en") for w in words] == first
+    assert isinstance(tables.LemmaTables(cache).get_dictionary("en"), tables.Table)
+
+
+def test_a_list_of_strings_is_read_back_and_a_damaged_one_refused(tmp_path):
+    items = ["", "baker", "Bäcker\tbaecker", "x" * 1000]
+    tables.Strings.write(tmp_path / "s", items)
+    assert list(tables.Strings.read(tmp_path / "s")) == items
+    data = (tmp_path / "s").read_bytes()
+    for bad in (data[:-1], data + b"x", b"garbage", b""):
+        (tmp_path / "s").write_bytes(bad)
+        with pytest.raises(ValueError):
+            tables.Strings.read(tmp_path / "s")
 
 
 def test_creating_a_matcher_reuses_the_analysis_of_its_bridge(ding):
@@ -598,6 +697,7 @@ def test_thesaurus_parse_and_path(tmp_path, monkeypatch):
         encoding="utf-8",
     )
     monkeypatch.setenv("MATCHER_THESAURUS", str(f))
+    monkeypatch.setenv("MATCHER_CACHE_DIR", str(tmp_path / "cache"))  # its tables: not in the user's cache
     t = Thesaurus.load()
     assert t.available and t.source == str(f)
     assert t.synonyms("setzer", 5) == [("schriftsetzer", 2)]
@@ -625,6 +725,7 @@ def test_mythes_parse_keeps_the_first_sense_with_synonyms(tmp_path, monkeypatch)
         encoding="utf-8",
     )
     monkeypatch.setenv("MATCHER_THESAURUS_EN", str(f))
+    monkeypatch.setenv("MATCHER_CACHE_DIR", str(tmp_path / "cache"))
     t = Thesaurus.load(lang="en")
     assert t.synonyms("cook", 9) == [("fix", 5), ("ready", 5), ("make", 5), ("prepare", 5)]
     assert t.synonyms("repair", 2) == [("fix", 4), ("mend", 4)]

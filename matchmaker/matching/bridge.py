@@ -8,26 +8,30 @@ English key -> German phrases.  Keys are tuples of folded words (see
 :func:`matchmaker.matching.text.fold`), so one-word and multi-word entries
 are looked up the same way.
 
-The parsed dictionary is cached keyed by the source file's path, size and
-mtime, so a process pays the parse (about 20 s) only once per machine.  The
-cache is plain UTF-8 text (no pickle: loading it runs no code), kept in a
-private directory: ``$MATCHER_CACHE_DIR``, else ``~/.cache/matchmaker``;
-the directory is created with mode 0700 and a cache file is only read when
-the directory and the file belong to the current user and are not writable
-by group or others.
+The parsed dictionary is written once per machine as memory-mapped tables
+(:mod:`matchmaker.matching.tables`: MARISA tries and lists of strings, no
+pickle), named after the source file's path, size and mtime, in the private
+cache directory (``$MATCHER_CACHE_DIR``, else ``~/.cache/matchmaker``): a
+process pays the parse (about 20 s) only once per machine, and every later
+process maps the tables instead of building dicts of them, so that processes
+share their pages.  So are the tables derived from the dictionary alone
+(:meth:`Bridge.word_set`: the analyser's compound parts, phrase heads) and
+the typo index (:meth:`Bridge.typo_index`).
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import re
-import stat
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import unicodedata
 
+from . import tables
+from .tables import private_dir as _private_dir
+from .tables import private_file as _private_file
 from .text import _UMLAUTS, TOKEN_RE
 
 log = logging.getLogger("matchmaker.matching")
@@ -37,9 +41,10 @@ DEFAULT_PATHS = (
     "instance/trans-de-en/usr/share/trans/de-en",
 )
 ENV_VAR = "MATCHER_DICTIONARY"
-CACHE_ENV_VAR = "MATCHER_CACHE_DIR"
-_FORMAT = 9  # bump when the parsed structure changes
-_MAGIC = "matchmaker-trans-de-en"
+CACHE_ENV_VAR = tables.CACHE_ENV_VAR
+_FORMAT = 10  # bump when the parsed structure or its tables change
+# the tables of a loaded dictionary, each written as "<prefix>.<name>.keys" and ".values"
+_TABLES = ("de-en", "en-de", "masculine")
 
 # Annotations dropped from an entry: {gender}, [domain], (note), <variant>, and an abbreviation
 # between slashes ("Wasserstoff {m} /H/ [chem.]"), which would otherwise become a word of the key
@@ -87,14 +92,17 @@ class Bridge:
     words joined by one space) to its translations (folded phrases joined by
     a tab, best first).  ``masculine`` maps folded feminine German forms to
     the masculine form the dictionary pairs them with (leiterin -> leiter);
-    ``masc_nouns`` holds the German nouns marked {m}."""
+    ``masc_nouns`` holds the German nouns marked {m}.  Loaded from the cache,
+    the mappings are memory-mapped ``tables.Table`` and the set a trie;
+    parsed or made by hand, dicts and a frozenset: they answer the same."""
 
-    de_en: dict[str, str] = field(default_factory=dict)
-    en_de: dict[str, str] = field(default_factory=dict)
-    masculine: dict[str, str] = field(default_factory=dict)
+    de_en: Mapping[str, str] = field(default_factory=dict)
+    en_de: Mapping[str, str] = field(default_factory=dict)
+    masculine: Mapping[str, str] = field(default_factory=dict)
     masc_nouns: frozenset[str] = frozenset()
     source: str | None = None
-    cache_file: str | None = None  # where the parsed dictionary is cached (load), for typo_index
+    # the prefix of the cached tables' files (load), beside which derived tables are written
+    cache_file: str | None = None
 
     @property
     def available(self) -> bool:
@@ -140,6 +148,27 @@ class Bridge:
             except OSError as exc:  # a read-only disk only costs the build next time
                 log.info("could not cache the typo index: %s", exc)
         return index
+
+    def word_set(self, name: str, words: Callable[[], Iterable[str]]):
+        """A set of words derived from this dictionary (a trie, see :mod:`tables`), built from
+        ``words()`` once: written beside the cached dictionary as ``<prefix>.<name>`` and
+        memory-mapped by every later process (built in memory when the dictionary is not cached).
+        ``name`` must tell apart everything the words depend on besides the dictionary."""
+        path = Path(f"{self.cache_file}.{name}") if self.cache_file else None
+        if path is not None and _private_dir(path.parent):
+            try:
+                return tables.read_set(path)
+            except (OSError, ValueError) as exc:
+                if path.exists():
+                    log.info("table %s not read, built again: %s", path, exc)
+        made = tables.word_set(words())
+        if path is not None and _private_dir(path.parent):
+            try:
+                tables.write_set(path, made)
+                return tables.read_set(path)
+            except (OSError, ValueError) as exc:  # a read-only disk only costs the build next time
+                log.info("could not cache the table %s: %s", path, exc)
+        return made
 
     def shared(self, key: str, factory):
         """A per-bridge cache for derived structures (compound splitter,
@@ -249,102 +278,45 @@ class Bridge:
                 )
                 _warned = True
             return cls()
-        st = resolved.stat()
-        tag = hashlib.sha1(f"{resolved.resolve()}|{st.st_size}|{st.st_mtime_ns}|{_FORMAT}".encode(),
-                           usedforsecurity=False).hexdigest()[:16]
-        cdir = Path(cache_dir or os.environ.get(CACHE_ENV_VAR) or Path.home() / ".cache" / "matchmaker")
-        cfile = cdir / f"trans-de-en-{tag}.txt"
-        obj = _read_cache(cfile) if _private_dir(cdir) else None
+        cdir = tables.cache_dir(cache_dir)
+        prefix = cdir / f"trans-de-en-{tables.source_tag(resolved, _FORMAT)}"
+        obj = _read_tables(prefix) if _private_dir(cdir) else None
         if obj is not None:
-            obj.source, obj.cache_file = str(resolved), str(cfile)
+            obj.source = str(resolved)
             return obj
         obj = cls.parse(resolved)
         try:
-            if _write_cache(cdir, cfile, obj):
-                obj.cache_file = str(cfile)
+            if _private_dir(cdir, create=True):
+                _write_tables(prefix, obj)
+                mapped = _read_tables(prefix)
+                if mapped is not None:
+                    mapped.source = str(resolved)
+                    return mapped
         except OSError as exc:  # a read-only disk only costs the parse next time
             log.info("could not cache parsed dictionary: %s", exc)
         return obj
 
 
-# -- cache (plain text; safe to read) -----------------------------------------
-# Layout: a header line "<magic> <format> <n_de_en> <n_en_de> <n_masc> <n_nouns>",
-# then per table its keys, one a line, then its values in the same order
-# (values keep their tabs), then the masculine nouns.
+# -- cache (memory-mapped tables; safe to read) ---------------------------------
+# "<prefix>.<table>.keys" (a trie) and ".values" (its values by the keys' numbers) per table of
+# _TABLES, and "<prefix>.masc-nouns" (a trie); the typo index and the derived sets beside them.
 
 
-def _private_dir(cdir: Path, create: bool = False) -> bool:
-    """True when ``cdir`` is a directory owned by this user that no one else
-    may write to (created with mode 0700 when ``create``)."""
+def _read_tables(prefix: Path) -> "Bridge | None":
     try:
-        if create:
-            cdir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        st = cdir.lstat()
-    except OSError:
-        return False
-    if not stat.S_ISDIR(st.st_mode):
-        return False
-    if hasattr(os, "getuid") and st.st_uid != os.getuid():
-        log.warning("dictionary cache %s is not owned by this user; not used", cdir)
-        return False
-    if st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-        log.warning("dictionary cache %s is writable by others; not used", cdir)
-        return False
-    return True
-
-
-def _private_file(path: Path) -> bool:
-    """True when ``path`` is a regular file of this user that no one else may write to."""
-    try:
-        st = path.lstat()
-    except OSError:
-        return False
-    if not stat.S_ISREG(st.st_mode) or st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-        return False
-    return not (hasattr(os, "getuid") and st.st_uid != os.getuid())
-
-
-def _read_cache(cfile: Path) -> "Bridge | None":
-    if not _private_file(cfile):
+        de_en, en_de, masc = (tables.Table.read(prefix.with_name(f"{prefix.name}.{t}")) for t in _TABLES)
+        nouns = tables.read_set(prefix.with_name(f"{prefix.name}.masc-nouns"))
+    except (OSError, ValueError) as exc:
+        if prefix.with_name(f"{prefix.name}.de-en.keys").exists():
+            log.info("dictionary tables %s not read, parsed again: %s", prefix, exc)
         return None
-    try:
-        with open(cfile, encoding="utf-8", newline="\n") as fh:
-            head = fh.readline().split()
-            body = fh.read()
-    except (OSError, UnicodeDecodeError):
-        return None
-    if len(head) != 6 or head[0] != _MAGIC or head[1] != str(_FORMAT):
-        return None
-    try:
-        n1, n2, n3, n4 = map(int, head[2:])
-        lines = body.split("\n")
-        if lines and lines[-1] == "":
-            lines.pop()
-        if len(lines) != 2 * (n1 + n2 + n3) + n4:
-            return None
-        tables, pos = [], 0
-        for n in (n1, n2, n3):
-            tables.append(dict(zip(lines[pos : pos + n], lines[pos + n : pos + 2 * n])))
-            pos += 2 * n
-        return Bridge(de_en=tables[0], en_de=tables[1], masculine=tables[2], masc_nouns=frozenset(lines[pos:]))
-    except ValueError:
-        return None
+    return Bridge(de_en=de_en, en_de=en_de, masculine=masc, masc_nouns=nouns, cache_file=str(prefix))
 
 
-def _write_cache(cdir: Path, cfile: Path, b: "Bridge") -> bool:
-    if not _private_dir(cdir, create=True):
-        return False
-    tmp = cfile.with_suffix(f".{os.getpid()}.tmp")
-    tables = (b.de_en, b.en_de, b.masculine)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
-    with open(fd, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(f"{_MAGIC} {_FORMAT} {len(b.de_en)} {len(b.en_de)} {len(b.masculine)} {len(b.masc_nouns)}\n")
-        for t in tables:
-            fh.write("".join(f"{k}\n" for k in t))
-            fh.write("".join(f"{v}\n" for v in t.values()))
-        fh.write("".join(f"{w}\n" for w in sorted(b.masc_nouns)))
-    os.replace(tmp, cfile)
-    return True
+def _write_tables(prefix: Path, b: "Bridge") -> None:
+    for name, table in zip(_TABLES, (b.de_en, b.en_de, b.masculine)):
+        tables.Table.of(table).write(prefix.with_name(f"{prefix.name}.{name}"))
+    tables.write_set(prefix.with_name(f"{prefix.name}.masc-nouns"), tables.word_set(b.masc_nouns))
 
 
 def _bare_verbs(table: dict[str, str]) -> dict[str, str]:

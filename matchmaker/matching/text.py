@@ -20,10 +20,14 @@ import threading
 import unicodedata
 from collections import Counter
 from functools import lru_cache
+from pathlib import Path
 
+import marisa_trie
 import simplemma
 import Stemmer
+from simplemma.strategies import DefaultStrategy
 
+from .tables import word_set
 from .typos import MAX_LEN as TYPO_MAX_LEN
 from .typos import MIN_LEN as TYPO_MIN_LEN
 from .typos import TypoIndex
@@ -151,9 +155,23 @@ def lemma(word: str, lang: str) -> str:
 @lru_cache(maxsize=500_000)
 def _lemma(word: str, lang: str) -> str:
     try:
-        return fold(simplemma.lemmatize(word, lang=_LEMMA_LANG[lang]))
+        return fold(_lemmatizer().lemmatize(word, lang=_LEMMA_LANG[lang]))
     except (ValueError, KeyError):
         return fold(word)
+
+
+_lemmatizers: list = []
+
+
+def _lemmatizer() -> simplemma.Lemmatizer:
+    """simplemma's lemmatiser as ``simplemma.lemmatize`` is, over its word lists memory-mapped from
+    the private cache (``tables.LemmaTables``) instead of decoded into a dict by every process."""
+    if not _lemmatizers:
+        from .tables import LemmaTables
+
+        _lemmatizers.append(simplemma.Lemmatizer(
+            lemmatization_strategy=DefaultStrategy(greedy=False, dictionary_factory=LemmaTables())))
+    return _lemmatizers[0]
 
 
 def stem(folded: str, lang: str) -> str:
@@ -198,9 +216,10 @@ class CompoundSplitter:
     lind|ern, außer|dem, Mana|ger), which would link unrelated words.
 
     The work per word is bounded: a word longer than ``max_word`` letters
-    (folded) is not split at all, and a part is never longer than the
-    longest word of the vocabulary, so a word of n letters costs at most
-    n x (longest part) look-ups instead of n**3 / 6 slices.  The cap
+    (folded) is not split at all, and the parts that begin at a letter come
+    from one look-up of the vocabulary's trie (``prefixes``: each of them is
+    a vocabulary word, so none is longer than the longest), so a word of n
+    letters costs n look-ups instead of n**3 / 6 slices.  The cap
     (``LONGEST_WORD``, 80) is above the longest German words on record (the
     67 letters of
     "Grundstücksverkehrsgenehmigungszuständigkeitsübertragungsverordnung",
@@ -210,16 +229,22 @@ class CompoundSplitter:
     of letters no dictionary splits (a pasted hash, a missing space every
     few words) and stays one token with its character n-grams."""
 
-    def __init__(self, vocabulary: set[str], min_part: int = 3, min_word: int = 7, min_known_head: int = 4,
+    def __init__(self, vocabulary, min_part: int = 3, min_word: int = 7, min_known_head: int = 4,
                  max_word: int = LONGEST_WORD):
-        self.vocab = {w for w in vocabulary if len(w) >= min_part and w.isalpha()}
+        # the parts: a trie (tables.word_set), whose ``prefixes`` gives the parts that begin at a
+        # place of a word in one call; a ready trie is taken to hold parts() of its words already
+        self.vocab = vocabulary if isinstance(vocabulary, marisa_trie.Trie) else word_set(
+            self.parts(vocabulary, min_part))
         self.min_part = min_part
         self.min_word = min_word
         self.max_word = max_word
         self.min_known_head = min_known_head
-        # every part is a vocabulary word: none is longer than the longest of them
-        self.max_part = max(map(len, self.vocab), default=0)
         self._cache: dict[str, tuple[str, ...]] = {}
+
+    @staticmethod
+    def parts(words, min_part: int = 3):
+        """The words that may be parts of a compound."""
+        return (w for w in words if len(w) >= min_part and w.isalpha())
 
     def split(self, word: str, known: bool = False) -> tuple[str, ...]:
         """Parts of ``word`` (folded), or ``()`` if it is not a compound.
@@ -231,15 +256,17 @@ class CompoundSplitter:
         hit = self._cache.get(ck)
         if hit is not None:
             return hit
-        n, m, longest = len(word), self.min_part, self.max_part
+        n, m = len(word), self.min_part
+        prefixes = self.vocab.prefixes
         # best[i] = (parts, -len(last part)) for word[i:]
         best: list[tuple[int, int, tuple[str, ...]] | None] = [None] * (n + 1)
         best[n] = (0, 0, ())
         for i in range(n - m, -1, -1):
             cand = None
-            for j in range(i + m, min(i + longest, n) + 1):
-                part = word[i:j]
-                if part not in self.vocab or (known and j == n and (i == 0 or j - i < self.min_known_head)):
+            # the vocabulary's words that begin at i, shortest first (one look-up in the trie)
+            for part in sorted(prefixes(word[i:]), key=len):
+                j = i + len(part)
+                if j - i < m or (known and j == n and (i == 0 or j - i < self.min_known_head)):
                     continue
                 for link in _LINKS:
                     k = j + len(link)
@@ -286,30 +313,29 @@ class _NoBridge:
 _NO_BRIDGE = _NoBridge()
 
 
-_NONE: frozenset[str] = frozenset()
+def _bridge_tables(bridge):
+    return ("de", bridge.de_en), ("en", bridge.en_de)
 
 
-def _phrase_seconds(bridge) -> dict[str, dict[str, frozenset[str]]]:
-    """Per language, the first word of each multi-word dictionary key -> the
-    second words that follow it in some key."""
-    out = {}
-    for lang, table in (("de", bridge.de_en), ("en", bridge.en_de)):
-        seconds: dict[str, set[str]] = {}
-        for k in table:
-            if " " in k:
-                first, second = k.split(" ", 2)[:2]
-                seconds.setdefault(first, set()).add(second)
-        out[lang] = {first: frozenset(v) for first, v in seconds.items()}
-    return out
+def _phrase_pairs(bridge) -> dict[str, object]:
+    """Per language, the first two words (joined by a space) of each
+    multi-word dictionary key: a set of words (tables.word_set), written
+    beside the cached dictionary and memory-mapped."""
+    def pairs(table):
+        return (" ".join(k.split(" ", 2)[:2]) for k in table if " " in k)
+
+    return {lang: bridge.word_set(f"phrase-pairs-{lang}", lambda t=table: pairs(t))
+            for lang, table in _bridge_tables(bridge)}
 
 
-def _phrase_heads(bridge) -> dict[str, frozenset[str]]:
+def _phrase_heads(bridge) -> dict[str, object]:
     """First words of the dictionary's multi-word keys, per language: a
-    phrase lookup is only tried where such a word starts."""
-    return {
-        lang: frozenset(k.split(" ", 1)[0] for k in table if " " in k)
-        for lang, table in (("de", bridge.de_en), ("en", bridge.en_de))
-    }
+    phrase lookup is only tried where such a word starts (a set of words, as above)."""
+    def heads(table):
+        return (k.split(" ", 1)[0] for k in table if " " in k)
+
+    return {lang: bridge.word_set(f"phrase-heads-{lang}", lambda t=table: heads(t))
+            for lang, table in _bridge_tables(bridge)}
 
 
 # Multi-word names of tools, products and technologies, with their aliases in
@@ -412,9 +438,7 @@ def _function_phrases(bridge) -> dict[str, frozenset[tuple[str, ...]]]:
     made of stop words only ("as well as" -> "sowie", "sowohl als auch";
     not "in the process" -> "dabei": its content word ends it).  They are dropped with their words
     ("well" in "as well as" is no Brunnen)."""
-    out = {}
-    for lang, table in (("de", bridge.de_en), ("en", bridge.en_de)):
-        found = set()
+    def phrases(table):
         for key, trans in table.items():
             if " " not in key:
                 continue
@@ -425,9 +449,22 @@ def _function_phrases(bridge) -> dict[str, frozenset[tuple[str, ...]]]:
                 words[0] in STOP and words[-1] in STOP  # "as well as", not "take part" or "in the process"
                 and trans and all(w in STOP for t in trans.split("\t") for w in t.split(" "))
             ):
-                found.add(tuple(words))
-        out[lang] = frozenset(found)
-    return out
+                yield key
+
+    # (a few hundred: written beside the cached dictionary, held as a set here)
+    return {
+        lang: frozenset(tuple(k.split(" "))
+                        for k in bridge.word_set(f"function-phrases-{lang}", lambda t=table: phrases(t)))
+        for lang, table in _bridge_tables(bridge)
+    }
+
+
+def _split_parts(bridge, name, words):
+    """The compound splitter's parts from ``words()``: written beside the cached dictionary as
+    ``name`` and memory-mapped, or built in memory without a name."""
+    if name is None:
+        return word_set(CompoundSplitter.parts(words()))
+    return bridge.word_set(name, lambda: CompoundSplitter.parts(words()))
 
 
 class Analyzer:
@@ -456,13 +493,18 @@ class Analyzer:
         if b and config.split_compounds and th is not None and config.thesaurus_split:
             # the thesaurus' one-word terms are compound parts too
             split_key = ("thesaurus", th.source, len(th.index))
+            # the parts' set depends on the thesaurus too: named after its cached tables (a
+            # thesaurus made by hand has none, and its set is built in memory)
+            name = f"split-{Path(th.cache_file).name}" if th.cache_file else None
             self.splitter = b.shared(
                 ("splitter", split_key),
-                lambda: CompoundSplitter(b.german_words() | {k for k in th.index if " " not in k}),
+                lambda: CompoundSplitter(_split_parts(
+                    b, name, lambda: b.german_words() | {k for k in th.index if " " not in k})),
             )
         else:
             self.splitter = (
-                b.shared("splitter", lambda: CompoundSplitter(b.german_words())) if b and config.split_compounds else None
+                b.shared("splitter", lambda: CompoundSplitter(_split_parts(b, "split", b.german_words)))
+                if b and config.split_compounds else None
             )
             split_key = config.split_compounds
         self._phrase_heads = b.shared("phrase-heads", lambda: _phrase_heads(b)) if b else {"de": frozenset(), "en": frozenset()}
@@ -862,8 +904,8 @@ class Analyzer:
             spaced = tok_info["spaced"]
             all_pairs = None
             if phrases:
-                # per language: first word of a dictionary phrase -> the second words it has
-                all_pairs = self.bridge.shared("phrase-seconds", lambda: _phrase_seconds(self.bridge))
+                # per language: the first two words of each dictionary phrase, "first second"
+                all_pairs = self.bridge.shared("phrase-pairs", lambda: _phrase_pairs(self.bridge))
         if fast:
             # whole counts (int) while counting, floats at the end: the
             # same values, and a text of weight 1 is counted in C
@@ -923,11 +965,11 @@ class Analyzer:
                             starts = [i for i in range(len(raw) - 1) if folded[i] in heads]
                         else:
                             # (no token holds a space here: "a b" begins a phrase
-                            # exactly when b is a second word of the first word a)
+                            # exactly when it is the first two words of a key)
                             starts = [
                                 i
                                 for i, a, b in zip(range(len(raw)), folded, folded[1:])
-                                if b in pairs.get(a, _NONE)
+                                if f"{a} {b}" in pairs
                             ]
                         for i in starts:
                             for size in range(2, min(cfg.phrase_max_words, len(folded) - i) + 1):

@@ -20,8 +20,11 @@ umlauts spelled out, case folded) and kept when they have at most
 :data:`~matchmaker.matching.bridge.MAX_KEY_WORDS` words, as folded words
 joined by one space.
 
-Both files are parsed when first needed and not cached on disk (about
-0.6 s for OpenThesaurus, 34k lines; about 1 s for MyThes, 18 MB).  Path: the
+Both files are parsed once per machine (about 0.6 s for OpenThesaurus,
+34k lines; about 1 s for MyThes, 18 MB) and written as memory-mapped tables
+in the private cache directory of the dictionary's tables
+(:mod:`matchmaker.matching.tables`), named after the file's path, size and
+mtime; every later process maps them.  Path: the
 argument, else ``$MATCHER_THESAURUS`` / ``$MATCHER_THESAURUS_EN``, else the
 Debian path, else the copy ``make`` puts below ``instance/``.  Without a
 file the matcher works without those synonyms and logs one warning.
@@ -31,9 +34,11 @@ from __future__ import annotations
 import logging
 import os
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import tables
 from .bridge import MAX_KEY_WORDS, _fold_line, find_data_file
 from .text import TOKEN_RE
 
@@ -67,6 +72,7 @@ _SKIP_LABELS = ("derb", "vulg", "abwertend", "beleidigend")
 _MYTHES_POS = ("(noun)", "(verb)")
 
 _warned: set[str] = set()
+_FORMAT = 1  # of the written tables: bump when the parse or the tables change
 
 
 def resolve_path(path: str | os.PathLike | None = None, lang: str = "de") -> Path | None:
@@ -85,9 +91,11 @@ class Thesaurus:
     sets it belongs to, in file order (OpenThesaurus: every member of a set;
     MyThes: the word whose sense the set is)."""
 
-    synsets: list[tuple[str, ...]] = field(default_factory=list)
-    index: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    synsets: Sequence[tuple[str, ...]] = field(default_factory=list)
+    index: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
     source: str | None = None
+    # the prefix of the cached tables' files (load): names what a table derived from it depends on
+    cache_file: str | None = None
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -201,10 +209,12 @@ class Thesaurus:
         return cls(synsets=synsets, index=index, source=str(path))
 
     @classmethod
-    def load(cls, path: str | os.PathLike | None = None, lang: str = "de") -> "Thesaurus":
-        """Parse the thesaurus of ``lang`` ("de": OpenThesaurus, "en":
-        MyThes).  When no file is found, returns an empty thesaurus and logs
-        one warning per language and process."""
+    def load(cls, path: str | os.PathLike | None = None, lang: str = "de",
+             cache_dir: str | os.PathLike | None = None) -> "Thesaurus":
+        """The thesaurus of ``lang`` ("de": OpenThesaurus, "en": MyThes),
+        memory-mapped from the cache, else parsed and cached.  When no file
+        is found, returns an empty thesaurus and logs one warning per
+        language and process."""
         resolved = resolve_path(path, lang)
         env_var, paths, fmt = SOURCES[lang]
         if resolved is None:
@@ -217,7 +227,80 @@ class Thesaurus:
                 )
                 _warned.add(lang)
             return cls()
-        return cls.parse(resolved) if fmt == "openthesaurus" else cls.parse_mythes(resolved)
+        cdir = tables.cache_dir(cache_dir)
+        prefix = cdir / f"{fmt}-{tables.source_tag(resolved, _FORMAT)}"
+        th = _read_tables(prefix) if tables.private_dir(cdir) else None
+        if th is None:
+            th = cls.parse(resolved) if fmt == "openthesaurus" else cls.parse_mythes(resolved)
+            try:
+                if tables.private_dir(cdir, create=True):
+                    _write_tables(prefix, th)
+                    th = _read_tables(prefix) or th
+            except OSError as exc:  # a read-only disk only costs the parse next time
+                log.info("could not cache the thesaurus: %s", exc)
+        th.source = str(resolved)
+        return th
+
+
+# -- cache: "<prefix>.index.keys" / ".values" (a key -> the numbers of its sets, as decimal
+# numbers joined by spaces) and "<prefix>.sets" (each set's keys joined by tabs) ----------------
+
+class _Index(Mapping):
+    """A written index: key -> the numbers of its sets."""
+
+    def __init__(self, table: tables.Table):
+        self.table = table
+
+    def get(self, key, default=None):
+        hit = self.table.get(key)
+        return default if hit is None else tuple(map(int, hit.split(" ")))
+
+    def __getitem__(self, key):
+        hit = self.get(key)
+        if hit is None:
+            raise KeyError(key)
+        return hit
+
+    def __contains__(self, key) -> bool:
+        return key in self.table
+
+    def __iter__(self):
+        return iter(self.table)
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+
+class _Sets(Sequence):
+    """Written synonym sets: number -> the tuple of its keys."""
+
+    def __init__(self, strings: tables.Strings):
+        self.strings = strings
+
+    def __getitem__(self, j):
+        if isinstance(j, slice):
+            return [self[i] for i in range(*j.indices(len(self)))]
+        return tuple(self.strings[j].split("\t"))
+
+    def __len__(self) -> int:
+        return len(self.strings)
+
+
+def _read_tables(prefix: Path) -> "Thesaurus | None":
+    try:
+        index = tables.Table.read(prefix.with_name(f"{prefix.name}.index"))
+        sets = tables.Strings.read(prefix.with_name(f"{prefix.name}.sets"))
+    except (OSError, ValueError) as exc:
+        if prefix.with_name(f"{prefix.name}.sets").exists():
+            log.info("thesaurus tables %s not read, parsed again: %s", prefix, exc)
+        return None
+    return Thesaurus(synsets=_Sets(sets), index=_Index(index), cache_file=str(prefix))
+
+
+def _write_tables(prefix: Path, th: Thesaurus) -> None:
+    tables.Table.of({k: " ".join(map(str, v)) for k, v in th.index.items()}).write(
+        prefix.with_name(f"{prefix.name}.index"))
+    tables.Strings.write(prefix.with_name(f"{prefix.name}.sets"), ("\t".join(s) for s in th.synsets))
 
 
 _default: dict[str, Thesaurus] = {}
