@@ -14,6 +14,7 @@ share features.
 """
 from __future__ import annotations
 
+import copy
 import html
 import re
 import threading
@@ -184,6 +185,20 @@ def char_ngrams(word: str, lo: int, hi: int) -> list[str]:
 
 _LINKS = ("", "s", "es", "n", "en", "e", "er")
 
+# The shortest word of the index that may be a compound part beyond the
+# dictionary's (Analyzer.corpus_part_words).
+CORPUS_PART_MIN = 4
+
+# Elliptic coordination in German: a compound cut short before a hyphen
+# shares the rest of the word that completes the coordination ("Platten- und
+# Fliesenleger" = Plattenleger und Fliesenleger; "Fliesen-, Platten- und
+# Mosaikleger"), and a word opened by a hyphen shares the start of the word
+# before it ("Fahrzeugbau und -instandhaltung" = Fahrzeuginstandhaltung).
+_CONJ = r"(?:und|oder|bzw\.?|sowie|&)"
+_ELLIPSIS_RE = re.compile(r"(?<![\w-])((?:[^\W\d_]{2,}-\s*,?\s*)+)" + _CONJ + r"\s+-?([^\W\d_]+)")
+_CUT_RE = re.compile(r"([^\W\d_]{2,})-")
+_OPENED_RE = re.compile(r"([^\W\d_]{2,})-?\s*,?\s+" + _CONJ + r"\s+-([^\W\d_]{2,})")
+
 
 class CompoundSplitter:
     """Split German compounds into words the dictionary knows.
@@ -221,13 +236,24 @@ class CompoundSplitter:
         self.max_part = max(map(len, self.vocab), default=0)
         self._cache: dict[str, tuple[str, ...]] = {}
 
-    def split(self, word: str, known: bool = False) -> tuple[str, ...]:
+    def with_words(self, words) -> "CompoundSplitter":
+        """A splitter over this one's vocabulary and ``words`` (same settings, its own cache)."""
+        new = copy.copy(self)
+        more = {w for w in words if len(w) >= self.min_part and w.isalpha()}
+        new.vocab = self.vocab | more
+        new.max_part = max(self.max_part, max(map(len, more), default=0))
+        new._cache = {}
+        return new
+
+    def split(self, word: str, known: bool = False, min_head: int | None = None) -> tuple[str, ...]:
         """Parts of ``word`` (folded), or ``()`` if it is not a compound.
         A word the dictionary knows as a whole is one part (so ``()``),
-        unless ``known``: then its best split into two or more parts."""
+        unless ``known``: then its best split into two or more parts, with a
+        head of at least ``min_head`` letters (default ``min_known_head``)."""
         if len(word) < self.min_word or len(word) > self.max_word or not self.vocab:
             return ()
-        ck = ("k", word) if known else word
+        min_known_head = self.min_known_head if min_head is None else min_head
+        ck = (("k", word) if min_head is None else ("k", word, min_head)) if known else word
         hit = self._cache.get(ck)
         if hit is not None:
             return hit
@@ -239,7 +265,7 @@ class CompoundSplitter:
             cand = None
             for j in range(i + m, min(i + longest, n) + 1):
                 part = word[i:j]
-                if part not in self.vocab or (known and j == n and (i == 0 or j - i < self.min_known_head)):
+                if part not in self.vocab or (known and j == n and (i == 0 or j - i < min_known_head)):
                     continue
                 for link in _LINKS:
                     k = j + len(link)
@@ -567,6 +593,77 @@ class Analyzer:
                     return stem(verb, "en")
         return None
 
+    # -- elliptic coordination ----------------------------------------------
+    def _parts_of(self, folded: str) -> tuple[str, ...]:
+        """The compound parts of a folded German word, whether the dictionary
+        knows it as a whole or not; a word cut after its linking "s"
+        ("Gesundheits-") is split without it."""
+        split = self.splitter.split
+        # (a short head is no ending here: the coordination shows the parts)
+        parts = split(folded) or split(folded, known=True, min_head=self.splitter.min_part)
+        if not parts and folded.endswith("s"):
+            parts = split(folded[:-1]) or split(folded[:-1], known=True, min_head=self.splitter.min_part)
+        return parts
+
+    @staticmethod
+    def _as_written(word: str, folded: str, suffix: bool) -> str | None:
+        """The end (``suffix``) or the start of ``word`` as written whose
+        folded form is ``folded`` (folding may change the length: ü -> ue)."""
+        for i in range(len(word)):
+            piece = word[i:] if suffix else word[: len(word) - i]
+            if fold(piece) == folded:
+                return piece
+        return None
+
+    def ellipses(self, text: str) -> str:
+        """German text with its elliptic coordinations written out: "Platten-
+        und Fliesenleger" -> "Plattenleger und Fliesenleger", "Fliesen-,
+        Platten- und Mosaikleger" -> "Fliesenleger, Plattenleger und
+        Mosaikleger", "Fahrzeugbau und -instandhaltung" -> "Fahrzeugbau und
+        Fahrzeuginstandhaltung".  A cut word takes the rest of the completing
+        compound after its first part ("Dosen- und Flaschenabfüllanlagen" ->
+        Dosenabfüllanlagen); an opened word takes the start of the word before
+        it up to its last part.  Nothing changes where the completing word
+        does not split into known parts.  Linear in the text."""
+        if self.splitter is None or "-" not in text:
+            return text
+        edits: list[tuple[int, int, str]] = []
+        for m in _ELLIPSIS_RE.finditer(text):
+            whole = m.group(2)
+            f = fold(whole)
+            # (the parts of the masculine form: Fliesenlegerin -> fliesen + leger)
+            parts = self._parts_of(self.normal(whole.casefold(), "de") or f)
+            if len(parts) < 2:
+                continue
+            start = f.find(parts[1], len(parts[0]))
+            tail = self._as_written(whole, f[start:], True) if start > 0 else None
+            if not tail:
+                continue
+            for c in _CUT_RE.finditer(m.group(1)):
+                edits.append((m.start(1) + c.start(), m.start(1) + c.end(), c.group(1) + tail))
+        for m in _OPENED_RE.finditer(text):
+            before = m.group(1)
+            f = fold(before)
+            parts = self._parts_of(f)
+            if len(parts) < 2:
+                continue
+            end = f.rfind(parts[-1])
+            head = self._as_written(before, f[:end], False) if end > 0 else None
+            if not head:
+                continue
+            edits.append((m.start(2) - 1, m.end(2), head + m.group(2)))
+        if not edits:
+            return text
+        out, pos = [], 0
+        for a, b, new in sorted(edits):
+            if a < pos:
+                continue
+            out.append(text[pos:a])
+            out.append(new)
+            pos = b
+        out.append(text[pos:])
+        return "".join(out)
+
     def term(self, tok: str, lang: str) -> str | None:
         """Index term (stem of the normal form) of a case-folded token."""
         cache = self._term_cache[lang]
@@ -738,6 +835,8 @@ class Analyzer:
             parts = self.splitter.split(n)
             if not parts and cfg.split_known_compounds and known_split:
                 parts = self.splitter.split(n, known=True)
+            if not parts and self.corpus_splitter is not None and not translated:
+                parts = self.corpus_splitter.split(n)
             last = len(parts) - 1
             for i, part in enumerate(parts):
                 if i == last and not heads:
@@ -777,6 +876,39 @@ class Analyzer:
 
     # -- typos ---------------------------------------------------------------
     corpus_typos: TypoIndex | None = None
+    corpus_splitter: CompoundSplitter | None = None
+
+    corpus_parts: frozenset[str] = frozenset()
+
+    def corpus_part_words(self, tokens) -> frozenset[str]:
+        """The words of the index that may be compound parts beyond the
+        dictionary's: the normal forms of German tokens (case-folded) of at
+        least ``CORPUS_PART_MIN`` letters that the dictionary neither knows
+        nor splits, and that do not split among themselves either ("bediener"
+        written alone in one title splits "Kaffeemühlenbediener" in another;
+        "backofenbediener" is no part, it splits into backofen + bediener)."""
+        sp = self.splitter
+        if sp is None or self.bridge is None:
+            return frozenset()
+        words = set()
+        for tok in tokens:
+            n = self.normal(tok, "de")
+            if (n is not None and len(n) >= CORPUS_PART_MIN and n.isalpha() and n not in sp.vocab
+                    and not self.bridge.has(n, "de") and not sp.split(n) and not sp.split(n, known=True)):
+                words.add(n)
+        trial = sp.with_words(words)
+        return frozenset(w for w in words if not trial.split(w, known=True))
+
+    def set_corpus_parts(self, words) -> None:
+        """Split German words that the dictionary neither knows nor splits
+        against the dictionary's words and ``words`` (see
+        :meth:`corpus_part_words`); set at each fit and kept in a snapshot."""
+        self.corpus_parts = frozenset(words)
+        # (the reasons' caches of expansions made with the parts before)
+        self.__dict__.pop("_weak", None)
+        self.__dict__.pop("_head_cache", None)
+        self.corpus_splitter = (self.splitter.with_words(self.corpus_parts)
+                                if self.splitter is not None and self.corpus_parts else None)
 
     def set_corpus_words(self, words) -> None:
         """The index's own vocabulary (folded words of the fitted
@@ -880,6 +1012,8 @@ class Analyzer:
                 info_get = info.get
                 pairs = all_pairs[lang] if phrases else None
             for text in texts:
+                if lang == "de" and "-" in text and self.splitter is not None:
+                    text = self.ellipses(text)
                 raw, named = self.spans(TOKEN_RE.findall(text), lang)
                 for name, surface in named:
                     key = ("n", name)
