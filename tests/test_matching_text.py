@@ -528,3 +528,23 @@ def test_a_compound_splits_against_the_words_of_the_index(ding, tmp_path):
     fresh = m.rank(Document(None, title="Kaffeemühlenbedienerin", lang="de"), "offers", k=4)
     assert [(x.id, round(x.score, 6)) for x in again] == [(x.id, round(x.score, 6)) for x in fresh]
     assert again[0].id == "o-coffee"
+
+
+def test_a_verbs_stem_is_a_compound_part_before_the_head(ding):
+    """"Bodenprüftechniker": prüf is the stem of "prüfen", a part the dictionary has only as the
+    verb; the compound splits into boden + prüf + techniker and meets "Prüfen" written out."""
+    from matchmaker.matching.text import stem
+
+    offers = [Document("o-test", title="Techniker für das Prüfen von Böden", lang="de"),
+              Document("o-floor", title="Bodenleger", lang="de"),
+              Document("o-tech", title="Bodentechniker", lang="de")]
+    m = Matcher(bridge=ding).fit(offers, [])
+    a = m.analyzer
+    assert a.splitter.split("bodenprueftechniker") == ("boden", "pruef", "techniker")
+    assert "w:" + stem("pruefen", "de") in a.expand_token("bodenprüftechniker", "de", False)
+    # a stem is never the head, and a word that splits into words is not split into a stem
+    assert a.splitter.split("technikerpruef") == ()
+    assert a.splitter.split("lebensmittel", known=True) == ("leben", "mittel")
+    hits = {x.id: x.score for x in m.rank(Document(None, title="Bodenprüftechniker", lang="de"), "offers", k=3)}
+    assert max(hits, key=hits.get) == "o-test"
+    assert hits["o-test"] > 2 * hits["o-floor"]

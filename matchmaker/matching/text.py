@@ -184,6 +184,7 @@ def char_ngrams(word: str, lo: int, hi: int) -> list[str]:
 
 
 _LINKS = ("", "s", "es", "n", "en", "e", "er")
+_NO_MODIFIERS: dict[str, str] = {}
 
 # The shortest word of the index that may be a compound part beyond the
 # dictionary's (Analyzer.corpus_part_words).
@@ -226,14 +227,17 @@ class CompoundSplitter:
     few words) and stays one token with its character n-grams."""
 
     def __init__(self, vocabulary: set[str], min_part: int = 3, min_word: int = 7, min_known_head: int = 4,
-                 max_word: int = LONGEST_WORD):
+                 max_word: int = LONGEST_WORD, modifiers: dict[str, str] | None = None):
         self.vocab = {w for w in vocabulary if len(w) >= min_part and w.isalpha()}
+        # parts that may stand before the head only: the stems of verbs
+        # (Prüf|techniker, Blanchier|anlage), each with the verb it comes from
+        self.modifiers = {k: v for k, v in (modifiers or {}).items() if k not in self.vocab}
         self.min_part = min_part
         self.min_word = min_word
         self.max_word = max_word
         self.min_known_head = min_known_head
         # every part is a vocabulary word: none is longer than the longest of them
-        self.max_part = max(map(len, self.vocab), default=0)
+        self.max_part = max(max(map(len, self.vocab), default=0), max(map(len, self.modifiers), default=0))
         self._cache: dict[str, tuple[str, ...]] = {}
 
     def with_words(self, words) -> "CompoundSplitter":
@@ -257,6 +261,15 @@ class CompoundSplitter:
         hit = self._cache.get(ck)
         if hit is not None:
             return hit
+        res = self._split(word, known, min_known_head, False)
+        if not res and self.modifiers:
+            # a verb's stem only where the word splits no other way
+            res = self._split(word, known, min_known_head, True)
+        self._cache[ck] = res
+        return res
+
+    def _split(self, word: str, known: bool, min_known_head: int, stems: bool) -> tuple[str, ...]:
+        mods = self.modifiers if stems else _NO_MODIFIERS
         n, m, longest = len(word), self.min_part, self.max_part
         # best[i] = (parts, -len(last part)) for word[i:]
         best: list[tuple[int, int, tuple[str, ...]] | None] = [None] * (n + 1)
@@ -265,7 +278,8 @@ class CompoundSplitter:
             cand = None
             for j in range(i + m, min(i + longest, n) + 1):
                 part = word[i:j]
-                if part not in self.vocab or (known and j == n and (i == 0 or j - i < min_known_head)):
+                if (part not in self.vocab and (j == n or part not in mods)) or (
+                        known and j == n and (i == 0 or j - i < min_known_head)):
                     continue
                 for link in _LINKS:
                     k = j + len(link)
@@ -279,9 +293,7 @@ class CompoundSplitter:
                     if cand is None or score[:2] < cand[:2]:
                         cand = score
             best[i] = cand
-        res = best[0][2] if best[0] is not None and best[0][0] > 1 else ()
-        self._cache[ck] = res
-        return res
+        return best[0][2] if best[0] is not None and best[0][0] > 1 else ()
 
 
 # --------------------------------------------------------------------------
@@ -313,6 +325,24 @@ _NO_BRIDGE = _NoBridge()
 
 
 _NONE: frozenset[str] = frozenset()
+
+
+def _verb_stems(bridge) -> dict[str, str]:
+    """German verbs' stems as the modifiers of compounds ("prüfen" -> prüf in
+    "Prüftechniker", "blanchieren" -> blanchier): a one-word key ending in
+    "en" (or "eln", "ern": "sammeln" -> sammel) that the dictionary
+    translates with an English verb ("to test") among its first four
+    translations; stems of at least 4 letters."""
+    out = {}
+    for key, trans in bridge.de_en.items():
+        if " " in key or not key.endswith("en") or not key.isalpha():
+            continue
+        if not any(t.startswith("to ") for t in trans.split("\t")[:4]):
+            continue
+        st = key[:-1] if key.endswith(("eln", "ern")) else key[:-2]
+        if len(st) >= 4:
+            out.setdefault(st, key)
+    return out
 
 
 def _phrase_seconds(bridge) -> dict[str, dict[str, frozenset[str]]]:
@@ -484,11 +514,13 @@ class Analyzer:
             split_key = ("thesaurus", th.source, len(th.index))
             self.splitter = b.shared(
                 ("splitter", split_key),
-                lambda: CompoundSplitter(b.german_words() | {k for k in th.index if " " not in k}),
+                lambda: CompoundSplitter(b.german_words() | {k for k in th.index if " " not in k},
+                                         modifiers=b.shared("verb-stems", lambda: _verb_stems(b))),
             )
         else:
             self.splitter = (
-                b.shared("splitter", lambda: CompoundSplitter(b.german_words())) if b and config.split_compounds else None
+                b.shared("splitter", lambda: CompoundSplitter(b.german_words(), modifiers=b.shared("verb-stems", lambda: _verb_stems(b))))
+                if b and config.split_compounds else None
             )
             split_key = config.split_compounds
         self._phrase_heads = b.shared("phrase-heads", lambda: _phrase_heads(b)) if b else {"de": frozenset(), "en": frozenset()}
@@ -843,7 +875,7 @@ class Analyzer:
                     break
                 # the head (last part) names what the thing is
                 cw = cfg.compound_head_weight if i == last else cfg.compound_weight
-                p = self._masculine(part) or part
+                p = self.splitter.modifiers.get(part) or self._masculine(part) or part
                 k = "w:" + stem(p, "de")
                 out[k] = out.get(k, 0.0) + cw
                 self._translation_features(p, "de", bw * cw, out)
