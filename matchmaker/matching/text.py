@@ -184,7 +184,6 @@ def char_ngrams(word: str, lo: int, hi: int) -> list[str]:
 
 
 _LINKS = ("", "s", "es", "n", "en", "e", "er")
-_NO_MODIFIERS: dict[str, str] = {}
 
 # The shortest word of the index that may be a compound part beyond the
 # dictionary's (Analyzer.corpus_part_words).
@@ -261,25 +260,30 @@ class CompoundSplitter:
         hit = self._cache.get(ck)
         if hit is not None:
             return hit
-        res = self._split(word, known, min_known_head, False)
-        if not res and self.modifiers:
-            # a verb's stem only where the word splits no other way
-            res = self._split(word, known, min_known_head, True)
-        self._cache[ck] = res
-        return res
-
-    def _split(self, word: str, known: bool, min_known_head: int, stems: bool) -> tuple[str, ...]:
-        mods = self.modifiers if stems else _NO_MODIFIERS
-        n, m, longest = len(word), self.min_part, self.max_part
-        # best[i] = (parts, -len(last part)) for word[i:]
-        best: list[tuple[int, int, tuple[str, ...]] | None] = [None] * (n + 1)
-        best[n] = (0, 0, ())
+        m, vocab = self.min_part, self.vocab
+        if not any(word[i:] in vocab for i in range(m, len(word) - m + 1)):
+            # no head: the last part is a word of the vocabulary, after a first part
+            self._cache[ck] = ()
+            return ()
+        vocab, mods = self.vocab, self.modifiers
+        n, longest = len(word), self.max_part
+        # best[i] = (uses a verb's stem, parts, -len(last part), parts) for word[i:]:
+        # fewest parts wins, ties prefer the longer head, and a split without
+        # a verb's stem beats every split with one (a stem only where the word
+        # splits no other way)
+        best: list[tuple[int, int, int, tuple[str, ...]] | None] = [None] * (n + 1)
+        best[n] = (0, 0, 0, ())
         for i in range(n - m, -1, -1):
             cand = None
             for j in range(i + m, min(i + longest, n) + 1):
                 part = word[i:j]
-                if (part not in self.vocab and (j == n or part not in mods)) or (
-                        known and j == n and (i == 0 or j - i < min_known_head)):
+                if part in vocab:
+                    stem_part = 0
+                elif j < n and part in mods:
+                    stem_part = 1
+                else:
+                    continue
+                if known and j == n and (i == 0 or j - i < min_known_head):
                     continue
                 for link in _LINKS:
                     k = j + len(link)
@@ -287,13 +291,15 @@ class CompoundSplitter:
                         continue
                     if link and k == n:
                         continue
-                    nparts, _, rest = best[k]
+                    uses, nparts, _, rest = best[k]
                     head = len(rest[-1]) if rest else len(part)
-                    score = (nparts + 1, -head, (part,) + rest)
-                    if cand is None or score[:2] < cand[:2]:
+                    score = (uses | stem_part, nparts + 1, -head, (part,) + rest)
+                    if cand is None or score[:3] < cand[:3]:
                         cand = score
             best[i] = cand
-        return best[0][2] if best[0] is not None and best[0][0] > 1 else ()
+        res = best[0][3] if best[0] is not None and best[0][1] > 1 else ()
+        self._cache[ck] = res
+        return res
 
 
 # --------------------------------------------------------------------------
