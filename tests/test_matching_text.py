@@ -523,3 +523,73 @@ def test_an_everyday_word_of_general_language_is_no_reason(ding):
     assert ("children", "children") in after["p-teacher-0"]
     assert m1.explainer.everyday_word("work in") and not m1.explainer.everyday_word("children")
     assert ranked_after == ranked_before
+
+
+# -- German compounds: elliptic coordination, parts known from the index -----------------------
+
+def test_elliptic_coordinations_are_read_written_out(ding):
+    """"Platten- und Fliesenleger" is "Plattenleger und Fliesenleger": the cut word takes the
+    completing word's rest, an opened word the start of the word before it."""
+    offers = [Document("o-cut", title="Platten- und Fliesenleger/Platten- und Fliesenlegerin", lang="de"),
+              Document("o-full", title="Plattenleger und Fliesenleger/Plattenlegerin und Fliesenlegerin", lang="de"),
+              Document("o-open", title="Helfer im Bereich Fahrzeugbau und -instandhaltung", lang="de"),
+              Document("o-other", title="Bäcker", lang="de")]
+    m = Matcher(bridge=ding).fit(offers, [])
+    a = m.analyzer
+    assert a.ellipses("Platten- und Fliesenleger") == "Plattenleger und Fliesenleger"
+    assert a.ellipses("Fliesen-, Platten- und Mosaikleger") == "Fliesenleger, Plattenleger und Mosaikleger"
+    assert a.ellipses("Datenschutz- und Sicherheitsbeauftragte") == "Datenschutzbeauftragte und Sicherheitsbeauftragte"
+    assert a.ellipses("Fahrzeugbau und -instandhaltung") == "Fahrzeugbau und Fahrzeuginstandhaltung"
+    # a hyphen that cuts nothing stays
+    assert a.ellipses("E-Mail und IT-Sicherheit") == "E-Mail und IT-Sicherheit"
+    # the coordination scores as the written-out title does
+    hits = {x.id: x.score for x in m.rank(Document(None, title="Plattenleger", lang="de"), "offers", k=4)}
+    assert hits["o-cut"] == pytest.approx(hits["o-full"])
+    assert max(hits, key=hits.get) in ("o-cut", "o-full")
+    hits = {x.id: x.score for x in m.rank(Document(None, title="Fahrzeuginstandhaltung", lang="de"), "offers", k=4)}
+    assert max(hits, key=hits.get) == "o-open"
+
+
+def test_a_compound_splits_against_the_words_of_the_index(ding, tmp_path):
+    """The dictionary has no "Bediener"; a title that writes it alone makes it a part, so
+    "Kaffeemühlenbediener" splits into kaffeemühle + bediener and meets "Bediener einer Kaffeemühle"."""
+    from matchmaker.matching import snapshot
+
+    offers = [Document("o-coffee", title="Kaffeemühlenbediener", lang="de"),
+              Document("o-roast", title="Kaffeeröster", lang="de"),
+              Document("o-mill", title="Müller in einer Getreidemühle", lang="de"),
+              Document("o-pack", title="Bediener von Verpackungsmaschinen", lang="de")]
+    m = Matcher(bridge=ding).fit(offers, [])
+    assert "bediener" in m.analyzer.corpus_parts
+    assert "kaffeemuehlenbediener" not in m.analyzer.corpus_parts  # it splits: no part of its own
+    query = Document(None, title="Bediener einer Kaffeemühle", lang="de")
+    ranked = m.rank(query, "offers", k=4)
+    assert ranked[0].id == "o-coffee"
+    # a loaded snapshot splits a new query's words the same way
+    snapshot.save(m, tmp_path / "snap", {})
+    loaded, _ = snapshot.load(tmp_path / "snap", bridge=ding)
+    assert loaded.analyzer.corpus_parts == m.analyzer.corpus_parts
+    again = loaded.rank(Document(None, title="Kaffeemühlenbedienerin", lang="de"), "offers", k=4)
+    fresh = m.rank(Document(None, title="Kaffeemühlenbedienerin", lang="de"), "offers", k=4)
+    assert [(x.id, round(x.score, 6)) for x in again] == [(x.id, round(x.score, 6)) for x in fresh]
+    assert again[0].id == "o-coffee"
+
+
+def test_a_verbs_stem_is_a_compound_part_before_the_head(ding):
+    """"Bodenprüftechniker": prüf is the stem of "prüfen", a part the dictionary has only as the
+    verb; the compound splits into boden + prüf + techniker and meets "Prüfen" written out."""
+    from matchmaker.matching.text import stem
+
+    offers = [Document("o-test", title="Techniker für das Prüfen von Böden", lang="de"),
+              Document("o-floor", title="Bodenleger", lang="de"),
+              Document("o-tech", title="Bodentechniker", lang="de")]
+    m = Matcher(bridge=ding).fit(offers, [])
+    a = m.analyzer
+    assert a.splitter.split("bodenprueftechniker") == ("boden", "pruef", "techniker")
+    assert "w:" + stem("pruefen", "de") in a.expand_token("bodenprüftechniker", "de", False)
+    # a stem is never the head, and a word that splits into words is not split into a stem
+    assert a.splitter.split("technikerpruef") == ()
+    assert a.splitter.split("lebensmittel", known=True) == ("leben", "mittel")
+    hits = {x.id: x.score for x in m.rank(Document(None, title="Bodenprüftechniker", lang="de"), "offers", k=3)}
+    assert max(hits, key=hits.get) == "o-test"
+    assert hits["o-test"] > 2 * hits["o-floor"]

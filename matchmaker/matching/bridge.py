@@ -170,6 +170,25 @@ class Bridge:
                 log.info("could not cache the table %s: %s", path, exc)
         return made
 
+    def table(self, name: str, mapping: Callable[[], Mapping[str, str]]):
+        """A mapping of words to strings derived from this dictionary (a ``tables.Table``), built from
+        ``mapping()`` once and kept like :meth:`word_set`."""
+        prefix = Path(f"{self.cache_file}.{name}") if self.cache_file else None
+        if prefix is not None and _private_dir(prefix.parent):
+            try:
+                return tables.Table.read(prefix)
+            except (OSError, ValueError) as exc:
+                if prefix.with_name(prefix.name + ".keys").exists():
+                    log.info("table %s not read, built again: %s", prefix, exc)
+        made = tables.Table.of(mapping())
+        if prefix is not None and _private_dir(prefix.parent):
+            try:
+                made.write(prefix)
+                return tables.Table.read(prefix)
+            except (OSError, ValueError) as exc:  # a read-only disk only costs the build next time
+                log.info("could not cache the table %s: %s", prefix, exc)
+        return made
+
     def shared(self, key: str, factory):
         """A per-bridge cache for derived structures (compound splitter,
         token analyses), so that creating a Matcher stays cheap."""

@@ -373,6 +373,7 @@ def matcher_state(matcher) -> dict:
                 "fitted": v.fitted,
             },
             "corpus_typos": typos,  # its arrays written beside, so a load does not rebuild it
+            "corpus_parts": sorted(v.analyzer.corpus_parts),  # the index's words that split compounds
             "stores": stores,
             "hub_refs": dict(matcher.hubs.refs),
             "hub_changes": dict(matcher.hubs.changes),
@@ -405,6 +406,8 @@ def restore(state: dict, bridge=None):
         v.analyzer.corpus_typos = state["corpus_typos"]
     elif state.get("corpus_words") is not None:
         v.analyzer.set_corpus_words(state["corpus_words"])
+    if state.get("corpus_parts"):
+        v.analyzer.set_corpus_parts(state["corpus_parts"])
     for side, st in state["stores"].items():
         store = Store()
         store.__dict__.update(st)

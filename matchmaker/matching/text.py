@@ -19,6 +19,7 @@ import re
 import threading
 import unicodedata
 from collections import Counter
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
@@ -202,6 +203,20 @@ def char_ngrams(word: str, lo: int, hi: int) -> list[str]:
 
 _LINKS = ("", "s", "es", "n", "en", "e", "er")
 
+# The shortest word of the index that may be a compound part beyond the
+# dictionary's (Analyzer.corpus_part_words).
+CORPUS_PART_MIN = 4
+
+# Elliptic coordination in German: a compound cut short before a hyphen
+# shares the rest of the word that completes the coordination ("Platten- und
+# Fliesenleger" = Plattenleger und Fliesenleger; "Fliesen-, Platten- und
+# Mosaikleger"), and a word opened by a hyphen shares the start of the word
+# before it ("Fahrzeugbau und -instandhaltung" = Fahrzeuginstandhaltung).
+_CONJ = r"(?:und|oder|bzw\.?|sowie|&)"
+_ELLIPSIS_RE = re.compile(r"(?<![\w-])((?:[^\W\d_]{2,}-\s*,?\s*)+)" + _CONJ + r"\s+-?([^\W\d_]+)")
+_CUT_RE = re.compile(r"([^\W\d_]{2,})-")
+_OPENED_RE = re.compile(r"([^\W\d_]{2,})-?\s*,?\s+" + _CONJ + r"\s+-([^\W\d_]{2,})")
+
 
 class CompoundSplitter:
     """Split German compounds into words the dictionary knows.
@@ -230,11 +245,20 @@ class CompoundSplitter:
     few words) and stays one token with its character n-grams."""
 
     def __init__(self, vocabulary, min_part: int = 3, min_word: int = 7, min_known_head: int = 4,
-                 max_word: int = LONGEST_WORD):
+                 max_word: int = LONGEST_WORD, modifiers: Mapping[str, str] | None = None,
+                 extra: marisa_trie.Trie | None = None):
         # the parts: a trie (tables.word_set), whose ``prefixes`` gives the parts that begin at a
         # place of a word in one call; a ready trie is taken to hold parts() of its words already
         self.vocab = vocabulary if isinstance(vocabulary, marisa_trie.Trie) else word_set(
             self.parts(vocabulary, min_part))
+        # parts that may stand before the head only: the stems of verbs (Prüf|techniker,
+        # Blanchier|anlage), each with the verb it comes from (a tables.Table or a dict); a stem that
+        # is a word of the vocabulary is that word
+        self.modifiers = modifiers if modifiers is not None else {}
+        mods = getattr(self.modifiers, "keys_", None)
+        self._stems = mods if mods is not None else (word_set(self.modifiers) if self.modifiers else None)
+        # more parts beside the vocabulary (the index's own words, see with_words)
+        self.extra = extra
         self.min_part = min_part
         self.min_word = min_word
         self.max_word = max_word
@@ -246,27 +270,63 @@ class CompoundSplitter:
         """The words that may be parts of a compound."""
         return (w for w in words if len(w) >= min_part and w.isalpha())
 
-    def split(self, word: str, known: bool = False) -> tuple[str, ...]:
+    def verb_of(self, part: str) -> str | None:
+        """The verb whose stem ``part`` is, where it is no word of the vocabulary itself."""
+        return None if not self.modifiers or part in self.vocab else self.modifiers.get(part)
+
+    def with_words(self, words) -> "CompoundSplitter":
+        """A splitter over this one's vocabulary and ``words`` (same settings, its own cache)."""
+        more = set(self.parts(words, self.min_part))
+        if self.extra is not None:
+            more.update(self.extra)
+        return CompoundSplitter(self.vocab, self.min_part, self.min_word, self.min_known_head, self.max_word,
+                                modifiers=self.modifiers, extra=word_set(more) if more else None)
+
+    def _is_word(self, part: str) -> bool:
+        return part in self.vocab or (self.extra is not None and part in self.extra)
+
+    def split(self, word: str, known: bool = False, min_head: int | None = None) -> tuple[str, ...]:
         """Parts of ``word`` (folded), or ``()`` if it is not a compound.
         A word the dictionary knows as a whole is one part (so ``()``),
-        unless ``known``: then its best split into two or more parts."""
+        unless ``known``: then its best split into two or more parts, with a
+        head of at least ``min_head`` letters (default ``min_known_head``)."""
         if len(word) < self.min_word or len(word) > self.max_word or not self.vocab:
             return ()
-        ck = ("k", word) if known else word
+        min_known_head = self.min_known_head if min_head is None else min_head
+        ck = (("k", word) if min_head is None else ("k", word, min_head)) if known else word
         hit = self._cache.get(ck)
         if hit is not None:
             return hit
-        n, m = len(word), self.min_part
-        prefixes = self.vocab.prefixes
-        # best[i] = (parts, -len(last part)) for word[i:]
-        best: list[tuple[int, int, tuple[str, ...]] | None] = [None] * (n + 1)
-        best[n] = (0, 0, ())
+        m, is_word = self.min_part, self._is_word
+        n = len(word)
+        if not any(is_word(word[i:]) for i in range(m, n - m + 1)):
+            # no head: the last part is a word of the vocabulary, after a first part
+            self._cache[ck] = ()
+            return ()
+        look = [t.prefixes for t in (self.vocab, self.extra, self._stems) if t is not None]
+        stems = self._stems
+        # best[i] = (uses a verb's stem, parts, -len(last part), parts) for word[i:]:
+        # fewest parts wins, ties prefer the longer head, and a split without
+        # a verb's stem beats every split with one (a stem only where the word
+        # splits no other way)
+        best: list[tuple[int, int, int, tuple[str, ...]] | None] = [None] * (n + 1)
+        best[n] = (0, 0, 0, ())
         for i in range(n - m, -1, -1):
             cand = None
-            # the vocabulary's words that begin at i, shortest first (one look-up in the trie)
-            for part in sorted(prefixes(word[i:]), key=len):
+            rest_of_word = word[i:]
+            # the parts that begin at i, shortest first (one look-up in each trie)
+            found = {p for prefixes in look for p in prefixes(rest_of_word)}
+            for part in sorted(found, key=len):
                 j = i + len(part)
-                if j - i < m or (known and j == n and (i == 0 or j - i < self.min_known_head)):
+                if j - i < m:
+                    continue
+                if is_word(part):
+                    stem_part = 0
+                elif j < n and stems is not None and part in stems:
+                    stem_part = 1
+                else:
+                    continue
+                if known and j == n and (i == 0 or j - i < min_known_head):
                     continue
                 for link in _LINKS:
                     k = j + len(link)
@@ -274,13 +334,13 @@ class CompoundSplitter:
                         continue
                     if link and k == n:
                         continue
-                    nparts, _, rest = best[k]
+                    uses, nparts, _, rest = best[k]
                     head = len(rest[-1]) if rest else len(part)
-                    score = (nparts + 1, -head, (part,) + rest)
-                    if cand is None or score[:2] < cand[:2]:
+                    score = (uses | stem_part, nparts + 1, -head, (part,) + rest)
+                    if cand is None or score[:3] < cand[:3]:
                         cand = score
             best[i] = cand
-        res = best[0][2] if best[0] is not None and best[0][0] > 1 else ()
+        res = best[0][3] if best[0] is not None and best[0][1] > 1 else ()
         self._cache[ck] = res
         return res
 
@@ -326,6 +386,31 @@ def _phrase_pairs(bridge) -> dict[str, object]:
 
     return {lang: bridge.word_set(f"phrase-pairs-{lang}", lambda t=table: pairs(t))
             for lang, table in _bridge_tables(bridge)}
+
+
+def _verb_stems(bridge) -> dict[str, str]:
+    """German verbs' stems as the modifiers of compounds ("prüfen" -> prüf in
+    "Prüftechniker", "blanchieren" -> blanchier): a one-word key ending in
+    "en" (or "eln", "ern": "sammeln" -> sammel) that the dictionary
+    translates with an English verb ("to test") among its first four
+    translations; stems of at least 4 letters. Where two verbs share a
+    stem, the shorter (then the first in alphabetical order) names it, so
+    the table does not depend on the order the dictionary is read in."""
+    out: dict[str, str] = {}
+    for key, trans in bridge.de_en.items():
+        if " " in key or not key.endswith("en") or not key.isalpha():
+            continue
+        if not any(t.startswith("to ") for t in trans.split("\t")[:4]):
+            continue
+        st = key[:-1] if key.endswith(("eln", "ern")) else key[:-2]
+        if len(st) >= 4 and (st not in out or (len(key), key) < (len(out[st]), out[st])):
+            out[st] = key
+    return out
+
+
+def _verb_stem_table(bridge):
+    """:func:`_verb_stems` as a table written beside the cached dictionary and memory-mapped."""
+    return bridge.table("verb-stems1", lambda: _verb_stems(bridge))
 
 
 def _phrase_heads(bridge) -> dict[str, object]:
@@ -499,11 +584,13 @@ class Analyzer:
             self.splitter = b.shared(
                 ("splitter", split_key),
                 lambda: CompoundSplitter(_split_parts(
-                    b, name, lambda: b.german_words() | {k for k in th.index if " " not in k})),
+                    b, name, lambda: b.german_words() | {k for k in th.index if " " not in k}),
+                    modifiers=_verb_stem_table(b)),
             )
         else:
             self.splitter = (
-                b.shared("splitter", lambda: CompoundSplitter(_split_parts(b, "split", b.german_words)))
+                b.shared("splitter", lambda: CompoundSplitter(_split_parts(b, "split", b.german_words),
+                                                              modifiers=_verb_stem_table(b)))
                 if b and config.split_compounds else None
             )
             split_key = config.split_compounds
@@ -608,6 +695,77 @@ class Analyzer:
                 if len(verb) > 3 and b.has("to " + verb, "en"):
                     return stem(verb, "en")
         return None
+
+    # -- elliptic coordination ----------------------------------------------
+    def _parts_of(self, folded: str) -> tuple[str, ...]:
+        """The compound parts of a folded German word, whether the dictionary
+        knows it as a whole or not; a word cut after its linking "s"
+        ("Gesundheits-") is split without it."""
+        split = self.splitter.split
+        # (a short head is no ending here: the coordination shows the parts)
+        parts = split(folded) or split(folded, known=True, min_head=self.splitter.min_part)
+        if not parts and folded.endswith("s"):
+            parts = split(folded[:-1]) or split(folded[:-1], known=True, min_head=self.splitter.min_part)
+        return parts
+
+    @staticmethod
+    def _as_written(word: str, folded: str, suffix: bool) -> str | None:
+        """The end (``suffix``) or the start of ``word`` as written whose
+        folded form is ``folded`` (folding may change the length: ü -> ue)."""
+        for i in range(len(word)):
+            piece = word[i:] if suffix else word[: len(word) - i]
+            if fold(piece) == folded:
+                return piece
+        return None
+
+    def ellipses(self, text: str) -> str:
+        """German text with its elliptic coordinations written out: "Platten-
+        und Fliesenleger" -> "Plattenleger und Fliesenleger", "Fliesen-,
+        Platten- und Mosaikleger" -> "Fliesenleger, Plattenleger und
+        Mosaikleger", "Fahrzeugbau und -instandhaltung" -> "Fahrzeugbau und
+        Fahrzeuginstandhaltung".  A cut word takes the rest of the completing
+        compound after its first part ("Dosen- und Flaschenabfüllanlagen" ->
+        Dosenabfüllanlagen); an opened word takes the start of the word before
+        it up to its last part.  Nothing changes where the completing word
+        does not split into known parts.  Linear in the text."""
+        if self.splitter is None or "-" not in text:
+            return text
+        edits: list[tuple[int, int, str]] = []
+        for m in _ELLIPSIS_RE.finditer(text):
+            whole = m.group(2)
+            f = fold(whole)
+            # (the parts of the masculine form: Fliesenlegerin -> fliesen + leger)
+            parts = self._parts_of(self.normal(whole.casefold(), "de") or f)
+            if len(parts) < 2:
+                continue
+            start = f.find(parts[1], len(parts[0]))
+            tail = self._as_written(whole, f[start:], True) if start > 0 else None
+            if not tail:
+                continue
+            for c in _CUT_RE.finditer(m.group(1)):
+                edits.append((m.start(1) + c.start(), m.start(1) + c.end(), c.group(1) + tail))
+        for m in _OPENED_RE.finditer(text):
+            before = m.group(1)
+            f = fold(before)
+            parts = self._parts_of(f)
+            if len(parts) < 2:
+                continue
+            end = f.rfind(parts[-1])
+            head = self._as_written(before, f[:end], False) if end > 0 else None
+            if not head:
+                continue
+            edits.append((m.start(2) - 1, m.end(2), head + m.group(2)))
+        if not edits:
+            return text
+        out, pos = [], 0
+        for a, b, new in sorted(edits):
+            if a < pos:
+                continue
+            out.append(text[pos:a])
+            out.append(new)
+            pos = b
+        out.append(text[pos:])
+        return "".join(out)
 
     def term(self, tok: str, lang: str) -> str | None:
         """Index term (stem of the normal form) of a case-folded token."""
@@ -780,13 +938,15 @@ class Analyzer:
             parts = self.splitter.split(n)
             if not parts and cfg.split_known_compounds and known_split:
                 parts = self.splitter.split(n, known=True)
+            if not parts and self.corpus_splitter is not None and not translated:
+                parts = self.corpus_splitter.split(n)
             last = len(parts) - 1
             for i, part in enumerate(parts):
                 if i == last and not heads:
                     break
                 # the head (last part) names what the thing is
                 cw = cfg.compound_head_weight if i == last else cfg.compound_weight
-                p = self._masculine(part) or part
+                p = self.splitter.verb_of(part) or self._masculine(part) or part
                 k = "w:" + stem(p, "de")
                 out[k] = out.get(k, 0.0) + cw
                 self._translation_features(p, "de", bw * cw, out)
@@ -819,6 +979,39 @@ class Analyzer:
 
     # -- typos ---------------------------------------------------------------
     corpus_typos: TypoIndex | None = None
+    corpus_splitter: CompoundSplitter | None = None
+
+    corpus_parts: frozenset[str] = frozenset()
+
+    def corpus_part_words(self, tokens) -> frozenset[str]:
+        """The words of the index that may be compound parts beyond the
+        dictionary's: the normal forms of German tokens (case-folded) of at
+        least ``CORPUS_PART_MIN`` letters that the dictionary neither knows
+        nor splits, and that do not split among themselves either ("bediener"
+        written alone in one title splits "Kaffeemühlenbediener" in another;
+        "backofenbediener" is no part, it splits into backofen + bediener)."""
+        sp = self.splitter
+        if sp is None or self.bridge is None:
+            return frozenset()
+        words = set()
+        for tok in tokens:
+            n = self.normal(tok, "de")
+            if (n is not None and len(n) >= CORPUS_PART_MIN and n.isalpha() and n not in sp.vocab
+                    and not self.bridge.has(n, "de") and not sp.split(n) and not sp.split(n, known=True)):
+                words.add(n)
+        trial = sp.with_words(words)
+        return frozenset(w for w in words if not trial.split(w, known=True))
+
+    def set_corpus_parts(self, words) -> None:
+        """Split German words that the dictionary neither knows nor splits
+        against the dictionary's words and ``words`` (see
+        :meth:`corpus_part_words`); set at each fit and kept in a snapshot."""
+        self.corpus_parts = frozenset(words)
+        # (the reasons' caches of expansions made with the parts before)
+        self.__dict__.pop("_weak", None)
+        self.__dict__.pop("_head_cache", None)
+        self.corpus_splitter = (self.splitter.with_words(self.corpus_parts)
+                                if self.splitter is not None and self.corpus_parts else None)
 
     def set_corpus_words(self, words) -> None:
         """The index's own vocabulary (folded words of the fitted
@@ -922,6 +1115,8 @@ class Analyzer:
                 info_get = info.get
                 pairs = all_pairs[lang] if phrases else None
             for text in texts:
+                if lang == "de" and "-" in text and self.splitter is not None:
+                    text = self.ellipses(text)
                 raw, named = self.spans(TOKEN_RE.findall(text), lang)
                 for name, surface in named:
                     key = ("n", name)

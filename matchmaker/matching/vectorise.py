@@ -398,6 +398,7 @@ class Vectoriser:
         passes."""
         cfg = self.config
         T, B, lengths = self.analyse_corpus(docs, workers=cfg.workers)
+        self.split_with_corpus()
         N = T.shape[0]
         step = max(1, cfg.chunk_size)
         starts = list(range(0, N, step))
@@ -425,6 +426,30 @@ class Vectoriser:
             # the index's own words, for the typos of later documents and queries
             self.analyzer.set_corpus_words(fold(k[1]) for k in self.units if k[0] == "t")
         return W
+
+    def split_with_corpus(self) -> None:
+        """German words of the fitted documents that the dictionary neither
+        knows nor splits become compound parts (``Analyzer.set_corpus_parts``),
+        and the units that split only with them are expanded again, before
+        the IDF is counted ("Kaffeemühlenbediener" -> kaffeemühle + bediener,
+        since "Bediener" is written alone elsewhere)."""
+        an = self.analyzer
+        if an.splitter is None or an.bridge is None:
+            return
+        an.set_corpus_parts(an.corpus_part_words(k[1] for k in self.units if k[0] == "t" and k[2] == "de"))
+        corpus = an.corpus_splitter
+        if corpus is None:
+            return
+        sp, fid = an.splitter, self.feature_id
+        for key, uid in self.units.items():
+            if key[0] != "t" or key[2] != "de":
+                continue
+            n = an.normal(key[1], "de")
+            if n is None or sp.split(n) or sp.split(n, known=True) or not corpus.split(n):
+                continue
+            e = an.expand(key)
+            self.unit_feats[uid] = np.fromiter((fid(k) for k in e), dtype=np.int64, count=len(e))
+            self.unit_wts[uid] = np.fromiter(e.values(), dtype=np.float64, count=len(e))
 
     def char_cut_limit(self, N: int) -> float | None:
         """Character n-grams in more documents than this get IDF 0 (None: no cut)."""
