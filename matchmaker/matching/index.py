@@ -48,6 +48,7 @@ of a sync (for logs and for tests that hold a sync in progress).
 from __future__ import annotations
 
 import gc
+import itertools
 import logging
 import os
 import re
@@ -58,7 +59,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import sqlalchemy as sa
@@ -73,7 +74,7 @@ from ..pagination import LoadedOnRead
 from ..requirements import (CONDITIONS, degree_clause, degree_enough, degree_held_clause, german_clause, german_enough,
                             german_held_clause, kind_wanted, open_at_start)
 from ..research.queries import UNIT_OFFER_KINDS
-from .engine import Document, Match, Matcher, MatcherConfig, Reason, label_fits
+from .engine import Document, Match, Matcher, MatcherConfig, Reason, fit_labels, label_fits
 from .language import detect_language, field_languages
 from .personal import name_parts, scrub
 from .text import clean, fold, tokens
@@ -263,6 +264,15 @@ def fit_from_database(dictionary: str | None = None) -> tuple[Matcher, int, dict
     return matcher, version, rows
 
 
+def _ids_of(select: sa.Select, model) -> set:
+    """The ids of the rows of `model` that `select` selects. On PostgreSQL as one array in one row:
+    100,000 ids read as rows cost the ORM twice the time."""
+    select = select.with_only_columns(model.id).order_by(None)
+    if db.session.get_bind().dialect.name == "postgresql":
+        return set(db.session.scalar(sa.select(sa.func.array_agg(select.subquery().c.id))) or ())
+    return set(db.session.scalars(select))
+
+
 def _load_rows(model, ids, chunk: int = 2000, options: tuple = ()):
     """The rows of `model` with these ids, read in chunks (a long IN list is slow or refused), with the
     loader `options` given (e.g. the relations a page shows)."""
@@ -293,6 +303,9 @@ class MatcherIndex:
     preparing_pid: int = 0
     # when the version synced to was raised (None: not known, the next sync reads every row)
     since: datetime | None = None
+    # offer id -> the columns its conditions read (`_offer_facts_of`), as read since the offer last
+    # changed: an offer the sync finds changed or gone is dropped from it
+    offer_facts: dict[int, "OfferFacts"] = field(default_factory=dict)
     checked_at: float = 0.0  # when the snapshot link was last looked at
     error: str | None = None  # the last background failure, for the log and the "being prepared" page
 
@@ -308,6 +321,7 @@ class MatcherIndex:
         with self.sync_lock:
             self.seen = {name: dict(rows.get(name, {})) for name in SIDES}
             self.version, self.since = version, None
+            self.offer_facts = {}
             self.snapshot = snapshot
             self.matcher = matcher
 
@@ -364,6 +378,9 @@ class MatcherIndex:
             matcher.remove(side, doc_id)
             seen.pop(doc_id, None)
         changed = [i for i, stamp in rows.items() if seen.get(i) != stamp]
+        if side == "offers":
+            for doc_id in (*gone, *changed):
+                self.offer_facts.pop(doc_id, None)
         for obj in self._load(spec.model, changed):
             doc = spec.document(obj)
             if progress is not None:
@@ -816,10 +833,8 @@ def rank_page(query, side: str, candidates: sa.Select, strict: bool = True, k: i
     spec, asking = SIDES[side], side_of(query)
     if not asking.has_content(query):
         return RankedPage(query, side, [])
-    select = candidates.with_only_columns(spec.model.id).order_by(None)
-    if strict:
-        select = select.where(spec.conditions_clause(query))
-    allowed = set(db.session.scalars(select))
+    select = candidates.where(spec.conditions_clause(query)) if strict else candidates
+    allowed = _ids_of(select, spec.model)
     if not allowed:
         return RankedPage(query, side, [])
     matcher = get_matcher()
@@ -906,30 +921,37 @@ def offers_with_near_misses(profile: GraduateProfile, candidates: sa.Select, hel
     asking = side_of(profile)
     if not asking.has_content(profile):
         return RankedPage(profile, "offers", []), []
-    allowed = set(db.session.scalars(candidates.with_only_columns(Offer.id).order_by(None)))
+    allowed = _ids_of(candidates, Offer)
     if not allowed:
         return RankedPage(profile, "offers", []), []
     # Most candidates score below the floor: they are cut on the score array, before a Match is made,
     # and their conditions are never read. Of the fits, the best NEAR_MISS_POOL are looked at, more only
     # while the strict list is not full.
     document, facts, failed = asking.document(profile), {}, {}
+    verdicts: dict[OfferFacts, list[str]] = {}  # the conditions failed, per distinct facts: checked once
+
+    def failing(offer_facts: OfferFacts) -> list[str]:
+        if offer_facts not in verdicts:
+            verdicts[offer_facts] = [c.name for c in conditions(profile, offer_facts, held) if not c.held]
+        return verdicts[offer_facts]
+
     while True:
-        ranked = get_matcher().rank(document, "offers", k=pool, allowed=allowed, explain=False,
-                                    query_side=asking.name, min_score=MIN_SCORE)
-        facts.update(_offer_facts_of([m.id for m in ranked if m.id not in facts]))
-        matches = [m for m in ranked if m.id in facts]  # an offer deleted since its id was read
-        failed.update({m.id: [c.name for c in conditions(profile, facts[m.id], held) if not c.held]
-                       for m in matches if m.id not in failed})  # each offer checked once, also when deepened
-        listed = sum(1 for m in matches if not failed[m.id]) if strict else len(matches)
+        # (id, score) pairs: a Match is made only for the offers listed
+        ranked = get_matcher().rank_scores(document, "offers", k=pool, allowed=allowed, query_side=asking.name,
+                                           min_score=MIN_SCORE)
+        facts.update(_known_offer_facts([i for i, _score in ranked if i not in facts]))
+        fits = [(i, score) for i, score in ranked if i in facts]  # an offer deleted since its id was read
+        failed.update({i: failing(facts[i]) for i, _score in fits if i not in failed})  # once, also deepened
+        listed = sum(1 for i, _score in fits if not failed[i]) if strict else len(fits)
         if len(ranked) < pool or listed >= k:
             break
         pool *= 4
     alone: dict[str, list] = {name: [] for name in CONDITIONS}
     several = 0
-    for m in matches:
-        if len(failed[m.id]) == 1:
-            alone[failed[m.id][0]].append(facts[m.id])
-        elif failed[m.id]:
+    for i, _score in fits:
+        if len(failed[i]) == 1:
+            alone[failed[i][0]].append(facts[i])
+        elif failed[i]:
             several += 1
     hidden = []
     for name, offers in alone.items():
@@ -945,9 +967,11 @@ def offers_with_near_misses(profile: GraduateProfile, candidates: sa.Select, hel
         hidden.append(Hidden("several", several))
     check = lambda query, offer: conditions(query, offer, held)  # noqa: E731
     if not strict:
-        label_fits(matches)  # among all the fits the graduate gets, not only the k listed
-        return RankedPage(profile, "offers", matches[:k], check=check), hidden
-    shown = [m for m in matches if not failed[m.id]][:k]
+        # labelled among all the fits the graduate gets, not only the k listed
+        labels = fit_labels([score for _i, score in fits])
+        shown = [Match(i, score, label=label) for (i, score), label in zip(fits[:k], labels)]
+        return RankedPage(profile, "offers", shown, check=check), hidden
+    shown = list(itertools.islice((Match(i, score) for i, score in fits if not failed[i]), k))
     label_fits(shown)  # among the fits this list shows, as a strict ranking does
     return RankedPage(profile, "offers", shown, check=check), hidden
 
@@ -1093,18 +1117,50 @@ def _offer_facts(offers: sa.Select) -> list:
     return list(db.session.execute(offers.with_only_columns(*OFFER_FACTS)))
 
 
-def _offer_facts_of(ids: list, chunk: int = 2000) -> dict:
-    """Id -> the columns of the conditions, of the offers with these ids: on PostgreSQL in one query with
-    the ids as one array (a list of a thousand parameters costs it more to parse than the rows cost to
-    read), elsewhere in chunks as `_load_rows`."""
+class OfferFacts(NamedTuple):
+    """The columns of an offer that `conditions` reads."""
+
+    kind: OfferKind
+    min_german_level: str | None
+    degree: Degree | None
+    start_date: date | None
+    end_date: date | None
+
+
+def _offer_facts_of(ids: list, chunk: int = 2000) -> dict[int, OfferFacts]:
+    """Id -> the columns of the conditions, of the offers with these ids, one `OfferFacts` shared by all
+    the offers that have the same (so that the conditions are checked once for each: many offers ask
+    alike). On PostgreSQL in one query with the ids as one array (a list of a thousand parameters costs
+    it more to parse than the rows cost to read), grouped by the columns, the ids of a group as one
+    array; elsewhere in chunks as `_load_rows`."""
     if not ids:
         return {}
-    select = sa.select(*OFFER_FACTS)
+    columns = OFFER_FACTS[1:]
+    out: dict[int, OfferFacts] = {}
     if db.session.get_bind().dialect.name == "postgresql":
-        queries = [select.where(Offer.id == sa.any_(sa.bindparam("ids", list(ids), type_=sa.ARRAY(sa.Integer))))]
-    else:
-        queries = [select.where(Offer.id.in_(ids[a:a + chunk])) for a in range(0, len(ids), chunk)]
-    return {row.id: row for query in queries for row in db.session.execute(query)}
+        query = (sa.select(*columns, sa.func.array_agg(Offer.id))
+                 .where(Offer.id == sa.any_(sa.bindparam("ids", list(ids), type_=sa.ARRAY(sa.Integer))))
+                 .group_by(*columns))
+        for *values, group in db.session.execute(query):
+            facts = OfferFacts(*values)
+            out.update(dict.fromkeys(group, facts))
+        return out
+    shared: dict[OfferFacts, OfferFacts] = {}
+    for a in range(0, len(ids), chunk):
+        for offer_id, *values in db.session.execute(sa.select(*OFFER_FACTS).where(Offer.id.in_(ids[a:a + chunk]))):
+            facts = OfferFacts(*values)
+            out[offer_id] = shared.setdefault(facts, facts)
+    return out
+
+
+def _known_offer_facts(ids: list) -> dict[int, OfferFacts]:
+    """`_offer_facts_of`, read from the database only for the offers this process has not read since
+    they last changed (the index's `offer_facts`; its sync drops an offer that changed)."""
+    known = get_index().offer_facts
+    missing = [i for i in ids if i not in known]
+    if missing:
+        known.update(_offer_facts_of(missing))
+    return {i: known[i] for i in ids if i in known}
 
 
 def best_pairs(offers: sa.Select, profiles: sa.Select, per_offer: int = 5,
