@@ -57,7 +57,7 @@ def _statements(db):
     return seen, lambda: event.remove(db.engine, "before_cursor_execute", listener)
 
 
-def test_each_sync_reads_only_the_changed_rows_and_holds_what_a_fresh_build_holds(app, db, make_offer,
+def test_each_sync_reads_only_the_changed_rows_and_holds_what_comparing_every_row_gives(app, db, make_offer,
                                                                                    make_profile):
     offers, profiles = _world(make_offer, make_profile)
     idx = index.get_index()
