@@ -276,3 +276,16 @@ def test_a_snapshot_of_the_first_format_still_loads(tmp_path):
     assert meta == {"version": 1}
     assert loaded.analyzer.corrections("maschienenbau", "de") == m.analyzer.corrections("maschienenbau", "de") != []
     assert [x.id for x in loaded.rank_id("p0", "profiles", k=3)] == [x.id for x in m.rank_id("p0", "profiles", k=3)]
+
+
+def test_a_feature_block_is_read_alone_as_from_every_block_joined():
+    blocks = snapshot.BlockList(np.array([0, 1, 2, 1, 0], dtype=np.int8), [2, 3])
+    blocks.append(1)
+    joined = np.asarray(blocks)
+    assert len(blocks) == len(joined) == 8
+    for i in range(-8, 8):
+        assert blocks[i] == int(joined[i]) and isinstance(blocks[i], int)
+    assert blocks[np.int64(6)] == 3
+    assert blocks[2:7] == joined[2:7].tolist() and blocks[5:] == [2, 3, 1]
+    with pytest.raises(IndexError):
+        blocks[8]

@@ -152,6 +152,28 @@ def test_with_many_fits_the_hidden_counts_come_from_the_best_and_the_strict_list
     assert fewer > 0, "some fits lay beyond the best looked at"
 
 
+def test_offers_that_fit_you_follows_a_change_of_an_offers_conditions(app, db, make_offer, make_profile):
+    """The conditions' columns read for the list are kept by the process until the offer changes."""
+    offers, profiles = _varied_world(make_offer, make_profile)
+    profile = next(p for p in profiles if p.german_level == "B1" and p.degree == Degree.master)
+    held = index.Held.of(profile)
+
+    def compare():
+        rows = list(db.session.scalars(public_offers()).unique())
+        for strict in (True, False):
+            page, hidden = index.offers_with_near_misses(profile, public_offers(), held, strict=strict, k=200)
+            assert (_old(page[:], "offer"), hidden) == _near_misses_from_rows(profile, rows, held, strict, 200)
+        return page
+
+    listed = [item.offer for item in compare()[:] if not item.conditions or all(c.held for c in item.conditions)]
+    changed = listed[0]
+    changed.min_german_level, changed.degree = "C2", Degree.phd  # now fails two conditions
+    db.session.commit()
+    after = compare()
+    assert {c.name for c in next(i for i in after[:] if i.offer.id == changed.id).conditions if not c.held} == \
+        {"german", "degree"}
+
+
 def _count_loads(model):
     loaded = []
     listener = lambda target, _context: loaded.append(target.id)  # noqa: E731

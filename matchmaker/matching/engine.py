@@ -213,6 +213,16 @@ class Matcher:
             qprov = self.explainer.words(query, analysed=words)
         return self._matches(q, qprov, side, hits)
 
+    def rank_scores(self, query: Document, side: str, k: int | None = 10, allowed: Allowed = None,
+                    query_side: str | None = None, min_score: float | None = None) -> list[tuple[Hashable, float]]:
+        """:meth:`rank` without reasons, as (id, score) pairs, best first: no :class:`Match` is made,
+        for a caller that looks at thousands of candidates to show a few."""
+        query_side = self.pairing.partner(side, query_side)
+        analysed = self.analyse(query)
+        with self._lock:
+            q = self.vectoriser.transform([analysed])
+            return self._top(q, side, query_side, k, allowed, min_score)
+
     def rank_id(self, query_id, query_side: str, k: int | None = 10, allowed: Allowed = None, explain: bool = True,
                 side: str | None = None) -> list[Match]:
         """Rank ``side`` (by default the one side paired with ``query_side``)

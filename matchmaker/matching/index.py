@@ -48,6 +48,7 @@ of a sync (for logs and for tests that hold a sync in progress).
 from __future__ import annotations
 
 import gc
+import itertools
 import logging
 import os
 import re
@@ -55,10 +56,10 @@ import threading
 import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import sqlalchemy as sa
@@ -73,7 +74,7 @@ from ..pagination import LoadedOnRead
 from ..requirements import (CONDITIONS, degree_clause, degree_enough, degree_held_clause, german_clause, german_enough,
                             german_held_clause, kind_wanted, open_at_start)
 from ..research.queries import UNIT_OFFER_KINDS
-from .engine import Document, Match, Matcher, MatcherConfig, Reason, label_fits
+from .engine import Document, Match, Matcher, MatcherConfig, Reason, fit_labels, label_fits
 from .language import detect_language, field_languages
 from .personal import name_parts, scrub
 from .text import clean, fold, tokens
@@ -222,6 +223,29 @@ def current_version() -> int:
     return db.session.scalar(sa.select(MatcherState.version).where(MatcherState.name == STATE_NAME)) or 0
 
 
+# A change made by one transaction is stamped (`updated_at`) after the transaction before it that
+# raised the version committed: the version's row is locked from the raise to the commit, and the
+# raise comes first in a flush (`install_version_hook`). So the rows changed after version v are
+# those stamped at or after v was raised, less this much for the clocks of the nodes that write.
+CLOCK_MARGIN = timedelta(minutes=1)
+
+
+def changed_rows(spec: "SideSpec", since: datetime) -> tuple[dict, list]:
+    """Of a side's rows stamped at or after `since` (less `CLOCK_MARGIN`): the live ones (id ->
+    updated_at, as `live_rows` selects them) and the ids of all of them (also those no longer live)."""
+    model, start = spec.model, since - CLOCK_MARGIN
+    live = dict(db.session.execute(spec.live_rows().where(model.updated_at >= start)).all())
+    touched = list(db.session.scalars(sa.select(model.id).where(model.updated_at >= start)))
+    return live, touched
+
+
+def current_state() -> tuple[int, datetime | None]:
+    """The version and when it was raised (None: never)."""
+    row = db.session.execute(sa.select(MatcherState.version, MatcherState.updated_at)
+                             .where(MatcherState.name == STATE_NAME)).first()
+    return (row.version, row.updated_at) if row is not None else (0, None)
+
+
 # ---- the per-process index -----------------------------------------------------------------------
 
 class IndexNotReady(Exception):
@@ -238,6 +262,15 @@ def fit_from_database(dictionary: str | None = None) -> tuple[Matcher, int, dict
     matcher = Matcher(MatcherConfig(stop_terms=stop_terms()), bridge=_bridge(dictionary), pairs=PAIRS)
     matcher.fit_sides(docs)
     return matcher, version, rows
+
+
+def _ids_of(select: sa.Select, model) -> set:
+    """The ids of the rows of `model` that `select` selects. On PostgreSQL as one array in one row:
+    100,000 ids read as rows cost the ORM twice the time."""
+    select = select.with_only_columns(model.id).order_by(None)
+    if db.session.get_bind().dialect.name == "postgresql":
+        return set(db.session.scalar(sa.select(sa.func.array_agg(select.subquery().c.id))) or ())
+    return set(db.session.scalars(select))
 
 
 def _load_rows(model, ids, chunk: int = 2000, options: tuple = ()):
@@ -268,12 +301,13 @@ class MatcherIndex:
     # the background work that loads or builds an index for this process (see `prepare`)
     preparing: threading.Thread | None = None
     preparing_pid: int = 0
+    # when the version synced to was raised (None: not known, the next sync reads every row)
+    since: datetime | None = None
+    # offer id -> the columns its conditions read (`_offer_facts_of`), as read since the offer last
+    # changed: an offer the sync finds changed or gone is dropped from it
+    offer_facts: dict[int, "OfferFacts"] = field(default_factory=dict)
     checked_at: float = 0.0  # when the snapshot link was last looked at
     error: str | None = None  # the last background failure, for the log and the "being prepared" page
-
-    def _rows(self) -> dict[str, dict[int, datetime]]:
-        """Per side: id -> updated_at of the rows the index holds."""
-        return {name: dict(db.session.execute(spec.live_rows()).all()) for name, spec in SIDES.items()}
 
     def _load(self, model, ids):
         if not ids:
@@ -286,7 +320,8 @@ class MatcherIndex:
         against a half-set index; `sync_lock` keeps a sync of the old one from writing over them."""
         with self.sync_lock:
             self.seen = {name: dict(rows.get(name, {})) for name in SIDES}
-            self.version = version
+            self.version, self.since = version, None
+            self.offer_facts = {}
             self.snapshot = snapshot
             self.matcher = matcher
 
@@ -313,29 +348,48 @@ class MatcherIndex:
         """Apply what changed since our version: upsert changed rows, remove vanished ones.
 
         Call it holding `sync_lock`. Each changed document is analysed without a lock that readers
-        wait for and then applied whole under the matcher's lock (see the module docstring)."""
-        version = current_version()
+        wait for and then applied whole under the matcher's lock (see the module docstring).
+
+        Only the rows changed since the version last synced to are read (`changed_rows`), not every
+        row the index holds: at 100,000 offers and profiles reading all of them took each process a
+        third of a second after every profile saved anywhere. A row deleted leaves no trace to read:
+        when a side's live rows are not as many as the index holds, that side is compared whole."""
+        version, stamp = current_state()
         if version == self.version:
             return  # another request synced while we looked
-        live = self._rows()
-        matcher = self.matcher
-        progress = self.progress
         for side, spec in SIDES.items():
-            rows, seen = live[side], self.seen[side]
-            for gone in set(seen) - set(rows):
-                matcher.remove(side, gone)
-            changed = [i for i, stamp in rows.items() if seen.get(i) != stamp]
-            for obj in self._load(spec.model, changed):
-                doc = spec.document(obj)
-                if progress is not None:
-                    progress("analyse", side, doc.id)
-                analysed = matcher.analyse(doc)  # the costly part: no lock held
-                matcher.upsert_analysed(side, analysed)  # the matcher's lock, for the numbers only
-                if progress is not None:
-                    progress("applied", side, doc.id)
-            self.seen[side] = rows
-        self.version = version
+            seen = self.seen[side]
+            if self.since is not None:
+                live, touched = changed_rows(spec, self.since)
+                self._apply(side, spec, [i for i in touched if i in seen and i not in live], live)
+                if db.session.scalar(sa.select(sa.func.count()).select_from(spec.live_rows().subquery())) \
+                        == len(seen):
+                    continue
+            rows = dict(db.session.execute(spec.live_rows()).all())
+            self._apply(side, spec, list(set(seen) - set(rows)), rows)
+        self.version, self.since = version, stamp
         self.updates += 1
+
+    def _apply(self, side: str, spec: "SideSpec", gone: list, rows: dict) -> None:
+        """Remove `gone`, upsert the rows of `rows` (id -> updated_at) whose stamp the index does not
+        hold yet; `seen` follows."""
+        matcher, progress, seen = self.matcher, self.progress, self.seen[side]
+        for doc_id in gone:
+            matcher.remove(side, doc_id)
+            seen.pop(doc_id, None)
+        changed = [i for i, stamp in rows.items() if seen.get(i) != stamp]
+        if side == "offers":
+            for doc_id in (*gone, *changed):
+                self.offer_facts.pop(doc_id, None)
+        for obj in self._load(spec.model, changed):
+            doc = spec.document(obj)
+            if progress is not None:
+                progress("analyse", side, doc.id)
+            analysed = matcher.analyse(doc)  # the costly part: no lock held
+            matcher.upsert_analysed(side, analysed)  # the matcher's lock, for the numbers only
+            if progress is not None:
+                progress("applied", side, doc.id)
+        seen.update((i, rows[i]) for i in changed)
 
     def ensure_current(self, dictionary: str | None = None, app=None) -> Matcher:
         """The matcher, brought up to date unless another request is doing that right now (then this
@@ -779,10 +833,8 @@ def rank_page(query, side: str, candidates: sa.Select, strict: bool = True, k: i
     spec, asking = SIDES[side], side_of(query)
     if not asking.has_content(query):
         return RankedPage(query, side, [])
-    select = candidates.with_only_columns(spec.model.id).order_by(None)
-    if strict:
-        select = select.where(spec.conditions_clause(query))
-    allowed = set(db.session.scalars(select))
+    select = candidates.where(spec.conditions_clause(query)) if strict else candidates
+    allowed = _ids_of(select, spec.model)
     if not allowed:
         return RankedPage(query, side, [])
     matcher = get_matcher()
@@ -869,30 +921,37 @@ def offers_with_near_misses(profile: GraduateProfile, candidates: sa.Select, hel
     asking = side_of(profile)
     if not asking.has_content(profile):
         return RankedPage(profile, "offers", []), []
-    allowed = set(db.session.scalars(candidates.with_only_columns(Offer.id).order_by(None)))
+    allowed = _ids_of(candidates, Offer)
     if not allowed:
         return RankedPage(profile, "offers", []), []
     # Most candidates score below the floor: they are cut on the score array, before a Match is made,
     # and their conditions are never read. Of the fits, the best NEAR_MISS_POOL are looked at, more only
     # while the strict list is not full.
     document, facts, failed = asking.document(profile), {}, {}
+    verdicts: dict[OfferFacts, list[str]] = {}  # the conditions failed, per distinct facts: checked once
+
+    def failing(offer_facts: OfferFacts) -> list[str]:
+        if offer_facts not in verdicts:
+            verdicts[offer_facts] = [c.name for c in conditions(profile, offer_facts, held) if not c.held]
+        return verdicts[offer_facts]
+
     while True:
-        ranked = get_matcher().rank(document, "offers", k=pool, allowed=allowed, explain=False,
-                                    query_side=asking.name, min_score=MIN_SCORE)
-        facts.update(_offer_facts_of([m.id for m in ranked if m.id not in facts]))
-        matches = [m for m in ranked if m.id in facts]  # an offer deleted since its id was read
-        failed.update({m.id: [c.name for c in conditions(profile, facts[m.id], held) if not c.held]
-                       for m in matches if m.id not in failed})  # each offer checked once, also when deepened
-        listed = sum(1 for m in matches if not failed[m.id]) if strict else len(matches)
+        # (id, score) pairs: a Match is made only for the offers listed
+        ranked = get_matcher().rank_scores(document, "offers", k=pool, allowed=allowed, query_side=asking.name,
+                                           min_score=MIN_SCORE)
+        facts.update(_known_offer_facts([i for i, _score in ranked if i not in facts]))
+        fits = [(i, score) for i, score in ranked if i in facts]  # an offer deleted since its id was read
+        failed.update({i: failing(facts[i]) for i, _score in fits if i not in failed})  # once, also deepened
+        listed = sum(1 for i, _score in fits if not failed[i]) if strict else len(fits)
         if len(ranked) < pool or listed >= k:
             break
         pool *= 4
     alone: dict[str, list] = {name: [] for name in CONDITIONS}
     several = 0
-    for m in matches:
-        if len(failed[m.id]) == 1:
-            alone[failed[m.id][0]].append(facts[m.id])
-        elif failed[m.id]:
+    for i, _score in fits:
+        if len(failed[i]) == 1:
+            alone[failed[i][0]].append(facts[i])
+        elif failed[i]:
             several += 1
     hidden = []
     for name, offers in alone.items():
@@ -908,9 +967,11 @@ def offers_with_near_misses(profile: GraduateProfile, candidates: sa.Select, hel
         hidden.append(Hidden("several", several))
     check = lambda query, offer: conditions(query, offer, held)  # noqa: E731
     if not strict:
-        label_fits(matches)  # among all the fits the graduate gets, not only the k listed
-        return RankedPage(profile, "offers", matches[:k], check=check), hidden
-    shown = [m for m in matches if not failed[m.id]][:k]
+        # labelled among all the fits the graduate gets, not only the k listed
+        labels = fit_labels([score for _i, score in fits])
+        shown = [Match(i, score, label=label) for (i, score), label in zip(fits[:k], labels)]
+        return RankedPage(profile, "offers", shown, check=check), hidden
+    shown = list(itertools.islice((Match(i, score) for i, score in fits if not failed[i]), k))
     label_fits(shown)  # among the fits this list shows, as a strict ranking does
     return RankedPage(profile, "offers", shown, check=check), hidden
 
@@ -1056,18 +1117,50 @@ def _offer_facts(offers: sa.Select) -> list:
     return list(db.session.execute(offers.with_only_columns(*OFFER_FACTS)))
 
 
-def _offer_facts_of(ids: list, chunk: int = 2000) -> dict:
-    """Id -> the columns of the conditions, of the offers with these ids: on PostgreSQL in one query with
-    the ids as one array (a list of a thousand parameters costs it more to parse than the rows cost to
-    read), elsewhere in chunks as `_load_rows`."""
+class OfferFacts(NamedTuple):
+    """The columns of an offer that `conditions` reads."""
+
+    kind: OfferKind
+    min_german_level: str | None
+    degree: Degree | None
+    start_date: date | None
+    end_date: date | None
+
+
+def _offer_facts_of(ids: list, chunk: int = 2000) -> dict[int, OfferFacts]:
+    """Id -> the columns of the conditions, of the offers with these ids, one `OfferFacts` shared by all
+    the offers that have the same (so that the conditions are checked once for each: many offers ask
+    alike). On PostgreSQL in one query with the ids as one array (a list of a thousand parameters costs
+    it more to parse than the rows cost to read), grouped by the columns, the ids of a group as one
+    array; elsewhere in chunks as `_load_rows`."""
     if not ids:
         return {}
-    select = sa.select(*OFFER_FACTS)
+    columns = OFFER_FACTS[1:]
+    out: dict[int, OfferFacts] = {}
     if db.session.get_bind().dialect.name == "postgresql":
-        queries = [select.where(Offer.id == sa.any_(sa.bindparam("ids", list(ids), type_=sa.ARRAY(sa.Integer))))]
-    else:
-        queries = [select.where(Offer.id.in_(ids[a:a + chunk])) for a in range(0, len(ids), chunk)]
-    return {row.id: row for query in queries for row in db.session.execute(query)}
+        query = (sa.select(*columns, sa.func.array_agg(Offer.id))
+                 .where(Offer.id == sa.any_(sa.bindparam("ids", list(ids), type_=sa.ARRAY(sa.Integer))))
+                 .group_by(*columns))
+        for *values, group in db.session.execute(query):
+            facts = OfferFacts(*values)
+            out.update(dict.fromkeys(group, facts))
+        return out
+    shared: dict[OfferFacts, OfferFacts] = {}
+    for a in range(0, len(ids), chunk):
+        for offer_id, *values in db.session.execute(sa.select(*OFFER_FACTS).where(Offer.id.in_(ids[a:a + chunk]))):
+            facts = OfferFacts(*values)
+            out[offer_id] = shared.setdefault(facts, facts)
+    return out
+
+
+def _known_offer_facts(ids: list) -> dict[int, OfferFacts]:
+    """`_offer_facts_of`, read from the database only for the offers this process has not read since
+    they last changed (the index's `offer_facts`; its sync drops an offer that changed)."""
+    known = get_index().offer_facts
+    missing = [i for i in ids if i not in known]
+    if missing:
+        known.update(_offer_facts_of(missing))
+    return {i: known[i] for i in ids if i in known}
 
 
 def best_pairs(offers: sa.Select, profiles: sa.Select, per_offer: int = 5,

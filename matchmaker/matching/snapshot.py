@@ -189,10 +189,18 @@ class BlockList:
 
     def __getitem__(self, s):
         n = len(self.base)
-        if isinstance(s, slice) and (s.start or 0) >= n and s.step is None:
-            stop = None if s.stop is None else s.stop - n
-            return self.extra[(s.start or 0) - n : stop]
-        return np.asarray(self)[s].tolist() if isinstance(s, slice) else int(np.asarray(self)[s])
+        if isinstance(s, slice):
+            if (s.start or 0) >= n and s.step is None:
+                stop = None if s.stop is None else s.stop - n
+                return self.extra[(s.start or 0) - n : stop]
+            return np.asarray(self)[s].tolist()
+        # one feature's block (a reason asks for each feature it names): without joining every block
+        i = int(s)
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(s)
+        return int(self.base[i]) if i < n else int(self.extra[i - n])
 
     def __array__(self, dtype=None, copy=None):
         out = np.concatenate([np.asarray(self.base, dtype=np.int8), np.asarray(self.extra, dtype=np.int8)])

@@ -42,7 +42,8 @@ class GraduateProfile(db.Model):
     visible_to_companies: Mapped[bool] = mapped_column(default=False, index=True)
     consent_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # indexed: the matcher's sync reads the rows changed since the version it follows (matching/index.py)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
     is_demo: Mapped[bool] = mapped_column(default=False)
 
     user: Mapped[User] = relationship(back_populates="profile")

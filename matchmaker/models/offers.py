@@ -69,7 +69,8 @@ class Offer(db.Model):
     published_at: Mapped[datetime | None]
     expires_at: Mapped[datetime | None] = mapped_column(index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # indexed: the matcher's sync reads the rows changed since the version it follows (matching/index.py)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
     is_demo: Mapped[bool] = mapped_column(default=False)
     # Pay range in cents of `salary_currency` per `salary_period` (pay transparency); all empty when not given.
     salary_min_cents: Mapped[int | None]
