@@ -116,3 +116,23 @@ def test_a_change_committed_after_the_version_it_follows_is_not_missed(app, db, 
     assert _held(idx) == _compared(plain)
     assert idx.matcher.stores["offers"].docs[offers[1].id].skills[:2] == ("Montage", "Schweißen")
     assert offers[1].updated_at < synced_at and synced_at - offers[1].updated_at < timedelta(minutes=1)
+
+
+def test_the_known_facts_of_offers_are_kept_compactly_and_forgotten_one_by_one():
+    from datetime import date
+
+    from matchmaker.matching.index import KnownFacts, OfferFacts
+    from matchmaker.models import Degree, OfferKind
+
+    job = OfferFacts(OfferKind.job, "B2", Degree.master, None, None)
+    thesis = OfferFacts(OfferKind.thesis, None, None, date(2027, 1, 1), None)
+    known = KnownFacts()
+    assert known.get_many([1, 5, 10_000]) == {}
+    known.update({5: job, 7: job, 100_000: thesis})
+    assert known.get_many([1, 5, 7, 100_000, 200_000]) == {5: job, 7: job, 100_000: thesis}
+    assert known.distinct == [job, thesis]  # each distinct set of values once, however many offers share it
+    known.pop(7)
+    known.pop(300_000)  # never read: nothing to forget
+    assert known.get_many([5, 7]) == {5: job}
+    known.update({7: thesis})
+    assert known.get_many([7]) == {7: thesis} and len(known) == 3
