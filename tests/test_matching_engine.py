@@ -461,6 +461,25 @@ def test_fast_analysis_gives_the_plain_loops_result(which, request):
             assert list(direct.items()) == list(d2.items()), doc.id
 
 
+@pytest.mark.parametrize("limit", [0, 1])
+def test_phrase_starts_of_first_words_with_many_second_words(limit, monkeypatch, ding):
+    """A first word of more dictionary phrases than text._SECONDS_MAX keeps
+    no set of its second words and is looked up pair by pair: the phrases
+    found are the same as with the sets."""
+    from matchmaker.matching import text as text_mod
+
+    want = [Matcher(bridge=ding).analyzer.analyze(doc) for doc in SPEED_DOCS]
+    assert any(k[0] == "p" for units, _, _ in want for k in units)  # phrases are found at all
+    monkeypatch.setattr(text_mod, "_SECONDS_MAX", limit)
+    an = Matcher(bridge=ding).analyzer
+    for doc, (units, direct, lang) in zip(SPEED_DOCS * 2, want * 2):
+        got = an.analyze(doc)
+        assert list(got[0].items()) == list(units.items()), doc.id
+        assert list(got[1].items()) == list(direct.items()), doc.id
+    seconds = [x[5] for lang in ("de", "en") for x in an.__dict__["_tok_info"][lang].values() if x[5] is not None]
+    assert True in seconds  # the pair-by-pair look-up was taken
+
+
 def test_fractional_field_weights_take_the_plain_loop(mono):
     an = Matcher(MatcherConfig(title_weight=2.5, text_weight=0.1), bridge=mono).analyzer
     units, direct, _ = an.analyze(Document("x", title="Brot Brot", text="Brot backen " * 3, lang="de"))
