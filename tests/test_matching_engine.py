@@ -938,3 +938,38 @@ def test_a_documents_words_as_arrays_answer_as_the_dict_they_were_made_of():
     assert links == [1.0, 1.0, 0.5, 0.25, 1.0]
     assert w.weak == {5}
     assert Words().lookup(np.array([1])) == ([None], [1.0]) and Words().get(1) is None
+
+
+def test_coherence_sample_taken_from_each_side_is_that_of_the_stacked_rows():
+    """With more rows than reason_coherence_sample, the sample's rows are
+    taken from each side's rows: the result is that of the same rows of all
+    sides stacked (as one side that holds only them)."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    from matchmaker.matching.reasons import coherence
+    from matchmaker.matching.store import Store
+
+    rng = np.random.default_rng(5)
+    width = 40
+    block = [0] * 30 + [1] * 10
+
+    def rows(n):
+        M = sp.random(n, width, density=0.3, random_state=rng, format="csr", dtype=np.float32)
+        M.data = M.data + np.float32(0.1)
+        return M
+
+    sides = []
+    for n in (70, 0, 55):
+        store = Store()
+        store.rows = rows(n) if n else sp.csr_matrix((0, width), dtype=np.float32)
+        sides.append(store)
+    small = MatcherConfig(reason_coherence_sample=60, reason_coherence_min_docs=2)
+    pick = np.sort(np.random.default_rng(small.hub_seed).choice(125, 60, replace=False))
+    one = Store()
+    one.rows = sp.vstack([sides[0].rows, sides[2].rows]).tocsr()[pick]
+    want = coherence([one], block, MatcherConfig(reason_coherence_sample=1000, reason_coherence_min_docs=2))
+    got = coherence(sides, block, small)
+    assert len(want[0]) > 0
+    for a, b in zip(got, want):
+        assert np.array_equal(a, b)
