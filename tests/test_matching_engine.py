@@ -461,6 +461,25 @@ def test_fast_analysis_gives_the_plain_loops_result(which, request):
             assert list(direct.items()) == list(d2.items()), doc.id
 
 
+@pytest.mark.parametrize("limit", [0, 1])
+def test_phrase_starts_of_first_words_with_many_second_words(limit, monkeypatch, ding):
+    """A first word of more dictionary phrases than text._SECONDS_MAX keeps
+    no set of its second words and is looked up pair by pair: the phrases
+    found are the same as with the sets."""
+    from matchmaker.matching import text as text_mod
+
+    want = [Matcher(bridge=ding).analyzer.analyze(doc) for doc in SPEED_DOCS]
+    assert any(k[0] == "p" for units, _, _ in want for k in units)  # phrases are found at all
+    monkeypatch.setattr(text_mod, "_SECONDS_MAX", limit)
+    an = Matcher(bridge=ding).analyzer
+    for doc, (units, direct, lang) in zip(SPEED_DOCS * 2, want * 2):
+        got = an.analyze(doc)
+        assert list(got[0].items()) == list(units.items()), doc.id
+        assert list(got[1].items()) == list(direct.items()), doc.id
+    seconds = [x[5] for lang in ("de", "en") for x in an.__dict__["_tok_info"][lang].values() if x[5] is not None]
+    assert True in seconds  # the pair-by-pair look-up was taken
+
+
 def test_fractional_field_weights_take_the_plain_loop(mono):
     an = Matcher(MatcherConfig(title_weight=2.5, text_weight=0.1), bridge=mono).analyzer
     units, direct, _ = an.analyze(Document("x", title="Brot Brot", text="Brot backen " * 3, lang="de"))
@@ -919,3 +938,38 @@ def test_a_documents_words_as_arrays_answer_as_the_dict_they_were_made_of():
     assert links == [1.0, 1.0, 0.5, 0.25, 1.0]
     assert w.weak == {5}
     assert Words().lookup(np.array([1])) == ([None], [1.0]) and Words().get(1) is None
+
+
+def test_coherence_sample_taken_from_each_side_is_that_of_the_stacked_rows():
+    """With more rows than reason_coherence_sample, the sample's rows are
+    taken from each side's rows: the result is that of the same rows of all
+    sides stacked (as one side that holds only them)."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    from matchmaker.matching.reasons import coherence
+    from matchmaker.matching.store import Store
+
+    rng = np.random.default_rng(5)
+    width = 40
+    block = [0] * 30 + [1] * 10
+
+    def rows(n):
+        M = sp.random(n, width, density=0.3, random_state=rng, format="csr", dtype=np.float32)
+        M.data = M.data + np.float32(0.1)
+        return M
+
+    sides = []
+    for n in (70, 0, 55):
+        store = Store()
+        store.rows = rows(n) if n else sp.csr_matrix((0, width), dtype=np.float32)
+        sides.append(store)
+    small = MatcherConfig(reason_coherence_sample=60, reason_coherence_min_docs=2)
+    pick = np.sort(np.random.default_rng(small.hub_seed).choice(125, 60, replace=False))
+    one = Store()
+    one.rows = sp.vstack([sides[0].rows, sides[2].rows]).tocsr()[pick]
+    want = coherence([one], block, MatcherConfig(reason_coherence_sample=1000, reason_coherence_min_docs=2))
+    got = coherence(sides, block, small)
+    assert len(want[0]) > 0
+    for a, b in zip(got, want):
+        assert np.array_equal(a, b)

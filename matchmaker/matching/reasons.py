@@ -448,15 +448,20 @@ def coherence(stores: Iterable[Store], feature_block: Sequence[int],
     width = len(feature_block)
     if not parts:
         return none
+    total_rows = sum(part.shape[0] for part in parts)
+    if total_rows > config.reason_coherence_sample:
+        # the sample's rows of the sides one after the other, taken from
+        # each side's rows (not from a copy of all of them stacked)
+        rng = np.random.default_rng(config.hub_seed)
+        pick = np.sort(rng.choice(total_rows, config.reason_coherence_sample, replace=False))
+        bounds = np.cumsum([0] + [part.shape[0] for part in parts])
+        parts = [part[pick[(pick >= a) & (pick < b)] - a] for part, a, b in zip(parts, bounds, bounds[1:])]
     for i, part in enumerate(parts):
         if part.shape[1] != width:
             part = part.copy()
             part.resize((part.shape[0], width))
             parts[i] = part
     X = sp.vstack(parts).tocsr().astype(np.float64)
-    if X.shape[0] > config.reason_coherence_sample:
-        rng = np.random.default_rng(config.hub_seed)
-        X = X[np.sort(rng.choice(X.shape[0], config.reason_coherence_sample, replace=False))]
     N = X.shape[0]
     if N < 3:
         return none

@@ -413,6 +413,23 @@ def _verb_stem_table(bridge):
     return bridge.table("verb-stems1", lambda: _verb_stems(bridge))
 
 
+# A first word of more dictionary phrases than this keeps no set of its
+# second words (see _phrase_seconds): its pairs are looked up in the trie.
+_SECONDS_MAX = 4096
+
+
+def _phrase_seconds(pairs, first: str) -> frozenset[str] | bool:
+    """The second words of the dictionary phrases that begin with ``first``
+    (``pairs``: a language's first two words of each phrase, as
+    _phrase_pairs), so that "first second" is tested without joining them;
+    True when there are more than ``_SECONDS_MAX``."""
+    seconds = pairs.keys(first + " ")
+    if len(seconds) > _SECONDS_MAX:
+        return True
+    at = len(first) + 1
+    return frozenset(k[at:] for k in seconds)
+
+
 def _phrase_heads(bridge) -> dict[str, object]:
     """First words of the dictionary's multi-word keys, per language: a
     phrase lookup is only tried where such a word starts (a set of words, as above)."""
@@ -1136,8 +1153,10 @@ class Analyzer:
                                 if " " in f:
                                     spaced.add(r)
                                 # the unit keys of the token with and without
-                                # character n-grams
-                                rows[j] = info[r] = (tok, t, f, ("t", tok, lang, False), ("t", tok, lang, True))
+                                # character n-grams; the words that can follow
+                                # it at the start of a dictionary phrase
+                                rows[j] = info[r] = (tok, t, f, ("t", tok, lang, False), ("t", tok, lang, True),
+                                                     _phrase_seconds(pairs, f) if phrases and f in heads else None)
                     kept = [x for x in rows if x[1] is not None]
                     if kept:
                         ki = 4 if chars else 3
@@ -1161,10 +1180,12 @@ class Analyzer:
                         else:
                             # (no token holds a space here: "a b" begins a phrase
                             # exactly when it is the first two words of a key)
+                            # (the second words of a first word are
+                            # remembered with it, see _phrase_seconds)
                             starts = [
                                 i
-                                for i, a, b in zip(range(len(raw)), folded, folded[1:])
-                                if f"{a} {b}" in pairs
+                                for i, x, b in zip(range(len(raw)), rows, folded[1:])
+                                if x[5] is not None and (b in x[5] if x[5] is not True else f"{x[2]} {b}" in pairs)
                             ]
                         for i in starts:
                             for size in range(2, min(cfg.phrase_max_words, len(folded) - i) + 1):

@@ -106,19 +106,18 @@ class Vectoriser:
         uid = self.units.get(key)
         if uid is None:
             if exp is None:
+                # (its features looked up at once; the new ones, distinct,
+                # get ids in their order as feature_id would give them)
                 e = self.analyzer.expand(key)
-                fid = self.feature_id
-                self.unit_feats.append(np.fromiter((fid(k) for k in e), dtype=np.int64, count=len(e)))
-                self.unit_wts.append(np.fromiter(e.values(), dtype=np.float64, count=len(e)))
-            else:
-                names, wts, ids = exp
-                if None in ids:
-                    feats = self.features
-                    # (some may have come in since the expansion was made)
-                    self.add_features([k for k, i in zip(names, ids) if i is None and k not in feats])
-                    ids = [i if i is not None else feats[k] for k, i in zip(names, ids)]
-                self.unit_feats.append(np.asarray(ids, dtype=np.int64))
-                self.unit_wts.append(np.asarray(wts, dtype=np.float64))
+                exp = list(e), list(e.values()), list(map(self.features.get, e))
+            names, wts, ids = exp
+            if None in ids:
+                feats = self.features
+                # (some may have come in since the expansion was made)
+                self.add_features([k for k, i in zip(names, ids) if i is None and k not in feats])
+                ids = [i if i is not None else feats[k] for k, i in zip(names, ids)]
+            self.unit_feats.append(np.asarray(ids, dtype=np.int64))
+            self.unit_wts.append(np.asarray(wts, dtype=np.float64))
             uid = self.units[key] = len(self.units)
         return uid
 
