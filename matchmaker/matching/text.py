@@ -34,6 +34,7 @@ from .typos import TypoIndex
 
 TOKEN_RE = re.compile(r"[^\W_]+")
 
+_NONE: frozenset = frozenset()  # shared by the per-unit caches' many empty entries
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
@@ -693,7 +694,7 @@ class Analyzer:
         if hit is None:
             full = self.expand_token(key[1], key[2], False)
             plain = self.expand_token(key[1], key[2], False, known_split=False)
-            hit = cache[key] = frozenset(k for k in full if k not in plain)
+            hit = cache[key] = frozenset(k for k in full if k not in plain) or _NONE
             if len(cache) > 100_000:
                 cache.clear()
         return hit
@@ -727,7 +728,9 @@ class Analyzer:
             if len(parts) > 1:
                 p = self._masculine(parts[-1]) or parts[-1]
                 head = frozenset(self.expand_token(p, "de", False, typos=False)) & frozenset(full)
-            hit = cache[key] = (only, only | head)
+            # most units have neither: one shared empty set, no copy of ``only`` when the head adds nothing
+            only = only or _NONE
+            hit = cache[key] = (only, only | head if not head <= only else only)
             if len(cache) > 100_000:
                 cache.clear()
         return hit
