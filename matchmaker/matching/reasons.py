@@ -24,7 +24,9 @@ from .store import Store
 from .text import char_ngram_count, fold
 from .vectorise import BLOCKS, Vectoriser
 
-PROV_CACHE_SIZE = 4096  # stored documents whose words are kept
+# stored documents whose words a process keeps (about 6 kB each): a match page's query and
+# candidates, for the pages looked at lately; each worker holds its own
+PROV_CACHE_SIZE = 1024
 WORD_CACHE_SIZE = 100_000  # words of reasons told everyday or not
 _TOKEN = re.compile(r"[^\W\d_]+")
 REASON_FEATURES = 256  # the heaviest shared features looked at
@@ -168,6 +170,7 @@ class Explainer:
         self.stores = stores
         self.lock = lock
         self.cache: OrderedDict = OrderedDict()
+        self.cache_size = PROV_CACHE_SIZE
         self._word_general: dict[str, bool] = {}
 
     def forget(self, side: str, doc_id) -> None:
@@ -327,7 +330,7 @@ class Explainer:
         got = pre.get(doc_id) if pre else None
         prov = self.words(doc, set(row.indices.tolist()), got[1] if got is not None and got[0] is doc else None)
         self.cache[key] = prov
-        if len(self.cache) > PROV_CACHE_SIZE:
+        while len(self.cache) > self.cache_size:
             self.cache.popitem(last=False)
         return prov
 
@@ -396,7 +399,9 @@ class Explainer:
         common_words: set[tuple[str, str]] = set()  # ... only words that (almost) every document has
         blocks, char = self.vectoriser.feature_block, BLOCKS["c"]
         # boilerplate and everyday words (whose documents are no more alike than any two) link no reason
-        boiler = _either(self.boilerplate(), self.everyday()) if not keep_common else np.zeros(0, dtype=bool)
+        # (looked up for the shared features only: no array as wide as the vocabulary per call)
+        boiler = (_at(self.boilerplate(), common) | _at(self.everyday(), common) if not keep_common
+                  else np.zeros(len(common), dtype=bool))
         # features that link no reason: a side's weak features, and those both words have from the
         # heads of their compounds, one of them only from there
         if keep_common:
@@ -406,8 +411,7 @@ class Explainer:
             heads_only = np.union1d(np.intersect1d(qheads, _ids(cprov, "head_parts")),
                                     np.intersect1d(cheads, _ids(qprov, "head_parts")))
             quiet = np.isin(common, heads_only)
-        quiet |= np.isin(common, _ids(qprov, "weak")) | np.isin(common, _ids(cprov, "weak"))
-        nb = len(boiler)
+        quiet |= boiler | np.isin(common, _ids(qprov, "weak")) | np.isin(common, _ids(cprov, "weak"))
         (qwords, qlink), (cwords, clink) = _lookup(qprov, common), _lookup(cprov, common)
         strength: dict[tuple[str, str], float] = {}  # the strongest solid link of a merged pair
         for f, p, a, b, xq, xc, q in zip(common.tolist(), prod.tolist(), qwords, cwords, qlink, clink, quiet.tolist()):
@@ -418,7 +422,7 @@ class Explainer:
             merged[key] = merged.get(key, 0.0) + p
             if blocks[f] == char:
                 grams[key] = grams.get(key, 0) + 1
-            elif f < nb and boiler[f] or q:
+            elif q:
                 common_words.add(key)
             else:
                 solid.add(key)
@@ -457,11 +461,11 @@ class Explainer:
         return [Reason(*names[key], share=round(min(p / score, 1.0), 3)) for key, p in top if p / score >= 0.01]
 
 
-def _either(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    n = max(len(a), len(b))
-    out = np.zeros(n, dtype=bool)
-    out[: len(a)] |= a
-    out[: len(b)] |= b
+def _at(flags: np.ndarray, fs: np.ndarray) -> np.ndarray:
+    """``flags[fs]``, False for the features beyond its end (added after it was learnt)."""
+    inside = fs < len(flags)
+    out = np.zeros(len(fs), dtype=bool)
+    out[inside] = flags[fs[inside]]
     return out
 
 
