@@ -414,13 +414,15 @@ class Explainer:
         quiet |= boiler | np.isin(common, _ids(qprov, "weak")) | np.isin(common, _ids(cprov, "weak"))
         (qwords, qlink), (cwords, clink) = _lookup(qprov, common), _lookup(cprov, common)
         strength: dict[tuple[str, str], float] = {}  # the strongest solid link of a merged pair
-        for f, p, a, b, xq, xc, q in zip(common.tolist(), prod.tolist(), qwords, cwords, qlink, clink, quiet.tolist()):
+        is_char = (_blocks(blocks, common) == char).tolist()
+        for p, a, b, xq, xc, q, c in zip(prod.tolist(), qwords, cwords, qlink, clink,
+                                         quiet.tolist(), is_char):
             if a is None or b is None:
                 continue
             pairs[(a, b)] = pairs.get((a, b), 0.0) + p
             key = (a.casefold(), b.casefold())
             merged[key] = merged.get(key, 0.0) + p
-            if blocks[f] == char:
+            if c:
                 grams[key] = grams.get(key, 0) + 1
             elif q:
                 common_words.add(key)
@@ -459,6 +461,20 @@ class Explainer:
             top = [(k, p) for k, p in top if not (self.everyday_word(names[k][0]) or self.everyday_word(names[k][1]))]
         top = top[: self.config.n_reasons]
         return [Reason(*names[key], share=round(min(p / score, 1.0), 3)) for key, p in top if p / score >= 0.01]
+
+
+def _blocks(feature_block, fs: np.ndarray) -> np.ndarray:
+    """The blocks of the features ``fs``: read from a loaded snapshot's array (and the blocks
+    appended since) without copying the whole of it."""
+    base = getattr(feature_block, "base", None)
+    if base is None:
+        return np.array([feature_block[f] for f in fs.tolist()], dtype=np.int64)
+    n = len(base)
+    inside = fs < n
+    out = np.empty(len(fs), dtype=np.int64)
+    out[inside] = base[fs[inside]]
+    out[~inside] = [feature_block.extra[f - n] for f in fs[~inside].tolist()]
+    return out
 
 
 def _at(flags: np.ndarray, fs: np.ndarray) -> np.ndarray:
