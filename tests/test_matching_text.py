@@ -523,3 +523,16 @@ def test_an_everyday_word_of_general_language_is_no_reason(ding):
     assert ("children", "children") in after["p-teacher-0"]
     assert m1.explainer.everyday_word("work in") and not m1.explainer.everyday_word("children")
     assert ranked_after == ranked_before
+
+
+def test_lemmas_are_kept_once_per_process():
+    """``lemma`` keeps its results; simplemma's lemmatiser under it keeps none of its own (each
+    worker would otherwise hold every word twice), and the lemmas are simplemma's."""
+    import simplemma
+
+    from matchmaker.matching import text
+
+    words = [("Anlagen", "de"), ("prüfte", "de"), ("Häuser", "de"), ("planning", "en"), ("plants", "en")]
+    got = [text.lemma(w, lang) for w, lang in words]
+    assert got == [text.fold(simplemma.lemmatize(w, lang=lang)) for w, lang in words]
+    assert text._lemmatizer()._cached_lemmatize.cache_info().currsize == 0

@@ -170,8 +170,9 @@ def _lemmatizer() -> simplemma.Lemmatizer:
     if not _lemmatizers:
         from .tables import LemmaTables
 
+        # no cache of its own: ``_lemma`` keeps the results (each worker would otherwise hold both)
         _lemmatizers.append(simplemma.Lemmatizer(
-            lemmatization_strategy=DefaultStrategy(greedy=False, dictionary_factory=LemmaTables())))
+            cache_max_size=0, lemmatization_strategy=DefaultStrategy(greedy=False, dictionary_factory=LemmaTables())))
     return _lemmatizers[0]
 
 
