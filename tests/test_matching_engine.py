@@ -973,3 +973,47 @@ def test_coherence_sample_taken_from_each_side_is_that_of_the_stacked_rows():
     assert len(want[0]) > 0
     for a, b in zip(got, want):
         assert np.array_equal(a, b)
+
+
+def test_a_cached_documents_words_take_the_smallest_exact_types():
+    """A worker keeps a thousand documents' words: ids, places and link weights in the narrowest
+    arrays that hold them exactly, and the same answers when they do not fit narrow ones."""
+    from matchmaker.matching.reasons import Words
+
+    small = Words({17: "Python", 901: "Schweißen"}, {17: 1.0, 901: 0.5}, heads=[901], head_parts={901, 17})
+    assert small.feats.itemsize == 4 and small.starts.itemsize == 2 and small.links.itemsize == 4
+    assert small.heads == {901} and small.head_parts == {17, 901} and small.weak == frozenset()
+    assert small.lookup(np.array([17, 901])) == (["Python", "Schweißen"], [1.0, 0.5])
+    # ids beyond 32 bits, a text of the words beyond 65,535 characters, a weight float32 cannot hold
+    long = "x" * 70_000
+    wide = Words({2**40: "Anlage", 3: long, 4: "Bau"}, {2**40: 0.1, 3: 1.0, 4: 1.0}, weak={2**40})
+    assert wide.get(2**40) == "Anlage" and wide.get(4) == "Bau" and wide[3] == long
+    assert wide.link == {3: 1.0, 4: 1.0, 2**40: 0.1} and wide.weak == {2**40}
+
+
+def test_the_reasons_cache_stays_bounded_and_a_tiny_one_gives_the_same_reasons(ding):
+    """The words of stored documents are kept for at most ``cache_size`` documents per process;
+    a document dropped from the cache is analysed again and gives the same reasons."""
+    full = Matcher(bridge=ding).fit(OFFERS, PROFILES)
+    tiny = Matcher(bridge=ding).fit(OFFERS, PROFILES)
+    tiny.explainer.cache_size = 2
+    for _ in range(2):  # the second round finds most documents dropped again
+        for side, docs in (("profiles", PROFILES), ("offers", OFFERS)):
+            for d in docs:
+                want = full.rank_id(d.id, side, k=5)
+                assert tiny.rank_id(d.id, side, k=5) == want
+                assert len(tiny.explainer.cache) <= 2
+    assert any(h.reasons for h in full.rank_id("p-auto", "profiles", k=5))
+    assert len(full.explainer.cache) == len(OFFERS) + len(PROFILES)
+
+
+def test_units_without_a_compound_head_share_one_empty_set(ding):
+    """The analyser caches the head and weak features per unit; most units have none, and all of
+    those hold the same empty set instead of one each."""
+    an = Matcher(bridge=ding).analyzer
+    keys = [("t", w, "de", False) for w in ("brot", "garten", "pflege", "rasen")]
+    heads = [an.head_features(k) for k in keys] + [an.head_part_features(k) for k in keys]
+    weak = [an.weak_features(k) for k in keys]
+    assert all(h == frozenset() for h in heads + weak)
+    assert len({id(h) for h in heads + weak}) == 1
+    assert an.head_features(("t", "automatisierungstechnik", "de", False))  # a compound still has its head

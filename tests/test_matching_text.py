@@ -593,3 +593,16 @@ def test_a_verbs_stem_is_a_compound_part_before_the_head(ding):
     hits = {x.id: x.score for x in m.rank(Document(None, title="Bodenprüftechniker", lang="de"), "offers", k=3)}
     assert max(hits, key=hits.get) == "o-test"
     assert hits["o-test"] > 2 * hits["o-floor"]
+
+
+def test_lemmas_are_kept_once_per_process():
+    """``lemma`` keeps its results; simplemma's lemmatiser under it keeps none of its own (each
+    worker would otherwise hold every word twice), and the lemmas are simplemma's."""
+    import simplemma
+
+    from matchmaker.matching import text
+
+    words = [("Anlagen", "de"), ("prüfte", "de"), ("Häuser", "de"), ("planning", "en"), ("plants", "en")]
+    got = [text.lemma(w, lang) for w, lang in words]
+    assert got == [text.fold(simplemma.lemmatize(w, lang=lang)) for w, lang in words]
+    assert text._lemmatizer()._cached_lemmatize.cache_info().currsize == 0

@@ -24,7 +24,9 @@ from .store import Store
 from .text import char_ngram_count, fold
 from .vectorise import BLOCKS, Vectoriser
 
-PROV_CACHE_SIZE = 4096  # stored documents whose words are kept
+# stored documents whose words a process keeps (about 6 kB each): a match page's query and
+# candidates, for the pages looked at lately; each worker holds its own
+PROV_CACHE_SIZE = 1024
 WORD_CACHE_SIZE = 100_000  # words of reasons told everyday or not
 _TOKEN = re.compile(r"[^\W\d_]+")
 REASON_FEATURES = 256  # the heaviest shared features looked at
@@ -41,10 +43,10 @@ class Words:
     compound's head, which link no reason when the other word has them that way too (see
     :meth:`Analyzer.head_features`); ``head_parts``: see :meth:`Analyzer.head_part_features`."""
 
-    __slots__ = ("feats", "starts", "ends", "text", "links", "weak", "heads", "head_parts")
+    __slots__ = ("feats", "starts", "ends", "text", "links", "_weak", "_heads", "_head_parts")
 
     def __init__(self, words: dict[int, str] | None = None, link: dict[int, float] | None = None,
-                 weak: frozenset = frozenset(), heads: frozenset = frozenset(), head_parts: frozenset = frozenset()):
+                 weak: Iterable[int] = (), heads: Iterable[int] = (), head_parts: Iterable[int] = ()):
         words = words or {}
         n = len(words)
         feats = np.fromiter(words, dtype=np.int64, count=n)
@@ -55,12 +57,29 @@ class Words:
             pos[name] = at
             at += len(name)
         self.text = "".join(names)
-        start = np.fromiter((pos[w] for w in words.values()), dtype=np.int32, count=n)
-        end = start + np.fromiter(map(len, words.values()), dtype=np.int32, count=n)
-        self.feats, self.starts, self.ends = feats[order], start[order], end[order]
-        self.links = (np.fromiter((link.get(f, 1.0) for f in words), dtype=np.float64, count=n)[order]
-                      if link is not None else np.ones(n))
-        self.weak, self.heads, self.head_parts = weak, heads, head_parts
+        start = np.fromiter((pos[w] for w in words.values()), dtype=np.int64, count=n)
+        end = start + np.fromiter(map(len, words.values()), dtype=np.int64, count=n)
+        # the smallest types that hold them exactly: a worker keeps thousands of these
+        self.feats = _compact_ids(feats[order])
+        where = np.uint16 if at < 2**16 else np.int64
+        self.starts, self.ends = start[order].astype(where), end[order].astype(where)
+        links = (np.fromiter((link.get(f, 1.0) for f in words), dtype=np.float64, count=n)[order]
+                 if link is not None else np.ones(n))
+        narrow = links.astype(np.float32)
+        self.links = narrow if np.array_equal(narrow, links) else links
+        self._weak, self._heads, self._head_parts = _id_array(weak), _id_array(heads), _id_array(head_parts)
+
+    @property
+    def weak(self) -> frozenset[int]:
+        return frozenset(self._weak.tolist())
+
+    @property
+    def heads(self) -> frozenset[int]:
+        return frozenset(self._heads.tolist())
+
+    @property
+    def head_parts(self) -> frozenset[int]:
+        return frozenset(self._head_parts.tolist())
 
     def _find(self, f: int) -> int:
         j = int(np.searchsorted(self.feats, f))
@@ -80,11 +99,11 @@ class Words:
         hit = self.feats[j] == fs
         text, st, en = self.text, self.starts[j].tolist(), self.ends[j].tolist()
         words = [text[a:b] if h else None for a, b, h in zip(st, en, hit.tolist())]
-        return words, np.where(hit, self.links[j], 1.0).tolist()
+        return words, np.where(hit, self.links[j].astype(np.float64), 1.0).tolist()
 
     @property
     def link(self) -> dict[int, float]:
-        return dict(zip(self.feats.tolist(), self.links.tolist()))
+        return dict(zip(self.feats.tolist(), self.links.astype(np.float64).tolist()))
 
     def __getitem__(self, f):
         j = self._find(f)
@@ -112,6 +131,27 @@ class Words:
         return [w for _, w in self.items()]
 
 
+def _compact_ids(ids: np.ndarray) -> np.ndarray:
+    return ids.astype(np.int32) if not len(ids) or (ids.min() >= 0 and ids.max() < 2**31) else ids
+
+
+_NO_IDS = np.zeros(0, dtype=np.int32)
+
+
+def _id_array(ids: Iterable[int]) -> np.ndarray:
+    """Feature ids as a sorted array (an empty one shared)."""
+    ids = np.unique(np.fromiter(ids, dtype=np.int64))
+    return _compact_ids(ids) if len(ids) else _NO_IDS
+
+
+def _ids(prov, name: str) -> np.ndarray:
+    """The feature ids of :class:`Words` ``name`` ("weak", "heads", "head_parts") as a sorted array,
+    also for a plain mapping with such an attribute (or none: empty)."""
+    if isinstance(prov, Words):
+        return getattr(prov, "_" + name)
+    return _id_array(getattr(prov, name, ()))
+
+
 def _lookup(prov, fs: np.ndarray) -> tuple[list, list]:
     """:meth:`Words.lookup` for :class:`Words` or a plain mapping (feature id -> word)."""
     if isinstance(prov, Words):
@@ -130,6 +170,7 @@ class Explainer:
         self.stores = stores
         self.lock = lock
         self.cache: OrderedDict = OrderedDict()
+        self.cache_size = PROV_CACHE_SIZE
         self._word_general: dict[str, bool] = {}
 
     def forget(self, side: str, doc_id) -> None:
@@ -289,7 +330,7 @@ class Explainer:
         got = pre.get(doc_id) if pre else None
         prov = self.words(doc, set(row.indices.tolist()), got[1] if got is not None and got[0] is doc else None)
         self.cache[key] = prov
-        if len(self.cache) > PROV_CACHE_SIZE:
+        while len(self.cache) > self.cache_size:
             self.cache.popitem(last=False)
         return prov
 
@@ -332,8 +373,7 @@ class Explainer:
                     f = get(name)
                     if f is not None and out.get(f) == surface:
                         found.add(f)
-        return Words(out, {f: x for f, (_, _, x) in best.items()}, frozenset(weak), frozenset(heads),
-                     frozenset(head_parts))
+        return Words(out, {f: x for f, (_, _, x) in best.items()}, weak, heads, head_parts)
 
     def reasons(self, q, qprov, c, cprov, score: float | None = None, keep_common: bool = False) -> list[Reason]:
         """Reasons from two stored or transformed rows; ``score`` defaults to
@@ -359,24 +399,32 @@ class Explainer:
         common_words: set[tuple[str, str]] = set()  # ... only words that (almost) every document has
         blocks, char = self.vectoriser.feature_block, BLOCKS["c"]
         # boilerplate and everyday words (whose documents are no more alike than any two) link no reason
-        boiler = _either(self.boilerplate(), self.everyday()) if not keep_common else np.zeros(0, dtype=bool)
-        qweak, cweak = getattr(qprov, "weak", ()), getattr(cprov, "weak", ())
-        # features both words have from the heads of their compounds, one of them only from there
-        qheads, cheads = getattr(qprov, "heads", frozenset()), getattr(cprov, "heads", frozenset())
-        heads_only = (qheads & getattr(cprov, "head_parts", frozenset())) | (
-            cheads & getattr(qprov, "head_parts", frozenset())) if not keep_common else frozenset()
-        nb = len(boiler)
+        # (looked up for the shared features only: no array as wide as the vocabulary per call)
+        boiler = (_at(self.boilerplate(), common) | _at(self.everyday(), common) if not keep_common
+                  else np.zeros(len(common), dtype=bool))
+        # features that link no reason: a side's weak features, and those both words have from the
+        # heads of their compounds, one of them only from there
+        if keep_common:
+            quiet = np.zeros(len(common), dtype=bool)
+        else:
+            qheads, cheads = _ids(qprov, "heads"), _ids(cprov, "heads")
+            heads_only = np.union1d(np.intersect1d(qheads, _ids(cprov, "head_parts")),
+                                    np.intersect1d(cheads, _ids(qprov, "head_parts")))
+            quiet = np.isin(common, heads_only)
+        quiet |= boiler | np.isin(common, _ids(qprov, "weak")) | np.isin(common, _ids(cprov, "weak"))
         (qwords, qlink), (cwords, clink) = _lookup(qprov, common), _lookup(cprov, common)
         strength: dict[tuple[str, str], float] = {}  # the strongest solid link of a merged pair
-        for f, p, a, b, xq, xc in zip(common.tolist(), prod.tolist(), qwords, cwords, qlink, clink):
+        is_char = (_blocks(blocks, common) == char).tolist()
+        for p, a, b, xq, xc, q, c in zip(prod.tolist(), qwords, cwords, qlink, clink,
+                                         quiet.tolist(), is_char):
             if a is None or b is None:
                 continue
             pairs[(a, b)] = pairs.get((a, b), 0.0) + p
             key = (a.casefold(), b.casefold())
             merged[key] = merged.get(key, 0.0) + p
-            if blocks[f] == char:
+            if c:
                 grams[key] = grams.get(key, 0) + 1
-            elif f < nb and boiler[f] or f in qweak or f in cweak or f in heads_only:
+            elif q:
                 common_words.add(key)
             else:
                 solid.add(key)
@@ -415,11 +463,25 @@ class Explainer:
         return [Reason(*names[key], share=round(min(p / score, 1.0), 3)) for key, p in top if p / score >= 0.01]
 
 
-def _either(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    n = max(len(a), len(b))
-    out = np.zeros(n, dtype=bool)
-    out[: len(a)] |= a
-    out[: len(b)] |= b
+def _blocks(feature_block, fs: np.ndarray) -> np.ndarray:
+    """The blocks of the features ``fs``: read from a loaded snapshot's array (and the blocks
+    appended since) without copying the whole of it."""
+    base = getattr(feature_block, "base", None)
+    if base is None:
+        return np.array([feature_block[f] for f in fs.tolist()], dtype=np.int64)
+    n = len(base)
+    inside = fs < n
+    out = np.empty(len(fs), dtype=np.int64)
+    out[inside] = base[fs[inside]]
+    out[~inside] = [feature_block.extra[f - n] for f in fs[~inside].tolist()]
+    return out
+
+
+def _at(flags: np.ndarray, fs: np.ndarray) -> np.ndarray:
+    """``flags[fs]``, False for the features beyond its end (added after it was learnt)."""
+    inside = fs < len(flags)
+    out = np.zeros(len(fs), dtype=bool)
+    out[inside] = flags[fs[inside]]
     return out
 
 

@@ -35,6 +35,7 @@ from .typos import TypoIndex
 
 TOKEN_RE = re.compile(r"[^\W_]+")
 
+_NONE: frozenset = frozenset()  # shared by the per-unit caches' many empty entries
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
@@ -170,8 +171,9 @@ def _lemmatizer() -> simplemma.Lemmatizer:
     if not _lemmatizers:
         from .tables import LemmaTables
 
+        # no cache of its own: ``_lemma`` keeps the results (each worker would otherwise hold both)
         _lemmatizers.append(simplemma.Lemmatizer(
-            lemmatization_strategy=DefaultStrategy(greedy=False, dictionary_factory=LemmaTables())))
+            cache_max_size=0, lemmatization_strategy=DefaultStrategy(greedy=False, dictionary_factory=LemmaTables())))
     return _lemmatizers[0]
 
 
@@ -868,7 +870,7 @@ class Analyzer:
         if hit is None:
             full = self.expand_token(key[1], key[2], False)
             plain = self.expand_token(key[1], key[2], False, known_split=False)
-            hit = cache[key] = frozenset(k for k in full if k not in plain)
+            hit = cache[key] = frozenset(k for k in full if k not in plain) or _NONE
             if len(cache) > 100_000:
                 cache.clear()
         return hit
@@ -902,7 +904,9 @@ class Analyzer:
             if len(parts) > 1:
                 p = self._masculine(parts[-1]) or parts[-1]
                 head = frozenset(self.expand_token(p, "de", False, typos=False)) & frozenset(full)
-            hit = cache[key] = (only, only | head)
+            # most units have neither: one shared empty set, no copy of ``only`` when the head adds nothing
+            only = only or _NONE
+            hit = cache[key] = (only, only | head if not head <= only else only)
             if len(cache) > 100_000:
                 cache.clear()
         return hit
