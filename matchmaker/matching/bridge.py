@@ -155,39 +155,15 @@ class Bridge:
         memory-mapped by every later process (built in memory when the dictionary is not cached).
         ``name`` must tell apart everything the words depend on besides the dictionary."""
         path = Path(f"{self.cache_file}.{name}") if self.cache_file else None
-        if path is not None and _private_dir(path.parent):
-            try:
-                return tables.read_set(path)
-            except (OSError, ValueError) as exc:
-                if path.exists():
-                    log.info("table %s not read, built again: %s", path, exc)
-        made = tables.word_set(words())
-        if path is not None and _private_dir(path.parent):
-            try:
-                tables.write_set(path, made)
-                return tables.read_set(path)
-            except (OSError, ValueError) as exc:  # a read-only disk only costs the build next time
-                log.info("could not cache the table %s: %s", path, exc)
-        return made
+        return tables.kept(path, tables.read_set, lambda: tables.word_set(words()), tables.write_set)
 
     def table(self, name: str, mapping: Callable[[], Mapping[str, str]]):
         """A mapping of words to strings derived from this dictionary (a ``tables.Table``), built from
         ``mapping()`` once and kept like :meth:`word_set`."""
         prefix = Path(f"{self.cache_file}.{name}") if self.cache_file else None
-        if prefix is not None and _private_dir(prefix.parent):
-            try:
-                return tables.Table.read(prefix)
-            except (OSError, ValueError) as exc:
-                if prefix.with_name(prefix.name + ".keys").exists():
-                    log.info("table %s not read, built again: %s", prefix, exc)
-        made = tables.Table.of(mapping())
-        if prefix is not None and _private_dir(prefix.parent):
-            try:
-                made.write(prefix)
-                return tables.Table.read(prefix)
-            except (OSError, ValueError) as exc:  # a read-only disk only costs the build next time
-                log.info("could not cache the table %s: %s", prefix, exc)
-        return made
+        return tables.kept(prefix, tables.Table.read, lambda: tables.Table.of(mapping()),
+                           lambda p, made: made.write(p),
+                           written=prefix.with_name(prefix.name + ".keys") if prefix else None)
 
     def shared(self, key: str, factory):
         """A per-bridge cache for derived structures (compound splitter,
@@ -297,22 +273,10 @@ class Bridge:
                 )
                 _warned = True
             return cls()
-        cdir = tables.cache_dir(cache_dir)
-        prefix = cdir / f"trans-de-en-{tables.source_tag(resolved, _FORMAT)}"
-        obj = _read_tables(prefix) if _private_dir(cdir) else None
-        if obj is not None:
-            obj.source = str(resolved)
-            return obj
-        obj = cls.parse(resolved)
-        try:
-            if _private_dir(cdir, create=True):
-                _write_tables(prefix, obj)
-                mapped = _read_tables(prefix)
-                if mapped is not None:
-                    mapped.source = str(resolved)
-                    return mapped
-        except OSError as exc:  # a read-only disk only costs the parse next time
-            log.info("could not cache parsed dictionary: %s", exc)
+        prefix = tables.cache_dir(cache_dir) / f"trans-de-en-{tables.source_tag(resolved, _FORMAT)}"
+        obj = tables.kept(prefix, _read_tables, lambda: cls.parse(resolved), _write_tables,
+                          written=prefix.with_name(f"{prefix.name}.de-en.keys"))
+        obj.source = str(resolved)
         return obj
 
 
@@ -321,14 +285,10 @@ class Bridge:
 # _TABLES, and "<prefix>.masc-nouns" (a trie); the typo index and the derived sets beside them.
 
 
-def _read_tables(prefix: Path) -> "Bridge | None":
-    try:
-        de_en, en_de, masc = (tables.Table.read(prefix.with_name(f"{prefix.name}.{t}")) for t in _TABLES)
-        nouns = tables.read_set(prefix.with_name(f"{prefix.name}.masc-nouns"))
-    except (OSError, ValueError) as exc:
-        if prefix.with_name(f"{prefix.name}.de-en.keys").exists():
-            log.info("dictionary tables %s not read, parsed again: %s", prefix, exc)
-        return None
+def _read_tables(prefix: Path) -> "Bridge":
+    """The dictionary's tables written with ``prefix``; OSError or ValueError as `tables.read_set`."""
+    de_en, en_de, masc = (tables.Table.read(prefix.with_name(f"{prefix.name}.{t}")) for t in _TABLES)
+    nouns = tables.read_set(prefix.with_name(f"{prefix.name}.masc-nouns"))
     return Bridge(de_en=de_en, en_de=en_de, masculine=masc, masc_nouns=nouns, cache_file=str(prefix))
 
 

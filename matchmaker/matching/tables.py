@@ -20,8 +20,9 @@ import mmap
 import os
 import stat
 import struct
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import TypeVar
 
 import marisa_trie
 
@@ -73,6 +74,32 @@ def private_file(path: Path) -> bool:
     if not stat.S_ISREG(st.st_mode) or st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
         return False
     return not (hasattr(os, "getuid") and st.st_uid != os.getuid())
+
+
+T = TypeVar("T")
+
+
+def kept(path: Path | None, read: Callable[[Path], T], make: Callable[[], T],
+         write: Callable[[Path, T], None], written: Path | None = None) -> T:
+    """What ``read(path)`` maps from the private cache; else ``make()``, written there with
+    ``write(path, made)`` and mapped again, or ``made`` itself where the cache cannot be used (no
+    path, a directory that is not private, a read-only disk).  ``read`` raises OSError or ValueError
+    for a missing, foreign or damaged file; one that was written (``written``, default ``path``,
+    exists) and is not read is logged."""
+    if path is not None and private_dir(path.parent):
+        try:
+            return read(path)
+        except (OSError, ValueError) as exc:
+            if (written or path).exists():
+                log.info("cached table %s not read, made again: %s", path, exc)
+    made = make()
+    if path is not None and private_dir(path.parent, create=True):
+        try:
+            write(path, made)
+            return read(path)
+        except (OSError, ValueError) as exc:  # a read-only disk only costs the making next time
+            log.info("could not cache the table %s: %s", path, exc)
+    return made
 
 
 def _write(path: Path, write) -> None:
@@ -268,20 +295,7 @@ class LemmaTables:
 
         if not lang.isalpha():  # (simplemma's language codes; the name of a file below)
             raise ValueError(f"Unsupported language: {lang}")
-        cdir = cache_dir(self.cache_dir)
-        prefix = cdir / f"simplemma-{version}-{lang}-t{LEMMA_FORMAT}"
-        if private_dir(cdir):
-            try:
-                return Table.read(prefix)
-            except (OSError, ValueError) as exc:
-                if prefix.with_name(prefix.name + ".keys").exists():
-                    log.info("lemma table %s not read, built again: %s", prefix, exc)
+        prefix = cache_dir(self.cache_dir) / f"simplemma-{version}-{lang}-t{LEMMA_FORMAT}"
         # simplemma's own, decoded into a dict (a factory of our own, so that no copy stays behind)
-        words = DefaultDictionaryFactory(cache_max_size=1).get_dictionary(lang)
-        if private_dir(cdir, create=True):
-            try:
-                Table.of(words).write(prefix)
-                return Table.read(prefix)
-            except (OSError, ValueError) as exc:  # a read-only disk only costs the decoding next time
-                log.info("could not cache the lemma table %s: %s", prefix, exc)
-        return words
+        return kept(prefix, Table.read, lambda: DefaultDictionaryFactory(cache_max_size=1).get_dictionary(lang),
+                    lambda p, words: Table.of(words).write(p), written=prefix.with_name(prefix.name + ".keys"))

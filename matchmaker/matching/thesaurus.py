@@ -227,17 +227,10 @@ class Thesaurus:
                 )
                 _warned.add(lang)
             return cls()
-        cdir = tables.cache_dir(cache_dir)
-        prefix = cdir / f"{fmt}-{tables.source_tag(resolved, _FORMAT)}"
-        th = _read_tables(prefix) if tables.private_dir(cdir) else None
-        if th is None:
-            th = cls.parse(resolved) if fmt == "openthesaurus" else cls.parse_mythes(resolved)
-            try:
-                if tables.private_dir(cdir, create=True):
-                    _write_tables(prefix, th)
-                    th = _read_tables(prefix) or th
-            except OSError as exc:  # a read-only disk only costs the parse next time
-                log.info("could not cache the thesaurus: %s", exc)
+        prefix = tables.cache_dir(cache_dir) / f"{fmt}-{tables.source_tag(resolved, _FORMAT)}"
+        th = tables.kept(prefix, _read_tables,
+                         lambda: cls.parse(resolved) if fmt == "openthesaurus" else cls.parse_mythes(resolved),
+                         _write_tables, written=prefix.with_name(f"{prefix.name}.sets"))
         th.source = str(resolved)
         return th
 
@@ -286,14 +279,10 @@ class _Sets(Sequence):
         return len(self.strings)
 
 
-def _read_tables(prefix: Path) -> "Thesaurus | None":
-    try:
-        index = tables.Table.read(prefix.with_name(f"{prefix.name}.index"))
-        sets = tables.Strings.read(prefix.with_name(f"{prefix.name}.sets"))
-    except (OSError, ValueError) as exc:
-        if prefix.with_name(f"{prefix.name}.sets").exists():
-            log.info("thesaurus tables %s not read, parsed again: %s", prefix, exc)
-        return None
+def _read_tables(prefix: Path) -> "Thesaurus":
+    """The thesaurus' tables written with ``prefix``; OSError or ValueError as `tables.Strings.read`."""
+    index = tables.Table.read(prefix.with_name(f"{prefix.name}.index"))
+    sets = tables.Strings.read(prefix.with_name(f"{prefix.name}.sets"))
     return Thesaurus(synsets=_Sets(sets), index=_Index(index), cache_file=str(prefix))
 
 
