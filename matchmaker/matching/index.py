@@ -264,7 +264,7 @@ def fit_from_database(dictionary: str | None = None) -> tuple[Matcher, int, dict
     return matcher, version, rows
 
 
-def _ids_of(select: sa.Select, model) -> set:
+def ids_of(select: sa.Select, model) -> set:
     """The ids of the rows of `model` that `select` selects. On PostgreSQL as one array in one row:
     100,000 ids read as rows cost the ORM twice the time."""
     select = select.with_only_columns(model.id).order_by(None)
@@ -834,7 +834,7 @@ def rank_page(query, side: str, candidates: sa.Select, strict: bool = True, k: i
     if not asking.has_content(query):
         return RankedPage(query, side, [])
     select = candidates.where(spec.conditions_clause(query)) if strict else candidates
-    allowed = _ids_of(select, spec.model)
+    allowed = ids_of(select, spec.model)
     if not allowed:
         return RankedPage(query, side, [])
     matcher = get_matcher()
@@ -921,7 +921,7 @@ def offers_with_near_misses(profile: GraduateProfile, candidates: sa.Select, hel
     asking = side_of(profile)
     if not asking.has_content(profile):
         return RankedPage(profile, "offers", []), []
-    allowed = _ids_of(candidates, Offer)
+    allowed = ids_of(candidates, Offer)
     if not allowed:
         return RankedPage(profile, "offers", []), []
     # Most candidates score below the floor: they are cut on the score array, before a Match is made,
@@ -1245,7 +1245,7 @@ def best_pair_list(offers: sa.Select, profiles: sa.Select, per_offer: int = 5,
         if key not in by_sql:
             undated = SimpleNamespace(kind=offer.kind, min_german_level=offer.min_german_level, degree=offer.degree,
                                       start_date=None, end_date=None)  # the clause without the start
-            by_sql[key] = _id_mask(ids, set(db.session.scalars(candidates.where(profile_conditions_clause(undated)))))
+            by_sql[key] = _id_mask(ids, ids_of(candidates.where(profile_conditions_clause(undated)), GraduateProfile))
         if not offer.start_date:
             return by_sql[key]
         when = (offer.start_date, offer.end_date)
@@ -1272,7 +1272,7 @@ def best_unit_pair_list(offers: sa.Select, units: sa.Select, per_offer: int = 3,
     if not facts:
         return []
     matcher = get_matcher()
-    verified = set(db.session.scalars(units.with_only_columns(ResearchUnit.id).order_by(None)))
+    verified = ids_of(units, ResearchUnit)
     mask = _id_mask(matcher.ids("units"), verified)
     return _pairs(matcher, facts, "units", lambda _offer: mask, per_offer, exclude or set())
 

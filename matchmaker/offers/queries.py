@@ -83,10 +83,10 @@ def search_public_offers(filters: dict) -> SearchResults:
     (those offers come after the ones the words fit, newest first). Only ids and company names are read
     for the whole candidate set; a page of the result loads its own offers (`SearchResults`)."""
     from ..matching.engine import Match
-    from ..matching.index import search_offer_ids
+    from ..matching.index import ids_of, search_offer_ids
 
     candidates = filter_offers(public_offers(), filters)
-    allowed = set(db.session.scalars(candidates.with_only_columns(Offer.id)))
+    allowed = ids_of(candidates, Offer)
     q = filters.get("q", "")
     found = [(m.id, m, lang) for m, lang in search_offer_ids(q, allowed)]
     seen = {offer_id for offer_id, _m, _l in found}
