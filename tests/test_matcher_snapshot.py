@@ -63,6 +63,10 @@ def test_snapshot_round_trip_ranks_as_a_fresh_build(app, make_offer, make_profil
         got = loaded.matcher.rank_id(p.id, "profiles", k=3)
         want = fresh.matcher.rank_id(p.id, "profiles", k=3)
         assert [[r.query_term for r in m.reasons] for m in got] == [[r.query_term for r in m.reasons] for m in want]
+    # ... and each unit's features that link no reason come with it as ids: none worked out again
+    ex = loaded.matcher.explainer
+    assert ex.quiet_base is not None and ex.quiet_base.n == len(loaded.matcher.vectoriser.units)
+    assert not ex._quiet and "_head_cache" not in loaded.matcher.analyzer.__dict__
 
 
 def test_changes_since_the_snapshot_are_applied_on_load(app, db, make_offer, make_profile):

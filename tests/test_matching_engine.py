@@ -1017,3 +1017,53 @@ def test_units_without_a_compound_head_share_one_empty_set(ding):
     assert all(h == frozenset() for h in heads + weak)
     assert len({id(h) for h in heads + weak}) == 1
     assert an.head_features(("t", "automatisierungstechnik", "de", False))  # a compound still has its head
+
+
+def test_each_feature_names_the_word_that_gives_it_most_the_first_of_equal_ones(ding):
+    """A document's words behind its features, by their definition: per feature the word whose unit
+    (or direct feature) gives it the largest weight, of equal ones the first in the document (units
+    in its order, then the direct features); restricted to the features of a stored row."""
+    m = Matcher(bridge=ding).fit(OFFERS, PROFILES)
+    v = m.vectoriser
+    queries = [Document(None, title="Prüfung Pruefung Prüfer", skills=["Prüfung von Messgeräten"], lang="de"),
+               Document(None, title="automation engineer", skills=["control systems", "automation"], lang="en")]
+    cases = [(d, None) for d in queries] + [(d, m.stores[side].row(d.id, v.n_features).indices)
+                                            for side, docs in (("offers", OFFERS), ("profiles", PROFILES)) for d in docs]
+    for doc, only in cases:
+        units, direct, _, prov = m.analyzer.analyze(doc, provenance=True)
+        best = {}
+        entries = [(f, w * x, prov[key], x) for key, w in units.items() if key in v.units
+                   for f, x in zip(v.unit_feats[v.units[key]].tolist(), v.unit_wts[v.units[key]].tolist())]
+        entries += [(v.features[key], w, prov[key], 1.0) for key, w in direct.items() if key in v.features]
+        for f, val, word, x in entries:
+            if (only is None or f in set(only.tolist())) and (f not in best or val > best[f][0]):
+                best[f] = (val, word, x)
+        words = m.explainer.words(doc, only)
+        assert dict(words.items()) == {f: word for f, (_, word, _) in best.items()}
+        assert words.link == {f: x for f, (_, _, x) in best.items()}
+
+
+def test_explaining_keeps_each_units_quiet_features_as_ids_not_names(ding):
+    """The features that link no reason (weak, compound heads) are kept per unit as feature ids:
+    explaining stored documents leaves the analyser's caches of their names empty, and the ids are
+    those of the names."""
+    m = Matcher(bridge=ding).fit(OFFERS, PROFILES)
+    an, v = m.analyzer, m.vectoriser
+    an.__dict__.pop("_weak", None)
+    an.__dict__.pop("_head_cache", None)
+    for side, docs in (("profiles", PROFILES), ("offers", OFFERS)):
+        for d in docs:
+            m.rank_id(d.id, side, k=5)
+    assert "_weak" not in an.__dict__ and "_head_cache" not in an.__dict__
+    key = ("t", "automatisierungstechnik", "de", True)
+    assert key in v.units
+    weak, heads, head_parts = m.explainer.quiet(key)
+    assert len(heads), "a compound has its head's features"
+    for ids, names in zip((weak, heads, head_parts), (an.weak_features(key), an.head_features(key),
+                                                       an.head_part_features(key))):
+        assert sorted(ids.tolist()) == sorted(v.features[n] for n in names if n in v.features)
+    # the same, for every unit at once, as a snapshot keeps them
+    table = m.explainer.quiet_table()
+    assert table.n == len(v.units) and table.complete.all()
+    for unit, uid in v.units.items():
+        assert [a.tolist() for a in table[uid]] == [a.tolist() for a in m.explainer.quiet(unit)], unit

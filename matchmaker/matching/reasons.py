@@ -10,6 +10,7 @@ held (see engine.py).
 """
 from __future__ import annotations
 
+import itertools
 import re
 from collections import OrderedDict
 from collections.abc import Hashable, Iterable, Sequence
@@ -30,6 +31,7 @@ PROV_CACHE_SIZE = 1024
 WORD_CACHE_SIZE = 100_000  # words of reasons told everyday or not
 _TOKEN = re.compile(r"[^\W\d_]+")
 REASON_FEATURES = 256  # the heaviest shared features looked at
+QUIET_CACHE_SIZE = 200_000  # units whose quiet features a process keeps (most share one empty entry)
 
 
 class Words:
@@ -136,6 +138,7 @@ def _compact_ids(ids: np.ndarray) -> np.ndarray:
 
 
 _NO_IDS = np.zeros(0, dtype=np.int32)
+_NO_QUIET = (_NO_IDS, _NO_IDS, _NO_IDS, True, 0)
 
 
 def _id_array(ids: Iterable[int]) -> np.ndarray:
@@ -161,6 +164,39 @@ def _lookup(prov, fs: np.ndarray) -> tuple[list, list]:
     return [prov.get(f) for f in keys], [link.get(f, 1.0) for f in keys]
 
 
+def _get_many(features, names: list[str]) -> list:
+    return features.get_many(names) if hasattr(features, "get_many") else list(map(features.get, names))
+
+
+def _name_ids(features, names) -> tuple[list[np.ndarray], bool]:
+    """The ids of feature names in groups (sorted arrays per group; a name without an id is left
+    out), and whether every name had one."""
+    found = _get_many(features, list(itertools.chain(*names)))
+    out, at = [], 0
+    for part in names:
+        out.append(_id_array(f for f in found[at : at + len(part)] if f is not None))
+        at += len(part)
+    return out, None not in found
+
+
+class QuietTable:
+    """:meth:`Explainer.quiet` for the units ``0 .. n-1``: the ids of every unit's three kinds of
+    quiet features in one array, the kinds' offsets (three per unit), whether every name of the unit
+    had an id, and the size of the vocabulary then.  Kept in a snapshot (memory-mapped)."""
+
+    def __init__(self, ids: np.ndarray, offsets: np.ndarray, complete: np.ndarray, n_features: int):
+        self.ids, self.offsets, self.complete, self.n_features = ids, offsets, complete, n_features
+
+    @property
+    def n(self) -> int:
+        return len(self.complete)
+
+    def __getitem__(self, uid: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        a, b, c, d = self.offsets[3 * uid : 3 * uid + 4].tolist()
+        ids = self.ids
+        return ids[a:b], ids[b:c], ids[c:d]
+
+
 class Explainer:
     """Reasons for pairs of rows, and the cache of stored documents' words."""
 
@@ -172,6 +208,7 @@ class Explainer:
         self.cache: OrderedDict = OrderedDict()
         self.cache_size = PROV_CACHE_SIZE
         self._word_general: dict[str, bool] = {}
+        self._quiet: dict[int, tuple] = {}  # unit id -> see quiet()
 
     def forget(self, side: str, doc_id) -> None:
         self.cache.pop((side, doc_id), None)
@@ -182,6 +219,7 @@ class Explainer:
         self._everyday = None
         self._general = None
         self._word_general = {}
+        self._quiet = {}
 
     _boiler: np.ndarray | None = None
     _everyday: np.ndarray | None = None
@@ -328,52 +366,113 @@ class Explainer:
         doc = store.docs[doc_id]
         row = store.row(doc_id, self.vectoriser.n_features)
         got = pre.get(doc_id) if pre else None
-        prov = self.words(doc, set(row.indices.tolist()), got[1] if got is not None and got[0] is doc else None)
+        prov = self.words(doc, row.indices, got[1] if got is not None and got[0] is doc else None)
         self.cache[key] = prov
         while len(self.cache) > self.cache_size:
             self.cache.popitem(last=False)
         return prov
 
-    def words(self, doc: Document, only: set | None = None, analysed: tuple | None = None) -> dict[int, str]:
+    def words(self, doc: Document, only=None, analysed: tuple | None = None) -> Words:
         """Feature id -> the word of ``doc`` that contributes most to it
-        (restricted to the features in ``only`` when given); ``analysed``:
-        ``analyzer.analyze(doc, provenance=True)`` done before."""
+        (restricted to the features in ``only``, a set or an array of ids, when
+        given); ``analysed``: ``analyzer.analyze(doc, provenance=True)`` done
+        before.  Of several words giving a feature the same weight, the first
+        (units in the order of the document, then the direct features) is kept."""
         v = self.vectoriser
         units, direct, _, prov = analysed if analysed is not None else v.analyzer.analyze(doc, provenance=True)
-        best: dict[int, tuple[float, str, float]] = {}
-        for key, w in units.items():
-            uid = v.units.get(key)
-            if uid is None:
-                continue
-            surface = prov[key]
-            for f, x in zip(v.unit_feats[uid].tolist(), v.unit_wts[uid].tolist()):
-                if only is not None and f not in only:
-                    continue
-                val = w * x
-                cur = best.get(f)
-                if cur is None or val > cur[0]:
-                    best[f] = (val, surface, x)
-        for key, w in direct.items():
-            f = v.features.get(key)
-            if f is not None and (only is None or f in only):
-                cur = best.get(f)
-                if cur is None or w > cur[0]:
-                    best[f] = (w, prov[key], 1.0)
-        out = {f: s for f, (_, s, _) in best.items()}
+        # every (feature, weight, word) a unit's expansion or a direct feature gives, in that order
+        get = v.units.get
+        known = [(key, uid) for key, uid in zip(units, map(get, units)) if uid is not None]
+        parts = [v.unit_feats[uid] for _, uid in known]
+        lens = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
+        dkeys = list(direct)
+        dids = v.features.get_many(dkeys) if hasattr(v.features, "get_many") else list(map(v.features.get, dkeys))
+        dkept = [j for j, f in enumerate(dids) if f is not None]
+        feats = np.concatenate([np.asarray(a, dtype=np.int64) for a in parts]
+                               + [np.fromiter((dids[j] for j in dkept), dtype=np.int64, count=len(dkept))])
+        links = np.concatenate([np.asarray(v.unit_wts[uid], dtype=np.float64) for _, uid in known]
+                               + [np.ones(len(dkept))])
+        weights = np.concatenate([np.repeat(np.fromiter((units[key] for key, _ in known), dtype=np.float64,
+                                                        count=len(known)), lens),
+                                  np.fromiter((direct[dkeys[j]] for j in dkept), dtype=np.float64, count=len(dkept))])
+        vals = weights * links
+        source = np.concatenate([np.repeat(np.arange(len(known)), lens), len(known) + np.arange(len(dkept))])
+        surfaces = [prov[key] for key, _ in known] + [prov[dkeys[j]] for j in dkept]
+        if only is not None:
+            keep = np.isin(feats, only if isinstance(only, np.ndarray) else np.fromiter(only, dtype=np.int64))
+            feats, vals, links, source = feats[keep], vals[keep], links[keep], source[keep]
+        # per feature the largest weight, the first of equal ones
+        order = np.lexsort((np.arange(len(feats)), -vals, feats))
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = feats[order][1:] != feats[order][:-1]
+        pick = order[first]
+        out = dict(zip(feats[pick].tolist(), [surfaces[k] for k in source[pick].tolist()]))
+        link = dict(zip(feats[pick].tolist(), links[pick].tolist()))
         # the features that link no reason: those a word has only through
         # splitting a word the dictionary knows as a whole
-        an = v.analyzer
-        get = v.features.get
         weak, heads, head_parts = set(), set(), set()
         for key in units:
             surface = prov.get(key)
-            for names, found in ((an.weak_features(key), weak), (an.head_features(key), heads),
-                                 (an.head_part_features(key), head_parts)):
-                for name in names:
-                    f = get(name)
-                    if f is not None and out.get(f) == surface:
+            for ids, found in zip(self.quiet(key), (weak, heads, head_parts)):
+                for f in ids.tolist():
+                    if out.get(f) == surface:
                         found.add(f)
-        return Words(out, {f: x for f, (_, _, x) in best.items()}, weak, heads, head_parts)
+        return Words(out, link, weak, heads, head_parts)
+
+    quiet_base: "QuietTable | None" = None  # worked out at a snapshot's build, for the units then
+
+    def quiet(self, key) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The ids of a unit's weak, head and head-part features (see
+        :meth:`Analyzer.weak_features`), kept per unit: working their names out and
+        looking each name up again for every document explained cost ten times
+        the document's analysis.  A snapshot holds them for the units of its
+        build (:meth:`quiet_table`); a process works out and keeps those of later
+        units.  A name without an id yet is looked up again once the vocabulary
+        has grown."""
+        v = self.vectoriser
+        uid = v.units.get(key)
+        if uid is None:
+            return self._quiet_of(key)[:3]
+        base = self.quiet_base
+        if base is not None and uid < base.n and (base.complete[uid] or base.n_features == v.n_features):
+            return base[uid]
+        hit = self._quiet.get(uid)
+        if hit is None or not (hit[3] or hit[4] == v.n_features):
+            hit = self._quiet_of(key)
+            if len(self._quiet) >= QUIET_CACHE_SIZE:
+                self._quiet.clear()
+            self._quiet[uid] = hit
+        return hit[:3]
+
+    def _quiet_of(self, key) -> tuple:
+        """(weak, heads, head_parts ids, every name had an id, the vocabulary's size then)."""
+        v = self.vectoriser
+        names = v.analyzer.quiet_names(key)
+        if not any(names):
+            return _NO_QUIET
+        ids, complete = _name_ids(v.features, names)
+        return (*ids, complete, v.n_features)
+
+    def quiet_table(self) -> "QuietTable":
+        """:meth:`quiet` for every unit of the vocabulary, as arrays (for a snapshot)."""
+        v = self.vectoriser
+        keys = sorted(v.units, key=v.units.get)
+        quiet_names = v.analyzer.quiet_names
+        names = [quiet_names(key) for key in keys]
+        flat = [n for three in names for part in three for n in part]
+        found = _get_many(v.features, flat)
+        lens = np.fromiter((len(part) for three in names for part in three), dtype=np.int64, count=3 * len(keys))
+        known = np.fromiter((f is not None for f in found), dtype=bool, count=len(found))
+        ids = np.fromiter((f for f in found if f is not None), dtype=np.int64, count=int(known.sum()))
+        # per unit and kind: how many of its names have an id (the offsets), and whether all have one
+        offsets = np.zeros(3 * len(keys) + 1, dtype=np.int64)
+        bounds = np.concatenate([[0], np.cumsum(lens)])
+        kept = np.concatenate([[0], np.cumsum(known)])
+        np.subtract(kept[bounds[1:]], kept[bounds[:-1]], out=offsets[1:])
+        np.cumsum(offsets, out=offsets)
+        complete = (kept[bounds[3::3]] - kept[bounds[:-1:3]]) == (bounds[3::3] - bounds[:-1:3])
+        ids = ids[np.lexsort((ids, np.repeat(np.arange(3 * len(keys)), np.diff(offsets))))]  # sorted per kind
+        return QuietTable(_compact_ids(ids), offsets, complete, v.n_features)
 
     def reasons(self, q, qprov, c, cprov, score: float | None = None, keep_common: bool = False) -> list[Reason]:
         """Reasons from two stored or transformed rows; ``score`` defaults to

@@ -389,6 +389,9 @@ def matcher_state(matcher) -> dict:
             # learnt at the build from a sample of the rows: a serving process does not learn it again
             "everyday": matcher.explainer.everyday(),
             "general": matcher.explainer.general(),
+            # each unit's features that link no reason, as ids: a serving process neither works them
+            # out nor keeps their names (reasons.Explainer.quiet)
+            "quiet": matcher.explainer.quiet_table(),
         }
 
 
@@ -427,6 +430,7 @@ def restore(state: dict, bridge=None):
     m.explainer._boiler = state["boilerplate"]
     m.explainer._everyday = state.get("everyday")  # snapshots written before it: learnt on first use
     m.explainer._general = state.get("general")
+    m.explainer.quiet_base = state.get("quiet")  # snapshots written before it: worked out on first use
     # The analyser's tables (lemmas per language) are loaded on first use: now, so that a process
     # forked after loading (gunicorn --preload) shares them instead of loading its own copy.
     for lang, text in (("de", "Anlagen planen und prüfen"), ("en", "planning and testing plants")):

@@ -868,12 +868,26 @@ class Analyzer:
         cache = self.__dict__.setdefault("_weak", {})
         hit = cache.get(key)
         if hit is None:
-            full = self.expand_token(key[1], key[2], False)
-            plain = self.expand_token(key[1], key[2], False, known_split=False)
-            hit = cache[key] = frozenset(k for k in full if k not in plain) or _NONE
+            hit = cache[key] = self._weak_of(key)
             if len(cache) > 100_000:
                 cache.clear()
         return hit
+
+    def _weak_of(self, key) -> frozenset[str]:
+        """:meth:`weak_features` worked out, not cached."""
+        if key[0] != "t" or not self.cfg.split_known_compounds or self.splitter is None:
+            return _NONE
+        full = self.expand_token(key[1], key[2], False)
+        plain = self.expand_token(key[1], key[2], False, known_split=False)
+        return frozenset(k for k in full if k not in plain) or _NONE
+
+    def quiet_names(self, key) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+        """The names of :meth:`weak_features`, :meth:`head_features` and
+        :meth:`head_part_features` of a unit, worked out and not cached here:
+        the reasons keep their feature ids per unit instead (see
+        ``reasons.Explainer.quiet``)."""
+        heads, head_parts = self._heads_of(key)
+        return self._weak_of(key), heads, head_parts
 
     def head_features(self, key) -> frozenset[str]:
         """The features a unit has only through the head (last part) of its
@@ -895,21 +909,27 @@ class Analyzer:
         cache = self.__dict__.setdefault("_head_cache", {})
         hit = cache.get(key)
         if hit is None:
-            full = self.expand_token(key[1], key[2], False)
-            plain = self.expand_token(key[1], key[2], False, heads=False)
-            only = frozenset(k for k in full if k not in plain)
-            n = self.normal(key[1], "de")
-            parts = () if n is None else (self.splitter.split(n) or self.splitter.split(n, known=True))
-            head = frozenset()
-            if len(parts) > 1:
-                p = self._masculine(parts[-1]) or parts[-1]
-                head = frozenset(self.expand_token(p, "de", False, typos=False)) & frozenset(full)
-            # most units have neither: one shared empty set, no copy of ``only`` when the head adds nothing
-            only = only or _NONE
-            hit = cache[key] = (only, only | head if not head <= only else only)
+            hit = cache[key] = self._heads_of(key)
             if len(cache) > 100_000:
                 cache.clear()
         return hit
+
+    def _heads_of(self, key) -> tuple[frozenset[str], frozenset[str]]:
+        """:meth:`_heads` worked out, not cached."""
+        if key[0] != "t" or self.splitter is None:
+            return _NONE, _NONE
+        full = self.expand_token(key[1], key[2], False)
+        plain = self.expand_token(key[1], key[2], False, heads=False)
+        only = frozenset(k for k in full if k not in plain)
+        n = self.normal(key[1], "de")
+        parts = () if n is None else (self.splitter.split(n) or self.splitter.split(n, known=True))
+        head = frozenset()
+        if len(parts) > 1:
+            p = self._masculine(parts[-1]) or parts[-1]
+            head = frozenset(self.expand_token(p, "de", False, typos=False)) & frozenset(full)
+        # most units have neither: one shared empty set, no copy of ``only`` when the head adds nothing
+        only = only or _NONE
+        return only, (only | head if not head <= only else only)
 
     def expand_token(self, tok: str, lang: str, chars: bool, known_split: bool = True,
                      typos: bool = True, heads: bool = True) -> dict[str, float]:
