@@ -21,6 +21,7 @@ import scipy.sparse as sp
 
 from .config import MatcherConfig
 from .documents import Document, Reason
+from .snapshot import take
 from .store import Store
 from .text import char_ngram_count, fold
 from .vectorise import BLOCKS, Vectoriser
@@ -32,6 +33,9 @@ WORD_CACHE_SIZE = 100_000  # words of reasons told everyday or not
 _TOKEN = re.compile(r"[^\W\d_]+")
 REASON_FEATURES = 256  # the heaviest shared features looked at
 QUIET_CACHE_SIZE = 200_000  # units whose quiet features a process keeps (most share one empty entry)
+
+
+_NO_ARRAY = np.zeros(0, dtype=np.int64)
 
 
 class Words:
@@ -70,6 +74,29 @@ class Words:
         narrow = links.astype(np.float32)
         self.links = narrow if np.array_equal(narrow, links) else links
         self._weak, self._heads, self._head_parts = _id_array(weak), _id_array(heads), _id_array(head_parts)
+
+    @classmethod
+    def of_sorted(cls, feats: np.ndarray, words: list[str], links: np.ndarray, weak: np.ndarray = _NO_ARRAY,
+                  heads: np.ndarray = _NO_ARRAY, head_parts: np.ndarray = _NO_ARRAY) -> "Words":
+        """The same as the constructor, of arrays: the feature ids ascending, the word behind each and
+        its link weight, and the three kinds of quiet features."""
+        self = cls.__new__(cls)
+        pos, at = {}, 0
+        for name in dict.fromkeys(words):
+            pos[name] = at
+            at += len(name)
+        self.text = "".join(pos)
+        n = len(words)
+        start = np.fromiter(map(pos.__getitem__, words), dtype=np.int64, count=n)
+        end = start + np.fromiter(map(len, words), dtype=np.int64, count=n)
+        self.feats = _compact_ids(np.asarray(feats, dtype=np.int64))
+        where = np.uint16 if at < 2**16 else np.int64
+        self.starts, self.ends = start.astype(where), end.astype(where)
+        links = np.asarray(links, dtype=np.float64)
+        narrow = links.astype(np.float32)
+        self.links = narrow if np.array_equal(narrow, links) else links
+        self._weak, self._heads, self._head_parts = _id_array(weak), _id_array(heads), _id_array(head_parts)
+        return self
 
     @property
     def weak(self) -> frozenset[int]:
@@ -143,7 +170,7 @@ _NO_QUIET = (_NO_IDS, _NO_IDS, _NO_IDS, True, 0)
 
 def _id_array(ids: Iterable[int]) -> np.ndarray:
     """Feature ids as a sorted array (an empty one shared)."""
-    ids = np.unique(np.fromiter(ids, dtype=np.int64))
+    ids = np.unique(ids if isinstance(ids, np.ndarray) else np.fromiter(ids, dtype=np.int64))
     return _compact_ids(ids) if len(ids) else _NO_IDS
 
 
@@ -195,6 +222,15 @@ class QuietTable:
         a, b, c, d = self.offsets[3 * uid : 3 * uid + 4].tolist()
         ids = self.ids
         return ids[a:b], ids[b:c], ids[c:d]
+
+    def take(self, uids: np.ndarray, kind: int) -> tuple[np.ndarray, np.ndarray]:
+        """The ids of one kind (0 weak, 1 heads, 2 head parts) of the units ``uids`` joined, and
+        each unit's count."""
+        starts = self.offsets[3 * uids + kind]
+        lens = self.offsets[3 * uids + kind + 1] - starts
+        ends = np.cumsum(lens)
+        total = int(ends[-1]) if len(ends) else 0
+        return self.ids[np.repeat(starts - (ends - lens), lens) + np.arange(total)].astype(np.int64), lens
 
 
 class Explainer:
@@ -383,15 +419,14 @@ class Explainer:
         # every (feature, weight, word) a unit's expansion or a direct feature gives, in that order
         get = v.units.get
         known = [(key, uid) for key, uid in zip(units, map(get, units)) if uid is not None]
-        parts = [v.unit_feats[uid] for _, uid in known]
-        lens = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
+        uids = np.fromiter((uid for _, uid in known), dtype=np.int64, count=len(known))
+        ufeats, lens = take(v.unit_feats, uids, np.int64)
+        uwts, _ = take(v.unit_wts, uids, np.float64)
         dkeys = list(direct)
         dids = v.features.get_many(dkeys) if hasattr(v.features, "get_many") else list(map(v.features.get, dkeys))
         dkept = [j for j, f in enumerate(dids) if f is not None]
-        feats = np.concatenate([np.asarray(a, dtype=np.int64) for a in parts]
-                               + [np.fromiter((dids[j] for j in dkept), dtype=np.int64, count=len(dkept))])
-        links = np.concatenate([np.asarray(v.unit_wts[uid], dtype=np.float64) for _, uid in known]
-                               + [np.ones(len(dkept))])
+        feats = np.concatenate([ufeats, np.fromiter((dids[j] for j in dkept), dtype=np.int64, count=len(dkept))])
+        links = np.concatenate([uwts, np.ones(len(dkept))])
         weights = np.concatenate([np.repeat(np.fromiter((units[key] for key, _ in known), dtype=np.float64,
                                                         count=len(known)), lens),
                                   np.fromiter((direct[dkeys[j]] for j in dkept), dtype=np.float64, count=len(dkept))])
@@ -406,18 +441,38 @@ class Explainer:
         first = np.ones(len(order), dtype=bool)
         first[1:] = feats[order][1:] != feats[order][:-1]
         pick = order[first]
-        out = dict(zip(feats[pick].tolist(), [surfaces[k] for k in source[pick].tolist()]))
-        link = dict(zip(feats[pick].tolist(), links[pick].tolist()))
-        # the features that link no reason: those a word has only through
-        # splitting a word the dictionary knows as a whole
-        weak, heads, head_parts = set(), set(), set()
-        for key in units:
-            surface = prov.get(key)
-            for ids, found in zip(self.quiet(key), (weak, heads, head_parts)):
-                for f in ids.tolist():
-                    if out.get(f) == surface:
-                        found.add(f)
-        return Words(out, link, weak, heads, head_parts)
+        picked = feats[pick]  # ascending
+        # the words as numbers (one per distinct word), to compare them as arrays below
+        code: dict[str, int] = {}
+        codes = np.fromiter((code.setdefault(w, len(code)) for w in surfaces), dtype=np.int64, count=len(surfaces))
+        picked_code = codes[source[pick]]
+        # the features that link no reason (see quiet()): a unit's, where the word behind the
+        # feature is the unit's own
+        unit_code = np.fromiter((code.get(prov.get(key), -1) for key in units), dtype=np.int64, count=len(units))
+        found = []
+        for at, lens in self._quiet_of_units(units):
+            whose = np.repeat(unit_code, lens)
+            j = np.minimum(np.searchsorted(picked, at), max(len(picked) - 1, 0))
+            hit = (picked[j] == at) & (picked_code[j] == whose) if len(picked) else np.zeros(len(at), dtype=bool)
+            found.append(at[hit])
+        return Words.of_sorted(picked, [surfaces[k] for k in source[pick].tolist()], links[pick], *found)
+
+    def _quiet_of_units(self, units) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per kind (weak, heads, head parts): :meth:`quiet` of every unit of ``units`` joined, and
+        each unit's count; from the snapshot's table in one gather where it holds them all."""
+        v = self.vectoriser
+        base = self.quiet_base
+        if base is not None and units:
+            uids = np.fromiter((v.units.get(key, -1) for key in units), dtype=np.int64, count=len(units))
+            if uids.min() >= 0 and uids.max() < base.n and (base.n_features == v.n_features
+                                                            or base.complete[uids].all()):
+                return [base.take(uids, kind) for kind in range(3)]
+        quiet = [self.quiet(key) for key in units]
+        out = []
+        for kind in range(3):
+            ids = [q[kind] for q in quiet]
+            out.append(take(ids, np.arange(len(ids)), np.int64))
+        return out
 
     quiet_base: "QuietTable | None" = None  # worked out at a snapshot's build, for the units then
 

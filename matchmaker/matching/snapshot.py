@@ -176,6 +176,25 @@ class Ragged:
     def append(self, array: np.ndarray) -> None:
         self.tail.append(array)
 
+    def take(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The arrays of ``ids`` joined (in that order), and their lengths."""
+        return take(self, ids, self.data.dtype)
+
+
+def take(arrays, ids: np.ndarray, dtype) -> tuple[np.ndarray, np.ndarray]:
+    """``arrays[i]`` for each of ``ids``, joined, and their lengths; of a :class:`Ragged` (the ids all
+    in its joined part) with one gather instead of a slice per id."""
+    ids = np.asarray(ids, dtype=np.int64)
+    if isinstance(arrays, Ragged) and len(ids) and int(ids.max()) < len(arrays.offsets) - 1:
+        starts = arrays.offsets[ids]
+        lens = arrays.offsets[ids + 1] - starts
+        ends = np.cumsum(lens)
+        at = np.repeat(starts - (ends - lens), lens) + np.arange(int(ends[-1]))
+        return arrays.data[at].astype(dtype, copy=False), lens
+    parts = [arrays[i] for i in ids.tolist()]
+    lens = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
+    return (np.concatenate([np.asarray(a, dtype=dtype) for a in parts]) if parts else np.zeros(0, dtype)), lens
+
 
 class BlockList:
     """The block of each feature (vectorise.py): an array, plus the blocks appended since."""
