@@ -1067,3 +1067,28 @@ def test_explaining_keeps_each_units_quiet_features_as_ids_not_names(ding):
     assert table.n == len(v.units) and table.complete.all()
     for unit, uid in v.units.items():
         assert [a.tolist() for a in table[uid]] == [a.tolist() for a in m.explainer.quiet(unit)], unit
+
+
+def test_a_document_that_is_not_stored_is_analysed_once_and_kept_within_bounds(ding):
+    """A company sees reasons against a graduate's card, a document that is never stored, on every
+    page that lists the graduate: its row and words are kept by content (at most ``fresh_size``), and
+    give the same reasons as working them out again; a new word in the vocabulary retires them."""
+    full = Matcher(bridge=ding).fit(OFFERS, PROFILES)
+    tiny = Matcher(bridge=ding).fit(OFFERS, PROFILES)
+    tiny.explainer.fresh_size = 2
+    cards = [Document(None, title=t, skills=s, lang="en") for t, s in (
+        ("automation engineer", ["control systems"]), ("baker", ["bread"]), ("gardener", ["trees", "garden"]),
+        ("engineer", ["automation"]))]
+    first = [full.explain(OFFERS[0], card) for card in cards]
+    assert any(reasons for _score, reasons in first)
+    assert len(full.explainer.fresh) == len(cards)
+    for _ in range(2):
+        assert [full.explain(OFFERS[0], card) for card in cards] == first
+        assert [tiny.explain(OFFERS[0], card) for card in cards] == first
+        assert len(tiny.explainer.fresh) <= 2
+    # the same content is one entry, whatever list or tuple holds its skills
+    full.explain(OFFERS[0], Document(None, title="baker", skills=("bread",), lang="en"))
+    assert len(full.explainer.fresh) == len(cards)
+    full.upsert("profiles", Document("p-new", title="Zytologe", skills=["Zellbiologie"], lang="de"))
+    assert all(hit[2] != full.n_features for hit in full.explainer.fresh.values())
+    assert [full.explain(OFFERS[0], card) for card in cards] == first

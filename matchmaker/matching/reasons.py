@@ -32,6 +32,8 @@ PROV_CACHE_SIZE = 1024
 WORD_CACHE_SIZE = 100_000  # words of reasons told everyday or not
 _TOKEN = re.compile(r"[^\W\d_]+")
 REASON_FEATURES = 256  # the heaviest shared features looked at
+FRESH_CACHE_SIZE = 256  # documents that are not stored (cards, searches) whose row and words a process keeps
+FRESH = ("not stored, seen before",)  # prepare_query's mark for a row and words kept (see Explainer.fresh)
 QUIET_CACHE_SIZE = 200_000  # units whose quiet features a process keeps (most share one empty entry)
 
 
@@ -245,6 +247,10 @@ class Explainer:
         self.cache_size = PROV_CACHE_SIZE
         self._word_general: dict[str, bool] = {}
         self._quiet: dict[int, tuple] = {}  # unit id -> see quiet()
+        # documents that are not stored, by their content -> (row, words, vocabulary size then):
+        # a company's view of a graduate's card is explained on every page that lists the graduate
+        self.fresh: OrderedDict = OrderedDict()
+        self.fresh_size = FRESH_CACHE_SIZE
 
     def forget(self, side: str, doc_id) -> None:
         self.cache.pop((side, doc_id), None)
@@ -256,6 +262,7 @@ class Explainer:
         self._general = None
         self._word_general = {}
         self._quiet = {}
+        self.fresh.clear()
 
     _boiler: np.ndarray | None = None
     _everyday: np.ndarray | None = None
@@ -368,10 +375,14 @@ class Explainer:
     def prepare_query(self, doc: Document, sides: Sequence[str]):
         """Outside the lock: what :meth:`query_row` needs of a query
         document, ``(side, analyses of its words)`` when it is stored
-        unchanged on one of ``sides`` (its row is taken from there), else
-        ``(None, (its analysis, its analysis with provenance))``."""
+        unchanged on one of ``sides`` (its row is taken from there),
+        ``(FRESH, (row, words))`` when it is not stored and was seen before,
+        else ``(None, (its analysis, its analysis with provenance))``."""
         with self.lock:
             side = next((s for s in sides if doc.id is not None and self.stores[s].docs.get(doc.id) == doc), None)
+            hit = self._fresh_hit(doc) if side is None else None
+        if hit is not None:
+            return FRESH, hit
         if side is not None:
             return side, self.analyse_stored(side, [doc.id])
         v = self.vectoriser
@@ -382,12 +393,31 @@ class Explainer:
         """The row and the words of a query document."""
         v = self.vectoriser
         side, got = prepared
+        if side is FRESH:
+            return got
         if side is not None:
             if self.stores[side].docs.get(doc.id) == doc:
                 return self.stores[side].row(doc.id, v.n_features), self.stored_words(side, doc.id, got)
             # the stored document changed since it was looked at (rare): analysed here
             got = (v.analyse(doc), v.analyzer.analyze(doc, provenance=True))
-        return v.transform([got[0]]), self.words(doc, analysed=got[1])
+        row = v.transform([got[0]])  # (its new features join the vocabulary before its words are read)
+        words = self.words(doc, analysed=got[1])
+        key = _fresh_key(doc)
+        if key is not None:
+            self.fresh[key] = (row, words, v.n_features)
+            while len(self.fresh) > self.fresh_size:
+                self.fresh.popitem(last=False)
+        return row, words
+
+    def _fresh_hit(self, doc: Document) -> tuple | None:
+        """The row and words kept for a document that is not stored (the lock held): valid while
+        the vocabulary has not grown since (a word's quiet features may have found their ids)."""
+        key = _fresh_key(doc)
+        hit = self.fresh.get(key) if key is not None else None
+        if hit is None or hit[2] != self.vectoriser.n_features:
+            return None
+        self.fresh.move_to_end(key)
+        return hit[:2]
 
     def stored_words(self, side: str, doc_id, pre: dict | None = None) -> dict[int, str]:
         """Feature id -> word for a stored document, cached; ``pre``:
@@ -615,6 +645,14 @@ class Explainer:
             top = [(k, p) for k, p in top if not (self.everyday_word(names[k][0]) or self.everyday_word(names[k][1]))]
         top = top[: self.config.n_reasons]
         return [Reason(*names[key], share=round(min(p / score, 1.0), 3)) for key, p in top if p / score >= 0.01]
+
+
+def _fresh_key(doc: Document) -> tuple | None:
+    """What a document that is not stored is kept by: its content (None: it has an id, and so is
+    a stored document's newer text, looked at once)."""
+    if doc.id is not None:
+        return None
+    return doc.title, tuple(doc.skills), doc.text, doc.lang, doc.field_langs
 
 
 def _blocks(feature_block, fs: np.ndarray) -> np.ndarray:
