@@ -18,6 +18,7 @@ titles-de 0.002 (docs/matcher.md).
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 
@@ -76,10 +77,17 @@ def language_confidence(text: str) -> dict[str, float]:
 def field_languages(fields: dict[str, str]) -> tuple[str | None, tuple[tuple[str, str], ...]]:
     """The language of a document (all its fields together) and of each field whose own text says
     otherwise: ``(lang, (("title", "de"), ...))`` for `Document.lang` and `Document.field_langs`.
-    ``fields`` maps "title", "skills", "text" to their text (skills joined by newlines)."""
-    lang = detect_language("\n".join(t for t in fields.values() if t))
+    ``fields`` maps "title", "skills", "text" to their text (skills joined by newlines). The answers
+    for the last few hundred documents are kept: a page explains the same graduate's card, and ranks
+    for the same profile, again and again."""
+    return _field_languages(tuple((name, text[:_MAX_CHARS]) for name, text in fields.items()))
+
+
+@functools.lru_cache(maxsize=512)
+def _field_languages(fields: tuple[tuple[str, str], ...]) -> tuple[str | None, tuple[tuple[str, str], ...]]:
+    lang = detect_language("\n".join(t for _, t in fields if t))
     own = []
-    for name, text in fields.items():
+    for name, text in fields:
         if text and text.strip():
             mine = detect_language(text)
             if mine is not None and mine != lang:
