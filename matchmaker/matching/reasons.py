@@ -59,23 +59,10 @@ class Words:
         n = len(words)
         feats = np.fromiter(words, dtype=np.int64, count=n)
         order = np.argsort(feats, kind="stable")
-        names = list(dict.fromkeys(words.values()))
-        pos, at = {}, 0
-        for name in names:
-            pos[name] = at
-            at += len(name)
-        self.text = "".join(names)
-        start = np.fromiter((pos[w] for w in words.values()), dtype=np.int64, count=n)
-        end = start + np.fromiter(map(len, words.values()), dtype=np.int64, count=n)
-        # the smallest types that hold them exactly: a worker keeps thousands of these
-        self.feats = _compact_ids(feats[order])
-        where = np.uint16 if at < 2**16 else np.int64
-        self.starts, self.ends = start[order].astype(where), end[order].astype(where)
-        links = (np.fromiter((link.get(f, 1.0) for f in words), dtype=np.float64, count=n)[order]
+        names = list(words.values())
+        links = (np.fromiter((link.get(f, 1.0) for f in words), dtype=np.float64, count=n)
                  if link is not None else np.ones(n))
-        narrow = links.astype(np.float32)
-        self.links = narrow if np.array_equal(narrow, links) else links
-        self._weak, self._heads, self._head_parts = _id_array(weak), _id_array(heads), _id_array(head_parts)
+        self._fill(feats[order], [names[k] for k in order.tolist()], links[order], weak, heads, head_parts)
 
     @classmethod
     def of_sorted(cls, feats: np.ndarray, words: list[str], links: np.ndarray, weak: np.ndarray = _NO_ARRAY,
@@ -83,6 +70,10 @@ class Words:
         """The same as the constructor, of arrays: the feature ids ascending, the word behind each and
         its link weight, and the three kinds of quiet features."""
         self = cls.__new__(cls)
+        self._fill(feats, words, links, weak, heads, head_parts)
+        return self
+
+    def _fill(self, feats: np.ndarray, words: list[str], links: np.ndarray, weak, heads, head_parts) -> None:
         pos, at = {}, 0
         for name in dict.fromkeys(words):
             pos[name] = at
@@ -91,6 +82,7 @@ class Words:
         n = len(words)
         start = np.fromiter(map(pos.__getitem__, words), dtype=np.int64, count=n)
         end = start + np.fromiter(map(len, words), dtype=np.int64, count=n)
+        # the smallest types that hold them exactly: a worker keeps thousands of these
         self.feats = _compact_ids(np.asarray(feats, dtype=np.int64))
         where = np.uint16 if at < 2**16 else np.int64
         self.starts, self.ends = start.astype(where), end.astype(where)
@@ -98,7 +90,6 @@ class Words:
         narrow = links.astype(np.float32)
         self.links = narrow if np.array_equal(narrow, links) else links
         self._weak, self._heads, self._head_parts = _id_array(weak), _id_array(heads), _id_array(head_parts)
-        return self
 
     @property
     def weak(self) -> frozenset[int]:
