@@ -293,9 +293,8 @@ class _Seeder:
                 answer(C)
             waited = intro.waiting_since()
             for side in intro.waiting_sides():
-                setattr(intro, "reminded_graduate_at" if side == G else "reminded_company_at",
-                        datetime.combine((waited + timedelta(days=8)).date(), time(6, 0)))
-            moment = datetime.combine((waited + timedelta(days=31)).date(), time(6, 0))
+                setattr(intro, "reminded_graduate_at" if side == G else "reminded_company_at", self._reminded(waited))
+            moment = min(datetime.combine((waited + timedelta(days=31)).date(), time(6, 0)), self.now)
             run(moment, ops.expire_introduction, intro, None, explain=False)
         else:
             for side in intro.waiting_sides():
@@ -329,8 +328,12 @@ class _Seeder:
         if intro.state in (S.proposed, S.accepted_by_graduate, S.accepted_by_company) \
                 and self.now - waited > ops.REMIND_AFTER:
             for side in intro.waiting_sides():
-                setattr(intro, "reminded_graduate_at" if side == G else "reminded_company_at",
-                        datetime.combine((waited + timedelta(days=8)).date(), time(6, 0)))
+                setattr(intro, "reminded_graduate_at" if side == G else "reminded_company_at", self._reminded(waited))
+
+    def _reminded(self, waited: datetime) -> datetime:
+        """When the daily reminder run (06:00) reminded a side asked at `waited`: the morning after a
+        week, and never later than now (seeded between midnight and six, that morning is still to come)."""
+        return min(datetime.combine((waited + timedelta(days=8)).date(), time(6, 0)), self.now)
 
 
 def seed_introductions(offers: dict[str, Offer], profiles: list[GraduateProfile], staff: User, now: datetime,
