@@ -37,9 +37,6 @@ FRESH = ("not stored, seen before",)  # prepare_query's mark for a row and words
 QUIET_CACHE_SIZE = 200_000  # units whose quiet features a process keeps (most share one empty entry)
 
 
-_NO_ARRAY = np.zeros(0, dtype=np.int64)
-
-
 class Words:
     """Feature id -> the word of a document behind it, as arrays: the feature ids sorted, and
     per feature where its word lies in one string of the document's words and its weight in
@@ -65,8 +62,8 @@ class Words:
         self._fill(feats[order], [names[k] for k in order.tolist()], links[order], weak, heads, head_parts)
 
     @classmethod
-    def of_sorted(cls, feats: np.ndarray, words: list[str], links: np.ndarray, weak: np.ndarray = _NO_ARRAY,
-                  heads: np.ndarray = _NO_ARRAY, head_parts: np.ndarray = _NO_ARRAY) -> "Words":
+    def of_sorted(cls, feats: np.ndarray, words: list[str], links: np.ndarray, weak: Iterable[int] = (),
+                  heads: Iterable[int] = (), head_parts: Iterable[int] = ()) -> "Words":
         """The same as the constructor, of arrays: the feature ids ascending, the word behind each and
         its link weight, and the three kinds of quiet features."""
         self = cls.__new__(cls)
@@ -438,13 +435,13 @@ class Explainer:
         v = self.vectoriser
         units, direct, _, prov = analysed if analysed is not None else v.analyzer.analyze(doc, provenance=True)
         # every (feature, weight, word) a unit's expansion or a direct feature gives, in that order
-        get = v.units.get
-        known = [(key, uid) for key, uid in zip(units, map(get, units)) if uid is not None]
-        uids = np.fromiter((uid for _, uid in known), dtype=np.int64, count=len(known))
+        unit_ids = np.fromiter((v.units.get(key, -1) for key in units), dtype=np.int64, count=len(units))
+        known = [(key, uid) for key, uid in zip(units, unit_ids.tolist()) if uid >= 0]
+        uids = unit_ids[unit_ids >= 0]
         ufeats, lens = take(v.unit_feats, uids, np.int64)
         uwts, _ = take(v.unit_wts, uids, np.float64)
         dkeys = list(direct)
-        dids = v.features.get_many(dkeys) if hasattr(v.features, "get_many") else list(map(v.features.get, dkeys))
+        dids = _get_many(v.features, dkeys)
         dkept = [j for j, f in enumerate(dids) if f is not None]
         feats = np.concatenate([ufeats, np.fromiter((dids[j] for j in dkept), dtype=np.int64, count=len(dkept))])
         links = np.concatenate([uwts, np.ones(len(dkept))])
@@ -471,20 +468,20 @@ class Explainer:
         # feature is the unit's own
         unit_code = np.fromiter((code.get(prov.get(key), -1) for key in units), dtype=np.int64, count=len(units))
         found = []
-        for at, lens in self._quiet_of_units(units):
+        for at, lens in self._quiet_of_units(units, unit_ids):
             whose = np.repeat(unit_code, lens)
             j = np.minimum(np.searchsorted(picked, at), max(len(picked) - 1, 0))
             hit = (picked[j] == at) & (picked_code[j] == whose) if len(picked) else np.zeros(len(at), dtype=bool)
             found.append(at[hit])
         return Words.of_sorted(picked, [surfaces[k] for k in source[pick].tolist()], links[pick], *found)
 
-    def _quiet_of_units(self, units) -> list[tuple[np.ndarray, np.ndarray]]:
-        """Per kind (weak, heads, head parts): :meth:`quiet` of every unit of ``units`` joined, and
-        each unit's count; from the snapshot's table in one gather where it holds them all."""
+    def _quiet_of_units(self, units, uids: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per kind (weak, heads, head parts): :meth:`quiet` of every unit of ``units`` (their ids
+        ``uids``, -1 where a unit has none) joined, and each unit's count; from the snapshot's table
+        in one gather where it holds them all."""
         v = self.vectoriser
         base = self.quiet_base
-        if base is not None and units:
-            uids = np.fromiter((v.units.get(key, -1) for key in units), dtype=np.int64, count=len(units))
+        if base is not None and len(uids):
             if uids.min() >= 0 and uids.max() < base.n and (base.n_features == v.n_features
                                                             or base.complete[uids].all()):
                 return [base.take(uids, kind) for kind in range(3)]
@@ -532,22 +529,12 @@ class Explainer:
     def quiet_table(self) -> "QuietTable":
         """:meth:`quiet` for every unit of the vocabulary, as arrays (for a snapshot)."""
         v = self.vectoriser
-        keys = sorted(v.units, key=v.units.get)
-        quiet_names = v.analyzer.quiet_names
-        names = [quiet_names(key) for key in keys]
-        flat = [n for three in names for part in three for n in part]
-        found = _get_many(v.features, flat)
-        lens = np.fromiter((len(part) for three in names for part in three), dtype=np.int64, count=3 * len(keys))
-        known = np.fromiter((f is not None for f in found), dtype=bool, count=len(found))
-        ids = np.fromiter((f for f in found if f is not None), dtype=np.int64, count=int(known.sum()))
-        # per unit and kind: how many of its names have an id (the offsets), and whether all have one
-        offsets = np.zeros(3 * len(keys) + 1, dtype=np.int64)
-        bounds = np.concatenate([[0], np.cumsum(lens)])
-        kept = np.concatenate([[0], np.cumsum(known)])
-        np.subtract(kept[bounds[1:]], kept[bounds[:-1]], out=offsets[1:])
-        np.cumsum(offsets, out=offsets)
-        complete = (kept[bounds[3::3]] - kept[bounds[:-1:3]]) == (bounds[3::3] - bounds[:-1:3])
-        ids = ids[np.lexsort((ids, np.repeat(np.arange(3 * len(keys)), np.diff(offsets))))]  # sorted per kind
+        quiet = [self._quiet_of(key) for key in sorted(v.units, key=v.units.get)]
+        parts = [hit[kind] for hit in quiet for kind in range(3)]  # per unit its three kinds, in turn
+        offsets = np.zeros(len(parts) + 1, dtype=np.int64)
+        np.cumsum(np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)), out=offsets[1:])
+        ids = np.concatenate([np.asarray(p, dtype=np.int64) for p in parts]) if parts else np.zeros(0, np.int64)
+        complete = np.fromiter((hit[3] for hit in quiet), dtype=bool, count=len(quiet))
         return QuietTable(_compact_ids(ids), offsets, complete, v.n_features)
 
     def reasons(self, q, qprov, c, cprov, score: float | None = None, keep_common: bool = False) -> list[Reason]:

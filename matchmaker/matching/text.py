@@ -862,19 +862,8 @@ class Analyzer:
     def weak_features(self, key) -> frozenset[str]:
         """The features a unit has only through splitting a word the
         dictionary knows as a whole ("Elektrolyse" -> elektro + lyse): they
-        count in the score but link no reason (cached per unit)."""
-        if key[0] != "t" or not self.cfg.split_known_compounds or self.splitter is None:
-            return frozenset()
-        cache = self.__dict__.setdefault("_weak", {})
-        hit = cache.get(key)
-        if hit is None:
-            hit = cache[key] = self._weak_of(key)
-            if len(cache) > 100_000:
-                cache.clear()
-        return hit
-
-    def _weak_of(self, key) -> frozenset[str]:
-        """:meth:`weak_features` worked out, not cached."""
+        count in the score but link no reason.  Not cached: the reasons keep
+        their feature ids per unit (``reasons.Explainer.quiet``)."""
         if key[0] != "t" or not self.cfg.split_known_compounds or self.splitter is None:
             return _NONE
         full = self.expand_token(key[1], key[2], False)
@@ -882,19 +871,17 @@ class Analyzer:
         return frozenset(k for k in full if k not in plain) or _NONE
 
     def quiet_names(self, key) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-        """The names of :meth:`weak_features`, :meth:`head_features` and
-        :meth:`head_part_features` of a unit, worked out and not cached here:
-        the reasons keep their feature ids per unit instead (see
-        ``reasons.Explainer.quiet``)."""
-        heads, head_parts = self._heads_of(key)
-        return self._weak_of(key), heads, head_parts
+        """:meth:`weak_features`, :meth:`head_features` and
+        :meth:`head_part_features` of a unit at once."""
+        heads, head_parts = self._heads(key)
+        return self.weak_features(key), heads, head_parts
 
     def head_features(self, key) -> frozenset[str]:
         """The features a unit has only through the head (last part) of its
         compound split ("Fernerkundungstechniker" -> techniker): two
         different compounds that share nothing but their heads link no
         reason ("Fernerkundungstechniker ↔ Wasserversorgungstechniker",
-        "Studienassistent ↔ Tonassistent"); cached per unit."""
+        "Studienassistent ↔ Tonassistent")."""
         return self._heads(key)[0]
 
     def head_part_features(self, key) -> frozenset[str]:
@@ -904,18 +891,6 @@ class Analyzer:
         return self._heads(key)[1]
 
     def _heads(self, key) -> tuple[frozenset[str], frozenset[str]]:
-        if key[0] != "t" or self.splitter is None:
-            return frozenset(), frozenset()
-        cache = self.__dict__.setdefault("_head_cache", {})
-        hit = cache.get(key)
-        if hit is None:
-            hit = cache[key] = self._heads_of(key)
-            if len(cache) > 100_000:
-                cache.clear()
-        return hit
-
-    def _heads_of(self, key) -> tuple[frozenset[str], frozenset[str]]:
-        """:meth:`_heads` worked out, not cached."""
         if key[0] != "t" or self.splitter is None:
             return _NONE, _NONE
         full = self.expand_token(key[1], key[2], False)
@@ -1048,9 +1023,6 @@ class Analyzer:
         against the dictionary's words and ``words`` (see
         :meth:`corpus_part_words`); set at each fit and kept in a snapshot."""
         self.corpus_parts = frozenset(words)
-        # (the reasons' caches of expansions made with the parts before)
-        self.__dict__.pop("_weak", None)
-        self.__dict__.pop("_head_cache", None)
         self.corpus_splitter = (self.splitter.with_words(self.corpus_parts)
                                 if self.splitter is not None and self.corpus_parts else None)
 
