@@ -106,6 +106,38 @@ def untranslated(locale: str) -> list[str]:
     return result
 
 
+# Translations of the templates' strings, by (locale, string): a few hundred of each page's strings
+# are translated on every request. Templates translate literal strings only, so this stays small;
+# the bound is a guard.
+_TEMPLATE_TRANSLATIONS: dict = {}
+TEMPLATE_TRANSLATIONS_SIZE = 20_000
+
+
+def template_gettext(string: str) -> str:
+    """The templates' `_()`: Flask-Babel's translation of the request's locale, kept once looked up
+    (each look-up otherwise finds the domain, the locale and the catalogue anew: about 19 µs a call
+    against 12 µs, most of it Jinja's own). Catalogues are loaded once a process either way."""
+    from flask_babel import get_locale, get_translations
+
+    key = (get_locale(), string)
+    found = _TEMPLATE_TRANSLATIONS.get(key)
+    if found is None:
+        found = get_translations().ugettext(string)
+        if len(_TEMPLATE_TRANSLATIONS) < TEMPLATE_TRANSLATIONS_SIZE:
+            _TEMPLATE_TRANSLATIONS[key] = found
+    return found
+
+
+def install_template_gettext(app) -> None:
+    """Use `template_gettext` for the templates' `_()` (after Flask-Babel installed its own)."""
+    from flask_babel import get_translations
+
+    app.jinja_env.install_gettext_callables(
+        gettext=template_gettext,
+        ngettext=lambda singular, plural, n: get_translations().ungettext(singular, plural, n),
+        newstyle=True)
+
+
 def current_locale() -> str:
     """The request's language as a code ("de", "en"); German where none is chosen (the default of the site)."""
     from flask_babel import get_locale

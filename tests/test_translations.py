@@ -18,3 +18,11 @@ def test_pages_speak_german_by_default_and_english_on_request(client):
     assert "Anmelden" in german or "Registrieren" in german
     english = client.get("/", headers={"Accept-Language": "en-GB"}).get_data(as_text=True)
     assert "Register" in english and "Log in" in english
+
+
+def test_the_templates_kept_translations_follow_each_requests_language(client):
+    """The templates' translations are kept by language: German, English and German again in one process."""
+    for header, present, absent in (("de-DE", "Anmelden", "Log in"), ("en-GB", "Log in", "Anmelden"),
+                                    ("de-DE", "Anmelden", "Log in")):
+        page = client.get("/auth/login", headers={"Accept-Language": header}).get_data(as_text=True)
+        assert present in page and absent not in page, header
