@@ -164,6 +164,26 @@ def _id_array(ids: Iterable[int]) -> np.ndarray:
     return _compact_ids(ids) if len(ids) else _NO_IDS
 
 
+def _shared(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The features two rows share, ascending, and where each is in either row: ``np.intersect1d(a,
+    b, assume_unique=True, return_indices=True)``, by binary search where both rows' features are
+    sorted (as a canonical row's are)."""
+    if not len(a) or not len(b) or np.any(a[1:] < a[:-1]) or np.any(b[1:] < b[:-1]):
+        return np.intersect1d(a, b, assume_unique=True, return_indices=True)
+    j = np.minimum(np.searchsorted(b, a), len(b) - 1)
+    hit = b[j] == a
+    return a[hit], np.flatnonzero(hit), j[hit]
+
+
+def _in_sorted(values: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """``np.isin(values, ids)`` for a sorted array ``ids``: a binary search per value instead of
+    sorting both (a fit's reasons ask this six times; numpy's set functions cost more than the search
+    at these sizes)."""
+    if not len(ids):
+        return np.zeros(len(values), dtype=bool)
+    return ids[np.minimum(np.searchsorted(ids, values), len(ids) - 1)] == values
+
+
 def _ids(prov, name: str) -> np.ndarray:
     """The feature ids of :class:`Words` ``name`` ("weak", "heads", "head_parts") as a sorted array,
     also for a plain mapping with such an attribute (or none: empty)."""
@@ -544,7 +564,7 @@ class Explainer:
         words it found for what a person typed, however common they are)."""
         q = q.tocsr()
         c = c.tocsr()
-        common, qi, ci = np.intersect1d(q.indices, c.indices, assume_unique=True, return_indices=True)
+        common, qi, ci = _shared(q.indices, c.indices)
         prod = q.data[qi].astype(np.float64) * c.data[ci]
         if score is None:
             score = float(prod.sum())
@@ -569,11 +589,9 @@ class Explainer:
         if keep_common:
             quiet = np.zeros(len(common), dtype=bool)
         else:
-            qheads, cheads = _ids(qprov, "heads"), _ids(cprov, "heads")
-            heads_only = np.union1d(np.intersect1d(qheads, _ids(cprov, "head_parts")),
-                                    np.intersect1d(cheads, _ids(qprov, "head_parts")))
-            quiet = np.isin(common, heads_only)
-        quiet |= boiler | np.isin(common, _ids(qprov, "weak")) | np.isin(common, _ids(cprov, "weak"))
+            quiet = ((_in_sorted(common, _ids(qprov, "heads")) & _in_sorted(common, _ids(cprov, "head_parts")))
+                     | (_in_sorted(common, _ids(cprov, "heads")) & _in_sorted(common, _ids(qprov, "head_parts"))))
+        quiet |= boiler | _in_sorted(common, _ids(qprov, "weak")) | _in_sorted(common, _ids(cprov, "weak"))
         (qwords, qlink), (cwords, clink) = _lookup(qprov, common), _lookup(cprov, common)
         strength: dict[tuple[str, str], float] = {}  # the strongest solid link of a merged pair
         is_char = (_blocks(blocks, common) == char).tolist()
