@@ -128,10 +128,40 @@ def template_gettext(string: str) -> str:
     return found
 
 
+_FIT_TEXTS: dict = {}
+
+
+def fit_texts() -> dict[str, str]:
+    """The fixed words of a fit and its reason chips (templates/matching/_fit.html, _reason.html) in the
+    request's language, translated once a language: a page lists twenty fits and a few hundred chips."""
+    from flask_babel import get_locale, gettext
+
+    locale = get_locale()
+    texts = _FIT_TEXTS.get(locale)
+    if texts is None:
+        texts = _FIT_TEXTS[locale] = {
+            "very_good": gettext("very good fit"),
+            "very_good_meaning": gettext("Among the best fifth of the fits found, and clearly ahead of the rest."),
+            "good": gettext("good fit"),
+            "good_meaning": gettext("Among the best fifth of the fits found."),
+            "partial": gettext("partial fit"),
+            "partial_meaning": gettext("Shares some words, below the best fifth of the fits found."),
+            "because": gettext("Because both mention:"),
+            "kind": gettext("kind of offer"), "german": gettext("German level"), "degree": gettext("degree"),
+            "start": gettext("start date"), "does_not_fit": gettext("does not fit"),
+            # a format: "%(share)d%% of the score"
+            "share": gettext("%(share)d%% of the score"),
+            "skills": gettext("in the skills"), "field_of_study": gettext("in the field of study"),
+            "headline": gettext("in the headline"),
+        }
+    return texts
+
+
 def install_template_gettext(app) -> None:
     """Use `template_gettext` for the templates' `_()` (after Flask-Babel installed its own)."""
     from flask_babel import get_translations
 
+    app.jinja_env.globals["fit_texts"] = fit_texts
     app.jinja_env.install_gettext_callables(
         gettext=template_gettext,
         ngettext=lambda singular, plural, n: get_translations().ungettext(singular, plural, n),

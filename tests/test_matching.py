@@ -396,3 +396,23 @@ def test_the_near_misses_page_on_instead_of_stopping(app, client, login_as, make
     assert len(_ranked_titles(second)) == 5 and "Page 2 of 2" in second
     assert set(_ranked_titles(first)).isdisjoint(_ranked_titles(second))
     assert 'class="failed"' in second
+
+
+def test_a_fit_speaks_the_readers_language_with_its_label_chips_and_conditions(client, make_profile, make_offer,
+                                                                                 login_as):
+    """The fixed words of a fit (label, chips' share of the score, the conditions) follow the page's language,
+    German and English in turn in one process."""
+    profile = make_profile(headline="Automation engineer", skills=["automation", "Python"], wanted_kinds=[],
+                           german_level="A2")
+    make_offer(title="Automation engineer (m/f/d)", required_skills=["automation", "Python"],
+               description="Automation of our plants with Python.", language="en", min_german_level="C1")
+    login_as(profile.user)
+    for lang, label, share, condition, failed in (
+            ("en", "fit</span>", "% of the score", "German level", "does not fit"),
+            ("de", "passt", "% der Bewertung", "Deutschniveau", "passt nicht"),
+            ("en", "fit</span>", "% of the score", "German level", "does not fit")):
+        client.get(f"/lang/{lang}")
+        body = html.unescape(_page(client, "/matches/offers?all=1"))
+        assert "Automation engineer (m/f/d)" in body, lang
+        assert label in body and re.search(r'title="\d+' + re.escape(share) + '"', body), lang
+        assert f"✗ {condition} — {failed}" in body, lang
