@@ -1090,3 +1090,20 @@ def test_a_document_that_is_not_stored_is_analysed_once_and_kept_within_bounds(d
     full.upsert("profiles", Document("p-new", title="Zytologe", skills=["Zellbiologie"], lang="de"))
     assert all(hit[2] != full.n_features for hit in full.explainer.fresh.values())
     assert [full.explain(OFFERS[0], card) for card in cards] == first
+
+
+def test_a_row_mask_ranks_as_the_ids_it_was_made_of_also_after_changes(mono):
+    """`Matcher.row_mask` looks a set of ids up once; ranking with it is ranking with the set. An offer
+    added after it is not allowed by it, one removed after it is gone from both."""
+    m = Matcher(bridge=mono).fit(OFFERS, PROFILES)
+    query = Document(None, title="Pflege Park Bäume Brot Prüfung", lang="de")
+    allowed = {"o-bake", "o-garden", "o-precise", "not-an-offer"}
+    mask = m.row_mask("offers", allowed)
+    assert [(h.id, h.score) for h in m.rank(query, "offers", k=None, allowed=mask, explain=False)] == \
+        [(h.id, h.score) for h in m.rank(query, "offers", k=None, allowed=allowed, explain=False)]
+    assert {h.id for h in m.rank(query, "offers", k=None, allowed=mask, explain=False)} == {"o-bake", "o-garden", "o-precise"}
+    m.upsert("offers", Document("o-new", title="Gärtner für Bäume im Park", lang="de"))
+    m.remove("offers", "o-bake")
+    ranked = [h.id for h in m.rank(query, "offers", k=None, allowed=mask, explain=False)]
+    assert "o-new" not in ranked and "o-bake" not in ranked and set(ranked) == {"o-garden", "o-precise"}
+    assert ranked == [h.id for h in m.rank(query, "offers", k=None, allowed={"o-garden", "o-precise"}, explain=False)]

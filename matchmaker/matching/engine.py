@@ -61,7 +61,7 @@ from .bridge import Bridge, default_bridge
 from .config import MatcherConfig
 from .documents import Analysed, Document, Match, Reason, fit_labels, label_fits
 from .hubness import HubValues
-from .ranking import top, top_batch
+from .ranking import RowMask, allowed_mask, top, top_batch
 from .reasons import Explainer, dot
 from .sides import OFFERS_PROFILES, Pairing
 from .store import Store
@@ -74,7 +74,7 @@ __all__ = ["Analysed", "Document", "Match", "Matcher", "MatcherConfig", "OFFERS_
 
 log = logging.getLogger("matchmaker.matching")
 
-Allowed = Callable[[Hashable], bool] | set | np.ndarray | None
+Allowed = Callable[[Hashable], bool] | set | np.ndarray | RowMask | None
 
 
 class Matcher:
@@ -183,6 +183,13 @@ class Matcher:
         """Ids of the live documents of a side."""
         with self._lock:
             return list(self.stores[side].row_of)
+
+    def row_mask(self, side: str, allowed: Allowed) -> RowMask:
+        """``allowed`` (ids, a predicate or a mask) as the rows of ``side`` it allows, for ranking the
+        same candidates several times (a search ranks the words typed and their translations, each
+        both ways): pass it as ``allowed`` to :meth:`rank` and the others."""
+        with self._lock:
+            return RowMask(allowed_mask(self.stores[side], allowed))
 
     # -- ranking -----------------------------------------------------------
     def _top(self, q: sp.csr_matrix, side: str, query_side: str, k: int | None, allowed,

@@ -1332,6 +1332,7 @@ def search_offer_ids(text: str, allowed: set, k: int = 200) -> list[tuple[Match,
         return []
     matcher = get_matcher()
     best: dict[Any, tuple[Match, str]] = {}
+    allowed = matcher.row_mask("offers", allowed)  # looked up once for the words and their translations
     for words, lang, weight in _search_queries(matcher, text):
         for m in matcher.rank(search_document(words, lang), "offers", k=k, allowed=allowed, explain=False,
                               query_side="profiles"):

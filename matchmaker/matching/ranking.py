@@ -17,11 +17,24 @@ import scipy.sparse as sp
 from .store import Store
 
 
+class RowMask(NamedTuple):
+    """The rows of a store a set of ids allows, worked out once (``Matcher.row_mask``) for a caller
+    that ranks the same candidates several times: looking a set of ids up row by row costs about
+    0.2 µs an id on every call (20 ms for 100,000 allowed offers). Rows added since are not allowed."""
+
+    rows: np.ndarray
+
+
 def allowed_mask(store: Store, allowed) -> np.ndarray:
-    """Rows of ``store`` that are alive and allowed (ids, a predicate, or a
-    boolean mask aligned with the store's live ids)."""
+    """Rows of ``store`` that are alive and allowed (ids, a predicate, a
+    boolean mask aligned with the store's live ids, or a :class:`RowMask`)."""
     mask = store.alive.copy()
     if allowed is None:
+        return mask
+    if isinstance(allowed, RowMask):
+        n = min(len(mask), len(allowed.rows))
+        mask[:n] &= allowed.rows[:n]
+        mask[n:] = False
         return mask
     if isinstance(allowed, np.ndarray) and allowed.dtype == bool:
         if len(allowed) != len(store.row_of):
