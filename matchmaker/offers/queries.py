@@ -80,8 +80,8 @@ def search_public_offers(filters: dict) -> SearchResults:
 
     The words go through the matcher's analysis and dictionary (see `matching.index.search_offer_ids`), so
     "hydrogen" finds the offers that say "Wasserstoff"; the company's own name is looked up as well
-    (those offers come after the ones the words fit, newest first). Only ids and company names are read
-    for the whole candidate set; a page of the result loads its own offers (`SearchResults`)."""
+    (those offers come after the ones the words fit, newest first). Only the candidates' ids and the
+    companies' names are read; a page of the result loads its own offers (`SearchResults`)."""
     from ..matching.engine import Match
     from ..matching.index import ids_of, search_offer_ids
 
@@ -90,8 +90,10 @@ def search_public_offers(filters: dict) -> SearchResults:
     q = filters.get("q", "")
     found = [(m.id, m, lang) for m, lang in search_offer_ids(q, allowed)]
     seen = {offer_id for offer_id, _m, _l in found}
-    named = [company_id for company_id, name in db.session.execute(
-        candidates.with_only_columns(Company.id, Company.name).order_by(None).distinct()) if name_holds(name, q)]
+    # The companies' names, not the candidates' (a distinct over every candidate offer cost more):
+    # a company without a candidate offer adds nothing below.
+    named = [company_id for company_id, name in db.session.execute(sa.select(Company.id, Company.name))
+             if name_holds(name, q)]
     if named:
         found += [(offer_id, Match(offer_id, 0.0), "") for offer_id in db.session.scalars(
             candidates.with_only_columns(Offer.id).where(Offer.company_id.in_(named))) if offer_id not in seen]
