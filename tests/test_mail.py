@@ -155,7 +155,7 @@ def test_with_smtp_the_log_names_no_address_token_or_name(client, db, make_user,
                link="http://localhost/introductions/1")
     db.session.commit()
 
-    bodies = [m.body for m in db.session.scalars(db.select(OutboxMessage))]
+    bodies = [m.body for m in db.session.scalars(db.select(OutboxMessage).order_by(OutboxMessage.id))]
     tokens = [token for body in bodies for token in _tokens_in(body)]
     assert len(tokens) == 2 and "Alexandra Beispielname" in bodies[-1]
     logged = caplog.text
