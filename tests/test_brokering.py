@@ -725,3 +725,16 @@ def test_each_side_can_list_only_the_introductions_waiting_for_its_answer(db, lo
     client = login_as(company_user(invited.company))
     body = client.get("/introductions/?waiting=1").get_data(as_text=True)
     assert "Nothing waits for your answer." in body and 'id="introduction-' not in body
+
+
+def test_the_introduction_names_the_conditions_of_the_pair_in_the_readers_language(client, db, login_as, people):
+    """Beside the card, the pair's conditions with their names (the fits' own words), German and English."""
+    intro_id = start(login_as, people, "staff")
+    login_as(people["staff"])
+    for lang, names in (("en", ("kind of offer", "German level", "degree", "start date")),
+                        ("de", ("Art des Angebots", "Deutschniveau"))):
+        client.get(f"/lang/{lang}")
+        page = client.get(f"/introductions/{intro_id}").get_data(as_text=True)
+        conditions = page[page.index('<ul class="conditions">'):]
+        conditions = conditions[:conditions.index("</ul>")]
+        assert all(name in conditions for name in names), (lang, conditions)
