@@ -232,7 +232,7 @@ def register_security(app: Flask) -> None:
 
 class ProcessBytecodeCache(BytecodeCache):
     """Templates compiled once a process, for every app it makes: the test suite makes an app per test
-    and each compiled every template it rendered again (a third of a simple test's time). A bucket
+    and each compiled every template it rendered again (about a tenth of a simple test's time). A bucket
     holds the checksum of its template's source, so an edited template is compiled anew."""
 
     def __init__(self) -> None:

@@ -1332,9 +1332,9 @@ def search_offer_ids(text: str, allowed: set, k: int = 200) -> list[tuple[Match,
         return []
     matcher = get_matcher()
     best: dict[Any, tuple[Match, str]] = {}
-    allowed = matcher.row_mask("offers", allowed)  # looked up once for the words and their translations
+    rows = matcher.row_mask("offers", allowed)  # looked up once for the words and their translations
     for words, lang, weight in _search_queries(matcher, text):
-        for m in matcher.rank(search_document(words, lang), "offers", k=k, allowed=allowed, explain=False,
+        for m in matcher.rank(search_document(words, lang), "offers", k=k, allowed=rows, explain=False,
                               query_side="profiles"):
             m.score *= weight
             if m.score >= SEARCH_MIN_SCORE and (m.id not in best or m.score > best[m.id][0].score):

@@ -20,7 +20,7 @@ from .store import Store
 class RowMask(NamedTuple):
     """The rows of a store a set of ids allows, worked out once (``Matcher.row_mask``) for a caller
     that ranks the same candidates several times: looking a set of ids up row by row costs about
-    0.2 µs an id on every call (20 ms for 100,000 allowed offers). Rows added since are not allowed."""
+    0.08 µs an id on every call (7.7 ms for 100,000 allowed offers). Rows added since are not allowed."""
 
     rows: np.ndarray
 
