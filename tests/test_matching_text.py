@@ -606,3 +606,34 @@ def test_lemmas_are_kept_once_per_process():
     got = [text.lemma(w, lang) for w, lang in words]
     assert got == [text.fold(simplemma.lemmatize(w, lang=lang)) for w, lang in words]
     assert text._lemmatizer()._cached_lemmatize.cache_info().currsize == 0
+
+
+def test_an_english_words_translations_come_in_the_order_of_use(tmp_path):
+    """Ding lists a word's senses in no order of use; the German translations of an English word are
+    put in the order of how common each is in general German, so that the four the matcher takes
+    are the words a German text uses ("develop" -> entwickeln, not ausarbeiten, ausbauen, …)."""
+    dic = tmp_path / "de-en"
+    dic.write_text("Anschein {m}; Farbe {f} :: colour\nFüllung {f}; Zentrum {n} :: centre\n"
+                   "Ausbilder {m}; Lehrer {m} :: teacher\n", encoding="utf-8")
+    parsed = Bridge.parse(dic)
+    assert parsed.translate("colour", "en") == ["farbe", "anschein"]
+    assert parsed.translate("centre", "en") == ["zentrum", "fuellung"]  # looked up with its umlaut back
+    assert parsed.translate("anschein", "de") == ["colour"]  # German words' English translations stay
+    # a translation listed later moves up when it is more common by more than a quarter of a Zipf
+    # step per place (Lehrer 4.9, Ausbilder 3.6)
+    assert parsed.translate("teacher", "en") == ["lehrer", "ausbilder"]
+
+
+def test_an_english_skill_meets_the_common_german_word(ding):
+    """"develop": the dictionary lists ausarbeiten, ausbauen, ausbilden and ausprägen before
+    entwickeln; an English profile that develops products meets the German offer that develops them
+    (before, its four translations were none of them)."""
+    assert ding.translate("develop", "en")[0] == "entwickeln"
+    offers = [Document("o-dev", title="Produktmanager", text="Sie entwickeln neue Produkte für die Kunden.", lang="de"),
+              Document("o-ship", title="Produktmanager", text="Sie liefern neue Produkte an die Kunden aus.", lang="de")]
+    m = Matcher(bridge=ding).fit(offers, [])
+    profile = Document(None, skills=["develop new products"], lang="en")
+    hits = m.rank(profile, "offers", k=2)
+    assert [h.id for h in hits] == ["o-dev", "o-ship"]
+    assert hits[0].score > hits[1].score
+    assert any(r.query_term == "develop" and r.candidate_term == "entwickeln" for r in hits[0].reasons)

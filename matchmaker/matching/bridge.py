@@ -21,6 +21,7 @@ the typo index (:meth:`Bridge.typo_index`).
 from __future__ import annotations
 
 import logging
+import math
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -42,7 +43,7 @@ DEFAULT_PATHS = (
 )
 ENV_VAR = "MATCHER_DICTIONARY"
 CACHE_ENV_VAR = tables.CACHE_ENV_VAR
-_FORMAT = 10  # bump when the parsed structure or its tables change
+_FORMAT = 11  # bump when the parsed structure or its tables change
 # the tables of a loaded dictionary, each written as "<prefix>.<name>.keys" and ".values"
 _TABLES = ("de-en", "en-de", "masculine")
 
@@ -57,6 +58,12 @@ _PLACEHOLDERS = frozenset(
 )
 MAX_KEY_WORDS = 3
 MAX_TRANSLATIONS = 6
+# An English word's German translations are put in the order of how common each is in general
+# German (wordfreq's Zipf value), less this much for each place the dictionary lists it later:
+# Ding lists a word's senses in no order of use ("colour" -> Anschein, färben, …; "organise" ->
+# aufgliedern before organisieren), and the matcher weighs the first translations most and takes
+# only the first four (MatcherConfig.max_translations).  Measured in docs/matcher.md.
+FREQUENCY_ORDER_PENALTY = 0.25
 
 _warned = False
 
@@ -252,7 +259,7 @@ class Bridge:
                     break
         return cls(
             de_en=finish(de_en, "en"),
-            en_de=_bare_verbs(finish(en_de, "de")),
+            en_de=_by_frequency(_bare_verbs(finish(en_de, "de")), "de"),
             masculine=masculine,
             masc_nouns=masc,
             source=str(path),
@@ -320,6 +327,49 @@ def _bare_verbs(table: dict[str, str]) -> dict[str, str]:
                     merged.append(lst[i])
         out[bare] = "\t".join(merged[:MAX_TRANSLATIONS])
     return out
+
+
+def _by_frequency(table: dict[str, str], lang: str) -> dict[str, str]:
+    """``table`` with each list of translations into ``lang`` ordered by how common each translation
+    is in general language, less ``FREQUENCY_ORDER_PENALTY`` per place it stood later (a stable
+    sort: equal values keep the dictionary's order).  Unchanged without wordfreq."""
+    try:
+        import wordfreq
+    except ImportError:  # pragma: no cover - a declared dependency
+        log.warning("wordfreq is not installed: translations stay in the dictionary's order")
+        return table
+    freqs = wordfreq.get_frequency_dict(lang, "large")
+    zipf: dict[str, float] = {}
+
+    def common(phrase: str) -> float:
+        z = zipf.get(phrase)
+        if z is None:
+            z = zipf[phrase] = phrase_zipf(phrase, freqs)
+        return z
+
+    out = {}
+    for key, value in table.items():
+        lst = value.split("\t")
+        if len(lst) > 1:
+            order = sorted(range(len(lst)), key=lambda i: FREQUENCY_ORDER_PENALTY * i - common(lst[i]))
+            value = "\t".join(lst[i] for i in order)
+        out[key] = value
+    return out
+
+
+def phrase_zipf(phrase: str, freqs: Mapping[str, float]) -> float:
+    """Zipf value (log10 per billion words, two decimals, 0 when a word is not listed) of a folded
+    phrase, its words' frequencies combined as wordfreq does (1/f = 1/f1 + 1/f2 + ...); a folded
+    word is looked up as written and with its umlauts back ("fuellung" -> füllung)."""
+    inverse = 0.0
+    for word in phrase.split():
+        f = freqs.get(word, 0.0)
+        if "ae" in word or "oe" in word or "ue" in word:
+            f = max(f, freqs.get(word.replace("ae", "ä").replace("oe", "ö").replace("ue", "ü"), 0.0))
+        if f <= 0:
+            return 0.0
+        inverse += 1.0 / f
+    return round(math.log10(1.0 / inverse) + 9.0, 2) if inverse else 0.0
 
 
 def _fold_line(line: str) -> str:
