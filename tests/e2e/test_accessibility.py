@@ -51,3 +51,20 @@ def test_every_main_page_fits_a_phone_and_passes_axe(browser, demo_server, role)
     context.close()
     assert len(visited) >= 5, visited
     assert not problems, "\n".join(problems)
+
+
+def test_the_axe_check_finds_a_violation_at_each_width(browser):
+    """The check the walk above relies on: axe-core, put into the page once, reports an image without
+    a text alternative at the phone's width and again at the desktop's."""
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.set_content('<!doctype html><html lang="de"><head><title>t</title></head>'
+                     '<body><main><h1>t</h1><img src="data:,"></main></body></html>')
+    axe = _axe()
+    assert any(v.startswith("image-alt") for v in _violations(axe, page))
+    page.set_viewport_size(DESKTOP)
+    assert any(v.startswith("image-alt") for v in _violations(axe, page))
+    page.set_content('<!doctype html><html lang="de"><head><title>t</title></head>'
+                     '<body><main><h1>t</h1><img src="data:," alt="Logo"></main></body></html>')
+    assert _violations(axe, page) == []
+    context.close()
