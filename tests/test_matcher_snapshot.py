@@ -293,3 +293,21 @@ def test_a_feature_block_is_read_alone_as_from_every_block_joined():
     assert blocks[2:7] == joined[2:7].tolist() and blocks[5:] == [2, 3, 1]
     with pytest.raises(IndexError):
         blocks[8]
+
+
+def test_a_snapshot_of_other_dictionary_tables_is_built_again(make_app, make_offer, make_profile, tmp_path):
+    """A snapshot records the dictionary tables it was built from (the file and the tables' format);
+    one built from other tables is not loaded, so the next start or build makes a new one."""
+    app = make_app()
+    _world(make_offer, make_profile, n=2)
+    folder = index.rebuild_snapshot(app)
+    assert index.usable_snapshot(app) == folder
+    assert snapshot.load_meta(folder)["dictionary"] == index.dictionary_tables(app)
+    dic = tmp_path / "de-en"
+    dic.write_text("Brot {n} :: bread\n", encoding="utf-8")
+    other = make_app(MATCHER_DICTIONARY=str(dic))
+    assert index.dictionary_tables(other) != index.dictionary_tables(app)
+    assert index.usable_snapshot(other) is None
+    rebuilt = index.rebuild_snapshot(other, only_if_missing=True)
+    assert rebuilt != folder and index.usable_snapshot(other) == rebuilt
+    assert index.usable_snapshot(app) is None  # and the first app's tables are now the other ones

@@ -280,11 +280,23 @@ class Bridge:
                 )
                 _warned = True
             return cls()
-        prefix = tables.cache_dir(cache_dir) / f"trans-de-en-{tables.source_tag(resolved, _FORMAT)}"
+        prefix = tables.cache_dir(cache_dir) / _tables_name(resolved)
         obj = tables.kept(prefix, _read_tables, lambda: cls.parse(resolved), _write_tables,
                           written=prefix.with_name(f"{prefix.name}.de-en.keys"))
         obj.source = str(resolved)
         return obj
+
+
+def tables_name(path: str | os.PathLike | None = None) -> str | None:
+    """The name of the tables the dictionary found for ``path`` (as `Bridge.load` finds it) is read
+    from: it changes with the file and with the tables' format; None without a dictionary.  A
+    matcher snapshot records it (index.py), so that one built from other tables is built again."""
+    resolved = resolve_path(path)
+    return None if resolved is None else _tables_name(resolved)
+
+
+def _tables_name(resolved: Path) -> str:
+    return f"trans-de-en-{tables.source_tag(resolved, _FORMAT)}"
 
 
 # -- cache (memory-mapped tables; safe to read) ---------------------------------

@@ -504,7 +504,19 @@ def usable_snapshot(app):
         meta = snapshot.load_meta(folder)
     except (OSError, EOFError, ValueError):
         return None
-    return folder if meta.get("database") == database_name(app) else None
+    if meta.get("database") != database_name(app):
+        return None
+    # built from other dictionary tables (a new file, or a new format of its tables: the order of
+    # the translations, say): its rows would not be those a build gives now, so it is built again;
+    # so is one written before the tables were recorded (no "dictionary" in its meta)
+    return folder if meta.get("dictionary", ...) == dictionary_tables(app) else None
+
+
+def dictionary_tables(app) -> str | None:
+    """The name of the dictionary tables this app's matcher reads (see `bridge.tables_name`)."""
+    from .bridge import tables_name
+
+    return tables_name(app.config.get("MATCHER_DICTIONARY"))
 
 
 def rebuild_snapshot(app, only_if_missing: bool = False):
@@ -530,6 +542,7 @@ def rebuild_snapshot(app, only_if_missing: bool = False):
             started = time.perf_counter()
             matcher, version, rows = fit_from_database(app.config.get("MATCHER_DICTIONARY"))
             meta = {"version": version, "rows": rows, "database": database_name(app),
+                    "dictionary": dictionary_tables(app),
                     "built_at": utcnow(), "build_seconds": time.perf_counter() - started}
             folder = snapshot.publish(root, lambda path: snapshot.save(matcher, path, meta),
                                       keep=app.config.get("MATCHER_SNAPSHOTS_KEPT", 2))
