@@ -360,12 +360,19 @@ def _by_frequency(table: dict[str, str], lang: str) -> dict[str, str]:
         return z
 
     out = {}
-    for key, value in table.items():
-        lst = value.split("\t")
-        if len(lst) > 1:
-            order = sorted(range(len(lst)), key=lambda i: FREQUENCY_ORDER_PENALTY * i - common(lst[i]))
-            value = "\t".join(lst[i] for i in order)
-        out[key] = value
+    try:
+        for key, value in table.items():
+            lst = value.split("\t")
+            if len(lst) > 1:
+                order = sorted(range(len(lst)), key=lambda i: FREQUENCY_ORDER_PENALTY * i - common(lst[i]))
+                value = "\t".join(lst[i] for i in order)
+            out[key] = value
+    finally:
+        # wordfreq keeps every list it read (the large German one holds about 76 MB) for the life of
+        # the process; this one is needed once a machine, when the tables are written, and whatever
+        # reads a list later (frequency.py) reads it again
+        wordfreq.get_frequency_dict.cache_clear()
+        wordfreq.get_frequency_list.cache_clear()
     return out
 
 
