@@ -39,7 +39,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def text_of(doc) -> str:
-    """What the model reads of a document: the fields the matcher reads, in order."""
+    """What the model reads of a document: the fields the matcher reads, in order, as sentences and a
+    list (the eval's baselines join them with spaces, `evaluation._flat`; a sentence model reads the
+    punctuation)."""
     return ". ".join(p for p in (doc.title or "", ", ".join(doc.skills or ()), doc.text or "") if p)
 
 
